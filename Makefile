@@ -1,0 +1,49 @@
+# Quick start: `make run` (install what is missing, build, open the app) and `make test`
+# (the same, then the whole test suite with a throwaway PostgreSQL).
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+SRC := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+# ccache: one cache for every checkout of this tree, so CI's fresh clone hits what a developer built.
+export CCACHE_BASEDIR := $(SRC)
+export CCACHE_NOHASHDIR := 1
+export CCACHE_DIR ?= $(if $(HOME),$(HOME)/.cache/ccache,/var/tmp/mistudio-ccache)
+export CCACHE_MAXSIZE ?= 8G
+# CUDA 13 lives outside Debian; let CMake find nvcc where the toolkit installs it.
+ifneq ($(wildcard /usr/local/cuda/bin/nvcc),)
+export CUDACXX ?= /usr/local/cuda/bin/nvcc
+endif
+JOBS ?= $(shell nproc)
+
+.PHONY: deps run build test check package headless clean format
+
+deps:
+	@bash packaging/debian/install-deps.sh
+
+build: deps
+	cmake --preset release
+	cmake --build --preset release -j $(JOBS)
+
+run: build
+	./build/release/bin/mistudio $(ARGS)
+
+# The CI entry point (.ci/run): warnings are errors, every test label runs, PostgreSQL is a
+# throwaway cluster started and stopped by the test fixtures (tests/pg).
+test: deps
+	cmake --preset ci
+	cmake --build --preset ci -j $(JOBS)
+	QT_QPA_PLATFORM=offscreen ctest --preset ci
+
+headless: deps
+	cmake --preset headless
+	cmake --build --preset headless -j $(JOBS)
+	QT_QPA_PLATFORM=offscreen ctest --preset headless
+
+package: build
+	cd build/release && cpack -G DEB
+
+format:
+	git ls-files '*.cpp' '*.h' '*.cu' '*.cuh' | xargs clang-format -i
+
+clean:
+	rm -rf build

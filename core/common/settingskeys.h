@@ -1,0 +1,20 @@
+#pragma once
+
+// QSettings keys, listed once. Organisation "mistudio", application "mistudio-models".
+namespace mistudio::settingskeys {
+
+inline constexpr char kDataDir[] = "storage/dataDir";
+inline constexpr char kDatabaseUrl[] = "storage/databaseUrl";
+inline constexpr char kHubEndpoint[] = "hub/endpoint";
+inline constexpr char kHubProxy[] = "hub/proxy";
+inline constexpr char kMaxConcurrentDownloads[] = "download/maxConcurrent";
+inline constexpr char kConnectionsPerFile[] = "download/connectionsPerFile";
+inline constexpr char kFilesInParallel[] = "download/filesInParallel";
+inline constexpr char kBandwidthCap[] = "download/bandwidthCapBytesPerSec";
+inline constexpr char kServerEnabled[] = "server/enabled";
+inline constexpr char kServerHost[] = "server/host";
+inline constexpr char kServerPort[] = "server/port";
+inline constexpr char kServerAllowedOrigins[] = "server/allowedOrigins";
+inline constexpr char kLanguage[] = "ui/language";
+
+} // namespace mistudio::settingskeys

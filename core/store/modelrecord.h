@@ -1,0 +1,98 @@
+#pragma once
+
+#include "common/result.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QString>
+#include <QUuid>
+
+#include <optional>
+#include <vector>
+
+namespace mistudio {
+
+// The design's status values (§2.1) plus `quantizing`, which the desktop and API show while a
+// downloaded model is being converted. The CHECK constraint lists exactly these.
+enum class ModelStatus { Pending, Downloading, Quantizing, Ready, Failed };
+
+QString modelStatusName(ModelStatus status); // "pending", ...
+std::optional<ModelStatus> modelStatusFromName(QStringView name);
+
+// The state machine, enforced by every store:
+//   pending → downloading → (quantizing →) ready | failed
+//   ready → quantizing (re-quantize), failed → pending (retry),
+//   downloading|quantizing → pending (cancel/pause keeps the record re-startable).
+// Delete is allowed from any state and is not a transition.
+bool isAllowedTransition(ModelStatus from, ModelStatus to);
+
+// One row of the `models` table (design §2.1 plus the columns a real catalogue needs).
+struct ModelRecord
+{
+    QUuid id;
+    QString name;
+    QString repoId;
+    QString revision = QStringLiteral("main"); // requested
+    QString commitSha;                          // resolved, 40 hex, empty until known
+    QString filePath;
+    QString quantizedPath;
+    ModelStatus status = ModelStatus::Pending;
+    QJsonObject architecture; // design §2.2, empty until extracted
+    QString quantization = QStringLiteral("none"); // none | bnb-4bit | bnb-8bit
+    std::optional<qint64> sizeBytes;
+    std::optional<qint64> paramsCount;
+    double progress = 0.0; // 0..100
+    QString errorMessage;
+    QDateTime createdAt; // UTC
+    QDateTime updatedAt; // UTC
+
+    // The design's JSON shape (snake_case keys), used by the API and `--json` output.
+    QJsonObject toJson() const;
+};
+
+struct NewModel
+{
+    QString name; // defaults to the repo id's name part when empty
+    QString repoId;
+    QString revision = QStringLiteral("main");
+    QString quantization = QStringLiteral("none");
+};
+
+// A partial update: only the fields that are set are written. Status changes go through
+// ModelStore::transition so that the state machine is enforced in one place.
+struct ModelPatch
+{
+    std::optional<QString> name;
+    std::optional<QString> commitSha;
+    std::optional<QString> filePath;
+    std::optional<QString> quantizedPath;
+    std::optional<QJsonObject> architecture;
+    std::optional<QString> quantization;
+    std::optional<std::optional<qint64>> sizeBytes;
+    std::optional<std::optional<qint64>> paramsCount;
+    std::optional<double> progress;
+    std::optional<QString> errorMessage;
+};
+
+enum class SortKey { CreatedAt, UpdatedAt, Name, RepoId, Status, SizeBytes };
+enum class SortOrder { Ascending, Descending };
+
+struct ModelQuery
+{
+    std::optional<ModelStatus> status;
+    QString search; // case-insensitive substring of name or repo id
+    SortKey sort = SortKey::CreatedAt;
+    SortOrder order = SortOrder::Descending;
+    int page = 1;   // 1-based
+    int limit = 50; // 1..1000
+};
+
+struct ModelPage
+{
+    std::vector<ModelRecord> items;
+    qint64 total = 0; // rows matching the filter, over all pages
+    int page = 1;
+    int limit = 50;
+};
+
+} // namespace mistudio

@@ -1,0 +1,27 @@
+#pragma once
+
+#include "store/modelrecord.h"
+
+namespace mistudio {
+
+// The catalogue. Implementations: SqlModelStore over QSQLITE (default) and QPSQL.
+// Every method is safe to call from any thread: each thread uses its own connection.
+class ModelStore
+{
+public:
+    virtual ~ModelStore() = default;
+
+    virtual Result<ModelRecord> create(const NewModel &model) = 0;
+    virtual Result<ModelRecord> get(const QUuid &id) = 0;
+    // ID = full UUID, unique prefix of one (≥ 4 hex chars), or a repo id (unique match).
+    virtual Result<ModelRecord> resolve(QStringView idPrefixOrRepo) = 0;
+    virtual Result<ModelPage> list(const ModelQuery &query) = 0;
+    virtual Result<ModelRecord> update(const QUuid &id, const ModelPatch &patch) = 0;
+    // Enforces isAllowedTransition atomically (compare-and-set on the current status); an
+    // illegal change is ErrorCode::IllegalTransition and writes nothing.
+    virtual Result<ModelRecord> transition(const QUuid &id, ModelStatus to,
+                                           const QString &errorMessage = {}) = 0;
+    virtual Status remove(const QUuid &id) = 0;
+};
+
+} // namespace mistudio
