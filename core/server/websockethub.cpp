@@ -52,6 +52,14 @@ WebSocketHub::~WebSocketHub()
     }
 }
 
+int WebSocketHub::queuedMessages() const
+{
+    int n = 0;
+    for (const auto &c : m_clients)
+        n += int(c->queue.size());
+    return n;
+}
+
 WebSocketHub::Client *WebSocketHub::find(QWebSocket *socket)
 {
     for (auto &c : m_clients) {

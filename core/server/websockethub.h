@@ -32,6 +32,8 @@ public:
 
     void addClient(std::unique_ptr<QWebSocket> socket);
     int clientCount() const { return int(m_clients.size()); }
+    // Messages held back for slow clients, over all clients (for /system and tests).
+    int queuedMessages() const;
 
 Q_SIGNALS:
     void clientDisconnected();

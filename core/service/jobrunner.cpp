@@ -328,13 +328,14 @@ void JobRunner::finishJob(const std::shared_ptr<Job> &job, JobState state, const
 Result<ModelRecord> JobRunner::startDownload(const ModelRecord &record,
                                              const DownloadRequest &request)
 {
-    if (findJob(record.id))
-        return Error::make(ErrorCode::Conflict, u"The model already has a job; cancel it first"_s,
-                           {{u"model_id"_s, record.id.toString(QUuid::WithoutBraces)}});
     if (record.status != ModelStatus::Pending && record.status != ModelStatus::Failed)
         return Error::make(ErrorCode::IllegalTransition,
                            u"A %1 model cannot be downloaded"_s.arg(modelStatusName(record.status)),
                            {{u"status"_s, modelStatusName(record.status)}});
+    if (findJob(record.id))
+        return Error::make(ErrorCode::Conflict,
+                           u"The model has a paused job; resume or cancel it first"_s,
+                           {{u"model_id"_s, record.id.toString(QUuid::WithoutBraces)}});
     if (record.status == ModelStatus::Failed) {
         if (auto r = setStatus(record.id, ModelStatus::Pending); !r)
             return r.error();
@@ -373,13 +374,13 @@ Result<ModelRecord> JobRunner::startDownload(const ModelRecord &record,
 Result<ModelRecord> JobRunner::startQuantize(const ModelRecord &record,
                                              const QuantizeRequest &request)
 {
-    if (findJob(record.id))
-        return Error::make(ErrorCode::Conflict, u"The model already has a job; cancel it first"_s);
     if (record.status != ModelStatus::Ready)
         return Error::make(ErrorCode::IllegalTransition,
                            u"Only a ready model can be quantized (it is %1)"_s
                                .arg(modelStatusName(record.status)),
                            {{u"status"_s, modelStatusName(record.status)}});
+    if (findJob(record.id))
+        return Error::make(ErrorCode::Conflict, u"The model already has a job; cancel it first"_s);
     if (!m_engines.quantize)
         return Error::make(ErrorCode::GpuUnavailable, u"This build has no quantizer"_s);
     const QString device = request.device;
@@ -648,8 +649,8 @@ void JobRunner::runDownload(const std::shared_ptr<Job> &job, Execution &exec)
                                                  out->files));
     const QString mode = job->download.quantization;
     if (mode.isEmpty() || mode == u"none"_s) {
-        (void)setStatus(id, ModelStatus::Ready, {}, u"done"_s);
         finishJob(job, JobState::Done);
+        (void)setStatus(id, ModelStatus::Ready, {}, u"done"_s);
         return;
     }
     // Chain the quantization as its own job on the GPU/CPU pool.
@@ -736,8 +737,8 @@ void JobRunner::runQuantize(const std::shared_ptr<Job> &job, Execution &exec)
     patch.errorMessage = QString();
     (void)m_store->update(id, patch);
     m_bus->publish(ModelEvent::quantizeCompleted(id, out->filePath, out->sizeBytes, mode));
-    (void)setStatus(id, ModelStatus::Ready, {}, u"done"_s);
     finishJob(job, JobState::Done);
+    (void)setStatus(id, ModelStatus::Ready, {}, u"done"_s);
 }
 
 Status JobRunner::recover()
