@@ -19,6 +19,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QTranslator>
 #include <QTreeWidget>
 
 #include <cstdio>
@@ -63,6 +64,18 @@ static void playProgress(FakeBackend &b, MainWindow &w)
                    JobProgress{JobProgress::Phase::Download, 63.4, 1'054'000'000, 1'662'000'000, 48'200'000.0, 13, 2, 4});
     b.emitProgress(FakeBackend::makeRecord(3).id,
                    JobProgress{JobProgress::Phase::Quantize, 27.0, -1, -1, -1.0, 95, -1, -1});
+}
+
+// The main window over the sample catalogue with two jobs running.
+static void saveCatalogueWindow(const AppConfig &config, QSettings *settings, const QString &name)
+{
+    FakeBackend b;
+    fillCatalogue(b);
+    MainWindow w(config, &b, settings);
+    w.show();
+    settle();
+    playProgress(b, w);
+    save(&w, name);
 }
 
 int main(int argc, char **argv)
@@ -122,6 +135,21 @@ int main(int argc, char **argv)
         save(&s, u"settings"_s);
     }
     {
+        // German, as on a desktop whose locale is de_DE (or with ui/language = de).
+        QTranslator de;
+        if (de.load(QLocale(u"de"_s), u"mistudio"_s, u"_"_s, u":/i18n"_s))
+            QApplication::installTranslator(&de);
+        saveCatalogueWindow(config, &settings, u"main-models-de"_s);
+        QTranslator zh;
+        QApplication::removeTranslator(&de);
+        if (zh.load(QLocale(u"zh_CN"_s), u"mistudio"_s, u"_"_s, u":/i18n"_s))
+            QApplication::installTranslator(&zh);
+        PreviewDialog preview(test::samplePreview(), QuantOptions{u"bnb-4bit"_s, u"nf4"_s, true});
+        preview.show();
+        save(&preview, u"preview-zh_CN"_s);
+        QApplication::removeTranslator(&zh);
+    }
+    {
         // The same window in a dark palette (as a dark desktop theme gives it).
         QPalette dark;
         dark.setColor(QPalette::Window, QColor(0x2b, 0x2d, 0x31));
@@ -139,13 +167,7 @@ int main(int argc, char **argv)
         for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
             dark.setColor(QPalette::Disabled, role, QColor(0x7a, 0x7a, 0x7a));
         QApplication::setPalette(dark);
-        FakeBackend b;
-        fillCatalogue(b);
-        MainWindow w(config, &b, &settings);
-        w.show();
-        settle();
-        playProgress(b, w);
-        save(&w, u"main-models-dark"_s);
+        saveCatalogueWindow(config, &settings, u"main-models-dark"_s);
     }
     return 0;
 }
