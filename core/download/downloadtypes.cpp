@@ -16,7 +16,7 @@ double rounded(double v, int decimals)
 }
 } // namespace
 
-qint64 DownloadRequest::totalBytes() const
+qint64 PinnedDownload::totalBytes() const
 {
     qint64 total = 0;
     for (const RemoteFile &f : files)
@@ -46,6 +46,10 @@ QJsonObject FileProgress::toJson() const
                   {u"state"_s, fileStateName(state)}};
     if (state == FileState::Retrying && !retryCause.isEmpty())
         o.insert(u"retry_cause"_s, retryCause);
+    if (retries > 0) {
+        o.insert(u"retries"_s, retries);
+        o.insert(u"last_retry_cause"_s, lastRetryCause);
+    }
     return o;
 }
 

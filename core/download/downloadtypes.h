@@ -19,7 +19,7 @@ struct RemoteFile
 };
 
 // A download = the selected files of one pinned commit, written into targetDir.
-struct DownloadRequest
+struct PinnedDownload
 {
     QString repoId;    // "org/name"
     QString commit;    // 40-hex sha: every URL is /resolve/<commit>/<path>
@@ -59,6 +59,8 @@ struct FileProgress
     qint64 bytesTotal = 0;
     FileState state = FileState::Queued;
     QString retryCause; // set while state == Retrying, e.g. "http_503", "stall", "url_expired"
+    int retries = 0;        // retries so far (chunks, HEADs, re-fetches)
+    QString lastRetryCause; // the cause of the latest one, kept after it succeeded
 
     QJsonObject toJson() const;
 };
