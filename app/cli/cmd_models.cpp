@@ -1,10 +1,487 @@
+// `mistudio models list|add|show|rm`: the catalogue from the command line (docs/cli.md).
 #include "cli/command.h"
+#include "cli/exitcodes.h"
+
+#include "common/repoid.h"
+#include "common/units.h"
+#include "store/storefactory.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QDirIterator>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcessEnvironment>
+#include <QSettings>
+
+#include <unistd.h>
+
+using namespace Qt::Literals::StringLiterals;
 
 namespace mistudio::cli {
+namespace {
 
-// `mistudio models ...`: list/add/show/rm land with the catalogue (core/store).
-void registerModelsCommands(Registry &)
+// What every `models` command shares: --json, --help and the two catalogue overrides, which
+// are also accepted after the command words (`mistudio models list --data-dir X`).
+class ModelsCommand
 {
+public:
+    ModelsCommand(Context &ctx, QString usage, QString description)
+        : m_ctx(ctx), m_usage(std::move(usage)), m_description(std::move(description))
+    {
+        m_parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
+        addOption({u"json"_s, u"Print JSON instead of text."_s});
+        addOption({u"data-dir"_s, u"Data directory (env MISTUDIO_DATA_DIR)."_s, u"DIR"_s});
+        addOption({u"database-url"_s, u"postgresql://... catalogue (env MISTUDIO_DATABASE_URL)."_s, u"URL"_s});
+        addOption({{u"h"_s, u"help"_s}, u"Show this help."_s});
+    }
+
+    void addOption(const QCommandLineOption &option)
+    {
+        m_parser.addOption(option);
+        m_options.push_back(option);
+    }
+
+    // False when the command should end now with *rc (help printed, or a usage error).
+    bool parse(int minPositional, int maxPositional, int *rc)
+    {
+        const bool parsed = m_parser.parse(m_ctx.args);
+        m_json = parsed && m_parser.isSet(u"json"_s);
+        if (parsed && m_parser.isSet(u"help"_s)) {
+            printHelp();
+            *rc = ExitOk;
+            return false;
+        }
+        if (!parsed) {
+            *rc = fail(Error::make(ErrorCode::InvalidInput, m_parser.errorText()), true);
+            return false;
+        }
+        const qsizetype n = m_parser.positionalArguments().size();
+        if (n < minPositional || n > maxPositional) {
+            *rc = fail(Error::make(ErrorCode::InvalidInput,
+                                   n < minPositional ? u"Missing argument"_s : u"Too many arguments"_s),
+                       true);
+            return false;
+        }
+        if (m_parser.isSet(u"data-dir"_s) || m_parser.isSet(u"database-url"_s)) {
+            AppConfig::Overrides o;
+            o.dataDir = m_parser.value(u"data-dir"_s);
+            o.databaseUrl = m_parser.value(u"database-url"_s);
+            const QSettings settings;
+            const AppConfig base = m_ctx.config;
+            m_ctx.config = AppConfig::resolve(o, QProcessEnvironment::systemEnvironment(), &settings);
+            if (o.dataDir.isEmpty())
+                m_ctx.config.dataDir = base.dataDir;
+            if (o.databaseUrl.isEmpty())
+                m_ctx.config.databaseUrl = base.databaseUrl;
+        }
+        return true;
+    }
+
+    const QCommandLineParser &parser() const { return m_parser; }
+    QString arg(int i) const { return m_parser.positionalArguments().value(i); }
+    bool json() const { return m_json; }
+    Context &ctx() { return m_ctx; }
+
+    Result<Stores> open() { return openStores(m_ctx.config); }
+
+    int fail(const Error &e, bool usage = false)
+    {
+        if (m_json) {
+            m_ctx.out << QJsonDocument(QJsonObject{{u"error"_s, QJsonObject{{u"code"_s, e.codeName()},
+                                                                           {u"message"_s, e.message}}}})
+                             .toJson(QJsonDocument::Compact)
+                      << '\n';
+        } else {
+            m_ctx.err << "mistudio: " << e.message << '\n';
+            if (usage)
+                m_ctx.err << "Try '" << m_ctx.args.value(0) << " --help'.\n";
+        }
+        return exitCodeFor(e.code);
+    }
+
+    void printJson(const QJsonObject &o)
+    {
+        m_ctx.out << QJsonDocument(o).toJson(QJsonDocument::Compact) << '\n';
+    }
+
+private:
+    void printHelp()
+    {
+        QTextStream &s = m_ctx.out;
+        s << "Usage: " << m_ctx.args.value(0) << ' ' << m_usage << "\n\n" << m_description << "\n\nOptions:\n";
+        // The command's own options first, then the shared ones (added in the constructor).
+        std::vector<QCommandLineOption> ordered(m_options.begin() + kSharedOptions, m_options.end());
+        ordered.insert(ordered.end(), m_options.begin(), m_options.begin() + kSharedOptions);
+        for (const QCommandLineOption &o : ordered) {
+            QStringList names;
+            for (const QString &n : o.names())
+                names << (n.size() == 1 ? u"-"_s : u"--"_s) + n;
+            QString left = names.join(u", "_s);
+            if (!o.valueName().isEmpty())
+                left += u' ' + o.valueName();
+            s << "  " << left.leftJustified(26) << ' ' << o.description() << '\n';
+        }
+        s << "\nExit codes: 0 ok, 2 usage, 3 not found, 6 conflict (e.g. ambiguous id), 1 other."
+             " See docs/cli.md.\n";
+    }
+
+    static constexpr int kSharedOptions = 4;
+
+    Context &m_ctx;
+    QString m_usage;
+    QString m_description;
+    QCommandLineParser m_parser;
+    std::vector<QCommandLineOption> m_options;
+    bool m_json = false;
+};
+
+QString orDash(const QString &s)
+{
+    return s.isEmpty() ? u"-"_s : s;
+}
+
+QString sizeText(const ModelRecord &r)
+{
+    return r.sizeBytes ? formatBytes(*r.sizeBytes) : u"-"_s;
+}
+
+Result<int> positiveInt(const QString &text, const QString &option)
+{
+    bool ok = false;
+    const int v = text.toInt(&ok);
+    if (!ok || v < 1)
+        return Error::make(ErrorCode::InvalidInput, u"--%1 must be a whole number of 1 or more"_s.arg(option));
+    return v;
+}
+
+int runList(Context &ctx)
+{
+    ModelsCommand cmd(ctx, u"[options]"_s, u"Lists the models of the catalogue, newest first."_s);
+    cmd.addOption({u"status"_s, u"Only models in this status: pending, downloading, quantizing, ready, failed."_s,
+                   u"STATUS"_s});
+    cmd.addOption({u"search"_s, u"Only models whose name or repo id contains TEXT (any case)."_s, u"TEXT"_s});
+    cmd.addOption({u"sort"_s, u"created_at (default), updated_at, name, repo_id, status, size_bytes."_s, u"KEY"_s});
+    cmd.addOption({u"order"_s, u"asc or desc (default)."_s, u"ORDER"_s});
+    cmd.addOption({u"page"_s, u"Page number, from 1 (default 1)."_s, u"N"_s});
+    cmd.addOption({u"limit"_s, u"Models per page, 1 to 1000 (default 50)."_s, u"N"_s});
+    int rc = 0;
+    if (!cmd.parse(0, 0, &rc))
+        return rc;
+    const QCommandLineParser &p = cmd.parser();
+    ModelQuery query;
+    if (p.isSet(u"status"_s)) {
+        query.status = modelStatusFromName(p.value(u"status"_s));
+        if (!query.status)
+            return cmd.fail(Error::make(ErrorCode::InvalidInput, u"Unknown status '%1'"_s.arg(p.value(u"status"_s))),
+                            true);
+    }
+    query.search = p.value(u"search"_s);
+    if (p.isSet(u"sort"_s)) {
+        const auto key = sortKeyFromName(p.value(u"sort"_s));
+        if (!key)
+            return cmd.fail(Error::make(ErrorCode::InvalidInput, u"Unknown sort key '%1'"_s.arg(p.value(u"sort"_s))),
+                            true);
+        query.sort = *key;
+    }
+    if (p.isSet(u"order"_s)) {
+        const QString order = p.value(u"order"_s);
+        if (order != u"asc"_s && order != u"desc"_s)
+            return cmd.fail(Error::make(ErrorCode::InvalidInput, u"--order must be asc or desc"_s), true);
+        query.order = order == u"asc"_s ? SortOrder::Ascending : SortOrder::Descending;
+    }
+    for (const auto &[name, into] : {std::pair{u"page"_s, &query.page}, std::pair{u"limit"_s, &query.limit}}) {
+        if (!p.isSet(name))
+            continue;
+        auto v = positiveInt(p.value(name), name);
+        if (!v)
+            return cmd.fail(v.error(), true);
+        *into = *v;
+    }
+    auto stores = cmd.open();
+    if (!stores)
+        return cmd.fail(stores.error());
+    auto page = stores->models->list(query);
+    if (!page)
+        return cmd.fail(page.error());
+    if (cmd.json()) {
+        cmd.printJson(page->toJson());
+        return ExitOk;
+    }
+    QTextStream &out = ctx.out;
+    if (page->total == 0) {
+        out << "No models" << (query.status || !query.search.isEmpty() ? " match." : " yet. Add one with `mistudio models add REPO`.") << '\n';
+        return ExitOk;
+    }
+    out << u"ID"_s.leftJustified(10) << u"NAME"_s.leftJustified(26) << u"STATUS"_s.leftJustified(13)
+        << u"QUANT"_s.leftJustified(10) << u"SIZE"_s.leftJustified(10) << "REPO\n";
+    for (const ModelRecord &r : page->items) {
+        QString status = modelStatusName(r.status);
+        if (r.status == ModelStatus::Downloading || r.status == ModelStatus::Quantizing)
+            status += u" %1%"_s.arg(int(r.progress));
+        out << r.shortId().leftJustified(10) << r.name.leftJustified(25, u' ', true) << ' '
+            << status.leftJustified(13) << r.quantization.leftJustified(10) << sizeText(r).leftJustified(10)
+            << r.repoId << '\n';
+    }
+    const qint64 pages = (page->total + page->limit - 1) / page->limit;
+    out << page->total << (page->total == 1 ? " model" : " models");
+    if (pages > 1)
+        out << " (page " << page->page << " of " << pages << ')';
+    out << '\n';
+    return ExitOk;
+}
+
+int runAdd(Context &ctx)
+{
+    ModelsCommand cmd(ctx, u"REPO [options]"_s,
+                      u"Adds a Hugging Face model (e.g. google/gemma-2-2b) to the catalogue as a pending "
+                      "record.\nNothing is downloaded yet."_s);
+    cmd.addOption({u"revision"_s, u"Branch, tag or commit to use (default main)."_s, u"REV"_s});
+    cmd.addOption({u"quantization"_s, u"none (default), bnb-4bit or bnb-8bit."_s, u"MODE"_s});
+    cmd.addOption({u"name"_s, u"Display name (default: the repo's name)."_s, u"NAME"_s});
+    int rc = 0;
+    if (!cmd.parse(1, 1, &rc))
+        return rc;
+    const QCommandLineParser &p = cmd.parser();
+    // Validate before touching the catalogue (or creating a data directory).
+    const auto repo = RepoId::parse(cmd.arg(0));
+    if (!repo)
+        return cmd.fail(repo.error(), true);
+    NewModel m;
+    m.repoId = repo->toString();
+    m.name = p.value(u"name"_s);
+    if (p.isSet(u"revision"_s)) {
+        const auto rev = validateRevision(p.value(u"revision"_s));
+        if (!rev)
+            return cmd.fail(rev.error(), true);
+        m.revision = *rev;
+    }
+    if (p.isSet(u"quantization"_s)) {
+        m.quantization = p.value(u"quantization"_s);
+        if (!isKnownQuantization(m.quantization))
+            return cmd.fail(Error::make(ErrorCode::InvalidInput,
+                                        u"Unknown quantization '%1' (none, bnb-4bit or bnb-8bit)"_s.arg(m.quantization)),
+                            true);
+    }
+    auto stores = cmd.open();
+    if (!stores)
+        return cmd.fail(stores.error());
+    auto created = stores->models->create(m);
+    if (!created)
+        return cmd.fail(created.error());
+    if (cmd.json()) {
+        cmd.printJson(created->toJson());
+        return ExitOk;
+    }
+    ctx.out << "Added " << created->repoId << " (" << created->id.toString(QUuid::WithoutBraces)
+            << "), revision " << created->revision << ", quantization " << created->quantization
+            << ", status pending.\n";
+    return ExitOk;
+}
+
+void printRecord(QTextStream &out, const ModelRecord &r)
+{
+    auto line = [&](const char *key, const QString &value) {
+        out << QString::fromLatin1(key).leftJustified(16) << value << '\n';
+    };
+    line("id", r.id.toString(QUuid::WithoutBraces));
+    line("name", r.name);
+    line("repo", r.repoId);
+    line("revision", r.revision);
+    line("commit", orDash(r.commitSha));
+    QString status = modelStatusName(r.status);
+    if (r.status == ModelStatus::Downloading || r.status == ModelStatus::Quantizing)
+        status += u" (%1%)"_s.arg(r.progress, 0, 'f', 1);
+    line("status", status);
+    if (!r.errorMessage.isEmpty())
+        line("error", r.errorMessage);
+    line("quantization", r.quantization);
+    line("size", sizeText(r));
+    line("parameters", r.paramsCount ? formatParamCount(*r.paramsCount) : u"-"_s);
+    line("files", orDash(r.filePath));
+    line("quantized files", orDash(r.quantizedPath));
+    if (!r.architecture.isEmpty()) {
+        const QJsonObject &a = r.architecture;
+        line("architecture", u"%1, %2 layers, hidden size %3"_s.arg(
+                                 a.value(u"model_type"_s).toString(u"?"_s),
+                                 QString::number(a.value(u"num_hidden_layers"_s).toInt()),
+                                 QString::number(a.value(u"hidden_size"_s).toInt())));
+    }
+    line("created", r.createdAt.toString(Qt::ISODate));
+    line("updated", r.updatedAt.toString(Qt::ISODate));
+}
+
+int runShow(Context &ctx)
+{
+    ModelsCommand cmd(ctx, u"ID [options]"_s,
+                      u"Shows one model. ID is its UUID, a unique prefix of it (4+ digits) or its repo id."_s);
+    int rc = 0;
+    if (!cmd.parse(1, 1, &rc))
+        return rc;
+    auto stores = cmd.open();
+    if (!stores)
+        return cmd.fail(stores.error());
+    auto r = stores->models->resolve(cmd.arg(0));
+    if (!r)
+        return cmd.fail(r.error());
+    if (cmd.json()) {
+        cmd.printJson(r->toJson());
+        return ExitOk;
+    }
+    printRecord(ctx.out, *r);
+    return ExitOk;
+}
+
+// Paths of a model that `rm` may delete: only inside DATA_DIR/models (after resolving symlinks),
+// never the models folder itself, and not the original files another record still uses.
+struct Deletion
+{
+    QStringList paths;
+    QStringList kept; // shared with other records
+    qint64 bytes = 0;
+};
+
+qint64 bytesUnder(const QString &path)
+{
+    const QFileInfo info(path);
+    if (info.isSymLink() || info.isFile())
+        return info.isSymLink() ? 0 : info.size();
+    qint64 total = 0;
+    QDirIterator it(path, QDir::Files | QDir::Hidden | QDir::System | QDir::NoSymLinks, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        it.next();
+        total += it.fileInfo().size();
+    }
+    return total;
+}
+
+Result<Deletion> planDeletion(ModelStore &store, const DataDir &dir, const ModelRecord &r)
+{
+    Deletion d;
+    const QString modelsRoot = QFileInfo(dir.modelsDir()).canonicalFilePath();
+    if (modelsRoot.isEmpty())
+        return d; // no models folder: nothing on disk
+    auto inside = [&](const QString &path) -> QString {
+        if (path.isEmpty())
+            return {};
+        const QString canonical = QFileInfo(path).canonicalFilePath();
+        if (canonical.isEmpty() || canonical == modelsRoot || !canonical.startsWith(modelsRoot + u'/'))
+            return {};
+        return canonical;
+    };
+    // Other records of the same repo share its original files.
+    ModelQuery sameRepo;
+    sameRepo.search = r.repoId;
+    sameRepo.limit = 1000;
+    auto others = store.list(sameRepo);
+    if (!others)
+        return others.error();
+    bool shared = false;
+    for (const ModelRecord &o : others->items)
+        shared = shared || (o.id != r.id && o.repoId == r.repoId);
+
+    QStringList candidates;
+    if (auto q = inside(r.quantizedPath); !q.isEmpty())
+        candidates << q;
+    const auto repo = RepoId::parse(r.repoId);
+    for (const QString &p : {repo ? dir.modelDir(*repo) : QString(), r.filePath}) {
+        const QString c = inside(p);
+        if (c.isEmpty())
+            continue;
+        if (shared)
+            d.kept << c;
+        else
+            candidates << c;
+    }
+    for (const QString &c : candidates) {
+        bool covered = false;
+        for (const QString &other : candidates)
+            covered = covered || (other != c && c.startsWith(other + u'/'));
+        if (!covered && !d.paths.contains(c)) {
+            d.paths << c;
+            d.bytes += bytesUnder(c);
+        }
+    }
+    d.kept.removeDuplicates();
+    return d;
+}
+
+int runRm(Context &ctx)
+{
+    ModelsCommand cmd(ctx, u"ID [options]"_s,
+                      u"Deletes a model from the catalogue together with its files under the data directory.\n"
+                      "ID is its UUID, a unique prefix of it (4+ digits) or its repo id. Original files that\n"
+                      "another record of the same repo uses are kept."_s);
+    cmd.addOption({{u"y"_s, u"yes"_s}, u"Do not ask for confirmation (required when not on a terminal)."_s});
+    int rc = 0;
+    if (!cmd.parse(1, 1, &rc))
+        return rc;
+    auto stores = cmd.open();
+    if (!stores)
+        return cmd.fail(stores.error());
+    auto r = stores->models->resolve(cmd.arg(0));
+    if (!r)
+        return cmd.fail(r.error());
+    const DataDir dir = ctx.config.dir();
+    auto plan = planDeletion(*stores->models, dir, *r);
+    if (!plan)
+        return cmd.fail(plan.error());
+
+    if (!cmd.parser().isSet(u"yes"_s)) {
+        if (cmd.json() || !isatty(STDIN_FILENO))
+            return cmd.fail(Error::make(ErrorCode::InvalidInput,
+                                        u"Not deleting %1 without confirmation: pass --yes"_s.arg(r->repoId)),
+                            true);
+        ctx.err << "Delete " << r->name << " (" << r->shortId() << ", " << r->repoId << ") and "
+                << formatBytes(plan->bytes) << " of files? [y/N] ";
+        ctx.err.flush();
+        QTextStream in(stdin);
+        const QString answer = in.readLine().trimmed().toLower();
+        if (answer != u"y"_s && answer != u"yes"_s) {
+            ctx.err << "Nothing deleted.\n";
+            return ExitCancelled;
+        }
+    }
+    // The record first: the catalogue is what every face trusts; files left by a failure below
+    // are reported and can be removed by hand.
+    if (auto s = stores->models->remove(r->id); !s)
+        return cmd.fail(s.error());
+    QStringList failed;
+    for (const QString &path : std::as_const(plan->paths)) {
+        const QFileInfo info(path);
+        const bool ok = info.isDir() ? QDir(path).removeRecursively() : QFile::remove(path);
+        if (!ok)
+            failed << path;
+    }
+    if (!failed.isEmpty()) {
+        return cmd.fail(Error::make(ErrorCode::IoError,
+                                    u"Deleted the record of %1, but could not remove: %2"_s.arg(
+                                        r->repoId, failed.join(u", "_s)),
+                                    {{u"paths"_s, QJsonArray::fromStringList(failed)}}));
+    }
+    if (cmd.json()) {
+        cmd.printJson(QJsonObject{{u"deleted"_s, r->toJson()},
+                                  {u"bytes_freed"_s, double(plan->bytes)},
+                                  {u"removed_paths"_s, QJsonArray::fromStringList(plan->paths)},
+                                  {u"kept_paths"_s, QJsonArray::fromStringList(plan->kept)}});
+        return ExitOk;
+    }
+    ctx.out << "Deleted " << r->name << " (" << r->id.toString(QUuid::WithoutBraces) << "), freed "
+            << formatBytes(plan->bytes) << ".\n";
+    if (!plan->kept.isEmpty())
+        ctx.out << "Kept " << plan->kept.join(u", "_s) << ": another record of " << r->repoId << " uses it.\n";
+    return ExitOk;
+}
+
+} // namespace
+
+void registerModelsCommands(Registry &registry)
+{
+    registry.add({{u"models"_s, u"list"_s}, u"List the models of the catalogue"_s, runList});
+    registry.add({{u"models"_s, u"add"_s}, u"Add a model (pending) by repo id"_s, runAdd});
+    registry.add({{u"models"_s, u"show"_s}, u"Show one model"_s, runShow});
+    registry.add({{u"models"_s, u"rm"_s}, u"Delete a model and its files"_s, runRm});
 }
 
 } // namespace mistudio::cli

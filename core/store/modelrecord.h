@@ -21,10 +21,15 @@ std::optional<ModelStatus> modelStatusFromName(QStringView name);
 
 // The state machine, enforced by every store:
 //   pending → downloading → (quantizing →) ready | failed
-//   ready → quantizing (re-quantize), failed → pending (retry),
+//   pending → failed (the job failed before any byte arrived, e.g. the repo is gone)
+//   ready → quantizing (re-quantize), quantizing → ready (re-quantize done or cancelled),
+//   failed → pending (retry),
 //   downloading|quantizing → pending (cancel/pause keeps the record re-startable).
-// Delete is allowed from any state and is not a transition.
+// Delete is allowed from any state and is not a transition. X → X is not a transition either.
 bool isAllowedTransition(ModelStatus from, ModelStatus to);
+
+// Quantization names stored in the catalogue: "none", "bnb-4bit", "bnb-8bit".
+bool isKnownQuantization(QStringView name);
 
 // One row of the `models` table (design §2.1 plus the columns a real catalogue needs).
 struct ModelRecord
@@ -46,8 +51,10 @@ struct ModelRecord
     QDateTime createdAt; // UTC
     QDateTime updatedAt; // UTC
 
-    // The design's JSON shape (snake_case keys), used by the API and `--json` output.
+    // The design's JSON shape (snake_case keys), used by the API and `--json` output. Every key
+    // is always present; unknown values are null. Times are ISO 8601 UTC with milliseconds.
     QJsonObject toJson() const;
+    QString shortId() const; // first 8 hex digits of the id, as the CLI prints it
 };
 
 struct NewModel
@@ -58,8 +65,10 @@ struct NewModel
     QString quantization = QStringLiteral("none");
 };
 
-// A partial update: only the fields that are set are written. Status changes go through
-// ModelStore::transition so that the state machine is enforced in one place.
+// A partial update: only the fields that are set are written, in one UPDATE statement, so two
+// writers that set different fields never lose each other's writes. An empty string clears a
+// text column (stored as NULL). Status changes go through ModelStore::transition so that the
+// state machine is enforced in one place.
 struct ModelPatch
 {
     std::optional<QString> name;
@@ -74,7 +83,8 @@ struct ModelPatch
     std::optional<QString> errorMessage;
 };
 
-enum class SortKey { CreatedAt, UpdatedAt, Name, RepoId, Status, SizeBytes };
+// (StatusName, not Status: that name is taken by mistudio::Status.)
+enum class SortKey { CreatedAt, UpdatedAt, Name, RepoId, StatusName, SizeBytes };
 enum class SortOrder { Ascending, Descending };
 
 struct ModelQuery
@@ -87,12 +97,20 @@ struct ModelQuery
     int limit = 50; // 1..1000
 };
 
+// Sort column names as the CLI and API accept them: created_at, updated_at, name, repo_id,
+// status, size_bytes. Rows that tie are ordered by id; NULL sizes sort last in both orders.
+QString sortKeyName(SortKey key);
+std::optional<SortKey> sortKeyFromName(QStringView name);
+
 struct ModelPage
 {
     std::vector<ModelRecord> items;
     qint64 total = 0; // rows matching the filter, over all pages
     int page = 1;
     int limit = 50;
+
+    // {"items": [...], "total": N, "page": P, "limit": L}
+    QJsonObject toJson() const;
 };
 
 } // namespace mistudio

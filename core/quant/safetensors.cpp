@@ -1,0 +1,557 @@
+#include "quant/safetensors.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace mistudio::quant {
+
+namespace {
+
+QuantError invalid(std::string message, std::string tensor = {})
+{
+    return makeError(QuantErrc::InvalidCheckpoint, std::move(message), std::move(tensor));
+}
+
+bool mulOverflow(uint64_t a, uint64_t b, uint64_t *out)
+{
+    return __builtin_mul_overflow(a, b, out);
+}
+
+// Strict UTF-8 (no overlongs, no surrogates, <= U+10FFFF). Returns the offset of the first bad
+// byte, or size when the buffer is valid.
+size_t firstInvalidUtf8(const uint8_t *s, size_t size)
+{
+    size_t i = 0;
+    while (i < size) {
+        const uint8_t c = s[i];
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        size_t len = 0;
+        uint32_t cp = 0;
+        if ((c & 0xe0) == 0xc0) { len = 2; cp = c & 0x1f; }
+        else if ((c & 0xf0) == 0xe0) { len = 3; cp = c & 0x0f; }
+        else if ((c & 0xf8) == 0xf0) { len = 4; cp = c & 0x07; }
+        else return i;
+        if (i + len > size)
+            return i;
+        for (size_t k = 1; k < len; ++k) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return i;
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)
+            || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return i;
+        i += len;
+    }
+    return size;
+}
+
+uint64_t numelOf(const std::vector<int64_t> &shape, bool *overflow)
+{
+    uint64_t n = 1;
+    *overflow = false;
+    for (int64_t d : shape)
+        if (mulOverflow(n, uint64_t(d), &n))
+            *overflow = true;
+    return n;
+}
+
+} // namespace
+
+uint64_t TensorEntry::numel() const
+{
+    bool overflow = false;
+    return numelOf(shape, &overflow);
+}
+
+const TensorEntry *SafetensorsHeader::find(std::string_view name) const
+{
+    for (const auto &t : tensors)
+        if (t.name == name)
+            return &t;
+    return nullptr;
+}
+
+Result<uint64_t> readHeaderLength(const uint8_t *prefix, size_t size, std::optional<uint64_t> fileSize)
+{
+    if (size < 8 || (fileSize && *fileSize < 8))
+        return invalid("file is shorter than the 8-byte header length");
+    uint64_t n = 0;
+    for (int i = 7; i >= 0; --i)
+        n = (n << 8) | prefix[i];
+    if (n > kMaxHeaderLength)
+        return invalid("header length " + std::to_string(n) + " exceeds the limit of "
+                       + std::to_string(kMaxHeaderLength) + " bytes");
+    if (n < 2)
+        return invalid("header length " + std::to_string(n) + " is too small for a JSON object");
+    if (fileSize && n > *fileSize - 8)
+        return invalid("header length " + std::to_string(n) + " runs past the end of the "
+                       + std::to_string(*fileSize) + "-byte file");
+    return n;
+}
+
+Result<SafetensorsHeader> parseHeaderJson(const uint8_t *bytes, size_t size, std::optional<uint64_t> fileSize)
+{
+    using nlohmann::json;
+    const size_t bad = firstInvalidUtf8(bytes, size);
+    if (bad != size)
+        return invalid("header is not valid UTF-8 (byte " + std::to_string(bad) + ")");
+
+    // Detect duplicate top-level keys, which nlohmann would silently collapse.
+    std::set<std::string> seen;
+    std::string duplicate;
+    json::parser_callback_t cb = [&](int depth, json::parse_event_t event, json &parsed) {
+        if (event == json::parse_event_t::key && depth == 1) {
+            const auto key = parsed.get<std::string>();
+            if (!seen.insert(key).second && duplicate.empty())
+                duplicate = key;
+        }
+        return true;
+    };
+    const json doc = json::parse(bytes, bytes + size, cb, /*allow_exceptions=*/false);
+    if (doc.is_discarded())
+        return invalid("header is not valid JSON");
+    if (!doc.is_object())
+        return invalid("header is not a JSON object");
+    if (!duplicate.empty())
+        return invalid("duplicate entry in header", duplicate);
+
+    SafetensorsHeader h;
+    h.headerLength = size;
+    for (auto it = doc.begin(); it != doc.end(); ++it) {
+        const std::string &name = it.key();
+        const json &v = it.value();
+        if (name == "__metadata__") {
+            if (!v.is_object())
+                return invalid("__metadata__ is not an object", name);
+            for (auto m = v.begin(); m != v.end(); ++m) {
+                if (!m.value().is_string())
+                    return invalid("__metadata__ value of \"" + m.key() + "\" is not a string", name);
+                h.metadata[m.key()] = m.value().get<std::string>();
+            }
+            continue;
+        }
+        if (!v.is_object())
+            return invalid("entry is not an object", name);
+        for (auto f = v.begin(); f != v.end(); ++f)
+            if (f.key() != "dtype" && f.key() != "shape" && f.key() != "data_offsets")
+                return invalid("unknown field \"" + f.key() + "\"", name);
+        if (!v.contains("dtype") || !v["dtype"].is_string())
+            return invalid("missing or non-string dtype", name);
+        const auto dtype = dtypeFromName(v["dtype"].get<std::string>());
+        if (!dtype)
+            return makeError(QuantErrc::UnsupportedCheckpoint,
+                             "unknown dtype \"" + v["dtype"].get<std::string>() + "\"", name);
+        TensorEntry e;
+        e.name = name;
+        e.dtype = *dtype;
+        if (!v.contains("shape") || !v["shape"].is_array())
+            return invalid("missing or non-array shape", name);
+        for (const auto &d : v["shape"]) {
+            if (!d.is_number_integer() || (d.is_number_integer() && !d.is_number_unsigned() && d.get<int64_t>() < 0))
+                return invalid("shape holds something other than a non-negative integer", name);
+            const uint64_t u = d.get<uint64_t>();
+            if (u > uint64_t(INT64_MAX))
+                return invalid("shape dimension too large", name);
+            e.shape.push_back(int64_t(u));
+        }
+        if (!v.contains("data_offsets") || !v["data_offsets"].is_array() || v["data_offsets"].size() != 2
+            || !v["data_offsets"][0].is_number_unsigned() || !v["data_offsets"][1].is_number_unsigned())
+            return invalid("data_offsets is not a pair of non-negative integers", name);
+        e.begin = v["data_offsets"][0].get<uint64_t>();
+        e.end = v["data_offsets"][1].get<uint64_t>();
+        if (e.end < e.begin)
+            return invalid("data_offsets end before they begin", name);
+        bool overflow = false;
+        const uint64_t n = numelOf(e.shape, &overflow);
+        uint64_t nbytes = 0;
+        if (overflow || mulOverflow(n, dtypeSize(e.dtype), &nbytes))
+            return invalid("shape is too large", name);
+        if (nbytes != e.end - e.begin)
+            return invalid("shape " + nlohmann::json(e.shape).dump() + " x " + std::string(dtypeName(e.dtype))
+                               + " needs " + std::to_string(nbytes) + " bytes but data_offsets span "
+                               + std::to_string(e.end - e.begin),
+                           name);
+        h.tensors.push_back(std::move(e));
+    }
+    std::stable_sort(h.tensors.begin(), h.tensors.end(), [](const TensorEntry &a, const TensorEntry &b) {
+        return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
+    });
+    uint64_t expected = 0;
+    for (const auto &t : h.tensors) {
+        if (t.begin < expected)
+            return invalid("data range overlaps the previous tensor's", t.name);
+        if (t.begin > expected)
+            return invalid("gap of " + std::to_string(t.begin - expected) + " bytes before this tensor's data",
+                           t.name);
+        expected = t.end;
+    }
+    h.dataSize = expected;
+    if (fileSize) {
+        const uint64_t available = *fileSize - 8 - size;
+        if (*fileSize < 8 + size)
+            return invalid("header runs past the end of the file");
+        if (h.dataSize > available)
+            return invalid("data runs past the end of the file",
+                           h.tensors.empty() ? std::string() : h.tensors.back().name);
+        if (h.dataSize < available)
+            return invalid(std::to_string(available - h.dataSize) + " bytes of trailing data after the last tensor",
+                           h.tensors.empty() ? std::string() : h.tensors.back().name);
+    }
+    return h;
+}
+
+Result<SafetensorsHeader> parseHeader(const uint8_t *bytes, size_t size, std::optional<uint64_t> fileSize)
+{
+    auto n = readHeaderLength(bytes, size, fileSize);
+    if (!n)
+        return n.error();
+    if (size - 8 < *n)
+        return invalid("buffer holds " + std::to_string(size - 8) + " header bytes, the header needs "
+                       + std::to_string(*n));
+    return parseHeaderJson(bytes + 8, size_t(*n), fileSize);
+}
+
+// ---- SafetensorsFile ----
+
+Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string &path)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return makeError(QuantErrc::IoError, std::string("cannot open: ") + std::strerror(errno), {}, path);
+    struct stat st{};
+    if (::fstat(fd, &st) != 0) {
+        ::close(fd);
+        return makeError(QuantErrc::IoError, std::string("cannot stat: ") + std::strerror(errno), {}, path);
+    }
+    const uint64_t size = uint64_t(st.st_size);
+    if (size < 8) {
+        ::close(fd);
+        auto e = invalid("file is shorter than the 8-byte header length");
+        e.path = path;
+        return e;
+    }
+    void *map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    ::close(fd);
+    if (map == MAP_FAILED)
+        return makeError(QuantErrc::IoError, std::string("cannot map: ") + std::strerror(errno), {}, path);
+    ::madvise(map, size, MADV_SEQUENTIAL);
+    std::unique_ptr<SafetensorsFile> f(new SafetensorsFile());
+    f->m_path = path;
+    f->m_map = static_cast<const uint8_t *>(map);
+    f->m_size = size;
+    auto h = parseHeader(f->m_map, size_t(std::min<uint64_t>(size, 8 + kMaxHeaderLength)), size);
+    if (!h) {
+        auto e = h.error();
+        e.path = path;
+        return e;
+    }
+    f->m_header = std::move(*h);
+    return f;
+}
+
+SafetensorsFile::~SafetensorsFile()
+{
+    if (m_map)
+        ::munmap(const_cast<uint8_t *>(m_map), m_size);
+}
+
+const uint8_t *SafetensorsFile::data(const TensorEntry &entry) const
+{
+    return m_map + m_header.dataOffset() + entry.begin;
+}
+
+void SafetensorsFile::release(const TensorEntry &entry) const
+{
+    const uint64_t page = uint64_t(::sysconf(_SC_PAGESIZE));
+    uint64_t from = m_header.dataOffset() + entry.begin;
+    uint64_t to = m_header.dataOffset() + entry.end;
+    from = (from + page - 1) / page * page; // whole pages only: neighbours may still be in use
+    to = to / page * page;
+    if (to > from)
+        ::madvise(const_cast<uint8_t *>(m_map) + from, to - from, MADV_DONTNEED);
+}
+
+// ---- writer ----
+
+uint64_t PlannedTensor::byteSize() const
+{
+    if (deferredMaxBytes > 0)
+        return deferredMaxBytes;
+    uint64_t n = 1;
+    for (int64_t d : shape)
+        n *= uint64_t(d);
+    return n * dtypeSize(dtype);
+}
+
+void sortForSafetensors(std::vector<PlannedTensor> &tensors)
+{
+    std::stable_sort(tensors.begin(), tensors.end(), [](const PlannedTensor &a, const PlannedTensor &b) {
+        const int ra = dtypeSortRank(a.dtype), rb = dtypeSortRank(b.dtype);
+        return ra != rb ? ra > rb : a.name < b.name;
+    });
+}
+
+std::string SafetensorsWriter::headerJson(const std::vector<PlannedTensor> &tensors,
+                                          const std::map<std::string, std::string> &metadata)
+{
+    // Built by hand: nlohmann sorts object keys, but the header lists tensors in data order.
+    std::string s = "{";
+    bool first = true;
+    if (!metadata.empty()) {
+        s += "\"__metadata__\":" + nlohmann::json(metadata).dump(-1, ' ', true);
+        first = false;
+    }
+    uint64_t offset = 0;
+    for (const auto &t : tensors) {
+        if (!first)
+            s += ',';
+        first = false;
+        const uint64_t end = offset + t.byteSize();
+        s += nlohmann::json(t.name).dump(-1, ' ', true);
+        s += ":{\"dtype\":\"" + std::string(dtypeName(t.dtype)) + "\",\"shape\":" + nlohmann::json(t.shape).dump()
+             + ",\"data_offsets\":[" + std::to_string(offset) + "," + std::to_string(end) + "]}";
+        offset = end;
+    }
+    s += '}';
+    s.append((8 - s.size() % 8) % 8, ' ');
+    return s;
+}
+
+uint64_t SafetensorsWriter::computeFileSize(const std::vector<PlannedTensor> &tensors,
+                                            const std::map<std::string, std::string> &metadata)
+{
+    uint64_t total = 8 + headerJson(tensors, metadata).size();
+    for (const auto &t : tensors)
+        total += t.byteSize();
+    return total;
+}
+
+Result<std::unique_ptr<SafetensorsWriter>> SafetensorsWriter::create(
+    const std::string &path, std::vector<PlannedTensor> tensors, const std::map<std::string, std::string> &metadata)
+{
+    std::set<std::string> names;
+    for (const auto &t : tensors) {
+        if (!names.insert(t.name).second)
+            return makeError(QuantErrc::InvalidInput, "tensor planned twice", t.name, path);
+        if (t.deferredMaxBytes > 0 && (t.dtype != DType::U8 || t.shape.size() != 1))
+            return makeError(QuantErrc::InvalidInput, "only 1-D U8 tensors can be deferred", t.name, path);
+    }
+    // Deferred tensors go last (stable, so the caller's order is kept otherwise).
+    std::stable_partition(tensors.begin(), tensors.end(), [](const PlannedTensor &t) { return t.deferredMaxBytes == 0; });
+    const std::string header = headerJson(tensors, metadata);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return makeError(QuantErrc::IoError, std::string("cannot create: ") + std::strerror(errno), {}, path);
+    std::unique_ptr<SafetensorsWriter> w(new SafetensorsWriter());
+    w->m_path = path;
+    w->m_fd = fd;
+    w->m_fileSize = computeFileSize(tensors, metadata);
+    w->m_metadata = metadata;
+    w->m_reservedHeader = header.size();
+    w->m_fixedCount = size_t(std::count_if(tensors.begin(), tensors.end(),
+                                           [](const PlannedTensor &t) { return t.deferredMaxBytes == 0; }));
+    w->m_tensors = std::move(tensors);
+    w->m_buffer.reserve(8u << 20);
+    uint64_t n = header.size();
+    for (int i = 0; i < 8; ++i)
+        w->m_buffer.push_back(uint8_t(n >> (8 * i)));
+    w->m_buffer.insert(w->m_buffer.end(), header.begin(), header.end());
+    // Skip tensors with no bytes so that the "current" one is always writable.
+    while (w->m_current < w->m_fixedCount && w->m_tensors[w->m_current].byteSize() == 0)
+        ++w->m_current;
+    return w;
+}
+
+Status SafetensorsWriter::writeDeferred(std::string_view name, std::string bytes)
+{
+    for (size_t i = m_fixedCount; i < m_tensors.size(); ++i) {
+        if (m_tensors[i].name != name)
+            continue;
+        if (bytes.size() > m_tensors[i].deferredMaxBytes || bytes.empty())
+            return makeError(QuantErrc::Internal, "deferred tensor larger than planned", std::string(name), m_path);
+        m_deferred[std::string(name)] = std::move(bytes);
+        return {};
+    }
+    return makeError(QuantErrc::Internal, "not a deferred tensor of this file", std::string(name), m_path);
+}
+
+SafetensorsWriter::~SafetensorsWriter()
+{
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+Status SafetensorsWriter::flushBuffer()
+{
+    size_t done = 0;
+    while (done < m_buffer.size()) {
+        const ssize_t r = ::write(m_fd, m_buffer.data() + done, m_buffer.size() - done);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            const QuantErrc code = (errno == ENOSPC || errno == EDQUOT) ? QuantErrc::DiskFull : QuantErrc::IoError;
+            return makeError(code, std::string("write failed: ") + std::strerror(errno), {}, m_path);
+        }
+        done += size_t(r);
+    }
+    m_buffer.clear();
+    return {};
+}
+
+Status SafetensorsWriter::write(std::string_view name, const void *data, size_t size)
+{
+    if (m_finished || m_current >= m_fixedCount)
+        return makeError(QuantErrc::Internal, "write after the last planned tensor", std::string(name), m_path);
+    const PlannedTensor &t = m_tensors[m_current];
+    if (t.name != name)
+        return makeError(QuantErrc::Internal, "written out of plan order (expected " + t.name + ")",
+                         std::string(name), m_path);
+    if (m_writtenInCurrent + size > t.byteSize())
+        return makeError(QuantErrc::Internal, "more bytes than planned", std::string(name), m_path);
+    const auto *p = static_cast<const uint8_t *>(data);
+    if (size >= m_buffer.capacity()) {
+        if (auto s = flushBuffer(); !s)
+            return s;
+        m_buffer.insert(m_buffer.end(), p, p + size); // one large write, no extra copy kept
+        if (auto s = flushBuffer(); !s)
+            return s;
+        m_buffer.shrink_to_fit();
+        m_buffer.reserve(8u << 20);
+    } else {
+        if (m_buffer.size() + size > m_buffer.capacity())
+            if (auto s = flushBuffer(); !s)
+                return s;
+        m_buffer.insert(m_buffer.end(), p, p + size);
+    }
+    m_writtenInCurrent += size;
+    if (m_writtenInCurrent == t.byteSize()) {
+        ++m_current;
+        m_writtenInCurrent = 0;
+        while (m_current < m_fixedCount && m_tensors[m_current].byteSize() == 0)
+            ++m_current;
+    }
+    return {};
+}
+
+Status SafetensorsWriter::finish()
+{
+    if (m_finished)
+        return {};
+    if (m_current < m_fixedCount)
+        return makeError(QuantErrc::Internal, "tensor not written completely", m_tensors[m_current].name, m_path);
+    if (m_fixedCount < m_tensors.size()) {
+        // Deferred tensors: their data now, then the header with their real sizes, padded to
+        // the length reserved for it.
+        for (size_t i = m_fixedCount; i < m_tensors.size(); ++i) {
+            auto &t = m_tensors[i];
+            const auto it = m_deferred.find(t.name);
+            if (it == m_deferred.end())
+                return makeError(QuantErrc::Internal, "deferred tensor never written", t.name, m_path);
+            if (m_buffer.size() + it->second.size() > m_buffer.capacity())
+                if (auto s = flushBuffer(); !s)
+                    return s;
+            m_buffer.insert(m_buffer.end(), it->second.begin(), it->second.end());
+            t.shape = {int64_t(it->second.size())};
+            t.deferredMaxBytes = 0;
+        }
+        if (auto s = flushBuffer(); !s)
+            return s;
+        std::string header = headerJson(m_tensors, m_metadata);
+        while (header.size() < m_reservedHeader && header.back() == ' ')
+            header.pop_back();
+        if (header.size() > m_reservedHeader)
+            return makeError(QuantErrc::Internal, "header outgrew its reserved space", {}, m_path);
+        header.append(m_reservedHeader - header.size(), ' ');
+        if (::pwrite(m_fd, header.data(), header.size(), 8) != ssize_t(header.size()))
+            return makeError(QuantErrc::IoError, std::string("header rewrite failed: ") + std::strerror(errno), {},
+                             m_path);
+        m_fileSize = computeFileSize(m_tensors, m_metadata) - headerJson(m_tensors, m_metadata).size()
+                     + m_reservedHeader;
+    }
+    if (auto s = flushBuffer(); !s)
+        return s;
+    if (::fsync(m_fd) != 0)
+        return makeError(errno == ENOSPC ? QuantErrc::DiskFull : QuantErrc::IoError,
+                         std::string("fsync failed: ") + std::strerror(errno), {}, m_path);
+    if (::close(m_fd) != 0) {
+        m_fd = -1;
+        return makeError(QuantErrc::IoError, std::string("close failed: ") + std::strerror(errno), {}, m_path);
+    }
+    m_fd = -1;
+    m_finished = true;
+    return {};
+}
+
+// ---- index ----
+
+std::vector<std::string> ShardIndex::shardFiles() const
+{
+    std::set<std::string> s;
+    for (const auto &[k, v] : weightMap)
+        s.insert(v);
+    return {s.begin(), s.end()};
+}
+
+Result<ShardIndex> readShardIndex(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return makeError(QuantErrc::IoError, "cannot open index", {}, path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const auto doc = nlohmann::json::parse(ss.str(), nullptr, false);
+    if (doc.is_discarded() || !doc.is_object() || !doc.contains("weight_map") || !doc["weight_map"].is_object())
+        return makeError(QuantErrc::InvalidCheckpoint, "index is not JSON with a weight_map object", {}, path);
+    ShardIndex idx;
+    if (doc.contains("metadata") && doc["metadata"].is_object() && doc["metadata"].contains("total_size")
+        && doc["metadata"]["total_size"].is_number())
+        idx.totalSize = doc["metadata"]["total_size"].get<uint64_t>();
+    for (auto it = doc["weight_map"].begin(); it != doc["weight_map"].end(); ++it) {
+        if (!it.value().is_string())
+            return makeError(QuantErrc::InvalidCheckpoint, "weight_map value is not a file name", it.key(), path);
+        const auto file = it.value().get<std::string>();
+        if (file.empty() || file.find('/') != std::string::npos || file == "." || file == "..")
+            return makeError(QuantErrc::UnsafeCheckpoint, "weight_map names a file outside the directory: " + file,
+                             it.key(), path);
+        idx.weightMap[it.key()] = file;
+    }
+    return idx;
+}
+
+std::string shardIndexJson(const ShardIndex &index)
+{
+    nlohmann::json doc;
+    doc["metadata"] = {{"total_size", index.totalSize}};
+    doc["weight_map"] = nlohmann::json::object();
+    for (const auto &[k, v] : index.weightMap)
+        doc["weight_map"][k] = v;
+    return doc.dump(2, ' ', true) + "\n";
+}
+
+Status writeShardIndex(const std::string &path, const ShardIndex &index)
+{
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    const std::string s = shardIndexJson(index);
+    out.write(s.data(), std::streamsize(s.size()));
+    out.close();
+    if (!out)
+        return makeError(QuantErrc::IoError, "cannot write index", {}, path);
+    return {};
+}
+
+} // namespace mistudio::quant

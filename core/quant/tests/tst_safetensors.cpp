@@ -1,0 +1,215 @@
+// Strict safetensors parsing, the mmap reader, the streaming writer and the shard index.
+#include "check.h"
+
+#include "quant/safetensors.h"
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+using namespace mistudio::quant;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<uint8_t> fileBytes(const std::string &json, size_t dataBytes, size_t extra = 0)
+{
+    std::vector<uint8_t> b(8 + json.size() + dataBytes + extra, 0x5a);
+    const uint64_t n = json.size();
+    for (size_t i = 0; i < 8; ++i)
+        b[i] = uint8_t(n >> (8 * i));
+    std::memcpy(b.data() + 8, json.data(), json.size());
+    return b;
+}
+
+Result<SafetensorsHeader> parseWhole(const std::vector<uint8_t> &b)
+{
+    return parseHeader(b.data(), b.size(), b.size());
+}
+
+struct BadCase
+{
+    const char *what;
+    std::string json;
+    size_t data;
+    size_t extra;
+    QuantErrc code;
+    const char *tensor; // the tensor the error must name ("" = none)
+};
+
+void testRejections()
+{
+    const std::vector<BadCase> cases{
+        {"not json", "{\"a\": ", 0, 0, QuantErrc::InvalidCheckpoint, ""},
+        {"not an object", "[1,2,3]   ", 0, 0, QuantErrc::InvalidCheckpoint, ""},
+        {"invalid utf-8", std::string("{\"a\xff\":{}}"), 0, 0, QuantErrc::InvalidCheckpoint, ""},
+        {"unknown dtype", R"({"w":{"dtype":"Q4","shape":[2],"data_offsets":[0,2]}})", 2, 0,
+         QuantErrc::UnsupportedCheckpoint, "w"},
+        {"shape/bytes mismatch", R"({"w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,20]}})", 20, 0,
+         QuantErrc::InvalidCheckpoint, "w"},
+        {"negative dim", R"({"w":{"dtype":"F32","shape":[-1],"data_offsets":[0,0]}})", 0, 0,
+         QuantErrc::InvalidCheckpoint, "w"},
+        {"end before begin", R"({"w":{"dtype":"U8","shape":[0],"data_offsets":[4,0]}})", 4, 0,
+         QuantErrc::InvalidCheckpoint, "w"},
+        {"overlap",
+         R"({"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},"b":{"dtype":"U8","shape":[4],"data_offsets":[2,6]}})",
+         6, 0, QuantErrc::InvalidCheckpoint, "b"},
+        {"gap",
+         R"({"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},"b":{"dtype":"U8","shape":[4],"data_offsets":[6,10]}})",
+         10, 0, QuantErrc::InvalidCheckpoint, "b"},
+        {"data past end", R"({"w":{"dtype":"U8","shape":[8],"data_offsets":[0,8]}})", 4, 0,
+         QuantErrc::InvalidCheckpoint, "w"},
+        {"trailing garbage", R"({"w":{"dtype":"U8","shape":[8],"data_offsets":[0,8]}})", 8, 3,
+         QuantErrc::InvalidCheckpoint, "w"},
+        {"duplicate key",
+         R"({"w":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"w":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}})",
+         1, 0, QuantErrc::InvalidCheckpoint, "w"},
+        {"unknown field", R"({"w":{"dtype":"U8","shape":[1],"data_offsets":[0,1],"x":1}})", 1, 0,
+         QuantErrc::InvalidCheckpoint, "w"},
+        {"metadata not strings", R"({"__metadata__":{"format":1}})", 0, 0, QuantErrc::InvalidCheckpoint,
+         "__metadata__"},
+        {"offsets not a pair", R"({"w":{"dtype":"U8","shape":[1],"data_offsets":[0]}})", 1, 0,
+         QuantErrc::InvalidCheckpoint, "w"},
+        {"shape overflow", R"({"w":{"dtype":"F64","shape":[4294967296,4294967296,16],"data_offsets":[0,8]}})", 8, 0,
+         QuantErrc::InvalidCheckpoint, "w"},
+    };
+    for (const auto &c : cases) {
+        const auto r = parseWhole(fileBytes(c.json, c.data, c.extra));
+        CHECK_MSG(!r.ok(), c.what);
+        if (r.ok())
+            continue;
+        CHECK_MSG(r.error().code == c.code, std::string(c.what) + " -> " + r.error().toString());
+        CHECK_MSG(r.error().tensor == c.tensor, std::string(c.what) + " -> " + r.error().toString());
+        std::printf("  rejected (%s): %s\n", c.what, r.error().toString().c_str());
+    }
+    // Header length bound and a header that runs past the file.
+    std::vector<uint8_t> big(16, 0);
+    const uint64_t tooLong = kMaxHeaderLength + 1;
+    for (int i = 0; i < 8; ++i)
+        big[size_t(i)] = uint8_t(tooLong >> (8 * i));
+    CHECK(!readHeaderLength(big.data(), big.size()).ok());
+    auto truncated = fileBytes(R"({"w":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}})", 1);
+    CHECK(!parseHeader(truncated.data(), 20, 20).ok());
+    CHECK(!parseHeader(truncated.data(), 4).ok());
+}
+
+void testAccepts()
+{
+    // Padded header (spaces), metadata, zero-size tensor, keys in any order.
+    const std::string json = R"({"b":{"dtype":"BF16","shape":[2,2],"data_offsets":[4,12]},)"
+                             R"("__metadata__":{"format":"pt"},"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},)"
+                             R"("e":{"dtype":"I64","shape":[0,3],"data_offsets":[12,12]}}    )";
+    const auto b = fileBytes(json, 12);
+    const auto r = parseWhole(b);
+    CHECK_MSG(r.ok(), r.ok() ? "" : r.error().toString());
+    if (!r.ok())
+        return;
+    CHECK_EQ(r->tensors.size(), size_t(3));
+    CHECK_EQ(r->tensors[0].name, std::string("a"));
+    CHECK_EQ(r->tensors[1].name, std::string("b"));
+    CHECK_EQ(r->metadata.at("format"), std::string("pt"));
+    CHECK_EQ(r->dataSize, uint64_t(12));
+    CHECK(r->find("b") && r->find("b")->dtype == DType::BF16);
+    // Header-only parse (as the Hub preview does with a Range fetch): no file size known.
+    const auto head = parseHeader(b.data(), 8 + json.size());
+    CHECK(head.ok());
+}
+
+void testWriterAndReader(const fs::path &dir)
+{
+    std::vector<PlannedTensor> plan{
+        {"z.weight", DType::BF16, {3, 5}},
+        {"a.bias", DType::F32, {5}},
+        {"m.count", DType::I64, {}},
+        {"empty", DType::U8, {0}},
+    };
+    sortForSafetensors(plan);
+    CHECK_EQ(plan[0].name, std::string("m.count")); // I64 ranks above F32 in safetensors' order
+    CHECK_EQ(plan[1].name, std::string("a.bias"));
+    const std::string path = (dir / "w.safetensors").string();
+    auto w = SafetensorsWriter::create(path, plan);
+    CHECK(w.ok());
+    if (!w.ok())
+        return;
+    SafetensorsWriter &writer = **w;
+    int64_t count = 42;
+    CHECK(writer.write("m.count", &count, 8).ok());
+    CHECK(!writer.write("z.weight", "xx", 2).ok()); // out of plan order
+    std::vector<float> bias{1, 2, 3, 4, 5};
+    CHECK(writer.write("a.bias", bias.data(), 8).ok()); // in two chunks
+    CHECK(writer.write("a.bias", bias.data() + 2, 12).ok());
+    std::vector<uint8_t> z(30);
+    for (size_t i = 0; i < z.size(); ++i)
+        z[i] = uint8_t(i);
+    CHECK(!writer.finish().ok()); // z.weight missing
+    CHECK(!writer.write("z.weight", z.data(), 31).ok()); // too many bytes
+    CHECK(writer.write("z.weight", z.data(), 30).ok());
+    CHECK(writer.finish().ok());
+    CHECK_EQ(uint64_t(fs::file_size(path)), writer.fileSize());
+
+    auto f = SafetensorsFile::open(path);
+    CHECK_MSG(f.ok(), f.ok() ? "" : f.error().toString());
+    if (!f.ok())
+        return;
+    const auto &h = (*f)->header();
+    CHECK_EQ(h.metadata.at("format"), std::string("pt"));
+    CHECK_EQ(h.headerLength % 8, uint64_t(0));
+    const auto *zb = h.find("z.weight");
+    CHECK(zb && std::memcmp((*f)->data(*zb), z.data(), 30) == 0);
+    const auto *bb = h.find("a.bias");
+    CHECK(bb && std::memcmp((*f)->data(*bb), bias.data(), 20) == 0);
+    const auto *cb = h.find("m.count");
+    CHECK(cb && cb->shape.empty() && cb->byteSize() == 8);
+    (*f)->release(*zb);
+
+    // A file with trailing garbage is refused on open, naming the file.
+    {
+        std::ofstream app(path, std::ios::app | std::ios::binary);
+        app << "junk";
+    }
+    auto bad = SafetensorsFile::open(path);
+    CHECK(!bad.ok() && bad.error().path == path);
+    CHECK(!SafetensorsFile::open((dir / "missing.safetensors").string()).ok());
+}
+
+void testIndex(const fs::path &dir)
+{
+    ShardIndex idx;
+    idx.totalSize = 123;
+    idx.weightMap["b.weight"] = "model-00002-of-00002.safetensors";
+    idx.weightMap["a.weight"] = "model-00001-of-00002.safetensors";
+    const std::string path = (dir / "model.safetensors.index.json").string();
+    CHECK(writeShardIndex(path, idx).ok());
+    const std::string expected = "{\n  \"metadata\": {\n    \"total_size\": 123\n  },\n  \"weight_map\": {\n"
+                                 "    \"a.weight\": \"model-00001-of-00002.safetensors\",\n"
+                                 "    \"b.weight\": \"model-00002-of-00002.safetensors\"\n  }\n}\n";
+    CHECK_EQ(shardIndexJson(idx), expected);
+    auto back = readShardIndex(path);
+    CHECK(back.ok() && back->totalSize == 123 && back->weightMap == idx.weightMap);
+    CHECK(back.ok() && back->shardFiles().size() == 2);
+    {
+        std::ofstream o(path, std::ios::trunc);
+        o << R"({"weight_map":{"a":"../etc/passwd"}})";
+    }
+    auto evil = readShardIndex(path);
+    CHECK(!evil.ok() && evil.error().code == QuantErrc::UnsafeCheckpoint && evil.error().tensor == "a");
+}
+
+} // namespace
+
+int main()
+{
+    const fs::path dir = fs::temp_directory_path() / ("tst_quant_safetensors_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    testRejections();
+    testAccepts();
+    testWriterAndReader(dir);
+    testIndex(dir);
+    fs::remove_all(dir);
+    return quanttest::finish("tst_quant_safetensors");
+}

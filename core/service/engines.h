@@ -1,0 +1,110 @@
+#pragma once
+
+#include "common/result.h"
+#include "service/jobcontrol.h"
+#include "service/modelevent.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+#include <memory>
+
+namespace mistudio {
+
+// The service's view of the engines (core/hub, core/download, core/quant, core/arch). Each call
+// blocks and runs on one of the service's pool threads (a worker may spin its own event loop).
+// app/ injects the real implementations (service/realengines.h); tests may inject others.
+
+struct DownloadSpec
+{
+    QUuid modelId;
+    QString repoId;
+    QString revision;      // branch, tag or commit; pinned to one commit by the engine
+    QString pinnedCommit;  // when resuming: the commit the first attempt resolved
+    QStringList include;   // glob patterns; empty = the default selection
+    QStringList exclude;
+    int connections = 0;   // per file; 0 = engine default
+    qint64 maxBytesPerSecond = 0; // 0 = unlimited
+    QString token;         // used for this job only; never persisted or logged
+    QString targetDir;     // DATA_DIR/models/{repo_dir}
+};
+
+struct DownloadOutcome
+{
+    QString commitSha;
+    QString dir;
+    qint64 sizeBytes = 0;
+    int files = 0;
+};
+
+struct QuantizeSpec
+{
+    QUuid modelId;
+    QString mode;      // bnb-4bit | bnb-8bit
+    QString device;    // "auto", "cpu", "cuda:N"
+    QString inputDir;  // the downloaded model
+    QString outputDir; // DATA_DIR/models/{repo_dir}/quantized
+};
+
+struct QuantizeOutcome
+{
+    QString filePath;
+    qint64 sizeBytes = 0;
+    QString device;
+};
+
+class DownloadBackend
+{
+public:
+    virtual ~DownloadBackend() = default;
+    // `progress` is called often; the backend stops (returning ErrorCode::Cancelled) as soon
+    // as control.stopRequested().
+    virtual Result<DownloadOutcome> download(
+        const DownloadSpec &spec, const std::function<void(const DownloadProgressInfo &)> &progress,
+        const JobControl &control) = 0;
+};
+
+class PreviewBackend
+{
+public:
+    virtual ~PreviewBackend() = default;
+    // The design's §4.3 ModelPreview JSON (plus extensions).
+    virtual Result<QJsonObject> preview(const QString &repoId, const QString &revision,
+                                        const QString &token) = 0;
+};
+
+class QuantizeBackend
+{
+public:
+    virtual ~QuantizeBackend() = default;
+    // GPUs the quantizer can use ("cuda:0", ...); one single-thread pool is made per entry.
+    virtual QStringList gpus() const = 0;
+    virtual Result<QuantizeOutcome> quantize(
+        const QuantizeSpec &spec, const std::function<void(const QuantizeProgressInfo &)> &progress,
+        const JobControl &control) = 0;
+};
+
+class ArchitectureBackend
+{
+public:
+    virtual ~ArchitectureBackend() = default;
+    // Design §2.2 JSON (+ layer tree, hook points) from a downloaded model directory.
+    virtual Result<QJsonObject> extract(const QString &modelDir) = 0;
+};
+
+// Which stored Hub token (HF_TOKEN, the token file) exists, for resuming a gated download
+// after a restart. Returns an empty string when there is none.
+using StoredTokenProvider = std::function<QString()>;
+
+struct Engines
+{
+    std::shared_ptr<DownloadBackend> download;
+    std::shared_ptr<PreviewBackend> preview;
+    std::shared_ptr<QuantizeBackend> quantize;
+    std::shared_ptr<ArchitectureBackend> architecture;
+    StoredTokenProvider storedToken;
+};
+
+} // namespace mistudio

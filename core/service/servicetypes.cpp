@@ -1,0 +1,61 @@
+#include "service/servicetypes.h"
+
+#include <QJsonArray>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace mistudio {
+
+QJsonObject DownloadRequest::toParams() const
+{
+    QJsonObject o{{u"quantization"_s, quantization}};
+    if (!revision.isEmpty())
+        o.insert(u"revision"_s, revision);
+    if (!include.isEmpty())
+        o.insert(u"include"_s, QJsonArray::fromStringList(include));
+    if (!exclude.isEmpty())
+        o.insert(u"exclude"_s, QJsonArray::fromStringList(exclude));
+    if (connections > 0)
+        o.insert(u"connections"_s, connections);
+    if (maxBytesPerSecond > 0)
+        o.insert(u"max_bytes_per_second"_s, maxBytesPerSecond);
+    return o;
+}
+
+DownloadRequest DownloadRequest::fromParams(const QJsonObject &params)
+{
+    auto strings = [](const QJsonValue &v) {
+        QStringList out;
+        const QJsonArray a = v.toArray();
+        for (const QJsonValue &e : a)
+            out << e.toString();
+        return out;
+    };
+    DownloadRequest r;
+    r.quantization = params.value(u"quantization"_s).toString(u"none"_s);
+    r.revision = params.value(u"revision"_s).toString();
+    r.include = strings(params.value(u"include"_s));
+    r.exclude = strings(params.value(u"exclude"_s));
+    r.connections = params.value(u"connections"_s).toInt();
+    r.maxBytesPerSecond = params.value(u"max_bytes_per_second"_s).toInteger();
+    return r;
+}
+
+QJsonObject JobView::toJson() const
+{
+    QJsonObject o{{u"id"_s, id.toString(QUuid::WithoutBraces)},
+                  {u"model_id"_s, modelId.toString(QUuid::WithoutBraces)},
+                  {u"kind"_s, kind},
+                  {u"state"_s, state},
+                  {u"progress"_s, progress},
+                  {u"attempts"_s, attempts},
+                  {u"created_at"_s, createdAt.toString(Qt::ISODateWithMs)},
+                  {u"updated_at"_s, updatedAt.toString(Qt::ISODateWithMs)}};
+    if (!device.isEmpty())
+        o.insert(u"device"_s, device);
+    if (!lastError.isEmpty())
+        o.insert(u"last_error"_s, lastError);
+    return o;
+}
+
+} // namespace mistudio

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "common/datadir.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+#include <QUuid>
+
+namespace mistudio {
+
+// The design's ModelDownloadRequest (§4.2) plus the download engine's options.
+struct DownloadRequest
+{
+    QString quantization = QStringLiteral("none"); // none | bnb-4bit | bnb-8bit
+    QString hfToken;  // for this download only: never stored, logged or sent in an event
+    QString revision; // empty = the record's revision
+    QStringList include;
+    QStringList exclude;
+    int connections = 0;          // per file; 0 = engine default
+    qint64 maxBytesPerSecond = 0; // 0 = unlimited
+
+    // Everything but the token: what the jobs table keeps to resume the job.
+    QJsonObject toParams() const;
+    static DownloadRequest fromParams(const QJsonObject &params);
+};
+
+struct QuantizeRequest
+{
+    QString mode;                             // bnb-4bit | bnb-8bit
+    QString device = QStringLiteral("auto");  // auto | cpu | cuda:N
+};
+
+// A job the service runs or keeps for later (paused, waiting for a token), as the faces see it.
+struct JobView
+{
+    QUuid id;
+    QUuid modelId;
+    QString kind;  // download | quantize
+    QString state; // queued | running | paused | needs_token | done | failed | cancelled
+    double progress = 0.0;
+    QString device; // quantize jobs: where it runs
+    int attempts = 0;
+    QString lastError;
+    QDateTime createdAt;
+    QDateTime updatedAt;
+
+    QJsonObject toJson() const;
+};
+
+struct ServiceOptions
+{
+    DataDir dataDir;
+    int maxConcurrentDownloads = 2;
+    int cpuQuantizeThreads = 1;
+    int progressIntervalMs = 250; // at most one progress event per job per interval
+    QString hostName;             // owner of the jobs this process claims (default: hostname)
+};
+
+} // namespace mistudio

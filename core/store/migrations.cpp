@@ -1,0 +1,72 @@
+#include "store/migrations.h"
+
+#include <array>
+
+namespace mistudio {
+namespace {
+
+// Design §2.1, plus: `quantizing` in the status CHECK, the requested revision and resolved
+// commit, the parameter count, the quantized variant's path and the download/quantize progress.
+constexpr std::array kV1 = {
+    "CREATE TABLE models ("
+    " id ${UUID} PRIMARY KEY NOT NULL,"
+    " name VARCHAR(255) NOT NULL,"
+    " repo_id VARCHAR(255) NOT NULL,"
+    " revision VARCHAR(255) NOT NULL DEFAULT 'main',"
+    " commit_sha VARCHAR(40),"
+    " file_path VARCHAR(500),"
+    " quantized_path VARCHAR(500),"
+    " status VARCHAR(50) NOT NULL DEFAULT 'pending',"
+    " architecture ${JSON},"
+    " quantization VARCHAR(50) NOT NULL DEFAULT 'none',"
+    " size_bytes BIGINT,"
+    " params_count BIGINT,"
+    " progress DOUBLE PRECISION NOT NULL DEFAULT 0,"
+    " error_message TEXT,"
+    " created_at ${TIME} NOT NULL DEFAULT ${NOW},"
+    " updated_at ${TIME} NOT NULL DEFAULT ${NOW},"
+    " CONSTRAINT models_status_check CHECK ("
+    "  status IN ('pending', 'downloading', 'quantizing', 'ready', 'failed')),"
+    " CONSTRAINT models_quantization_check CHECK ("
+    "  quantization IN ('none', 'bnb-4bit', 'bnb-8bit')),"
+    " CONSTRAINT models_progress_check CHECK (progress >= 0 AND progress <= 100)"
+    ")",
+    "CREATE INDEX idx_models_status ON models(status)",
+    "CREATE INDEX idx_models_repo_id ON models(repo_id)",
+};
+
+// Persisted jobs (CONTRACTS §4). A job goes with its model.
+constexpr std::array kV2 = {
+    "CREATE TABLE jobs ("
+    " id ${UUID} PRIMARY KEY NOT NULL,"
+    " model_id ${UUID} NOT NULL REFERENCES models(id) ON DELETE CASCADE,"
+    " kind VARCHAR(20) NOT NULL,"
+    " state VARCHAR(20) NOT NULL DEFAULT 'queued',"
+    " params ${JSON},"
+    " owner_host VARCHAR(255),"
+    " lease_until ${TIME},"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " last_error TEXT,"
+    " created_at ${TIME} NOT NULL DEFAULT ${NOW},"
+    " updated_at ${TIME} NOT NULL DEFAULT ${NOW},"
+    " CONSTRAINT jobs_kind_check CHECK (kind IN ('download', 'quantize')),"
+    " CONSTRAINT jobs_state_check CHECK (state IN ('queued', 'running', 'paused', 'needs_token',"
+    "  'done', 'failed', 'cancelled'))"
+    ")",
+    "CREATE INDEX idx_jobs_state ON jobs(state)",
+    "CREATE INDEX idx_jobs_model_id ON jobs(model_id)",
+};
+
+constexpr std::array kMigrations = {
+    Migration{1, "models catalogue", kV1},
+    Migration{2, "persisted jobs", kV2},
+};
+
+} // namespace
+
+std::span<const Migration> migrations()
+{
+    return kMigrations;
+}
+
+} // namespace mistudio

@@ -1,0 +1,137 @@
+#include "store/modelrecord.h"
+
+#include <QJsonArray>
+
+#include <array>
+#include <utility>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace mistudio {
+namespace {
+
+constexpr std::array kStatusNames = {
+    std::pair{ModelStatus::Pending, "pending"},       std::pair{ModelStatus::Downloading, "downloading"},
+    std::pair{ModelStatus::Quantizing, "quantizing"}, std::pair{ModelStatus::Ready, "ready"},
+    std::pair{ModelStatus::Failed, "failed"},
+};
+
+constexpr std::array kSortNames = {
+    std::pair{SortKey::CreatedAt, "created_at"}, std::pair{SortKey::UpdatedAt, "updated_at"},
+    std::pair{SortKey::Name, "name"},            std::pair{SortKey::RepoId, "repo_id"},
+    std::pair{SortKey::StatusName, "status"},        std::pair{SortKey::SizeBytes, "size_bytes"},
+};
+
+QJsonValue textOrNull(const QString &s)
+{
+    return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s);
+}
+
+QJsonValue timeOrNull(const QDateTime &t)
+{
+    return t.isValid() ? QJsonValue(t.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue(QJsonValue::Null);
+}
+
+QJsonValue intOrNull(const std::optional<qint64> &v)
+{
+    return v ? QJsonValue(double(*v)) : QJsonValue(QJsonValue::Null);
+}
+
+} // namespace
+
+QString modelStatusName(ModelStatus status)
+{
+    for (const auto &[s, name] : kStatusNames) {
+        if (s == status)
+            return QString::fromLatin1(name);
+    }
+    return u"pending"_s;
+}
+
+std::optional<ModelStatus> modelStatusFromName(QStringView name)
+{
+    for (const auto &[s, n] : kStatusNames) {
+        if (name == QLatin1StringView(n))
+            return s;
+    }
+    return std::nullopt;
+}
+
+bool isAllowedTransition(ModelStatus from, ModelStatus to)
+{
+    using S = ModelStatus;
+    switch (from) {
+    case S::Pending:
+        return to == S::Downloading || to == S::Failed;
+    case S::Downloading:
+        return to == S::Quantizing || to == S::Ready || to == S::Failed || to == S::Pending;
+    case S::Quantizing:
+        return to == S::Ready || to == S::Failed || to == S::Pending;
+    case S::Ready:
+        return to == S::Quantizing;
+    case S::Failed:
+        return to == S::Pending;
+    }
+    return false;
+}
+
+bool isKnownQuantization(QStringView name)
+{
+    return name == u"none"_s || name == u"bnb-4bit"_s || name == u"bnb-8bit"_s;
+}
+
+QString sortKeyName(SortKey key)
+{
+    for (const auto &[k, name] : kSortNames) {
+        if (k == key)
+            return QString::fromLatin1(name);
+    }
+    return u"created_at"_s;
+}
+
+std::optional<SortKey> sortKeyFromName(QStringView name)
+{
+    for (const auto &[k, n] : kSortNames) {
+        if (name == QLatin1StringView(n))
+            return k;
+    }
+    return std::nullopt;
+}
+
+QString ModelRecord::shortId() const
+{
+    return id.toString(QUuid::WithoutBraces).left(8);
+}
+
+QJsonObject ModelRecord::toJson() const
+{
+    return QJsonObject{
+        {u"id"_s, id.toString(QUuid::WithoutBraces)},
+        {u"name"_s, name},
+        {u"repo_id"_s, repoId},
+        {u"revision"_s, revision},
+        {u"commit_sha"_s, textOrNull(commitSha)},
+        {u"file_path"_s, textOrNull(filePath)},
+        {u"quantized_path"_s, textOrNull(quantizedPath)},
+        {u"status"_s, modelStatusName(status)},
+        {u"architecture"_s, architecture.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(architecture)},
+        {u"quantization"_s, quantization},
+        {u"size_bytes"_s, intOrNull(sizeBytes)},
+        {u"params_count"_s, intOrNull(paramsCount)},
+        {u"progress"_s, progress},
+        {u"error_message"_s, textOrNull(errorMessage)},
+        {u"created_at"_s, timeOrNull(createdAt)},
+        {u"updated_at"_s, timeOrNull(updatedAt)},
+    };
+}
+
+QJsonObject ModelPage::toJson() const
+{
+    QJsonArray array;
+    for (const ModelRecord &r : items)
+        array.append(r.toJson());
+    return QJsonObject{{u"items"_s, array}, {u"total"_s, double(total)}, {u"page"_s, page},
+                       {u"limit"_s, limit}};
+}
+
+} // namespace mistudio

@@ -1,0 +1,356 @@
+#include "store/sqlmodelstore.h"
+
+#include "common/repoid.h"
+#include "store/sqldatabase.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QSqlQuery>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace mistudio {
+namespace {
+
+constexpr int kMaxCasRetries = 16;
+constexpr int kMinPrefixLength = 4;
+
+QString idText(const QUuid &id)
+{
+    return id.toString(QUuid::WithoutBraces);
+}
+
+Error notFound(QStringView what)
+{
+    return Error::make(ErrorCode::NotFound, u"No model matches '%1'"_s.arg(what.toString()),
+                       {{u"id"_s, what.toString()}});
+}
+
+// LIKE pattern for a case-insensitive substring; '\' escapes the wildcards on both backends.
+QString likeContains(const QString &text)
+{
+    QString escaped = text.toLower();
+    escaped.replace(u'\\', u"\\\\"_s).replace(u'%', u"\\%"_s).replace(u'_', u"\\_"_s);
+    return u'%' + escaped + u'%';
+}
+
+QVariant optionalInt(const std::optional<qint64> &v)
+{
+    return v ? QVariant(*v) : QVariant(QMetaType(QMetaType::LongLong));
+}
+
+QString sortColumn(SortKey key)
+{
+    switch (key) {
+    case SortKey::CreatedAt:
+        return u"created_at"_s;
+    case SortKey::UpdatedAt:
+        return u"updated_at"_s;
+    case SortKey::Name:
+        return u"LOWER(name)"_s;
+    case SortKey::RepoId:
+        return u"LOWER(repo_id)"_s;
+    case SortKey::StatusName:
+        return u"status"_s;
+    case SortKey::SizeBytes:
+        return u"size_bytes"_s;
+    }
+    return u"created_at"_s;
+}
+
+Status validateText(const QString &value, const QString &field, qsizetype maxLength)
+{
+    if (value.size() > maxLength)
+        return Error::make(ErrorCode::InvalidInput,
+                           u"The %1 is longer than %2 characters"_s.arg(field).arg(maxLength),
+                           {{u"field"_s, field}});
+    return {};
+}
+
+} // namespace
+
+SqlModelStore::SqlModelStore(std::shared_ptr<SqlDatabase> db)
+    : m_db(std::move(db))
+{
+    m_columns = QStringList{m_db->uuidText(u"id"_s), u"name"_s, u"repo_id"_s, u"revision"_s,
+                            u"commit_sha"_s, u"file_path"_s, u"quantized_path"_s, u"status"_s,
+                            m_db->jsonText(u"architecture"_s), u"quantization"_s, u"size_bytes"_s,
+                            u"params_count"_s, u"progress"_s, u"error_message"_s,
+                            m_db->timeText(u"created_at"_s), m_db->timeText(u"updated_at"_s)}
+                    .join(u", "_s);
+}
+
+ModelRecord SqlModelStore::readRecord(const QSqlQuery &q)
+{
+    ModelRecord r;
+    r.id = QUuid::fromString(q.value(0).toString());
+    r.name = q.value(1).toString();
+    r.repoId = q.value(2).toString();
+    r.revision = q.value(3).toString();
+    r.commitSha = q.value(4).toString();
+    r.filePath = q.value(5).toString();
+    r.quantizedPath = q.value(6).toString();
+    r.status = modelStatusFromName(q.value(7).toString()).value_or(ModelStatus::Failed);
+    if (!q.value(8).isNull())
+        r.architecture = QJsonDocument::fromJson(q.value(8).toString().toUtf8()).object();
+    r.quantization = q.value(9).toString();
+    if (!q.value(10).isNull())
+        r.sizeBytes = q.value(10).toLongLong();
+    if (!q.value(11).isNull())
+        r.paramsCount = q.value(11).toLongLong();
+    r.progress = q.value(12).toDouble();
+    r.errorMessage = q.value(13).toString();
+    r.createdAt = SqlDatabase::timeFromValue(q.value(14));
+    r.updatedAt = SqlDatabase::timeFromValue(q.value(15));
+    return r;
+}
+
+Result<std::vector<ModelRecord>> SqlModelStore::select(const QString &where, const QVariantList &values,
+                                                       int limit)
+{
+    auto q = m_db->run(u"SELECT %1 FROM models WHERE %2 ORDER BY id LIMIT %3"_s.arg(m_columns, where).arg(limit),
+                       values);
+    if (!q)
+        return q.error();
+    std::vector<ModelRecord> out;
+    while (q->next())
+        out.push_back(readRecord(*q));
+    return out;
+}
+
+Result<ModelRecord> SqlModelStore::create(const NewModel &model)
+{
+    const auto repo = RepoId::parse(model.repoId);
+    if (!repo)
+        return repo.error();
+    const QString revisionText = model.revision.isEmpty() ? u"main"_s : model.revision;
+    const auto revision = validateRevision(revisionText);
+    if (!revision)
+        return revision.error();
+    const QString quantization = model.quantization.isEmpty() ? u"none"_s : model.quantization;
+    if (!isKnownQuantization(quantization))
+        return Error::make(ErrorCode::InvalidInput,
+                           u"Unknown quantization '%1' (none, bnb-4bit or bnb-8bit)"_s.arg(quantization),
+                           {{u"field"_s, u"quantization"_s}});
+    const QString name = model.name.trimmed().isEmpty() ? repo->name() : model.name.trimmed();
+    if (auto s = validateText(name, u"name"_s, 255); !s)
+        return s.error();
+
+    const QUuid id = QUuid::createUuid();
+    const QString now = SqlDatabase::timeValue(QDateTime::currentDateTimeUtc());
+    auto q = m_db->run(u"INSERT INTO models (id, name, repo_id, revision, status, quantization, progress,"
+                       " created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', ?, 0, ?, ?)"_s,
+                       {idText(id), name, repo->toString(), *revision, quantization, now, now});
+    if (!q)
+        return q.error();
+    return get(id);
+}
+
+Result<ModelRecord> SqlModelStore::get(const QUuid &id)
+{
+    if (id.isNull())
+        return Error::make(ErrorCode::InvalidInput, u"The model id is empty"_s);
+    auto rows = select(u"id = ?"_s, {idText(id)}, 1);
+    if (!rows)
+        return rows.error();
+    if (rows->empty())
+        return notFound(idText(id));
+    return rows->front();
+}
+
+Result<ModelRecord> SqlModelStore::resolve(QStringView idPrefixOrRepo)
+{
+    const QString text = idPrefixOrRepo.trimmed().toString();
+    if (text.isEmpty())
+        return Error::make(ErrorCode::InvalidInput, u"No model id given"_s, {{u"field"_s, u"id"_s}});
+    const QUuid full = QUuid::fromString(text);
+    if (!full.isNull())
+        return get(full);
+
+    auto ambiguous = [&](const std::vector<ModelRecord> &rows) {
+        QJsonArray matches;
+        for (const ModelRecord &r : rows)
+            matches.append(idText(r.id));
+        return Error::make(ErrorCode::AmbiguousId,
+                           u"'%1' matches more than one model; give more of the id"_s.arg(text),
+                           {{u"id"_s, text}, {u"matches"_s, matches}});
+    };
+    static const QRegularExpression hexPrefix(u"^[0-9a-fA-F-]+$"_s);
+    if (text.size() >= kMinPrefixLength && text.size() < 36 && hexPrefix.match(text).hasMatch()) {
+        auto rows = select(m_db->uuidText(u"id"_s) + u" LIKE ?"_s, {QString(text.toLower() + u'%')}, 2);
+        if (!rows)
+            return rows.error();
+        if (rows->size() == 1)
+            return rows->front();
+        if (rows->size() > 1)
+            return ambiguous(*rows);
+    }
+    auto rows = select(u"repo_id = ?"_s, {text}, 2);
+    if (!rows)
+        return rows.error();
+    if (rows->size() == 1)
+        return rows->front();
+    if (rows->size() > 1)
+        return ambiguous(*rows);
+    return notFound(text);
+}
+
+Result<ModelPage> SqlModelStore::list(const ModelQuery &query)
+{
+    if (query.page < 1)
+        return Error::make(ErrorCode::InvalidInput, u"The page must be 1 or more"_s, {{u"field"_s, u"page"_s}});
+    if (query.limit < 1 || query.limit > 1000)
+        return Error::make(ErrorCode::InvalidInput, u"The limit must be from 1 to 1000"_s,
+                           {{u"field"_s, u"limit"_s}});
+    QStringList where;
+    QVariantList values;
+    if (query.status) {
+        where << u"status = ?"_s;
+        values << modelStatusName(*query.status);
+    }
+    if (!query.search.trimmed().isEmpty()) {
+        where << u"(LOWER(name) LIKE ? ESCAPE '\\' OR LOWER(repo_id) LIKE ? ESCAPE '\\')"_s;
+        const QString pattern = likeContains(query.search.trimmed());
+        values << pattern << pattern;
+    }
+    const QString whereSql = where.isEmpty() ? QString() : u" WHERE "_s + where.join(u" AND "_s);
+
+    ModelPage page;
+    page.page = query.page;
+    page.limit = query.limit;
+    {
+        auto q = m_db->run(u"SELECT COUNT(*) FROM models"_s + whereSql, values);
+        if (!q)
+            return q.error();
+        if (q->next())
+            page.total = q->value(0).toLongLong();
+    }
+    const QString column = sortColumn(query.sort);
+    const QString dir = query.order == SortOrder::Ascending ? u"ASC"_s : u"DESC"_s;
+    // NULLs last in both orders and on both backends; ties by id so pages never overlap.
+    const QString order = u" ORDER BY (%1 IS NULL), %1 %2, id ASC"_s.arg(column, dir);
+    QVariantList pageValues = values;
+    pageValues << query.limit << qint64(query.page - 1) * query.limit;
+    auto q = m_db->run(u"SELECT "_s + m_columns + u" FROM models"_s + whereSql + order
+                           + u" LIMIT ? OFFSET ?"_s,
+                       pageValues);
+    if (!q)
+        return q.error();
+    while (q->next())
+        page.items.push_back(readRecord(*q));
+    return page;
+}
+
+Result<ModelRecord> SqlModelStore::update(const QUuid &id, const ModelPatch &patch)
+{
+    QStringList sets;
+    QVariantList values;
+    auto setText = [&](const char *column, const std::optional<QString> &v, qsizetype maxLength) -> Status {
+        if (!v)
+            return {};
+        if (auto s = validateText(*v, QString::fromLatin1(column), maxLength); !s)
+            return s;
+        sets << QLatin1StringView(column) + u" = ?"_s;
+        values << SqlDatabase::textOrNull(*v);
+        return {};
+    };
+    if (patch.name) {
+        if (patch.name->trimmed().isEmpty())
+            return Error::make(ErrorCode::InvalidInput, u"The name may not be empty"_s, {{u"field"_s, u"name"_s}});
+    }
+    if (patch.commitSha && !patch.commitSha->isEmpty() && !isCommitSha(*patch.commitSha))
+        return Error::make(ErrorCode::InvalidInput,
+                           u"'%1' is not a 40-digit commit hash"_s.arg(*patch.commitSha),
+                           {{u"field"_s, u"commit_sha"_s}});
+    if (patch.quantization && !isKnownQuantization(*patch.quantization))
+        return Error::make(ErrorCode::InvalidInput, u"Unknown quantization '%1'"_s.arg(*patch.quantization),
+                           {{u"field"_s, u"quantization"_s}});
+    if (patch.progress && !(*patch.progress >= 0.0 && *patch.progress <= 100.0))
+        return Error::make(ErrorCode::InvalidInput, u"The progress must be from 0 to 100"_s,
+                           {{u"field"_s, u"progress"_s}});
+    for (const auto &size : {patch.sizeBytes, patch.paramsCount}) {
+        if (size && *size && **size < 0)
+            return Error::make(ErrorCode::InvalidInput, u"A size or count may not be negative"_s);
+    }
+    for (auto s : {setText("name", patch.name ? std::optional<QString>(patch.name->trimmed()) : std::nullopt, 255),
+                   setText("commit_sha", patch.commitSha, 40), setText("file_path", patch.filePath, 500),
+                   setText("quantized_path", patch.quantizedPath, 500),
+                   setText("quantization", patch.quantization, 50),
+                   setText("error_message", patch.errorMessage, 1 << 20)}) {
+        if (!s)
+            return s.error();
+    }
+    if (patch.architecture) {
+        sets << u"architecture = "_s + m_db->jsonParam();
+        values << (patch.architecture->isEmpty()
+                       ? QVariant(QMetaType(QMetaType::QString))
+                       : QVariant(QString::fromUtf8(QJsonDocument(*patch.architecture).toJson(QJsonDocument::Compact))));
+    }
+    if (patch.sizeBytes) {
+        sets << u"size_bytes = ?"_s;
+        values << optionalInt(*patch.sizeBytes);
+    }
+    if (patch.paramsCount) {
+        sets << u"params_count = ?"_s;
+        values << optionalInt(*patch.paramsCount);
+    }
+    if (patch.progress) {
+        sets << u"progress = ?"_s;
+        values << *patch.progress;
+    }
+    if (sets.isEmpty())
+        return get(id);
+    sets << u"updated_at = ?"_s;
+    values << SqlDatabase::timeValue(QDateTime::currentDateTimeUtc()) << idText(id);
+    auto q = m_db->run(u"UPDATE models SET "_s + sets.join(u", "_s) + u" WHERE id = ?"_s, values);
+    if (!q)
+        return q.error();
+    if (q->numRowsAffected() == 0)
+        return notFound(idText(id));
+    return get(id);
+}
+
+Result<ModelRecord> SqlModelStore::transition(const QUuid &id, ModelStatus to, const QString &errorMessage)
+{
+    for (int attempt = 0; attempt < kMaxCasRetries; ++attempt) {
+        auto current = get(id);
+        if (!current)
+            return current.error();
+        const ModelStatus from = current->status;
+        if (!isAllowedTransition(from, to)) {
+            return Error::make(ErrorCode::IllegalTransition,
+                               u"Model %1 cannot go from %2 to %3"_s.arg(current->shortId(),
+                                                                          modelStatusName(from),
+                                                                          modelStatusName(to)),
+                               {{u"from"_s, modelStatusName(from)}, {u"to"_s, modelStatusName(to)}});
+        }
+        QString message = errorMessage;
+        if (to == ModelStatus::Failed && message.isEmpty())
+            message = u"Unknown error"_s;
+        // Compare-and-set: written only if nobody changed the status since we read it.
+        auto q = m_db->run(u"UPDATE models SET status = ?, error_message = ?, updated_at = ?"
+                           " WHERE id = ? AND status = ?"_s,
+                           {modelStatusName(to), SqlDatabase::textOrNull(message),
+                            SqlDatabase::timeValue(QDateTime::currentDateTimeUtc()), idText(id),
+                            modelStatusName(from)});
+        if (!q)
+            return q.error();
+        if (q->numRowsAffected() == 1)
+            return get(id);
+    }
+    return Error::make(ErrorCode::Conflict,
+                       u"The status of model %1 keeps changing; try again"_s.arg(idText(id)));
+}
+
+Status SqlModelStore::remove(const QUuid &id)
+{
+    auto q = m_db->run(u"DELETE FROM models WHERE id = ?"_s, {idText(id)});
+    if (!q)
+        return q.error();
+    if (q->numRowsAffected() == 0)
+        return notFound(idText(id));
+    return {};
+}
+
+} // namespace mistudio

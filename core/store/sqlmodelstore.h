@@ -1,0 +1,39 @@
+#pragma once
+
+#include "store/modelstore.h"
+
+#include <memory>
+
+class QSqlQuery;
+
+namespace mistudio {
+
+class SqlDatabase;
+
+// The one ModelStore implementation: plain SQL that runs on SQLite and PostgreSQL alike, with
+// the few dialect differences asked of SqlDatabase.
+class SqlModelStore final : public ModelStore
+{
+    Q_DISABLE_COPY_MOVE(SqlModelStore)
+
+public:
+    explicit SqlModelStore(std::shared_ptr<SqlDatabase> db);
+
+    Result<ModelRecord> create(const NewModel &model) override;
+    Result<ModelRecord> get(const QUuid &id) override;
+    Result<ModelRecord> resolve(QStringView idPrefixOrRepo) override;
+    Result<ModelPage> list(const ModelQuery &query) override;
+    Result<ModelRecord> update(const QUuid &id, const ModelPatch &patch) override;
+    Result<ModelRecord> transition(const QUuid &id, ModelStatus to, const QString &errorMessage = {}) override;
+    Status remove(const QUuid &id) override;
+
+private:
+    // Up to `limit` records matching `where`.
+    Result<std::vector<ModelRecord>> select(const QString &where, const QVariantList &values, int limit);
+    static ModelRecord readRecord(const QSqlQuery &q);
+
+    std::shared_ptr<SqlDatabase> m_db;
+    QString m_columns;
+};
+
+} // namespace mistudio

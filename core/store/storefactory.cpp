@@ -1,0 +1,37 @@
+#include "store/storefactory.h"
+
+#include "store/sqldatabase.h"
+#include "store/sqljobstore.h"
+#include "store/sqlmodelstore.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace mistudio {
+
+Result<Stores> openStores(const AppConfig &config)
+{
+    SqlTarget target;
+    if (config.databaseUrl.isEmpty()) {
+        const DataDir dir = config.dir();
+        if (auto s = dir.ensureExists(); !s)
+            return s.error();
+        target.backend = SqlBackend::Sqlite;
+        target.sqliteFile = dir.sqliteFile();
+    } else {
+        auto url = DatabaseUrl::parse(config.databaseUrl);
+        if (!url)
+            return url.error();
+        target.backend = SqlBackend::Postgres;
+        target.postgres = *url;
+    }
+    auto db = SqlDatabase::open(target);
+    if (!db)
+        return db.error();
+    Stores stores;
+    stores.models = std::make_shared<SqlModelStore>(*db);
+    stores.jobs = std::make_shared<SqlJobStore>(*db);
+    stores.location = target.describe();
+    return stores;
+}
+
+} // namespace mistudio

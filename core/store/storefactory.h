@@ -1,0 +1,24 @@
+#pragma once
+
+#include "common/appconfig.h"
+#include "common/result.h"
+#include "store/jobstore.h"
+#include "store/modelstore.h"
+
+#include <memory>
+
+namespace mistudio {
+
+// The catalogue the app was configured with: the SQLite file DATA_DIR/mistudio.sqlite3 by
+// default, or the PostgreSQL database of AppConfig::databaseUrl (postgresql://...). Both stores
+// share one database (and its per-thread connections); the schema is migrated on open.
+struct Stores
+{
+    std::shared_ptr<ModelStore> models;
+    std::shared_ptr<JobStore> jobs;
+    QString location; // the SQLite file or the redacted PostgreSQL URL
+};
+
+Result<Stores> openStores(const AppConfig &config);
+
+} // namespace mistudio

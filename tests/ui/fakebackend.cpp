@@ -1,0 +1,97 @@
+#include "fakebackend.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace mistudio::ui::test {
+
+ModelRecord FakeBackend::makeRecord(int i, ModelStatus status)
+{
+    static const char *const kOrgs[] = {"google", "meta-llama", "Qwen", "mistralai", "EleutherAI", "openai-community"};
+    static const char *const kNames[] = {"gemma-2-2b", "Llama-3.2-1B", "Qwen2.5-0.5B", "Mistral-7B-v0.3", "pythia-160m", "gpt2"};
+    ModelRecord r;
+    r.id = QUuid::fromString(u"{00000000-0000-4000-8000-%1}"_s.arg(i, 12, 10, QChar(u'0')));
+    const int k = i % 6;
+    r.name = QString::fromLatin1(kNames[k]) + (i >= 6 ? u"-"_s + QString::number(i) : QString());
+    r.repoId = QString::fromLatin1(kOrgs[k]) + u'/' + r.name;
+    r.revision = u"main"_s;
+    r.commitSha = u"%1"_s.arg(i, 40, 16, QChar(u'a'));
+    r.status = status;
+    r.quantization = i % 3 == 0 ? u"bnb-4bit"_s : (i % 3 == 1 ? u"none"_s : u"bnb-8bit"_s);
+    r.paramsCount = 124'000'000LL * (k + 1) + i;
+    r.sizeBytes = 250'000'000LL * (k + 1) + i * 1000LL;
+    r.filePath = u"/data/models/"_s + QString(r.repoId).replace(u'/', u"--"_s);
+    r.createdAt = QDateTime(QDate(2026, 11, 1), QTime(8, 0), Qt::UTC).addSecs(i * 60);
+    r.updatedAt = r.createdAt.addSecs(3600);
+    if (status == ModelStatus::Failed)
+        r.errorMessage = u"checksum_mismatch: model-00001-of-00002.safetensors"_s;
+    return r;
+}
+
+void FakeBackend::listModels(QObject *context, Callback<std::vector<ModelRecord>> done)
+{
+    calls << u"list"_s;
+    deliver(context, [done, copy = records] { done(copy); });
+}
+
+void FakeBackend::preview(const PreviewRequest &request, QObject *context, Callback<QJsonObject> done)
+{
+    calls << u"preview %1 %2 token=%3"_s.arg(request.repoId, request.revision,
+                                              request.token.isEmpty() ? u"no"_s : u"yes"_s);
+    if (previewError)
+        deliver(context, [done, e = *previewError] { done(e); });
+    else
+        deliver(context, [done, p = previewJson] { done(p); });
+}
+
+void FakeBackend::searchRepos(const QString &query, int, QObject *context, Callback<QStringList> done)
+{
+    calls << u"search "_s + query;
+    QStringList hits;
+    for (const QString &s : std::as_const(searchResults))
+        if (s.contains(query, Qt::CaseInsensitive))
+            hits << s;
+    deliver(context, [done, hits] { done(hits); });
+}
+
+void FakeBackend::download(const DownloadRequest &request, QObject *context, Callback<ModelRecord> done)
+{
+    calls << u"download %1 %2 %3 %4"_s.arg(request.repoId, request.quant.mode, request.quant.quantType,
+                                           request.quant.doubleQuant ? u"dq"_s : u"nodq"_s);
+    ModelRecord r = makeRecord(int(records.size()) + 1000, ModelStatus::Downloading);
+    r.repoId = request.repoId;
+    r.name = request.repoId.section(u'/', -1);
+    r.quantization = request.quant.mode;
+    records.push_back(r);
+    Q_EMIT modelChanged(r);
+    deliver(context, [done, r] { done(r); });
+}
+
+#define FAKE_STATUS_CALL(verb)                                                                     \
+    calls << QString(QStringLiteral(#verb " ") + id.toString(QUuid::WithoutBraces));              \
+    deliver(context, [done] { done(Status()); })
+
+void FakeBackend::cancel(const QUuid &id, QObject *context, StatusCallback done) { FAKE_STATUS_CALL(cancel); }
+void FakeBackend::pause(const QUuid &id, QObject *context, StatusCallback done) { FAKE_STATUS_CALL(pause); }
+void FakeBackend::resume(const QUuid &id, const QString &, QObject *context, StatusCallback done) { FAKE_STATUS_CALL(resume); }
+void FakeBackend::retry(const QUuid &id, const QString &, QObject *context, StatusCallback done) { FAKE_STATUS_CALL(retry); }
+
+void FakeBackend::requantize(const QUuid &id, const QuantOptions &quant, QObject *context, StatusCallback done)
+{
+    calls << u"requantize %1 %2"_s.arg(id.toString(QUuid::WithoutBraces), quant.mode);
+    deliver(context, [done] { done(Status()); });
+}
+
+void FakeBackend::remove(const QUuid &id, QObject *context, Callback<qint64> done)
+{
+    calls << u"remove "_s + id.toString(QUuid::WithoutBraces);
+    std::erase_if(records, [&id](const ModelRecord &r) { return r.id == id; });
+    deliver(context, [done, b = bytesFreed] { done(b); });
+}
+
+void FakeBackend::architecture(const QUuid &id, QObject *context, Callback<QJsonObject> done)
+{
+    calls << u"architecture "_s + id.toString(QUuid::WithoutBraces);
+    deliver(context, [done, a = architectureJson] { done(a); });
+}
+
+} // namespace mistudio::ui::test
