@@ -2,6 +2,47 @@
 include_guard(GLOBAL)
 
 find_package(Threads REQUIRED)
+find_package(ZLIB REQUIRED) # inflates the embedded rcp.approx table
+
+# CUDA: AUTO builds the kernels whenever nvcc is found (also /usr/local/cuda/bin/nvcc off PATH).
+set(MISTUDIO_QUANT_HAVE_CUDA OFF)
+if(NOT MISTUDIO_CUDA STREQUAL "OFF")
+  if(NOT CMAKE_CUDA_COMPILER AND NOT DEFINED ENV{CUDACXX} AND EXISTS "/usr/local/cuda/bin/nvcc")
+    set(CMAKE_CUDA_COMPILER "/usr/local/cuda/bin/nvcc" CACHE FILEPATH "CUDA compiler")
+  endif()
+  if(NOT CMAKE_CUDA_COMPILER)
+    include(CheckLanguage)
+    check_language(CUDA)
+  endif()
+  if(CMAKE_CUDA_COMPILER)
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+      set(CMAKE_CUDA_ARCHITECTURES 90-real 75-virtual)
+    endif()
+    enable_language(CUDA)
+    find_package(CUDAToolkit REQUIRED)
+    set(MISTUDIO_QUANT_HAVE_CUDA ON)
+  elseif(MISTUDIO_CUDA STREQUAL "ON")
+    message(FATAL_ERROR "MISTUDIO_CUDA=ON but no CUDA compiler was found")
+  endif()
+endif()
+
+# GPU tests (label gpu) are registered when a GPU is visible at configure time, or when
+# MISTUDIO_REQUIRE_GPU=ON (then they fail on a machine without one instead of being absent).
+set(MISTUDIO_QUANT_GPU_TESTS OFF)
+if(MISTUDIO_QUANT_HAVE_CUDA)
+  if(MISTUDIO_REQUIRE_GPU)
+    set(MISTUDIO_QUANT_GPU_TESTS ON)
+  else()
+    find_program(_nvidia_smi nvidia-smi)
+    if(_nvidia_smi)
+      execute_process(COMMAND "${_nvidia_smi}" -L RESULT_VARIABLE _smi_rc OUTPUT_VARIABLE _smi_out ERROR_QUIET)
+      if(_smi_rc EQUAL 0 AND _smi_out MATCHES "GPU [0-9]")
+        set(MISTUDIO_QUANT_GPU_TESTS ON)
+      endif()
+    endif()
+  endif()
+endif()
+message(STATUS "core/quant: CUDA kernels ${MISTUDIO_QUANT_HAVE_CUDA}, GPU tests ${MISTUDIO_QUANT_GPU_TESTS}")
 
 # nlohmann-json: the package config (Debian's nlohmann-json3-dev), else a header directory given
 # with -DNLOHMANN_JSON_INCLUDE_DIR=... (e.g. headers brought along to a GPU machine).

@@ -1,0 +1,223 @@
+// The fast CPU path: the reference's arithmetic restructured into branch-free loops over whole
+// blocks (threshold counting instead of comparison trees, selects instead of FTZ branches) that
+// the compiler vectorizes, run on a thread pool. Bytes must equal the reference's.
+#include "quant/bnbkernels.h"
+
+#include "quant/bnblayout.h"
+#include "quant/rcpapprox.h"
+#include "quant/threadpool.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cfloat>
+#include <cmath>
+#include <cstring>
+
+namespace mistudio::quant::cpu {
+
+namespace {
+
+constexpr int kBs = bnb::kBlocksize;
+
+const float *halfTable()
+{
+    static const std::vector<float> table = [] {
+        std::vector<float> t(65536);
+        for (uint32_t i = 0; i < 65536; ++i)
+            t[i] = halfToFloat(uint16_t(i));
+        return t;
+    }();
+    return table.data();
+}
+
+inline float bitsF(uint32_t b) { float f; std::memcpy(&f, &b, 4); return f; }
+inline uint32_t fBits(float f) { uint32_t b; std::memcpy(&b, &f, 4); return b; }
+
+// Round float -> bf16 -> float (RNE, NaN kept quiet), branch-free for vectorization.
+inline float roundBf16(float f)
+{
+    const uint32_t b = fBits(f);
+    const bool nan = (b & 0x7fffffffu) > 0x7f800000u;
+    const uint32_t r = (b + 0x7fffu + ((b >> 16) & 1u)) & 0xffff0000u;
+    return bitsF(nan ? ((b | 0x00400000u) & 0xffff0000u) : r);
+}
+
+// Loads `count` elements of the matrix starting at `first`, cast to the target dtype, into
+// vals[0..count) and zeros after; returns false if one is not finite.
+bool loadBlock(const QuantInput &in, uint64_t first, int count, float *vals, int width)
+{
+    const float *half = halfTable();
+    if (!in.transposed) {
+        switch (in.sourceDtype) {
+        case DType::BF16: {
+            const auto *p = reinterpret_cast<const uint8_t *>(in.data) + 2 * first;
+            for (int j = 0; j < count; ++j) {
+                uint16_t h;
+                std::memcpy(&h, p + 2 * j, 2);
+                vals[j] = bitsF(uint32_t(h) << 16);
+            }
+            break;
+        }
+        case DType::F16: {
+            const auto *p = in.data + 2 * first;
+            for (int j = 0; j < count; ++j) {
+                uint16_t h;
+                std::memcpy(&h, p + 2 * j, 2);
+                vals[j] = half[h];
+            }
+            break;
+        }
+        case DType::F32:
+            std::memcpy(vals, in.data + 4 * first, size_t(count) * 4);
+            break;
+        default:
+            for (int j = 0; j < count; ++j)
+                vals[j] = loadAsFloat(in.data, in.sourceDtype, first + uint64_t(j));
+            break;
+        }
+        if (in.targetDtype == DType::BF16 && in.sourceDtype != DType::BF16) {
+            for (int j = 0; j < count; ++j)
+                vals[j] = roundBf16(vals[j]);
+        } else if (in.targetDtype == DType::F16 && in.sourceDtype != DType::F16) {
+            for (int j = 0; j < count; ++j)
+                vals[j] = half[floatToHalf(vals[j])];
+        }
+    } else {
+        for (int j = 0; j < count; ++j)
+            vals[j] = loadCast(in, first + uint64_t(j));
+    }
+    for (int j = count; j < width; ++j)
+        vals[j] = 0.0f;
+    uint32_t special = 0;
+    for (int j = 0; j < count; ++j)
+        special |= uint32_t((fBits(vals[j]) & 0x7f800000u) == 0x7f800000u);
+    return special == 0;
+}
+
+// Subnormal -> 0 (sign irrelevant for every later use), everything else unchanged.
+inline float flush(float x) { return std::fabs(x) < FLT_MIN ? 0.0f : x; }
+
+void quantizeBlock(const float *vals, int count, QuantType type, uint8_t *packedOut, float *absmaxOut)
+{
+    float x[kBs];
+    float m = -FLT_MAX;
+    for (int j = 0; j < kBs; ++j) {
+        x[j] = flush(vals[j]);
+        const float a = std::fabs(x[j]);
+        m = a > m ? a : m; // like fmaxf: a NaN never wins
+    }
+    *absmaxOut = m;
+    const float r = rcpApprox(m);
+    float y[kBs];
+    for (int j = 0; j < kBs; ++j)
+        y[j] = flush(x[j] * r);
+    uint8_t codes[kBs];
+    if (type == QuantType::NF4) {
+        int32_t c[kBs] = {};
+        for (int k = 0; k < 15; ++k) {
+            const float t = bitsF(bnb::kNf4ThresholdBits[k]);
+            for (int j = 0; j < kBs; ++j)
+                c[j] += y[j] > t ? 1 : 0;
+        }
+        for (int j = 0; j < kBs; ++j)
+            codes[j] = uint8_t(c[j]);
+    } else {
+        int32_t c[kBs] = {};
+        for (int k = 0; k < 7; ++k) {
+            const float t = bitsF(bnb::kFp4ThresholdBits[k]);
+            for (int j = 0; j < kBs; ++j)
+                c[j] += std::fabs(y[j]) > t ? 1 : 0;
+        }
+        for (int j = 0; j < kBs; ++j)
+            codes[j] = uint8_t(bnb::kFp4RankBits[c[j]] | (y[j] < 0.0f ? 0b1000 : 0));
+    }
+    // Blocks start at even indices (64 is even), so pairs never straddle blocks.
+    const int bytes = (count + 1) / 2;
+    for (int j = 0; j < bytes; ++j)
+        packedOut[j] = uint8_t((codes[2 * j] << 4) | codes[2 * j + 1]);
+}
+
+} // namespace
+
+Status quantize4bit(const QuantInput &in, QuantType type, Quant4Result &out, ThreadPool &pool)
+{
+    const uint64_t n = in.numel();
+    const uint64_t blocks = bnb::numBlocks(n);
+    out.absmax.resize(blocks);
+    out.packed.resize(bnb::packedBytes(n));
+    std::atomic<uint64_t> firstBad{UINT64_MAX};
+    pool.parallelFor(size_t(blocks), 2048, [&](size_t b0, size_t b1) {
+        alignas(64) float vals[kBs];
+        for (size_t b = b0; b < b1; ++b) {
+            const uint64_t first = uint64_t(b) * kBs;
+            const int count = int(std::min<uint64_t>(kBs, n - first));
+            if (!loadBlock(in, first, count, vals, kBs) && !in.allowNonFinite) {
+                uint64_t cur = firstBad.load();
+                while (first < cur && !firstBad.compare_exchange_weak(cur, first)) {
+                }
+            }
+            quantizeBlock(vals, count, type, out.packed.data() + first / 2, out.absmax.data() + b);
+        }
+    });
+    if (firstBad.load() != UINT64_MAX) {
+        uint64_t i = firstBad.load();
+        while (std::isfinite(loadCast(in, i)))
+            ++i;
+        return nonFiniteError(in, i);
+    }
+    return {};
+}
+
+Status quantize8bit(const QuantInput &in, Int8Result &out, ThreadPool &pool)
+{
+    out.cb.resize(in.numel());
+    out.scb.resize(size_t(in.rows));
+    const int64_t cols = in.cols;
+    std::atomic<uint64_t> firstBad{UINT64_MAX};
+    const float *half = halfTable();
+    pool.parallelFor(size_t(in.rows), std::max<size_t>(1, size_t(65536 / std::max<int64_t>(1, cols))),
+                     [&](size_t r0, size_t r1) {
+        std::vector<float> row(static_cast<size_t>(cols));
+        constexpr int kChunk = 256;
+        for (size_t r = r0; r < r1; ++r) {
+            const uint64_t base = uint64_t(r) * uint64_t(cols);
+            bool finite = true;
+            for (int64_t c0 = 0; c0 < cols; c0 += kChunk) {
+                const int count = int(std::min<int64_t>(kChunk, cols - c0));
+                finite &= loadBlock(in, base + uint64_t(c0), count, row.data() + c0, count);
+            }
+            // Int8Params always goes through fp16 (§3); overflow there is non-finite too.
+            if (in.targetDtype != DType::F16)
+                for (int64_t c = 0; c < cols; ++c)
+                    row[size_t(c)] = half[floatToHalf(row[size_t(c)])];
+            float m = 0.0f;
+            uint32_t special = 0;
+            for (int64_t c = 0; c < cols; ++c) {
+                const float a = std::fabs(row[size_t(c)]);
+                m = a > m ? a : m;
+                special |= uint32_t((fBits(row[size_t(c)]) & 0x7f800000u) == 0x7f800000u);
+            }
+            if ((!finite || special) && !in.allowNonFinite) {
+                uint64_t cur = firstBad.load();
+                while (base < cur && !firstBad.compare_exchange_weak(cur, base)) {
+                }
+            }
+            out.scb[r] = m;
+            const float scale = flush(127.0f * rcpApprox(m));
+            int8_t *cb = out.cb.data() + base;
+            for (int64_t c = 0; c < cols; ++c) {
+                const float y = flush(row[size_t(c)] * scale);
+                cb[c] = int8_t(std::isnan(y) ? 0 : int(std::nearbyint(y)));
+            }
+        }
+    });
+    if (firstBad.load() != UINT64_MAX) {
+        uint64_t i = firstBad.load();
+        while (std::isfinite(halfToFloat(floatToHalf(loadCast(in, i)))))
+            ++i;
+        return nonFiniteError(in, i);
+    }
+    return {};
+}
+
+} // namespace mistudio::quant::cpu

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <cstdint>
+
+namespace mistudio::quant {
+
+// Emulation of the GPU's approximate reciprocal rcp.approx.ftz.f32 (what bnb's `1.0f / absmax`
+// compiles to under --use_fast_math; bnb-format.md §1.2): IEEE RN(1/x) corrected by the measured
+// per-mantissa table data/rcp_approx_minus_rn_sm90.int8.gz (sm_90; embedded in the library),
+// with flush-to-zero of subnormal inputs and results.
+float rcpApprox(float x);
+
+// The correction for a 23-bit mantissa, in ulps of the float32 result (-1, 0 or +1).
+int rcpCorrection(uint32_t mantissa23);
+
+// Flush-to-zero as the GPU does under -ftz: subnormals become a zero of the same sign.
+inline float ftz(float x)
+{
+    uint32_t b;
+    __builtin_memcpy(&b, &x, 4);
+    if ((b & 0x7f800000u) == 0)
+        b &= 0x80000000u;
+    float r;
+    __builtin_memcpy(&r, &b, 4);
+    return r;
+}
+
+} // namespace mistudio::quant

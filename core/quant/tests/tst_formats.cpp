@@ -1,0 +1,285 @@
+// The bitsandbytes formats: the spec's worked facts, reference vs fast CPU identity (bytes of
+// codes and first-level absmax), dequantization error, nested statistics within a derived
+// tolerance, and NaN/Inf refusal naming the tensor.
+#include "check.h"
+#include "identitydata.h"
+
+#include "quant/threadpool.h"
+
+#include <cfloat>
+#include <cinttypes>
+#include <cstdio>
+#include <map>
+
+using namespace mistudio::quant;
+using namespace quanttest;
+
+namespace {
+
+QuantInput rowInput(const std::vector<uint8_t> &bytes, DType t, int64_t rows, int64_t cols)
+{
+    QuantInput in;
+    in.data = bytes.data();
+    in.sourceDtype = t;
+    in.targetDtype = t;
+    in.rows = rows;
+    in.cols = cols;
+    in.name = "test.weight";
+    return in;
+}
+
+void testWorkedFacts()
+{
+    // §1.5: NF4 of [1, -1, 0.5] packs to f0 c7.
+    const auto b = encode({1.0f, -1.0f, 0.5f}, DType::F32);
+    Quant4Result q;
+    CHECK(reference::quantize4bit(rowInput(b, DType::F32, 1, 3), QuantType::NF4, q).ok());
+    CHECK(q.packed.size() == 2 && q.packed[0] == 0xf0 && q.packed[1] == 0xc7);
+    CHECK(q.absmax.size() == 1 && q.absmax[0] == 1.0f);
+    // §1.5: the FP4 pad nibble is 0; §1.6: an all-zero block gives 0x00 and absmax 0.
+    Quant4Result z;
+    const auto zeros = encode(std::vector<float>(65, 0.0f), DType::BF16);
+    CHECK(reference::quantize4bit(rowInput(zeros, DType::BF16, 1, 65), QuantType::NF4, z).ok());
+    CHECK(z.absmax[0] == 0.0f && z.absmax[1] == 0.0f);
+    bool allZero = true;
+    for (uint8_t x : z.packed) allZero &= x == 0;
+    CHECK(allZero);
+    // §1.6: an all-NaN block stores -FLT_MAX; an inf element makes finite ones code 7 (NF4).
+    auto in = rowInput(encode(std::vector<float>(64, NAN), DType::F32), DType::F32, 1, 64);
+    in.allowNonFinite = true;
+    Quant4Result nanq;
+    const auto nanBytes = encode(std::vector<float>(64, NAN), DType::F32);
+    in.data = nanBytes.data();
+    CHECK(reference::quantize4bit(in, QuantType::NF4, nanq).ok() && nanq.absmax[0] == -FLT_MAX);
+    std::vector<float> withInf(64, 0.5f);
+    withInf[1] = INFINITY;
+    const auto infBytes = encode(withInf, DType::F32);
+    in.data = infBytes.data();
+    Quant4Result infq;
+    CHECK(reference::quantize4bit(in, QuantType::NF4, infq).ok());
+    CHECK(infq.absmax[0] == INFINITY && infq.packed[0] == 0x70 && infq.packed[1] == 0x77);
+
+    // §3: int8 ties with a scale of exactly 1 (absmax 127): rint half to even.
+    const auto tie = encode({127.0f, 0.5f, 1.5f, 2.5f, 126.5f, -0.5f, -1.5f, -2.5f}, DType::F16);
+    Int8Result t8;
+    CHECK(reference::quantize8bit(rowInput(tie, DType::F16, 1, 8), t8).ok());
+    const std::vector<int8_t> expect{127, 0, 2, 2, 126, 0, -2, -2};
+    CHECK(t8.cb == expect && t8.scb[0] == 127.0f);
+    // All-zero row: SCB 0, CB 0.
+    Int8Result z8;
+    const auto zrow = encode(std::vector<float>(16, 0.0f), DType::BF16);
+    CHECK(reference::quantize8bit(rowInput(zrow, DType::BF16, 1, 16), z8).ok());
+    CHECK(z8.scb[0] == 0.0f && !std::signbit(z8.scb[0]) && z8.cb == std::vector<int8_t>(16, 0));
+
+    // §1.4: FP4 quant_map bits; §2.2: dynamic map bits and symmetry.
+    CHECK(bnb::kFp4QuantMapBits[8] == 0 && bnb::kFp4QuantMapBits[1] == 0x3baaaaab && bnb::kFp4QuantMapBits[9] == 0xbbaaaaab);
+    CHECK(bnb::kDynamicMap[0] == 0xbf7e3333 && bnb::kDynamicMap[127] == 0 && bnb::kDynamicMap[255] == 0x3f800000);
+    bool symmetric = true;
+    for (int i = 0; i < 127; ++i)
+        symmetric &= bnb::kDynamicMap[size_t(254 - i)] == (bnb::kDynamicMap[size_t(i)] ^ 0x80000000u);
+    CHECK(symmetric);
+    // §1.3: the reference's C literals compile to the "CUDA" bits (e.g. k=14 is 3f5c89d9, not ...da).
+    CHECK(floatToBits(0.8614784181118011f) == bnb::kNf4ThresholdBits[14]);
+    CHECK(floatToBits(-0.8480964004993439f) == bnb::kNf4ThresholdBits[0]);
+    CHECK(floatToBits(0.583333f) == bnb::kFp4ThresholdBits[5]);
+    // Ties at a threshold go to the lower code.
+    CHECK(reference::nf4Code(bitsToFloat(bnb::kNf4ThresholdBits[7])) == 7);
+    CHECK(reference::nf4Code(std::nextafter(bitsToFloat(bnb::kNf4ThresholdBits[7]), 1.0f)) == 8);
+    CHECK(reference::fp4Code(-0.0f) == 0 && reference::fp4Code(NAN) == 0 && reference::nf4Code(NAN) == 0);
+
+    // §1.2: the bf16 mantissas where rcp.approx differs from IEEE, from the embedded table.
+    const std::map<int, int> bf16Diffs{{4, -1}, {6, 1}, {11, -1}, {13, 1}, {20, -1}, {22, -1}, {37, 1},
+                                       {38, 1}, {51, 1}, {61, 1}, {65, 1}, {66, 1}, {81, 1}, {91, 1},
+                                       {109, 1}, {115, 1}, {116, 1}, {118, 1}, {121, 1}, {127, -1}};
+    int bf16Mismatch = 0;
+    for (int m = 0; m < 128; ++m) {
+        const auto it = bf16Diffs.find(m);
+        bf16Mismatch += rcpCorrection(uint32_t(m) << 16) != (it == bf16Diffs.end() ? 0 : it->second);
+    }
+    CHECK_EQ(bf16Mismatch, 0);
+    int fp16Differ = 0;
+    for (uint32_t m = 0; m < 1024; ++m)
+        fp16Differ += rcpCorrection(m << 13) != 0;
+    CHECK_EQ(fp16Differ, 130);
+    CHECK(rcpApprox(0.0f) == INFINITY && rcpApprox(1e-40f) == INFINITY && rcpApprox(INFINITY) == 0.0f);
+    CHECK(rcpApprox(0x1p126f) == 0x1p-126f && rcpApprox(0x1p127f) == 0.0f && rcpApprox(2.0f) == 0.5f);
+
+    // §2.3: an exact midpoint between two dynamic codes goes to the even index.
+    int evenOk = 0, pairs = 0;
+    for (int j = 1; j < 254; ++j) {
+        const float a = bitsToFloat(bnb::kDynamicMap[size_t(j)]), c = bitsToFloat(bnb::kDynamicMap[size_t(j + 1)]);
+        const float mid = (a + c) * 0.5f;
+        if (mid == a || mid == c)
+            continue;
+        ++pairs;
+        evenOk += reference::dynamicCode(mid) == (j % 2 == 0 ? j : j + 1);
+    }
+    std::printf("dynamic map midpoints: %d pairs, %d to the even index\n", pairs, evenOk);
+    CHECK_EQ(evenOk, pairs);
+}
+
+struct Tally
+{
+    uint64_t compared = 0, mismatches = 0;
+};
+
+void compareBytes(const std::string &what, const std::vector<uint8_t> &a, const std::vector<uint8_t> &b, Tally &t)
+{
+    t.compared += a.size();
+    uint64_t bad = a.size() == b.size() ? 0 : std::max(a.size(), b.size());
+    for (size_t i = 0; i < std::min(a.size(), b.size()); ++i)
+        bad += a[i] != b[i];
+    t.mismatches += bad;
+    CHECK_MSG(bad == 0, what + ": " + std::to_string(bad) + " mismatching bytes");
+}
+
+void compareFloats(const std::string &what, const std::vector<float> &a, const std::vector<float> &b, Tally &t)
+{
+    t.compared += a.size();
+    uint64_t bad = a.size() == b.size() ? 0 : std::max(a.size(), b.size());
+    for (size_t i = 0; i < std::min(a.size(), b.size()); ++i)
+        bad += floatToBits(a[i]) != floatToBits(b[i]);
+    t.mismatches += bad;
+    CHECK_MSG(bad == 0, what + ": " + std::to_string(bad) + " mismatching floats");
+}
+
+void testIdentity(ThreadPool &pool)
+{
+    std::printf("%-8s %-6s %12s %10s %12s %10s   (reference vs CPU)\n", "format", "dtype", "codes", "mismatch",
+                "absmax", "mismatch");
+    for (DType src : {DType::F32, DType::F16, DType::BF16}) {
+        for (int f = 0; f < 3; ++f) {
+            const bool int8 = f == 2;
+            const QuantType type = f == 1 ? QuantType::FP4 : QuantType::NF4;
+            Tally codes, stats;
+            for (const auto &c : identityCases(src, type, int8)) {
+                const auto in = c.input();
+                if (int8) {
+                    Int8Result r, p;
+                    CHECK_MSG(reference::quantize8bit(in, r).ok(), c.name);
+                    CHECK_MSG(cpu::quantize8bit(in, p, pool).ok(), c.name);
+                    std::vector<uint8_t> rb(r.cb.begin(), r.cb.end()), pb(p.cb.begin(), p.cb.end());
+                    compareBytes(c.name + " CB", rb, pb, codes);
+                    compareFloats(c.name + " SCB", r.scb, p.scb, stats);
+                } else {
+                    Quant4Result r, p;
+                    CHECK_MSG(reference::quantize4bit(in, type, r).ok(), c.name);
+                    CHECK_MSG(cpu::quantize4bit(in, type, p, pool).ok(), c.name);
+                    compareBytes(c.name + " codes", r.packed, p.packed, codes);
+                    compareFloats(c.name + " absmax", r.absmax, p.absmax, stats);
+                }
+            }
+            std::printf("%-8s %-6s %12" PRIu64 " %10" PRIu64 " %12" PRIu64 " %10" PRIu64 "\n",
+                        int8 ? "int8" : (type == QuantType::NF4 ? "nf4" : "fp4"), std::string(dtypeName(src)).c_str(),
+                        codes.compared, codes.mismatches, stats.compared, stats.mismatches);
+        }
+    }
+}
+
+void testDequantError(ThreadPool &pool)
+{
+    const auto vals = normalValues(1024 * 1024, 0.02f, 99);
+    const auto bytes = encode(vals, DType::F32);
+    auto in = rowInput(bytes, DType::F32, 1024, 1024);
+    auto relErr = [&](const std::vector<float> &d) {
+        double num = 0, den = 0;
+        for (size_t i = 0; i < vals.size(); ++i) {
+            num += double(d[i] - vals[i]) * double(d[i] - vals[i]);
+            den += double(vals[i]) * double(vals[i]);
+        }
+        return std::sqrt(num / den);
+    };
+    Quant4Result nf4, fp4;
+    Int8Result i8;
+    CHECK(cpu::quantize4bit(in, QuantType::NF4, nf4, pool).ok());
+    CHECK(cpu::quantize4bit(in, QuantType::FP4, fp4, pool).ok());
+    CHECK(cpu::quantize8bit(in, i8, pool).ok());
+    const double eNf4 = relErr(dequantize4bit(nf4, QuantType::NF4, vals.size()));
+    const double eFp4 = relErr(dequantize4bit(fp4, QuantType::FP4, vals.size()));
+    const double eI8 = relErr(dequantize8bit(i8, 1024, 1024));
+    // With double quant: absmax rebuilt from the nested statistics.
+    Quant4Result dq = nf4;
+    dq.absmax = dequantizeAbsmax(doubleQuantize(nf4.absmax));
+    const double eNf4Dq = relErr(dequantize4bit(dq, QuantType::NF4, vals.size()));
+    std::printf("relative dequantization error on N(0,0.02), 1M values: nf4 %.4f, nf4+dq %.4f, fp4 %.4f, int8 %.5f\n",
+                eNf4, eNf4Dq, eFp4, eI8);
+    CHECK(eNf4 > 0.05 && eNf4 < 0.15);
+    CHECK(eNf4Dq < eNf4 * 1.05);
+    CHECK(eFp4 > 0.05 && eFp4 < 0.25);
+    CHECK(eI8 < 0.01);
+}
+
+void testNestedTolerance(ThreadPool &pool)
+{
+    // The nested statistics are not bit-reproducible (offset = torch's CUDA mean, §2.4); check
+    // them against the tolerance the format itself allows: a rebuilt absmax may be off by half
+    // the widest gap of the dynamic map times the block's nested absmax, plus float rounding.
+    float maxHalfGap = 0;
+    for (int j = 0; j < 255; ++j)
+        maxHalfGap = std::max(maxHalfGap, (bitsToFloat(bnb::kDynamicMap[size_t(j + 1)])
+                                           - bitsToFloat(bnb::kDynamicMap[size_t(j)])) * 0.5f);
+    const auto vals = normalValues(4096 * 1024, 0.02f, 5);
+    const auto bytes = encode(vals, DType::BF16);
+    Quant4Result q;
+    CHECK(cpu::quantize4bit(rowInput(bytes, DType::BF16, 4096, 1024), QuantType::NF4, q, pool).ok());
+    const auto nested = doubleQuantize(q.absmax);
+    const auto rebuilt = dequantizeAbsmax(nested);
+    uint64_t outside = 0;
+    double worst = 0;
+    for (size_t i = 0; i < rebuilt.size(); ++i) {
+        const float na = nested.nestedAbsmax[i / 256];
+        const double tol = double(maxHalfGap) * na * (1 + 1e-6) + 4 * double(FLT_EPSILON) * (std::fabs(nested.offset) + na);
+        const double err = std::fabs(double(rebuilt[i]) - double(q.absmax[i]));
+        worst = std::max(worst, err / tol);
+        outside += err > tol;
+    }
+    // Offset: any float32 summation order differs from ours by at most n*eps*mean (the classic
+    // bound for recursive summation), which moves nested_absmax by the same amount.
+    float seq = 0;
+    for (float a : q.absmax) seq += a;
+    const float seqOffset = seq * (1.0f / float(q.absmax.size()));
+    const double bound = double(q.absmax.size()) * double(FLT_EPSILON) * double(nested.offset);
+    std::printf("nested: %zu absmax, offset %s (sequential float sum gives %s, bound %.3g), worst error %.3f of tolerance\n",
+                rebuilt.size(), bnb::pythonFloatRepr(nested.offset).c_str(), bnb::pythonFloatRepr(seqOffset).c_str(),
+                bound, worst);
+    CHECK_EQ(outside, uint64_t(0));
+    CHECK(std::fabs(double(seqOffset) - double(nested.offset)) <= bound);
+    CHECK(nested.qabsmax.size() == q.absmax.size() && nested.nestedAbsmax.size() == (q.absmax.size() + 255) / 256);
+}
+
+void testNonFinite(ThreadPool &pool)
+{
+    std::vector<float> v(640, 0.01f);
+    v[333] = NAN;
+    const auto b = encode(v, DType::F32);
+    auto in = rowInput(b, DType::F32, 10, 64);
+    in.name = "model.layers.3.mlp.up_proj.weight";
+    Quant4Result q;
+    Int8Result i8;
+    for (const Status &s : {reference::quantize4bit(in, QuantType::NF4, q), cpu::quantize4bit(in, QuantType::NF4, q, pool),
+                            reference::quantize8bit(in, i8), cpu::quantize8bit(in, i8, pool)}) {
+        CHECK(!s.ok() && s.error().code == QuantErrc::NonFiniteWeight && s.error().tensor == in.name);
+        CHECK(!s.ok() && s.error().message.find("element 333") != std::string::npos);
+    }
+    // A finite float32 weight that overflows float16 is non-finite for int8 (it goes through fp16).
+    std::vector<float> big(64, 1.0f);
+    big[7] = 70000.0f;
+    const auto bb = encode(big, DType::F32);
+    auto bin = rowInput(bb, DType::F32, 1, 64);
+    const Status s8 = cpu::quantize8bit(bin, i8, pool);
+    CHECK(!s8.ok() && s8.error().code == QuantErrc::NonFiniteWeight);
+    CHECK(cpu::quantize4bit(bin, QuantType::NF4, q, pool).ok());
+}
+
+} // namespace
+
+int main()
+{
+    ThreadPool pool(2);
+    testWorkedFacts();
+    testIdentity(pool);
+    testDequantError(pool);
+    testNestedTolerance(pool);
+    testNonFinite(pool);
+    return quanttest::finish("tst_quant_formats");
+}
