@@ -13,6 +13,7 @@ Registry buildRegistry()
 {
     Registry r;
     registerModelsCommands(r);
+    registerHubCommands(r);
     return r;
 }
 
