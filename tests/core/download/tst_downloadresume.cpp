@@ -171,6 +171,8 @@ void TestDownloadResume::diskFullKeepsPartials()
     QVERIFY(QFile::exists(target + u"/config.json"_s));                   // finished files stay
     QVERIFY(QFile::exists(target + u'/' + kFile + u".journal.incomplete"_s)); // partials stay for resume
     QVERIFY(!QFile::exists(target + u'/' + kFile));
+    qInfo("journal %lld bytes, partial %lld bytes, result %s", QFileInfo(target + u'/' + kFile + u".journal.incomplete"_s).size(),
+          QFileInfo(target + u'/' + kFile + u".incomplete"_s).size(), QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
 
     // Space is back: the rerun completes and fetches config.json no second time.
     m_hub->clearLog();
