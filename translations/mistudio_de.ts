@@ -123,6 +123,18 @@
             <source>Out of memory.</source>
             <translation>Nicht genug Arbeitsspeicher.</translation>
         </message>
+        <message>
+            <source>The model catalogue could not be opened, so miStudio Models cannot start.
+
+%1
+
+Check the data directory and database settings (or the --data-dir and --database-url options).</source>
+            <translation>Der Modellkatalog konnte nicht geöffnet werden, daher kann miStudio Models nicht starten.
+
+%1
+
+Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Optionen --data-dir und --database-url).</translation>
+        </message>
     </context>
     <context>
         <name>mistudio::ui::ArchitectureDialog</name>

@@ -123,6 +123,18 @@
             <source>Out of memory.</source>
             <translation>内存不足。</translation>
         </message>
+        <message>
+            <source>The model catalogue could not be opened, so miStudio Models cannot start.
+
+%1
+
+Check the data directory and database settings (or the --data-dir and --database-url options).</source>
+            <translation>无法打开模型目录，因此 miStudio Models 无法启动。
+
+%1
+
+请检查数据目录和数据库设置（或 --data-dir 与 --database-url 选项）。</translation>
+        </message>
     </context>
     <context>
         <name>mistudio::ui::ArchitectureDialog</name>

@@ -46,6 +46,9 @@ T = {
 'Quantization failed: %1': ('Quantisierung fehlgeschlagen: %1', '量化失败：%1'),
 'No usable GPU for quantization.': ('Keine nutzbare GPU für die Quantisierung.', '没有可用于量化的 GPU。'),
 'Out of memory.': ('Nicht genug Arbeitsspeicher.', '内存不足。'),
+'The model catalogue could not be opened, so miStudio Models cannot start.\n\n%1\n\nCheck the data directory and database settings (or the --data-dir and --database-url options).':
+    ('Der Modellkatalog konnte nicht geöffnet werden, daher kann miStudio Models nicht starten.\n\n%1\n\nPrüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Optionen --data-dir und --database-url).',
+     '无法打开模型目录，因此 miStudio Models 无法启动。\n\n%1\n\n请检查数据目录和数据库设置（或 --data-dir 与 --database-url 选项）。'),
 # --- architecture ---------------------------------------------------------------------------
 'Architecture of %1': ('Architektur von %1', '%1 的架构'),
 'yes': ('ja', '是'),
