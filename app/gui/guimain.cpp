@@ -6,6 +6,7 @@
 #include "desktopsession.h"
 #include "errortext.h"
 #include "mainwindow.h"
+#include "realengines.h"
 
 #include <QApplication>
 #include <QLibraryInfo>
@@ -21,6 +22,19 @@ using namespace Qt::Literals::StringLiterals;
 namespace keys = mistudio::settingskeys;
 
 namespace {
+
+mistudio::gui::RealEngineOptions engineOptions(const mistudio::AppConfig &config, const QSettings &settings)
+{
+    mistudio::gui::RealEngineOptions o;
+    o.env = QProcessEnvironment::systemEnvironment();
+    o.hub = mistudio::hub::HubOptions::fromEnvironment(o.env, &settings);
+    o.dataDir = config.dataDir;
+    o.download.connectionsPerFile =
+        std::max(1, settings.value(QLatin1StringView(keys::kConnectionsPerFile), 8).toInt());
+    o.download.filesInParallel = std::max(1, settings.value(QLatin1StringView(keys::kFilesInParallel), 4).toInt());
+    o.maxBytesPerSecond = settings.value(QLatin1StringView(keys::kBandwidthCap), 0).toLongLong();
+    return o;
+}
 
 mistudio::ServiceOptions serviceOptions(const mistudio::AppConfig &config, const QSettings &settings)
 {
@@ -57,10 +71,8 @@ extern "C" Q_DECL_EXPORT int mistudio_gui_main(int &argc, char **argv,
 
     const mistudio::AppConfig config = mistudio::AppConfig::resolve(
         overrides, QProcessEnvironment::systemEnvironment(), &settings);
-    // The real engines (Hub preview, downloads, quantization, architecture) are injected here
-    // as core/service provides them; until then the service runs the catalogue alone.
-    auto session = mistudio::ui::DesktopSession::open(config, mistudio::Engines{},
-                                                      serviceOptions(config, settings));
+    auto session = mistudio::ui::DesktopSession::open(
+        config, mistudio::gui::makeRealEngines(engineOptions(config, settings)), serviceOptions(config, settings));
     if (!session) {
         std::fprintf(stderr, "mistudio: %s\n", qPrintable(session.error().toString()));
         QMessageBox::critical(nullptr, QApplication::applicationDisplayName(),
