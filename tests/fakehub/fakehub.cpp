@@ -16,6 +16,8 @@ namespace mistudio::fakehub {
 
 namespace {
 
+constexpr qint64 kPrehashBytes = 256LL * 1024 * 1024;
+
 QByteArray requestId(const HttpRequest &request)
 {
     const QByteArray trace = request.header("x-amzn-trace-id");
@@ -72,6 +74,25 @@ bool FakeHub::start(QString *error)
 {
     if (m_thread)
         return true;
+    // Hash big blobs now: done lazily on the server thread, the first HEAD of a multi-GB file would
+    // take longer than a client's metadata timeout.
+    QList<BlobPtr> big;
+    {
+        QMutexLocker lock(&m_state->mutex);
+        for (const Repo &repo : std::as_const(m_state->fixtures.repos)) {
+            const Commit *commit = repo.commit(repo.branches.value(u"main"_s));
+            if (!commit)
+                continue;
+            {
+                for (const RepoFile &file : commit->files) {
+                    if (file.lfs && file.size() >= kPrehashBytes)
+                        big.append(file.blob);
+                }
+            }
+        }
+    }
+    for (const BlobPtr &blob : std::as_const(big))
+        blob->sha256Hex();
     HubState *state = m_state.get();
     auto dispatch = [this, state](HttpRequest &request, Listener listener) -> HttpResponse {
         if (listener == Listener::Hub && request.rawPath.startsWith("/__")) {
