@@ -19,7 +19,7 @@ Result<std::unique_ptr<DesktopSession>> DesktopSession::open(const AppConfig &co
     s->m_bus = std::make_unique<EventBus>();
     if (options.dataDir.root().isEmpty())
         options.dataDir = config.dir();
-    s->m_service = std::make_unique<ModelService>(stores->models, s->m_bus.get(), std::move(engines),
+    s->m_service = std::make_unique<ModelService>(stores->models, stores->jobs, s->m_bus.get(), std::move(engines),
                                                   std::move(options));
     // Recovery (requeueing interrupted jobs) happens before the window exists, once.
     if (Status st = s->m_service->start(); !st)
