@@ -453,38 +453,33 @@ void FakeHub::clearLog()
     m_state->log.clear();
 }
 
-qint64 FakeHub::requestCount(Listener listener, const QString &pathContains, const QByteArray &method) const
+qint64 FakeHub::sumLog(const std::function<qint64(const LogEntry &)> &value) const
 {
     QMutexLocker lock(&m_state->mutex);
     qint64 n = 0;
-    for (const LogEntry &e : std::as_const(m_state->log)) {
-        if ((listener == Listener::Any || e.listener == listener) && e.path.contains(pathContains)
-            && (method.isEmpty() || e.method == method))
-            ++n;
-    }
+    for (const LogEntry &e : std::as_const(m_state->log))
+        n += value(e);
     return n;
+}
+
+qint64 FakeHub::requestCount(Listener listener, const QString &pathContains, const QByteArray &method) const
+{
+    return sumLog([&](const LogEntry &e) {
+        return qint64((listener == Listener::Any || e.listener == listener) && e.path.contains(pathContains)
+                      && (method.isEmpty() || e.method == method));
+    });
 }
 
 qint64 FakeHub::bytesServed(Listener listener, const QString &pathContains) const
 {
-    QMutexLocker lock(&m_state->mutex);
-    qint64 n = 0;
-    for (const LogEntry &e : std::as_const(m_state->log)) {
-        if ((listener == Listener::Any || e.listener == listener) && e.path.contains(pathContains))
-            n += e.bodyBytes;
-    }
-    return n;
+    return sumLog([&](const LogEntry &e) {
+        return (listener == Listener::Any || e.listener == listener) && e.path.contains(pathContains) ? e.bodyBytes : 0;
+    });
 }
 
 qint64 FakeHub::cdnRequestsWithAuthorization() const
 {
-    QMutexLocker lock(&m_state->mutex);
-    qint64 n = 0;
-    for (const LogEntry &e : std::as_const(m_state->log)) {
-        if (e.listener == Listener::Cdn && e.authorization)
-            ++n;
-    }
-    return n;
+    return sumLog([](const LogEntry &e) { return qint64(e.listener == Listener::Cdn && e.authorization); });
 }
 
 } // namespace mistudio::fakehub

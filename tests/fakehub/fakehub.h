@@ -7,6 +7,7 @@
 #include <QString>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -94,6 +95,8 @@ public:
     qint64 cdnRequestsWithAuthorization() const;
 
 private:
+    qint64 sumLog(const std::function<qint64(const LogEntry &)> &value) const;
+
     Options m_options;
     std::unique_ptr<HubState> m_state;
     std::unique_ptr<ServerThread> m_thread;

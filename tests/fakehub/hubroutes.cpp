@@ -105,6 +105,27 @@ HttpResponse redirect(int status, const QByteArray &location, const QByteArray &
     return r;
 }
 
+// One page of a list plus `Link: <same URL with cursor=N>; rel="next"` when more follow (GitHub style).
+HttpResponse paginated(const HubState &state, const HttpRequest &request, const QList<QJsonObject> &all, int pageSize)
+{
+    const QUrlQuery query = request.query();
+    const qsizetype start = std::clamp<qsizetype>(query.queryItemValue(u"cursor"_s).toLongLong(), 0, all.size());
+    const qsizetype end = std::min<qsizetype>(all.size(), start + pageSize);
+    QJsonArray page;
+    for (qsizetype i = start; i < end; ++i)
+        page.append(all[i]);
+    HttpResponse r = json(200, page);
+    if (end < all.size()) {
+        QUrlQuery next(query);
+        next.removeAllQueryItems(u"cursor"_s);
+        next.addQueryItem(u"cursor"_s, QString::number(end));
+        const QString url = state.hubBase + QString::fromUtf8(request.rawPath) + u'?' + next.toString(QUrl::FullyEncoded);
+        r.setHeader("Link", '<' + url.toUtf8() + ">; rel=\"next\"");
+    }
+    r.setHeader("X-Total-Count", QByteArray::number(all.size()));
+    return r;
+}
+
 QByteArray encodePath(const QString &path)
 {
     return QUrl::toPercentEncoding(path, "/");
@@ -206,22 +227,7 @@ HttpResponse tree(HubState &state, const HttpRequest &request, const Commit &com
     if (!dirExists)
         return errorResponse(404, "EntryNotFound", dir + u" does not exist on \""_s + revision + u'"');
 
-    const QList<QJsonObject> all = entries.values();
-    const qsizetype start = std::clamp<qsizetype>(query.queryItemValue(u"cursor"_s).toLongLong(), 0, all.size());
-    const qsizetype end = std::min<qsizetype>(all.size(), start + state.treePageSize);
-    QJsonArray page;
-    for (qsizetype i = start; i < end; ++i)
-        page.append(all[i]);
-    HttpResponse r = json(200, page);
-    if (end < all.size()) {
-        QUrlQuery next(query);
-        next.removeAllQueryItems(u"cursor"_s);
-        next.addQueryItem(u"cursor"_s, QString::number(end));
-        const QString url = state.hubBase + QString::fromUtf8(request.rawPath) + u'?' + next.toString(QUrl::FullyEncoded);
-        r.setHeader("Link", '<' + url.toUtf8() + ">; rel=\"next\"");
-    }
-    r.setHeader("X-Total-Count", QByteArray::number(all.size()));
-    return r;
+    return paginated(state, request, entries.values(), state.treePageSize);
 }
 
 // ---- POST /api/models/{id}/paths-info/{rev}
@@ -314,20 +320,7 @@ HttpResponse search(HubState &state, const HttpRequest &request, const Caller &c
             return ascending ? less : greater;
         });
     }
-    const qsizetype start = std::clamp<qsizetype>(query.queryItemValue(u"cursor"_s).toLongLong(), 0, results.size());
-    const qsizetype end = std::min<qsizetype>(results.size(), start + pageSize);
-    QJsonArray page;
-    for (qsizetype i = start; i < end; ++i)
-        page.append(results[i]);
-    HttpResponse r = json(200, page);
-    if (end < results.size()) {
-        QUrlQuery next(query);
-        next.removeAllQueryItems(u"cursor"_s);
-        next.addQueryItem(u"cursor"_s, QString::number(end));
-        r.setHeader("Link", '<' + (state.hubBase + u"/api/models?"_s + next.toString(QUrl::FullyEncoded)).toUtf8() + ">; rel=\"next\"");
-    }
-    r.setHeader("X-Total-Count", QByteArray::number(results.size()));
-    return r;
+    return paginated(state, request, results, pageSize);
 }
 
 // ---- /api/models/{id}[/...]

@@ -13,6 +13,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace Qt::Literals::StringLiterals;
@@ -104,6 +105,9 @@ private Q_SLOTS:
     void throttleBoundsSpeed();
     void cdnDown();
 
+    void strictCdnAuthAndTraceId();
+    void hubDown();
+    void fixturesDirectory();
     void logRecordsTraffic();
     void controlEndpoint();
     void executablePrintsEndpoint();
@@ -1041,6 +1045,60 @@ void TestFakeHub::cdnDown()
     m_hub->setCdnDown(false);
     m_nam = std::make_unique<QNetworkAccessManager>();
     QCOMPARE(send("GET", location).status, 200);
+}
+
+void TestFakeHub::strictCdnAuthAndTraceId()
+{
+    const QUrl location(QString::fromUtf8(head(u"/org/tiny-public/resolve/main/model.safetensors"_s).header("Location")));
+    m_hub->setStrictCdnAuth(true);
+    const Reply withAuth = send("GET", location, {{"Authorization", bearer(kUserToken)}});
+    m_hub->setStrictCdnAuth(false);
+    QCOMPARE(withAuth.status, 400);
+    QVERIFY(withAuth.body.contains("Only one auth mechanism allowed"));
+    QCOMPARE(send("GET", location, {{"Authorization", bearer(kUserToken)}}).status, 200); // lenient by default
+    // the client's trace id becomes the request id
+    const Reply traced = get(u"/api/models/org/tiny-public?expand=sha"_s, {{"X-Amzn-Trace-Id", "abc-123"}});
+    QCOMPARE(traced.header("X-Request-Id"), QByteArray("abc-123"));
+    QCOMPARE(m_hub->log().last().requestId, QByteArray("abc-123"));
+}
+
+void TestFakeHub::hubDown()
+{
+    m_hub->setHubDown(true);
+    const Reply down = get(u"/api/models/org/tiny-public"_s);
+    m_hub->setHubDown(false);
+    QCOMPARE(down.error, QNetworkReply::ConnectionRefusedError);
+    m_nam = std::make_unique<QNetworkAccessManager>();
+    QCOMPARE(get(u"/api/models/org/tiny-public"_s).status, 200); // same port again
+}
+
+void TestFakeHub::fixturesDirectory()
+{
+    QTemporaryDir dir;
+    QVERIFY(QDir(dir.path()).mkpath(u"acme/local-model/sub"_s));
+    const TinyModel model = TinyModel::make(TinyModel::Family::Qwen2, "F16", 77);
+    const QByteArray weights = SafetensorsWriter::write(model.tensors, {}, [&model](const TensorSpec &t) { return model.tensorData(t); });
+    const QList<QPair<QString, QByteArray>> files{{u"config.json"_s, QJsonDocument(model.config).toJson()},
+                                                  {u"model.safetensors"_s, weights},
+                                                  {u"sub/notes.txt"_s, "hello\n"}};
+    for (const auto &[path, content] : files) {
+        QFile f(dir.filePath(u"acme/local-model/"_s + path));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(content);
+    }
+    FakeHub hub(FakeHub::Options{0, 0, {}, false});
+    QCOMPARE(hub.addReposFromDirectory(dir.path()), 1);
+    QCOMPARE(hub.repoIds(), QStringList{u"acme/local-model"_s});
+    QVERIFY(hub.start());
+    const QString base = hub.endpoint().toString();
+    const QJsonObject info = send("GET", QUrl(base + u"/api/models/acme/local-model?blobs=true"_s)).json().object();
+    QCOMPARE(info.value(u"siblings"_s).toArray().size(), 3);
+    QCOMPARE(qint64(info.value(u"safetensors"_s).toObject().value(u"total"_s).toDouble()), model.parameterCount());
+    const Reply h = send("HEAD", QUrl(base + u"/acme/local-model/resolve/main/model.safetensors"_s));
+    QCOMPARE(h.status, 302);
+    QCOMPARE(h.header("X-Linked-Etag"), '"' + sha256(weights) + '"');
+    QCOMPARE(send("GET", QUrl(QString::fromUtf8(h.header("Location")))).body, weights);
+    QCOMPARE(send("GET", QUrl(base + u"/acme/local-model/resolve/main/sub/notes.txt"_s)).body, QByteArray("hello\n"));
 }
 
 // ---------------------------------------------------------------- log, control, executable
