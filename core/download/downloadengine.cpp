@@ -28,7 +28,10 @@ DownloadEngine::DownloadEngine(QObject *parent)
     // fdatasync, hashing and renames: a couple of threads are plenty and keep the disk queue short.
     m_blockingPool->setMaxThreadCount(2);
     m_tick->setInterval(qMax(100, m_options.progressIntervalMs));
-    m_tick->setTimerType(Qt::PreciseTimer); // a coarse timer may fire 5 % early: > 10 Hz
+    // Re-armed after each tick (never a periodic timer, whose late tick is followed by an early
+    // one): two progress events are always at least the interval apart.
+    m_tick->setTimerType(Qt::PreciseTimer);
+    m_tick->setSingleShot(true);
     connect(m_tick, &QTimer::timeout, this, &DownloadEngine::handleTick);
 }
 
@@ -179,6 +182,12 @@ void DownloadEngine::handleTick()
         auto it = m_jobs.find(id);
         if (it != m_jobs.end() && it->state == State::Running)
             emitProgress(id, *it);
+    }
+    for (const Entry &e : std::as_const(m_jobs)) {
+        if (e.state == State::Running) {
+            m_tick->start();
+            break;
+        }
     }
 }
 

@@ -146,7 +146,7 @@ void TestDownloadResume::diskFullKeepsPartials_data()
 {
     QTest::addColumn<bool>("preallocate");
     QTest::newRow("reserved up front (posix_fallocate)") << true;
-    QTest::newRow("no reservation (ftruncate)") << false;
+    QTest::newRow("no reservation: fills while writing") << false;
 }
 
 void TestDownloadResume::diskFullKeepsPartials()
@@ -171,6 +171,8 @@ void TestDownloadResume::diskFullKeepsPartials()
     QVERIFY(QFile::exists(target + u"/config.json"_s));                   // finished files stay
     QVERIFY(QFile::exists(target + u'/' + kFile + u".journal.incomplete"_s)); // partials stay for resume
     QVERIFY(!QFile::exists(target + u'/' + kFile));
+    qInfo("journal %lld bytes, partial %lld bytes, result %s", QFileInfo(target + u'/' + kFile + u".journal.incomplete"_s).size(),
+          QFileInfo(target + u'/' + kFile + u".incomplete"_s).size(), QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
 
     // Space is back: the rerun completes and fetches config.json no second time.
     m_hub->clearLog();
@@ -180,6 +182,9 @@ void TestDownloadResume::diskFullKeepsPartials()
     QCOMPARE(again.exitCode(), 0);
     QVERIFY(readFile(target + u'/' + kFile) == m_hub->fileContent(kRepo, d.commit, kFile));
     QCOMPARE(m_hub->requestCount(Listener::Any, u"config.json"_s, "GET"), qint64(0));
+    if (!preallocate) // the chunks written before the disk filled are not fetched again
+        QVERIFY2(m_hub->bytesServed(Listener::Cdn) <= d.files.last().size - 8 * kChunk,
+                 qPrintable(QString::number(m_hub->bytesServed(Listener::Cdn))));
 }
 
 void TestDownloadResume::insufficientSpaceNamesBytes()
@@ -274,7 +279,7 @@ void TestDownloadResume::progressAtMostTenHz()
     QVERIFY(r.status.ok());
     QVERIFY(r.progress.size() >= 3);
     for (int i = 1; i < r.progressAtMs.size(); ++i)
-        QVERIFY2(r.progressAtMs[i] - r.progressAtMs[i - 1] >= 90, qPrintable(QString::number(r.progressAtMs[i] - r.progressAtMs[i - 1])));
+        QVERIFY2(r.progressAtMs[i] - r.progressAtMs[i - 1] >= 95, qPrintable(QString::number(r.progressAtMs[i] - r.progressAtMs[i - 1])));
     for (int i = 1; i < r.progress.size(); ++i)
         QVERIFY(r.progress[i].bytesDone >= r.progress[i - 1].bytesDone);
     const QJsonObject last = r.progress.last().toJson();
