@@ -15,6 +15,7 @@ Registry buildRegistry()
     registerModelsCommands(r);
     registerHubCommands(r);
     registerServeCommands(r);
+    registerQuantizeCommands(r);
     return r;
 }
 

@@ -42,6 +42,7 @@ private:
 void registerModelsCommands(Registry &registry);
 void registerServeCommands(Registry &registry);
 void registerHubCommands(Registry &registry);
+void registerQuantizeCommands(Registry &registry);
 
 // Builds the registry of every command group linked into this binary.
 Registry buildRegistry();

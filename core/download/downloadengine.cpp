@@ -38,14 +38,19 @@ DownloadEngine::DownloadEngine(QObject *parent)
 DownloadEngine::~DownloadEngine()
 {
     m_tick->stop();
-    // Blocking tasks post their results to the file objects: let them end before those go.
-    m_blockingPool->waitForDone();
-    for (auto it = m_jobs.begin(); it != m_jobs.end(); ++it)
-        delete it->job;
-    m_jobs.clear();
+    // Stop the network first (joins the transfer threads: no more writes), then let the
+    // blocking tasks end (they post results to the file objects), then go. Partials stay for a
+    // resume, except for downloads whose cancel was still draining: finish that cancel now, so
+    // that "cancel, then quit" also leaves nothing behind.
     delete m_transfers;
     m_transfers = nullptr;
     m_blockingPool->waitForDone();
+    for (auto it = m_jobs.begin(); it != m_jobs.end(); ++it) {
+        if (it->job->isCancelling())
+            it->job->removeFilesNow();
+        delete it->job;
+    }
+    m_jobs.clear();
 }
 
 void DownloadEngine::setResolver(UrlResolver *resolver)

@@ -50,6 +50,8 @@ private Q_SLOTS:
     void diskFullKeepsPartials();
     void insufficientSpaceNamesBytes();
     void cancelLeavesNothing();
+    void cancelThenDestroyLeavesNothing();
+    void destroyMidDownloadKeepsPartials();
     void pauseKeepsPartialsAndResumes();
     void progressAtMostTenHz();
 
@@ -223,6 +225,50 @@ void TestDownloadResume::cancelLeavesNothing()
     QVERIFY(r.finished);
     QCOMPARE(r.status.error().code, ErrorCode::Cancelled);
     QVERIFY2(!QFileInfo::exists(target), qPrintable(QDir(target).entryList(QDir::AllEntries | QDir::NoDotAndDotDot).join(u',')));
+}
+
+void TestDownloadResume::cancelThenDestroyLeavesNothing()
+{
+    // The service cancels and drops its engine at once: the cancel must still complete.
+    QTemporaryDir dir;
+    const QString target = dir.filePath(u"models/org--big"_s);
+    const PinnedDownload d = testutil::pinnedDownload(*m_hub, kRepo, target);
+    m_hub->setCdnBandwidthPerConnection(2 * 1000 * 1000);
+    {
+        DownloadEngine engine;
+        DownloadOptions o;
+        o.chunkSize = kChunk;
+        engine.setDefaultOptions(o);
+        const QString id = engine.enqueue(d);
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(target + u'/' + kFile + u".journal.incomplete"_s), 30000);
+        QTest::qWait(300);
+        engine.cancel(id);
+    }
+    QVERIFY2(!QFileInfo::exists(target), qPrintable(QDir(target).entryList(QDir::AllEntries | QDir::NoDotAndDotDot).join(u',')));
+}
+
+void TestDownloadResume::destroyMidDownloadKeepsPartials()
+{
+    QTemporaryDir dir;
+    const QString target = dir.filePath(u"models/org--big"_s);
+    const PinnedDownload d = testutil::pinnedDownload(*m_hub, kRepo, target, {kFile});
+    m_hub->setCdnBandwidthPerConnection(2 * 1000 * 1000);
+    {
+        DownloadEngine engine;
+        DownloadOptions o;
+        o.chunkSize = kChunk;
+        engine.setDefaultOptions(o);
+        engine.enqueue(d);
+        QTest::qWait(1500);
+    } // the app quits mid-download
+    QVERIFY(QFile::exists(target + u'/' + kFile + u".incomplete"_s));
+    m_hub->setCdnBandwidthPerConnection(0);
+    m_hub->clearLog();
+    DownloadEngine engine;
+    const auto r = testutil::runDownload(engine, d);
+    QVERIFY(r.status.ok());
+    QVERIFY(readFile(target + u'/' + kFile) == m_hub->fileContent(kRepo, d.commit, kFile));
+    QVERIFY(m_hub->bytesServed(Listener::Cdn) < d.files.first().size); // resumed, not restarted
 }
 
 void TestDownloadResume::pauseKeepsPartialsAndResumes()
