@@ -71,6 +71,8 @@ private Q_SLOTS:
     void resolveRegularFile();
     void resolveLfsRedirectsToSignedCdn();
     void resolveCacheMode();
+    void gzipTextMode();
+    void xetMode();
     void cdnRanges_data();
     void cdnRanges();
     void accessMatrix_data();
@@ -171,6 +173,10 @@ void TestFakeHub::init()
     m_hub->setSignedUrlTtl(3600);
     m_hub->setCdnBandwidthPerConnection(0);
     m_hub->setRegularFileRedirect(false);
+    m_hub->setGzipText(false);
+    m_hub->setXetMode(false);
+    m_hub->setStrictCdnAuth(false);
+    m_hub->setTreePageSize(3);
     m_hub->moveBranch(u"org/tiny-public"_s, u"main"_s, QString::fromLatin1(m_hub->commitOf(u"org/tiny-public"_s, u"main"_s)));
 }
 
@@ -309,6 +315,50 @@ void TestFakeHub::resolveCacheMode()
     QCOMPARE(h2.header("ETag"), '"' + info->gitOid + '"');
     QCOMPARE(h2.header("X-Repo-Commit"), info->commit);
     QCOMPARE(h2.header("Content-Length").toLongLong(), info->size);
+}
+
+void TestFakeHub::gzipTextMode()
+{
+    m_hub->setGzipText(true);
+    const QByteArray content = m_hub->fileContent(u"org/tiny-public"_s, u"main"_s, u"tokenizer.json"_s);
+    // QNAM asks for gzip by itself and inflates: proves the stream is valid gzip (header, CRC, size)
+    const Reply r = get(u"/org/tiny-public/resolve/main/tokenizer.json"_s);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.body, content);
+    QVERIFY(!r.has("Content-Length"));
+    QCOMPARE(m_hub->log().last().contentLength < content.size(), true); // compressed on the wire
+    // identity requested (as a HEAD for metadata should): plain, with Content-Length
+    const Reply identity = head(u"/org/tiny-public/resolve/main/tokenizer.json"_s, {{"Accept-Encoding", "identity"}});
+    QCOMPARE(identity.header("Content-Length").toLongLong(), qint64(content.size()));
+    // binary files are never compressed
+    const Reply raw = get(u"/org/tiny-public/resolve/main/.gitattributes"_s, {{"Accept-Encoding", "gzip"}});
+    QVERIFY(!raw.has("Content-Encoding"));
+    m_hub->setGzipText(false);
+}
+
+void TestFakeHub::xetMode()
+{
+    QCOMPARE(get(u"/api/models/org/tiny-public/xet-read-token/main"_s).status, 501);
+    m_hub->setXetMode(true);
+    const Reply h = head(u"/org/tiny-public/resolve/main/model.safetensors"_s);
+    QCOMPARE(h.status, 302); // the plain-HTTP Location still works
+    QCOMPARE(h.header("X-Xet-Hash").size(), 64);
+    QVERIFY(h.header("Link").contains("rel=\"xet-auth\""));
+    QVERIFY(h.header("Link").contains("rel=\"xet-reconstruction-info\""));
+    m_hub->setTreePageSize(100);
+    const QJsonArray tree = get(u"/api/models/org/tiny-public/tree/main"_s).json().array();
+    m_hub->setTreePageSize(3);
+    bool sawXet = false;
+    for (const auto &e : tree) {
+        if (e.toObject().value(u"path"_s).toString() == u"model.safetensors"_s)
+            sawXet = e.toObject().value(u"xetHash"_s).toString().toLatin1() == h.header("X-Xet-Hash");
+    }
+    QVERIFY(sawXet);
+    const Reply token = get(u"/api/models/org/tiny-public/xet-read-token/main"_s);
+    QCOMPARE(token.status, 200);
+    QVERIFY(token.json().object().contains(u"accessToken"_s));
+    QCOMPARE(get(u"/api/models/org/gated-manual/xet-read-token/main"_s).status, 401);
+    m_hub->setXetMode(false);
 }
 
 void TestFakeHub::cdnRanges_data()
