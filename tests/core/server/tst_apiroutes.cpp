@@ -20,6 +20,7 @@ private Q_SLOTS:
     void route_data();
     void route();
     void listEnvelopeAndFilters();
+    void listReflectsChanges();
     void createReturnsLocationAndEvent();
     void downloadThenDeleteReportsBytesFreed();
     void cancelPauseResumeRetryOverHttp();
@@ -172,6 +173,23 @@ void TestApiRoutes::listEnvelopeAndFilters()
     r = h->call("GET", u"/api/v1/models?status=ready"_s);
     QCOMPARE(r.json.value(u"total"_s).toInt(), 1);
     QCOMPARE(r.json.value(u"items"_s).toArray().at(0).toObject().value(u"status"_s).toString(), u"ready"_s);
+}
+
+void TestApiRoutes::listReflectsChanges()
+{
+    // The list answer is cached; every change must still show up in the next answers.
+    auto total = [&](const QString &q) {
+        return h->call("GET", u"/api/v1/models"_s + q).json.value(u"total"_s).toInt();
+    };
+    QCOMPARE(total(u"?status=ready"_s), 1);
+    QCOMPARE(total(QString()), 2);
+    QCOMPARE(h->call("POST", u"/api/v1/models"_s, R"({"repo_id":"org/third"})").status, 201);
+    QCOMPARE(total(QString()), 3);
+    QCOMPARE(h->call("POST", u"/api/v1/models/%1/download"_s.arg(m_pending.toString(QUuid::WithoutBraces))).status, 202);
+    QTRY_COMPARE(total(u"?status=ready"_s), 2);
+    QCOMPARE(h->call("DELETE", u"/api/v1/models/%1"_s.arg(m_ready.toString(QUuid::WithoutBraces))).status, 200);
+    QTRY_COMPARE(total(QString()), 2);
+    QCOMPARE(total(u"?status=ready"_s), 1);
 }
 
 void TestApiRoutes::createReturnsLocationAndEvent()
