@@ -3,6 +3,7 @@
 
 #include "fakehubtestbase.h"
 #include "fakehub/fixtures/safetensorswriter.h"
+#include "quant/safetensors.h"
 
 #include <QDir>
 #include <QFile>
@@ -30,6 +31,7 @@ private Q_SLOTS:
     void shardedIndex();
     void singleFileAndShardsTogether();
     void torchBinIsZipPickle();
+    void productParserAcceptsEverySafetensorsFile();
     void fixturesDirectory();
 };
 
@@ -238,6 +240,36 @@ void TestFixtures::fixturesDirectory()
     QCOMPARE(h.header("X-Linked-Etag"), '"' + sha256(weights) + '"');
     QCOMPARE(send("GET", QUrl(QString::fromUtf8(h.header("Location")))).body, weights);
     QCOMPARE(send("GET", QUrl(base + u"/acme/local-model/resolve/main/sub/notes.txt"_s)).body, QByteArray("hello\n"));
+}
+
+void TestFixtures::productParserAcceptsEverySafetensorsFile()
+{
+    // Cross-check with the product's strict parser (core/quant): two independent implementations agree.
+    int files = 0;
+    const QStringList repos = m_hub->repoIds();
+    for (const QString &repo : repos) {
+        if (repo == u"org/big"_s || repo == u"org/private"_s)
+            continue; // big: head only, below
+        const QList<FileInfo> list = m_hub->files(repo);
+        for (const FileInfo &f : list) {
+            if (!f.path.endsWith(u".safetensors"_s))
+                continue;
+            const QByteArray bytes = m_hub->fileContent(repo, u"main"_s, f.path);
+            const auto header = mistudio::quant::parseHeader(reinterpret_cast<const uint8_t *>(bytes.constData()),
+                                                             size_t(bytes.size()), uint64_t(bytes.size()));
+            if (!header.ok())
+                QFAIL(qPrintable(repo + u'/' + f.path + u": "_s + QString::fromStdString(header.error().toString())));
+            ++files;
+        }
+    }
+    QVERIFY(files >= 12);
+    const auto big = m_hub->fileInfo(u"org/big"_s, u"main"_s, u"model.safetensors"_s);
+    const QByteArray head = send("GET", cdnUrl(u"org/big"_s, u"model.safetensors"_s), {{"Range", "bytes=0-100000"}}).body;
+    const auto header = mistudio::quant::parseHeader(reinterpret_cast<const uint8_t *>(head.constData()), size_t(head.size()),
+                                                     uint64_t(big->size));
+    if (!header.ok())
+        QFAIL(header.error().toString().c_str());
+    QCOMPARE(qint64(header.value().dataOffset() + header.value().dataSize), big->size);
 }
 
 QTEST_GUILESS_MAIN(TestFixtures)
