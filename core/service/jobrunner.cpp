@@ -635,9 +635,9 @@ void JobRunner::runDownload(const std::shared_ptr<Job> &job, Execution &exec)
     if (!out) {
         const Error &e = out.error();
         if (isTokenError(e.code) && job->recovered && job->download.hfToken.isEmpty()) {
-            job->setState(JobState::NeedsToken, e.message);
             persistState(*job, JobState::NeedsToken, e.message);
             (void)setStatus(id, ModelStatus::Pending, {}, u"needs_token"_s);
+            job->setState(JobState::NeedsToken, e.message);
             return;
         }
         failModel(id, e, false, {});

@@ -393,7 +393,7 @@ void TestModelService::gatedDownloadWaitsForTokenAfterRestart()
     QVERIFY(h2.service->start().ok());
     QTRY_COMPARE(h2.service->activeJob(id) ? h2.service->activeJob(id)->state : QString(),
                  u"needs_token"_s);
-    QCOMPARE(h2.status(id), ModelStatus::Pending);
+    QTRY_COMPARE(h2.status(id), ModelStatus::Pending);
     QCOMPARE(int(h2.service->resume(id).error().code), int(ErrorCode::NeedsToken));
     QVERIFY(h2.service->resume(id, u"hf_again"_s).ok());
     QTRY_COMPARE(h2.status(id), ModelStatus::Ready);
