@@ -476,6 +476,14 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
             <source>%1 is ready.</source>
             <translation>%1 ist bereit.</translation>
         </message>
+        <message>
+            <source>API server listening on http://%1:%2/api/v1</source>
+            <translation>API-Server lauscht auf http://%1:%2/api/v1</translation>
+        </message>
+        <message>
+            <source>The API server did not start: %1</source>
+            <translation>Der API-Server ist nicht gestartet: %1</translation>
+        </message>
     </context>
     <context>
         <name>mistudio::ui::ModelTableModel</name>

@@ -476,6 +476,14 @@ Check the data directory and database settings (or the --data-dir and --database
             <source>%1 is ready.</source>
             <translation>%1 已就绪。</translation>
         </message>
+        <message>
+            <source>API server listening on http://%1:%2/api/v1</source>
+            <translation>API 服务器正在监听 http://%1:%2/api/v1</translation>
+        </message>
+        <message>
+            <source>The API server did not start: %1</source>
+            <translation>API 服务器未能启动：%1</translation>
+        </message>
     </context>
     <context>
         <name>mistudio::ui::ModelTableModel</name>

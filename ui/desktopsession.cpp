@@ -1,9 +1,13 @@
 #include "desktopsession.h"
 
 #include "servicebackend.h"
+#include "server/apiserver.h"
+#include "server/apitoken.h"
 #include "service/eventbus.h"
 #include "service/modelservice.h"
 #include "store/storefactory.h"
+
+#include <QPointer>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -16,6 +20,7 @@ Result<std::unique_ptr<DesktopSession>> DesktopSession::open(const AppConfig &co
     if (!stores)
         return stores.error();
     std::unique_ptr<DesktopSession> s(new DesktopSession);
+    s->m_dataDir = config.dataDir;
     s->m_bus = std::make_unique<EventBus>();
     if (options.dataDir.root().isEmpty())
         options.dataDir = config.dir();
@@ -31,10 +36,42 @@ Result<std::unique_ptr<DesktopSession>> DesktopSession::open(const AppConfig &co
     return s;
 }
 
+void DesktopSession::setRepoSearch(std::function<Result<QStringList>(const QString &, int)> search)
+{
+    static_cast<ServiceBackend *>(m_backend.get())->setRepoSearch(std::move(search));
+}
+
+void DesktopSession::startServer(ServerConfig config, QObject *context,
+                                 std::function<void(Result<quint16>, const QString &)> done)
+{
+    QPointer<QObject> ctx(context);
+    QMetaObject::invokeMethod(m_service.get(), [this, config, ctx, done]() mutable {
+        Result<QString> token = loadOrCreateApiToken(apiTokenPath(m_dataDir));
+        Result<quint16> port = token ? Result<quint16>(quint16(0)) : Result<quint16>(token.error());
+        if (token) {
+            config.token = *token;
+            delete m_server;
+            m_server = new ApiServer(m_service.get(), config);
+            port = m_server->start();
+        }
+        const QString shown = token ? *token : QString();
+        if (ctx)
+            QMetaObject::invokeMethod(ctx.data(), [ctx, done, port, shown] {
+                if (ctx)
+                    done(port, shown);
+            }, Qt::QueuedConnection);
+    }, Qt::QueuedConnection);
+}
+
 DesktopSession::~DesktopSession()
 {
     m_backend.reset();
-    m_serviceThread.quit();
+    // The server's sockets belong to the service thread: delete it there, then end the thread.
+    QMetaObject::invokeMethod(m_service.get(), [this] {
+        delete m_server;
+        m_server = nullptr;
+        QThread::currentThread()->quit();
+    }, Qt::QueuedConnection);
     m_serviceThread.wait();
     // The thread has ended: the service can be stopped and destroyed from here.
     m_service.reset();

@@ -4,12 +4,16 @@
 #include "common/result.h"
 #include "service/engines.h"
 #include "service/servicetypes.h"
+#include "server/serverconfig.h"
 
 #include <QThread>
+
+#include <functional>
 
 #include <memory>
 
 namespace mistudio {
+class ApiServer;
 class EventBus;
 class ModelService;
 } // namespace mistudio
@@ -32,6 +36,15 @@ public:
     static Result<std::unique_ptr<DesktopSession>> open(const AppConfig &config, Engines engines,
                                                        ServiceOptions options);
 
+    // Starts the embedded API server (REST + WebSocket) in the service's thread, with the API
+    // token of DATA_DIR/server/api-token (created on first start, 0600). `done` runs on the
+    // caller's thread with the port or the error, and the token to show in Settings.
+    void startServer(ServerConfig config, QObject *context,
+                     std::function<void(Result<quint16> port, const QString &token)> done);
+
+    // Hub search for the download form's autocompletion (see ServiceBackend::setRepoSearch).
+    void setRepoSearch(std::function<Result<QStringList>(const QString &, int)> search);
+
     ModelBackend *backend() const { return m_backend.get(); }
     ModelService *service() const { return m_service.get(); }
     EventBus *events() const { return m_bus.get(); }
@@ -42,6 +55,8 @@ private:
     std::unique_ptr<EventBus> m_bus;
     std::unique_ptr<ModelService> m_service;
     std::unique_ptr<ModelBackend> m_backend;
+    ApiServer *m_server = nullptr; // lives in the service thread
+    QString m_dataDir;
     QThread m_serviceThread;
 };
 

@@ -177,6 +177,14 @@ void MainWindow::handleJobFinished(const QUuid &id, const QString &repoId, JobPr
     }
 }
 
+void MainWindow::reportServer(const QString &host, const Result<quint16> &port)
+{
+    if (port)
+        showStatus(tr("API server listening on http://%1:%2/api/v1").arg(host).arg(*port));
+    else
+        showStatus(tr("The API server did not start: %1").arg(ErrorText::forError(port.error())));
+}
+
 void MainWindow::showStatus(const QString &message)
 {
     statusBar()->showMessage(message, 15000);

@@ -5,6 +5,7 @@
 #include "service/modelservice.h"
 
 #include <QFuture>
+#include <QtConcurrent>
 #include <QJsonArray>
 
 using namespace Qt::Literals::StringLiterals;
@@ -105,13 +106,20 @@ void ServiceBackend::preview(const PreviewRequest &request, QObject *context, Ca
     }, Qt::QueuedConnection);
 }
 
-void ServiceBackend::searchRepos(const QString &, int, QObject *context, Callback<QStringList> done)
+void ServiceBackend::searchRepos(const QString &query, int limit, QObject *context, Callback<QStringList> done)
 {
-    // core/service does not offer a Hub search yet; without it the form simply shows no
-    // suggestions, exactly as when offline.
-    deliver(context, [done] {
-        done(Error::make(ErrorCode::Offline, u"Hub search is not available in this build"_s));
-    });
+    if (!m_search) {
+        deliver(context, [done] {
+            done(Error::make(ErrorCode::Offline, u"Hub search is not available in this build"_s));
+        });
+        return;
+    }
+    QPointer<QObject> ctx(context);
+    QtConcurrent::run([search = m_search, query, limit] { return search(query, limit); })
+        .then(this, [ctx, done](Result<QStringList> hits) {
+            if (ctx)
+                done(std::move(hits));
+        });
 }
 
 void ServiceBackend::download(const DownloadRequest &request, QObject *context, Callback<ModelRecord> done)

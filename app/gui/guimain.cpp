@@ -9,6 +9,7 @@
 #include "realengines.h"
 
 #include <QApplication>
+#include <QHostAddress>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QMessageBox>
@@ -71,15 +72,28 @@ extern "C" Q_DECL_EXPORT int mistudio_gui_main(int &argc, char **argv,
 
     const mistudio::AppConfig config = mistudio::AppConfig::resolve(
         overrides, QProcessEnvironment::systemEnvironment(), &settings);
-    auto session = mistudio::ui::DesktopSession::open(
-        config, mistudio::gui::makeRealEngines(engineOptions(config, settings)), serviceOptions(config, settings));
+    const mistudio::gui::RealEngineOptions engines = engineOptions(config, settings);
+    auto session = mistudio::ui::DesktopSession::open(config, mistudio::gui::makeRealEngines(engines),
+                                                      serviceOptions(config, settings));
     if (!session) {
         std::fprintf(stderr, "mistudio: %s\n", qPrintable(session.error().toString()));
         QMessageBox::critical(nullptr, QApplication::applicationDisplayName(),
                               mistudio::ui::ErrorText::catalogueUnavailable(session.error()));
         return 1;
     }
+    (*session)->setRepoSearch(mistudio::gui::makeRepoSearch(engines));
     mistudio::ui::MainWindow window(config, (*session)->backend(), &settings);
     window.show();
+    if (settings.value(QLatin1StringView(keys::kServerEnabled), false).toBool()) {
+        mistudio::ServerConfig server;
+        const QString host = settings.value(QLatin1StringView(keys::kServerHost), u"127.0.0.1"_s).toString();
+        server.host = QHostAddress(host);
+        server.port = quint16(settings.value(QLatin1StringView(keys::kServerPort), 8765).toUInt());
+        server.allowedOrigins = settings.value(QLatin1StringView(keys::kServerAllowedOrigins)).toStringList();
+        (*session)->startServer(server, &window, [&window, host](mistudio::Result<quint16> port, const QString &token) {
+            window.setServerApiToken(token);
+            window.reportServer(host, port);
+        });
+    }
     return QApplication::exec();
 }

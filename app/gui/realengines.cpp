@@ -254,6 +254,21 @@ public:
 
 } // namespace
 
+std::function<Result<QStringList>(const QString &, int)> makeRepoSearch(const RealEngineOptions &options)
+{
+    return [options](const QString &query, int limit) -> Result<QStringList> {
+        hub::HubClient client(hubOptionsFor(options, QString()));
+        Result<QList<hub::SearchHit>> hits = await<QList<hub::SearchHit>>(
+            [&](auto done) { client.search(query, limit, std::move(done)); });
+        if (!hits)
+            return hits.error();
+        QStringList ids;
+        for (const hub::SearchHit &h : *hits)
+            ids << h.id;
+        return ids;
+    };
+}
+
 Engines makeRealEngines(const RealEngineOptions &options)
 {
     Engines e;

@@ -384,6 +384,18 @@ void FakeHub::setRegularFileRedirect(bool on)
     m_state->regularFileRedirect = on;
 }
 
+void FakeHub::setGzipText(bool on)
+{
+    QMutexLocker lock(&m_state->mutex);
+    m_state->gzipText = on;
+}
+
+void FakeHub::setXetMode(bool on)
+{
+    QMutexLocker lock(&m_state->mutex);
+    m_state->xetMode = on;
+}
+
 void FakeHub::setTreePageSize(int size)
 {
     QMutexLocker lock(&m_state->mutex);
@@ -433,6 +445,10 @@ bool FakeHub::applyControl(const QJsonObject &control, QString *error)
             m_state->strictCdnAuth = control.value(u"strict_cdn_auth"_s).toBool();
         if (control.contains(u"regular_file_redirect"_s))
             m_state->regularFileRedirect = control.value(u"regular_file_redirect"_s).toBool();
+        if (control.contains(u"gzip_text"_s))
+            m_state->gzipText = control.value(u"gzip_text"_s).toBool();
+        if (control.contains(u"xet_mode"_s))
+            m_state->xetMode = control.value(u"xet_mode"_s).toBool();
         if (control.contains(u"tree_page_size"_s))
             m_state->treePageSize = std::max(1, control.value(u"tree_page_size"_s).toInt());
     }

@@ -17,6 +17,11 @@
 #include "realengines.h"
 
 #include <QAction>
+#include <QCompleter>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QStringListModel>
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -97,6 +102,8 @@ private Q_SLOTS:
     void previewDownloadQuantizeArchitectureDelete();
     void gatedModelAsksForATokenAndSucceedsWithOne();
     void missingRepoSaysSo();
+    void hubSearchCompletesRepoIds();
+    void embeddedServerServesTheCatalogue();
 
 private:
     void openWindow();
@@ -152,6 +159,7 @@ void TestGuiFlow::openWindow()
     auto session = DesktopSession::open(config, gui::makeRealEngines(o), so);
     QVERIFY2(session.ok(), session.ok() ? "" : qPrintable(session.error().toString()));
     m_session = std::move(session).value();
+    m_session->setRepoSearch(gui::makeRepoSearch(o));
     m_window = std::make_unique<MainWindow>(config, m_session->backend(), m_settings.get());
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
@@ -315,6 +323,48 @@ void TestGuiFlow::missingRepoSaysSo()
     QVERIFY2(form->errorLabel()->text().contains(u"does not exist"_s), qPrintable(form->errorLabel()->text()));
     QVERIFY(form->repoEdit()->property("invalid").toBool());
     QVERIFY(!form->tokenHighlighted());
+}
+
+void TestGuiFlow::hubSearchCompletesRepoIds()
+{
+    openWindow();
+    DownloadForm *form = m_window->downloadForm();
+    form->repoEdit()->setFocus();
+    QTest::keyClicks(form->repoEdit(), u"tiny-g"_s);
+    auto *model = qobject_cast<QStringListModel *>(form->completer()->model());
+    QTRY_VERIFY_WITH_TIMEOUT(model->stringList().contains(u"org/tiny-gpt2"_s), 15000);
+    QVERIFY(model->stringList().contains(u"org/tiny-gemma2"_s));
+    QVERIFY(!model->stringList().contains(u"org/tiny-sharded"_s));
+    QVERIFY(!form->errorLabel()->isVisible());
+}
+
+void TestGuiFlow::embeddedServerServesTheCatalogue()
+{
+    openWindow();
+    ServerConfig config;
+    config.port = 0; // any free port
+    QSignalSpy started(this, &QObject::objectNameChanged); // reused as a "done" signal
+    quint16 port = 0;
+    QString token;
+    m_session->startServer(config, this, [&](Result<quint16> p, const QString &t) {
+        QVERIFY2(p.ok(), p.ok() ? "" : qPrintable(p.error().toString()));
+        port = *p;
+        token = t;
+        setObjectName(u"started"_s);
+    });
+    QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 10000);
+    QVERIFY(port > 0);
+    QCOMPARE(token.size(), 64); // 256 bits, hex
+    QFile tokenFile(m_dir->filePath(u"data/server/api-token"_s));
+    QVERIFY(tokenFile.exists());
+    QCOMPARE(tokenFile.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther), QFileDevice::Permissions());
+    QNetworkAccessManager nam;
+    QNetworkRequest request(QUrl(u"http://127.0.0.1:%1/api/v1/models"_s.arg(port)));
+    QNetworkReply *reply = nam.get(request);
+    QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 10000);
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    QVERIFY(QJsonDocument::fromJson(reply->readAll()).object().contains(u"items"_s));
+    delete reply;
 }
 
 QTEST_MAIN(TestGuiFlow)

@@ -139,6 +139,8 @@ T = {
 'Quantization finished': ('Quantisierung abgeschlossen', '量化完成'),
 'Quantization failed': ('Quantisierung fehlgeschlagen', '量化失败'),
 '%1 is ready.': ('%1 ist bereit.', '%1 已就绪。'),
+'API server listening on http://%1:%2/api/v1': ('API-Server lauscht auf http://%1:%2/api/v1', 'API 服务器正在监听 http://%1:%2/api/v1'),
+'The API server did not start: %1': ('Der API-Server ist nicht gestartet: %1', 'API 服务器未能启动：%1'),
 # --- table ----------------------------------------------------------------------------------
 'Pending': ('Wartend', '等待中'),
 'Downloading': ('Wird heruntergeladen', '下载中'),
