@@ -35,7 +35,8 @@ static std::vector<ModelRecord> makeRecords(int n)
 {
     std::vector<ModelRecord> v;
     for (int i = 0; i < n; ++i)
-        v.push_back(FakeBackend::makeRecord(i, i % 5 == 0 ? ModelStatus::Downloading : ModelStatus::Ready));
+        v.push_back(
+            FakeBackend::makeRecord(i, i % 5 == 0 ? ModelStatus::Downloading : ModelStatus::Ready));
     return v;
 }
 
@@ -45,7 +46,8 @@ void TestModelTableModel::testerThroughAllChanges()
     ModelFilterProxy proxy;
     proxy.setSourceModel(&model);
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester proxyTester(&proxy,
+                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
     proxy.sort(ModelTableModel::SizeOnDisk, Qt::DescendingOrder);
 
     std::vector<ModelRecord> all = makeRecords(20);
@@ -59,9 +61,11 @@ void TestModelTableModel::testerThroughAllChanges()
     ModelRecord changed = FakeBackend::makeRecord(3);
     changed.sizeBytes = 1; // moves to the end of the sorted proxy
     model.upsert(changed);
-    model.setProgress(FakeBackend::makeRecord(0).id, JobProgress{JobProgress::Phase::Download, 42.0, 42, 100, 10.0, 6, 1, 2});
+    model.setProgress(FakeBackend::makeRecord(0).id,
+                      JobProgress{JobProgress::Phase::Download, 42.0, 42, 100, 10.0, 6, 1, 2});
     model.flush();
-    QCOMPARE(proxy.index(proxy.rowCount() - 1, ModelTableModel::Name).data().toString(), changed.name);
+    QCOMPARE(proxy.index(proxy.rowCount() - 1, ModelTableModel::Name).data().toString(),
+             changed.name);
     model.remove(FakeBackend::makeRecord(7).id);
     QCOMPARE(model.rowCount(), 20);
     model.remove(QUuid::createUuid()); // unknown: no change
@@ -83,8 +87,10 @@ void TestModelTableModel::progressIsBatched()
     const QUuid b = FakeBackend::makeRecord(5).id;
     // 2 000 progress events (a download's bytes) for two rows...
     for (int i = 1; i <= 1000; ++i) {
-        model.setProgress(a, JobProgress{JobProgress::Phase::Download, i / 10.0, i, 1000, 5.0, 1, 0, 1});
-        model.setProgress(b, JobProgress{JobProgress::Phase::Download, i / 20.0, i, 2000, 5.0, 1, 0, 1});
+        model.setProgress(
+            a, JobProgress{JobProgress::Phase::Download, i / 10.0, i, 1000, 5.0, 1, 0, 1});
+        model.setProgress(
+            b, JobProgress{JobProgress::Phase::Download, i / 20.0, i, 2000, 5.0, 1, 0, 1});
     }
     QCOMPARE(changed.count(), 0); // nothing until the timer fires
     QTRY_VERIFY(changed.count() > 0);
@@ -127,16 +133,22 @@ void TestModelTableModel::displayAndRoles_data()
     QTest::addColumn<QVariant>("expected");
     const ModelRecord r = FakeBackend::makeRecord(2);
     QTest::newRow("name") << int(ModelTableModel::Name) << int(Qt::DisplayRole) << QVariant(r.name);
-    QTest::newRow("repo") << int(ModelTableModel::RepoId) << int(Qt::DisplayRole) << QVariant(r.repoId);
+    QTest::newRow("repo") << int(ModelTableModel::RepoId) << int(Qt::DisplayRole)
+                          << QVariant(r.repoId);
     QTest::newRow("revision with sha") << int(ModelTableModel::Revision) << int(Qt::DisplayRole)
                                        << QVariant(u"main ("_s + r.commitSha.left(7) + u')');
-    QTest::newRow("params") << int(ModelTableModel::Parameters) << int(Qt::DisplayRole) << QVariant(u"372M"_s);
-    QTest::newRow("params sort") << int(ModelTableModel::Parameters) << int(ModelTableModel::SortRole)
-                                 << QVariant(qint64(372'000'002));
-    QTest::newRow("quant") << int(ModelTableModel::Quantization) << int(Qt::DisplayRole) << QVariant(u"8-bit (bnb)"_s);
-    QTest::newRow("size") << int(ModelTableModel::SizeOnDisk) << int(Qt::DisplayRole) << QVariant(u"750 MB"_s);
-    QTest::newRow("status") << int(ModelTableModel::Status) << int(Qt::DisplayRole) << QVariant(u"Ready"_s);
-    QTest::newRow("id") << int(ModelTableModel::Name) << int(ModelTableModel::IdRole) << QVariant(r.id);
+    QTest::newRow("params") << int(ModelTableModel::Parameters) << int(Qt::DisplayRole)
+                            << QVariant(u"372M"_s);
+    QTest::newRow("params sort") << int(ModelTableModel::Parameters)
+                                 << int(ModelTableModel::SortRole) << QVariant(qint64(372'000'002));
+    QTest::newRow("quant") << int(ModelTableModel::Quantization) << int(Qt::DisplayRole)
+                           << QVariant(u"8-bit (bnb)"_s);
+    QTest::newRow("size") << int(ModelTableModel::SizeOnDisk) << int(Qt::DisplayRole)
+                          << QVariant(u"750 MB"_s);
+    QTest::newRow("status") << int(ModelTableModel::Status) << int(Qt::DisplayRole)
+                            << QVariant(u"Ready"_s);
+    QTest::newRow("id") << int(ModelTableModel::Name) << int(ModelTableModel::IdRole)
+                        << QVariant(r.id);
 }
 
 void TestModelTableModel::displayAndRoles()
@@ -156,9 +168,9 @@ void TestModelTableModel::proxySortsByRawValue()
     ModelFilterProxy proxy;
     proxy.setSourceModel(&model);
     std::vector<ModelRecord> recs = makeRecords(3);
-    recs[0].sizeBytes = 9'000'000'000;   // "9.00 GB": sorts last as text, first as bytes
-    recs[1].sizeBytes = 10'000'000'000;  // "10.0 GB"
-    recs[2].sizeBytes = 800'000'000;     // "800 MB"
+    recs[0].sizeBytes = 9'000'000'000;  // "9.00 GB": sorts last as text, first as bytes
+    recs[1].sizeBytes = 10'000'000'000; // "10.0 GB"
+    recs[2].sizeBytes = 800'000'000;    // "800 MB"
     model.setRecords(recs);
     proxy.sort(ModelTableModel::SizeOnDisk, Qt::AscendingOrder);
     QCOMPARE(proxy.index(0, ModelTableModel::SizeOnDisk).data().toString(), u"800 MB"_s);
