@@ -342,11 +342,11 @@ void ModelTableModel::flush()
         const bool jobEnded =
             it->status != ModelStatus::Downloading && it->status != ModelStatus::Quantizing;
         r.record = *it;
-        if (jobEnded) {
+        if (jobEnded)
             r.progress.reset();
-            if (it->status != ModelStatus::Pending)
-                r.paused = false;
-        }
+        // Paused is a pending record whose job keeps its place; any other status ends it.
+        if (it->status != ModelStatus::Pending)
+            r.paused = false;
         wholeRows.push_back(row);
     }
     for (auto it = m_pendingProgress.cbegin(); it != m_pendingProgress.cend(); ++it) {
@@ -354,8 +354,9 @@ void ModelTableModel::flush()
         if (row < 0)
             continue;
         Row &r = m_rows[size_t(row)];
+        if (r.paused)
+            continue; // a progress event that was under way when the job paused
         r.progress = *it;
-        r.paused = false;
         r.record.progress = it->percent;
         statusRows.push_back(row);
     }

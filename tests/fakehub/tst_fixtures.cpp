@@ -33,6 +33,7 @@ private Q_SLOTS:
     void torchBinIsZipPickle();
     void productParserAcceptsEverySafetensorsFile();
     void fixturesDirectory();
+    void snapshotRoundTrip();
 };
 
 void TestFixtures::init()
@@ -270,6 +271,28 @@ void TestFixtures::productParserAcceptsEverySafetensorsFile()
     if (!header.ok())
         QFAIL(header.error().toString().c_str());
     QCOMPARE(qint64(header.value().dataOffset() + header.value().dataSize), big->size);
+}
+
+void TestFixtures::snapshotRoundTrip()
+{
+    // a snapshot written to disk, served again from the directory, has the same ids and hashes
+    QTemporaryDir dir;
+    QVERIFY(m_hub->writeSnapshot(u"org/tiny-public"_s, u"main"_s, dir.filePath(u"org/tiny-public"_s)));
+    QVERIFY(QFile::exists(dir.filePath(u"org/tiny-public/onnx/model.onnx"_s)));
+    QString error;
+    QVERIFY(!m_hub->writeSnapshot(u"org/nope"_s, u"main"_s, dir.path(), &error));
+    QVERIFY(error.contains(u"org/nope"_s));
+    FakeHub copy(FakeHub::Options{0, 0, {}, false});
+    QCOMPARE(copy.addReposFromDirectory(dir.path()), 1);
+    const QList<FileInfo> original = m_hub->files(u"org/tiny-public"_s);
+    const QList<FileInfo> served = copy.files(u"org/tiny-public"_s);
+    QCOMPARE(served.size(), original.size());
+    for (qsizetype i = 0; i < original.size(); ++i) {
+        QCOMPARE(served[i].path, original[i].path);
+        QCOMPARE(served[i].sha256, original[i].sha256);
+        QCOMPARE(served[i].gitOid, original[i].gitOid);
+        QCOMPARE(served[i].lfs, original[i].lfs);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestFixtures)

@@ -24,6 +24,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -113,6 +114,7 @@ private Q_SLOTS:
     void gatedModelAsksForATokenAndSucceedsWithOne();
     void missingRepoSaysSo();
     void hubSearchCompletesRepoIds();
+    void pauseResumeRequantizeCancel();
     void embeddedServerServesTheCatalogue();
 
 private:
@@ -347,6 +349,80 @@ void TestGuiFlow::missingRepoSaysSo()
              qPrintable(form->errorLabel()->text()));
     QVERIFY(form->repoEdit()->property("invalid").toBool());
     QVERIFY(!form->tokenHighlighted());
+}
+
+void TestGuiFlow::pauseResumeRequantizeCancel()
+{
+    openWindow();
+    ModelsPanel *panel = m_window->modelsPanel();
+    ModelTableModel *model = panel->tableModel();
+    DownloadForm *form = m_window->downloadForm();
+    auto slowDownload = [&](const QString &repo) {
+        qint64 bytes = 0;
+        for (const auto &f : m_hub.files(repo))
+            bytes += f.size;
+        m_hub.setCdnBandwidthPerConnection(std::max<qint64>(bytes / 8, 4096)); // ~8 s
+        form->repoEdit()->setText(repo);
+        QTest::mouseClick(form->downloadButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(rowOf(repo) >= 0 &&
+                                     model->index(rowOf(repo), ModelTableModel::Status)
+                                             .data(ModelTableModel::PercentRole)
+                                             .toDouble() > 0,
+                                 30000);
+        panel->selectModel(model->record(rowOf(repo))->id);
+    };
+    auto status = [&](const QString &repo) { return model->record(rowOf(repo))->status; };
+
+    // Pause keeps the partial data and shows "Paused"; Resume finishes the download.
+    const QString repo = u"org/tiny-qwen2"_s;
+    slowDownload(repo);
+    QCOMPARE(panel->pauseResumeAction()->text().remove(u'&'), u"Pause"_s);
+    panel->pauseResumeAction()->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(status(repo), ModelStatus::Pending, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(model->index(rowOf(repo), ModelTableModel::Status)
+                                 .data(ModelTableModel::PausedRole)
+                                 .toBool(),
+                             10000);
+    QCOMPARE(model->index(rowOf(repo), ModelTableModel::Status).data().toString(), u"Paused"_s);
+    m_hub.setCdnBandwidthPerConnection(0);
+    QTRY_COMPARE(panel->pauseResumeAction()->text().remove(u'&'), u"Resume"_s);
+    panel->pauseResumeAction()->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(status(repo), ModelStatus::Ready, 60000);
+
+    // Re-quantize the ready model into 8-bit without downloading again.
+    const qint64 cdnBefore = m_hub.requestCount(fakehub::Listener::Cdn);
+    panel->selectModel(model->record(rowOf(repo))->id);
+    QVERIFY(panel->requantizeAction()->isEnabled());
+    QAction *eightBit = nullptr;
+    for (QAction *a : panel->requantizeAction()->menu()->actions())
+        if (a->data().toString() == u"bnb-8bit"_s)
+            eightBit = a;
+    QVERIFY(eightBit);
+    QSignalSpy finished(m_session->backend(), &ModelBackend::jobFinished);
+    eightBit->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 60000);
+    QCOMPARE(finished.first().at(2).value<JobProgress::Phase>(), JobProgress::Phase::Quantize);
+    QVERIFY2(finished.first().at(3).toBool(),
+             qPrintable(finished.first().at(4).value<Error>().toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(status(repo) == ModelStatus::Ready &&
+                                 model->record(rowOf(repo))->quantization == u"bnb-8bit"_s &&
+                                 QFileInfo::exists(model->record(rowOf(repo))->quantizedPath),
+                             10000);
+    QCOMPARE(m_hub.requestCount(fakehub::Listener::Cdn), cdnBefore);
+
+    // Cancel stops the download and leaves no partial data.
+    const QString other = u"org/tiny-gpt2"_s;
+    slowDownload(other);
+    const QString dir = m_dir->filePath(u"data/models/org--tiny-gpt2"_s);
+    panel->cancelAction()->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(status(other), ModelStatus::Pending, 10000);
+    m_hub.setCdnBandwidthPerConnection(0);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        QDir(dir).entryList(QDir::Files | QDir::NoDotAndDotDot).filter(u"safetensors"_s).isEmpty(),
+        10000);
+    QVERIFY(!model->index(rowOf(other), ModelTableModel::Status)
+                 .data(ModelTableModel::ActiveRole)
+                 .toBool());
 }
 
 void TestGuiFlow::hubSearchCompletesRepoIds()

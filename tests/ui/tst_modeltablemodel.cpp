@@ -22,6 +22,7 @@ private Q_SLOTS:
     void testerThroughAllChanges();
     void progressIsBatched();
     void recordUpdateEndsProgress();
+    void pausedSurvivesLateProgress();
     void displayAndRoles_data();
     void displayAndRoles();
     void proxySortsByRawValue();
@@ -124,6 +125,29 @@ void TestModelTableModel::recordUpdateEndsProgress()
     // Pause marks the row without waiting for the next record.
     model.setPaused(r.id, true);
     QCOMPARE(s.data().toString(), u"Paused"_s);
+}
+
+void TestModelTableModel::pausedSurvivesLateProgress()
+{
+    ModelTableModel model;
+    model.setFlushInterval(0);
+    ModelRecord r = FakeBackend::makeRecord(0, ModelStatus::Downloading);
+    model.setRecords({r});
+    const QModelIndex s = model.index(0, ModelTableModel::Status);
+    model.setPaused(r.id, true);
+    r.status = ModelStatus::Pending;
+    model.upsert(r);
+    // A progress event sent just before the pause arrives after it: the row stays paused.
+    model.setProgress(r.id, JobProgress{JobProgress::Phase::Download, 30.0, 3, 10, 1.0, 7, 0, 1});
+    QVERIFY(s.data(ModelTableModel::PausedRole).toBool());
+    QCOMPARE(s.data().toString(), u"Paused"_s);
+    // Resumed: the record is downloading again and the row shows progress.
+    r.status = ModelStatus::Downloading;
+    model.upsert(r);
+    QVERIFY(!s.data(ModelTableModel::PausedRole).toBool());
+    model.setProgress(r.id, JobProgress{JobProgress::Phase::Download, 40.0, 4, 10, 1.0, 6, 0, 1});
+    QVERIFY(s.data(ModelTableModel::ActiveRole).toBool());
+    QCOMPARE(s.data(ModelTableModel::PercentRole).toDouble(), 40.0);
 }
 
 void TestModelTableModel::displayAndRoles_data()
