@@ -1,4 +1,1024 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
+    <context>
+        <name>ErrorText</name>
+        <message>
+            <source>Invalid input: %1</source>
+            <translation>输入无效：%1</translation>
+        </message>
+        <message>
+            <source>This model is no longer in the catalogue.</source>
+            <translation>此模型已不在目录中。</translation>
+        </message>
+        <message>
+            <source>Not possible in the model's current state (%1).</source>
+            <translation>在模型的当前状态下无法执行（%1）。</translation>
+        </message>
+        <message>
+            <source>Cancelled.</source>
+            <translation>已取消。</translation>
+        </message>
+        <message>
+            <source>Could not read or write a file: %1</source>
+            <translation>无法读取或写入文件：%1</translation>
+        </message>
+        <message>
+            <source>Permission denied: %1</source>
+            <translation>权限被拒绝：%1</translation>
+        </message>
+        <message>
+            <source>The disk is full.</source>
+            <translation>磁盘已满。</translation>
+        </message>
+        <message>
+            <source>Not enough disk space: %1 needed, %2 available.</source>
+            <translation>磁盘空间不足：需要 %1，可用 %2。</translation>
+        </message>
+        <message>
+            <source>Not enough disk space for this model.</source>
+            <translation>磁盘空间不足以容纳此模型。</translation>
+        </message>
+        <message>
+            <source>The catalogue database reported an error: %1</source>
+            <translation>目录数据库报告错误：%1</translation>
+        </message>
+        <message>
+            <source>This repository does not exist on the Hub (or it is private).</source>
+            <translation>Hub 上不存在此仓库（或它是私有的）。</translation>
+        </message>
+        <message>
+            <source>The repository %1 does not exist on the Hub (or it is private).</source>
+            <translation>Hub 上不存在仓库 %1（或它是私有的）。</translation>
+        </message>
+        <message>
+            <source>This revision does not exist in the repository.</source>
+            <translation>仓库中不存在此修订版本。</translation>
+        </message>
+        <message>
+            <source>The revision "%1" does not exist in the repository.</source>
+            <translation>仓库中不存在修订版本“%1”。</translation>
+        </message>
+        <message>
+            <source>A file of this model does not exist at this revision.</source>
+            <translation>此模型的某个文件在该修订版本中不存在。</translation>
+        </message>
+        <message>
+            <source>This model is gated. Accept its conditions on its Hugging Face page, then enter an access token (huggingface.co/settings/tokens) with read access.</source>
+            <translation>此模型受访问限制。请先在其 Hugging Face 页面上接受使用条件，然后输入具有读取权限的访问令牌（huggingface.co/settings/tokens）。</translation>
+        </message>
+        <message>
+            <source>Your account has not been granted access to this gated model yet. Request access on its Hugging Face page and try again once it is approved.</source>
+            <translation>您的账户尚未获得此受限模型的访问权限。请在其 Hugging Face 页面上申请访问，获批后再试。</translation>
+        </message>
+        <message>
+            <source>The Hugging Face token was rejected. Check it or create a new one.</source>
+            <translation>Hugging Face 令牌被拒绝。请检查它或创建一个新令牌。</translation>
+        </message>
+        <message>
+            <source>This repository has been disabled on the Hub.</source>
+            <translation>此仓库已在 Hub 上被禁用。</translation>
+        </message>
+        <message>
+            <source>The Hub is rate limiting requests. Try again in a moment.</source>
+            <translation>Hub 正在限制请求频率。请稍后再试。</translation>
+        </message>
+        <message>
+            <source>The Hub had a server error. Try again later.</source>
+            <translation>Hub 发生服务器错误。请稍后再试。</translation>
+        </message>
+        <message>
+            <source>The Hub did not answer in time.</source>
+            <translation>Hub 未能及时响应。</translation>
+        </message>
+        <message>
+            <source>Could not reach the Hub: %1</source>
+            <translation>无法连接到 Hub：%1</translation>
+        </message>
+        <message>
+            <source>You are offline (or offline mode is on): the Hub cannot be reached.</source>
+            <translation>您处于离线状态（或已开启离线模式）：无法连接 Hub。</translation>
+        </message>
+        <message>
+            <source>The Hub sent a response that could not be understood.</source>
+            <translation>Hub 返回了无法解析的响应。</translation>
+        </message>
+        <message>
+            <source>A downloaded file did not match its checksum.</source>
+            <translation>某个已下载文件的校验和不匹配。</translation>
+        </message>
+        <message>
+            <source>A downloaded file has the wrong size.</source>
+            <translation>某个已下载文件的大小不正确。</translation>
+        </message>
+        <message>
+            <source>Quantization failed: %1</source>
+            <translation>量化失败：%1</translation>
+        </message>
+        <message>
+            <source>No usable GPU for quantization.</source>
+            <translation>没有可用于量化的 GPU。</translation>
+        </message>
+        <message>
+            <source>Out of memory.</source>
+            <translation>内存不足。</translation>
+        </message>
+    </context>
+    <context>
+        <name>mistudio::ui::ArchitectureDialog</name>
+        <message>
+            <source>Architecture of %1</source>
+            <translation>%1 的架构</translation>
+        </message>
+        <message>
+            <source>yes</source>
+            <translation>是</translation>
+        </message>
+        <message>
+            <source>no</source>
+            <translation>否</translation>
+        </message>
+        <message>
+            <source>Model type:</source>
+            <translation>模型类型：</translation>
+        </message>
+        <message>
+            <source>Family rules:</source>
+            <translation>系列规则：</translation>
+        </message>
+        <message>
+            <source>Detection:</source>
+            <translation>识别方式：</translation>
+        </message>
+        <message>
+            <source>Total parameters:</source>
+            <translation>参数总数：</translation>
+        </message>
+        <message>
+            <source>Hidden size:</source>
+            <translation>隐藏层维度：</translation>
+        </message>
+        <message>
+            <source>Intermediate size:</source>
+            <translation>中间层维度：</translation>
+        </message>
+        <message>
+            <source>Layers:</source>
+            <translation>层数：</translation>
+        </message>
+        <message>
+            <source>Attention heads:</source>
+            <translation>注意力头数：</translation>
+        </message>
+        <message>
+            <source>Key/value heads:</source>
+            <translation>键/值头数：</translation>
+        </message>
+        <message>
+            <source>Vocabulary:</source>
+            <translation>词表大小：</translation>
+        </message>
+        <message>
+            <source>Context length:</source>
+            <translation>上下文长度：</translation>
+        </message>
+        <message>
+            <source>Dtype:</source>
+            <translation>数据类型：</translation>
+        </message>
+        <message>
+            <source>Parallel residual:</source>
+            <translation>并行残差：</translation>
+        </message>
+        <message>
+            <source>Tied embeddings:</source>
+            <translation>共享嵌入：</translation>
+        </message>
+        <message>
+            <source>Layer container:</source>
+            <translation>层容器：</translation>
+        </message>
+        <message>
+            <source>Warnings:</source>
+            <translation>警告：</translation>
+        </message>
+        <message>
+            <source>Summary</source>
+            <translation>概要</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>名称</translation>
+        </message>
+        <message>
+            <source>Shape</source>
+            <translation>形状</translation>
+        </message>
+        <message>
+            <source>Dtype</source>
+            <translation>数据类型</translation>
+        </message>
+        <message>
+            <source>Parameters</source>
+            <translation>参数</translation>
+        </message>
+        <message>
+            <source>Layers</source>
+            <translation>层</translation>
+        </message>
+        <message>
+            <source>Hook point</source>
+            <translation>钩子点</translation>
+        </message>
+        <message>
+            <source>Layer</source>
+            <translation>层</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>类型</translation>
+        </message>
+        <message>
+            <source>Module path</source>
+            <translation>模块路径</translation>
+        </message>
+        <message>
+            <source>TransformerLens name</source>
+            <translation>TransformerLens 名称</translation>
+        </message>
+        <message>
+            <source>Width</source>
+            <translation>宽度</translation>
+        </message>
+        <message>
+            <source>Hook points (%1)</source>
+            <translation>钩子点（%1）</translation>
+        </message>
+        <message>
+            <source>&amp;Copy JSON</source>
+            <translation>复制 JSON(&amp;C)</translation>
+        </message>
+        <message>
+            <source>&amp;Export JSON…</source>
+            <translation>导出 JSON(&amp;E)…</translation>
+        </message>
+        <message>
+            <source>Export architecture</source>
+            <translation>导出架构</translation>
+        </message>
+        <message>
+            <source>JSON files (*.json)</source>
+            <translation>JSON 文件 (*.json)</translation>
+        </message>
+        <message>
+            <source>Top-level modules</source>
+            <translation>顶层模块</translation>
+        </message>
+        <message>
+            <source>Block %1  (%2)</source>
+            <translation>块 %1（%2）</translation>
+        </message>
+        <message>
+            <source> (input)</source>
+            <translation>（输入）</translation>
+        </message>
+        <message>
+            <source> (output)</source>
+            <translation>（输出）</translation>
+        </message>
+    </context>
+    <context>
+        <name>mistudio::ui::DownloadForm</name>
+        <message>
+            <source>namespace/name, e.g. google/gemma-2-2b</source>
+            <translation>命名空间/名称，例如 google/gemma-2-2b</translation>
+        </message>
+        <message>
+            <source>Branch, tag or commit; the download is pinned to one commit</source>
+            <translation>分支、标签或提交；下载会固定到一个提交</translation>
+        </message>
+        <message>
+            <source>None (original precision)</source>
+            <translation>无（原始精度）</translation>
+        </message>
+        <message>
+            <source>4-bit NF4, double quant (bitsandbytes)</source>
+            <translation>4 位 NF4，双重量化（bitsandbytes）</translation>
+        </message>
+        <message>
+            <source>8-bit (bitsandbytes)</source>
+            <translation>8 位（bitsandbytes）</translation>
+        </message>
+        <message>
+            <source>Advanced</source>
+            <translation>高级</translation>
+        </message>
+        <message>
+            <source>NF4 (normal float)</source>
+            <translation>NF4（正态浮点）</translation>
+        </message>
+        <message>
+            <source>FP4</source>
+            <translation>FP4</translation>
+        </message>
+        <message>
+            <source>Double quantization</source>
+            <translation>双重量化</translation>
+        </message>
+        <message>
+            <source>4-bit type:</source>
+            <translation>4 位类型：</translation>
+        </message>
+        <message>
+            <source>hf_… (only needed for gated or private models)</source>
+            <translation>hf_…（仅受限或私有模型需要）</translation>
+        </message>
+        <message>
+            <source>Show the token</source>
+            <translation>显示令牌</translation>
+        </message>
+        <message>
+            <source>Hide the token</source>
+            <translation>隐藏令牌</translation>
+        </message>
+        <message>
+            <source>Remember</source>
+            <translation>记住</translation>
+        </message>
+        <message>
+            <source>Keep the token in the system keychain (or a private file when there is none)</source>
+            <translation>将令牌保存在系统钥匙串中（没有钥匙串时保存到私有文件）</translation>
+        </message>
+        <message>
+            <source>&amp;Preview</source>
+            <translation>预览(&amp;P)</translation>
+        </message>
+        <message>
+            <source>&amp;Download</source>
+            <translation>下载(&amp;D)</translation>
+        </message>
+        <message>
+            <source>&amp;Repo id:</source>
+            <translation>仓库 ID(&amp;R)：</translation>
+        </message>
+        <message>
+            <source>&amp;Quantization:</source>
+            <translation>量化(&amp;Q)：</translation>
+        </message>
+        <message>
+            <source>Re&amp;vision:</source>
+            <translation>修订版本(&amp;V)：</translation>
+        </message>
+        <message>
+            <source>&amp;Token:</source>
+            <translation>令牌(&amp;T)：</translation>
+        </message>
+        <message>
+            <source>Open &lt;a href="https://huggingface.co/%1"&gt;the model page&lt;/a&gt; to request access, and create a token at &lt;a href="https://huggingface.co/settings/tokens"&gt;huggingface.co/settings/tokens&lt;/a&gt;.</source>
+            <translation>打开&lt;a href="https://huggingface.co/%1"&gt;模型页面&lt;/a&gt;申请访问权限，并在 &lt;a href="https://huggingface.co/settings/tokens"&gt;huggingface.co/settings/tokens&lt;/a&gt; 创建令牌。</translation>
+        </message>
+    </context>
+    <context>
+        <name>mistudio::ui::MainWindow</name>
+        <message>
+            <source>miStudio Models</source>
+            <translation>miStudio Models</translation>
+        </message>
+        <message>
+            <source>Add a model from the Hugging Face Hub</source>
+            <translation>从 Hugging Face Hub 添加模型</translation>
+        </message>
+        <message>
+            <source>Models</source>
+            <translation>模型</translation>
+        </message>
+        <message>
+            <source>Downloading %1…</source>
+            <translation>正在下载 %1…</translation>
+        </message>
+        <message>
+            <source>The model service could not be started; see the terminal for details.</source>
+            <translation>无法启动模型服务；详情请查看终端输出。</translation>
+        </message>
+        <message>
+            <source>Settings saved.</source>
+            <translation>设置已保存。</translation>
+        </message>
+        <message>
+            <source>Exported to %1</source>
+            <translation>已导出到 %1</translation>
+        </message>
+        <message>
+            <source>Export failed: %1</source>
+            <translation>导出失败：%1</translation>
+        </message>
+        <message>
+            <source>&amp;File</source>
+            <translation>文件(&amp;F)</translation>
+        </message>
+        <message>
+            <source>&amp;Settings…</source>
+            <translation>设置(&amp;S)…</translation>
+        </message>
+        <message>
+            <source>&amp;Quit</source>
+            <translation>退出(&amp;Q)</translation>
+        </message>
+        <message>
+            <source>&amp;Models</source>
+            <translation>模型(&amp;M)</translation>
+        </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation>帮助(&amp;H)</translation>
+        </message>
+        <message>
+            <source>&amp;About miStudio Models</source>
+            <translation>关于 miStudio Models(&amp;A)</translation>
+        </message>
+        <message>
+            <source>About miStudio Models</source>
+            <translation>关于 miStudio Models</translation>
+        </message>
+        <message>
+            <source>&lt;h3&gt;miStudio Models %1&lt;/h3&gt;&lt;p&gt;Preview, download and quantize Hugging Face models for interpretability work.&lt;/p&gt;&lt;p&gt;Data directory: %2&lt;/p&gt;</source>
+            <translation>&lt;h3&gt;miStudio Models %1&lt;/h3&gt;&lt;p&gt;为可解释性研究预览、下载和量化 Hugging Face 模型。&lt;/p&gt;&lt;p&gt;数据目录：%2&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>Download finished</source>
+            <translation>下载完成</translation>
+        </message>
+        <message>
+            <source>Download failed</source>
+            <translation>下载失败</translation>
+        </message>
+        <message>
+            <source>Quantization finished</source>
+            <translation>量化完成</translation>
+        </message>
+        <message>
+            <source>Quantization failed</source>
+            <translation>量化失败</translation>
+        </message>
+        <message>
+            <source>%1 is ready.</source>
+            <translation>%1 已就绪。</translation>
+        </message>
+    </context>
+    <context>
+        <name>mistudio::ui::ModelTableModel</name>
+        <message>
+            <source>Pending</source>
+            <translation>等待中</translation>
+        </message>
+        <message>
+            <source>Downloading</source>
+            <translation>下载中</translation>
+        </message>
+        <message>
+            <source>Quantizing</source>
+            <translation>量化中</translation>
+        </message>
+        <message>
+            <source>Ready</source>
+            <translation>就绪</translation>
+        </message>
+        <message>
+            <source>Failed</source>
+            <translation>失败</translation>
+        </message>
+        <message>
+            <source>4-bit (bnb)</source>
+            <translation>4 位（bnb）</translation>
+        </message>
+        <message>
+            <source>8-bit (bnb)</source>
+            <translation>8 位（bnb）</translation>
+        </message>
+        <message>
+            <source>None</source>
+            <translation>无</translation>
+        </message>
+        <message>
+            <source>Paused</source>
+            <translation>已暂停</translation>
+        </message>
+        <message>
+            <source>Failed: %1</source>
+            <translation>失败：%1</translation>
+        </message>
+        <message>
+            <source>%1 bytes</source>
+            <translation>%1 字节</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>名称</translation>
+        </message>
+        <message>
+            <source>Repo id</source>
+            <translation>仓库 ID</translation>
+        </message>
+        <message>
+            <source>Revision</source>
+            <translation>修订版本</translation>
+        </message>
+        <message>
+            <source>Parameters</source>
+            <translation>参数</translation>
+        </message>
+        <message>
+            <source>Quantization</source>
+            <translation>量化</translation>
+        </message>
+        <message>
+            <source>Size on disk</source>
+            <translation>磁盘占用</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Updated</source>
+            <translation>更新时间</translation>
+        </message>
+    </context>
+    <context>
+        <name>mistudio::ui::ModelsPanel</name>
+        <message>
+            <source>Filter by name or repo id (Ctrl+F)</source>
+            <translation>按名称或仓库 ID 筛选（Ctrl+F）</translation>
+        </message>
+        <message>
+            <source>Add a model…</source>
+            <translation>添加模型…</translation>
+        </message>
+        <message>
+            <source>&amp;Cancel</source>
+            <translation>取消(&amp;C)</translation>
+        </message>
+        <message>
+            <source>Stop the download or quantization and discard its partial data</source>
+            <translation>停止下载或量化并丢弃部分数据</translation>
+        </message>
+        <message>
+            <source>&amp;Pause</source>
+            <translation>暂停(&amp;P)</translation>
+        </message>
+        <message>
+            <source>&amp;Retry</source>
+            <translation>重试(&amp;R)</translation>
+        </message>
+        <message>
+            <source>&amp;Delete…</source>
+            <translation>删除(&amp;D)…</translation>
+        </message>
+        <message>
+            <source>Re-&amp;quantize</source>
+            <translation>重新量化(&amp;Q)</translation>
+        </message>
+        <message>
+            <source>4-bit NF4 (double quant)</source>
+            <translation>4 位 NF4（双重量化）</translation>
+        </message>
+        <message>
+            <source>8-bit</source>
+            <translation>8 位</translation>
+        </message>
+        <message>
+            <source>&amp;Open folder</source>
+            <translation>打开文件夹(&amp;O)</translation>
+        </message>
+        <message>
+            <source>Copy &amp;path</source>
+            <translation>复制路径(&amp;P)</translation>
+        </message>
+        <message>
+            <source>Copy repo &amp;id</source>
+            <translation>复制仓库 ID(&amp;I)</translation>
+        </message>
+        <message>
+            <source>View &amp;architecture</source>
+            <translation>查看架构(&amp;A)</translation>
+        </message>
+        <message>
+            <source>Res&amp;ume</source>
+            <translation>继续(&amp;U)</translation>
+        </message>
+        <message>
+            <source>&lt;h2&gt;No models yet&lt;/h2&gt;&lt;p&gt;Enter a Hugging Face repo id above (for example &lt;i&gt;google/gemma-2-2b&lt;/i&gt; or &lt;i&gt;gpt2&lt;/i&gt;), press &lt;b&gt;Preview&lt;/b&gt; to see exactly what it contains, then &lt;b&gt;Download&lt;/b&gt;.&lt;/p&gt;</source>
+            <translation>&lt;h2&gt;还没有模型&lt;/h2&gt;&lt;p&gt;在上方输入 Hugging Face 仓库 ID（例如 &lt;i&gt;google/gemma-2-2b&lt;/i&gt; 或 &lt;i&gt;gpt2&lt;/i&gt;），点击&lt;b&gt;预览&lt;/b&gt;查看其确切内容，然后点击&lt;b&gt;下载&lt;/b&gt;。&lt;/p&gt;</translation>
+        </message>
+        <message numerus="yes">
+            <source>&lt;h3&gt;No model matches "%1"&lt;/h3&gt;&lt;p&gt;Clear the filter to see all %n model(s).&lt;/p&gt;</source>
+            <translation>
+                <numerusform>&lt;h3&gt;没有与“%1”匹配的模型&lt;/h3&gt;&lt;p&gt;清除筛选即可查看全部 %n 个模型。&lt;/p&gt;</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Delete models</source>
+            <translation>删除模型</translation>
+        </message>
+        <message numerus="yes">
+            <source>Delete %n model(s) and their files?</source>
+            <translation>
+                <numerusform>删除 %n 个模型及其文件？</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>This frees %1 on disk. Running downloads are cancelled first.</source>
+            <translation>这将释放 %1 磁盘空间。正在进行的下载会先被取消。</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>删除</translation>
+        </message>
+        <message>
+            <source>Deleted %1, freed %2.</source>
+            <translation>已删除 %1，释放了 %2。</translation>
+        </message>
+    </context>
+    <context>
+        <name>mistudio::ui::PreviewDialog</name>
+        <message>
+            <source>yes</source>
+            <translation>是</translation>
+        </message>
+        <message>
+            <source>no</source>
+            <translation>否</translation>
+        </message>
+        <message>
+            <source>Preview of %1</source>
+            <translation>%1 的预览</translation>
+        </message>
+        <message>
+            <source>Revision %1 at commit &lt;tt&gt;%2&lt;/tt&gt;</source>
+            <translation>修订版本 %1，提交 &lt;tt&gt;%2&lt;/tt&gt;</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;This model runs its own Python code&lt;/b&gt; (trust_remote_code). miStudio downloads the code files but never runs them; review them before loading the model with transformers.</source>
+            <translation>&lt;b&gt;此模型会运行自带的 Python 代码&lt;/b&gt;（trust_remote_code）。miStudio 会下载这些代码文件但从不运行它们；用 transformers 加载模型之前请先审查这些代码。</translation>
+        </message>
+        <message>
+            <source>&lt;b&gt;Gated model:&lt;/b&gt; your token does not give access yet. Accept the conditions on the model page and enter a token with access.</source>
+            <translation>&lt;b&gt;受限模型：&lt;/b&gt;您的令牌目前没有访问权限。请在模型页面接受使用条件，并输入有访问权限的令牌。</translation>
+        </message>
+        <message>
+            <source>This checkpoint has no safetensors headers: the parameter count is estimated from config.json and file sizes.</source>
+            <translation>此检查点没有 safetensors 头信息：参数数量是根据 config.json 和文件大小估算的。</translation>
+        </message>
+        <message>
+            <source>Model</source>
+            <translation>模型</translation>
+        </message>
+        <message>
+            <source>Model type:</source>
+            <translation>模型类型：</translation>
+        </message>
+        <message>
+            <source>%1 (%2 exactly)</source>
+            <translation>%1（精确值 %2）</translation>
+        </message>
+        <message>
+            <source>Parameters:</source>
+            <translation>参数：</translation>
+        </message>
+        <message>
+            <source>Per dtype:</source>
+            <translation>按数据类型：</translation>
+        </message>
+        <message>
+            <source>Layers:</source>
+            <translation>层数：</translation>
+        </message>
+        <message>
+            <source>Hidden size:</source>
+            <translation>隐藏层维度：</translation>
+        </message>
+        <message>
+            <source>Intermediate size:</source>
+            <translation>中间层维度：</translation>
+        </message>
+        <message>
+            <source>Attention heads:</source>
+            <translation>注意力头数：</translation>
+        </message>
+        <message>
+            <source>%1 (%2 key/value heads)</source>
+            <translation>%1（%2 个键/值头）</translation>
+        </message>
+        <message>
+            <source>Vocabulary:</source>
+            <translation>词表大小：</translation>
+        </message>
+        <message>
+            <source>Context length:</source>
+            <translation>上下文长度：</translation>
+        </message>
+        <message>
+            <source>Dtype:</source>
+            <translation>数据类型：</translation>
+        </message>
+        <message>
+            <source>License:</source>
+            <translation>许可证：</translation>
+        </message>
+        <message>
+            <source>requires a token</source>
+            <translation>需要令牌</translation>
+        </message>
+        <message>
+            <source>public</source>
+            <translation>公开</translation>
+        </message>
+        <message>
+            <source>gated (%1)</source>
+            <translation>受限（%1）</translation>
+        </message>
+        <message>
+            <source>, private</source>
+            <translation>，私有</translation>
+        </message>
+        <message>
+            <source>, your token has access</source>
+            <translation>，您的令牌有访问权限</translation>
+        </message>
+        <message>
+            <source>, no access with this token</source>
+            <translation>，此令牌无访问权限</translation>
+        </message>
+        <message>
+            <source>Access:</source>
+            <translation>访问：</translation>
+        </message>
+        <message>
+            <source>File</source>
+            <translation>文件</translation>
+        </message>
+        <message>
+            <source>Size</source>
+            <translation>大小</translation>
+        </message>
+        <message>
+            <source>%1 bytes</source>
+            <translation>%1 字节</translation>
+        </message>
+        <message numerus="yes">
+            <source>Files to download: %n file(s), %1</source>
+            <translation>
+                <numerusform>待下载：%n 个文件，%1</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Size on disk and memory per quantization</source>
+            <translation>各量化方式的磁盘占用与内存</translation>
+        </message>
+        <message>
+            <source>Mode</source>
+            <translation>模式</translation>
+        </message>
+        <message>
+            <source>Size on disk</source>
+            <translation>磁盘占用</translation>
+        </message>
+        <message>
+            <source>Memory to load</source>
+            <translation>加载所需内存</translation>
+        </message>
+        <message>
+            <source>Disk needed</source>
+            <translation>所需磁盘空间</translation>
+        </message>
+        <message>
+            <source>None (original)</source>
+            <translation>无（原始）</translation>
+        </message>
+        <message>
+            <source>4-bit NF4 (bitsandbytes)</source>
+            <translation>4 位 NF4（bitsandbytes）</translation>
+        </message>
+        <message>
+            <source>8-bit (bitsandbytes)</source>
+            <translation>8 位（bitsandbytes）</translation>
+        </message>
+        <message>
+            <source>unknown</source>
+            <translation>未知</translation>
+        </message>
+        <message>
+            <source>Free space in the data directory: %1</source>
+            <translation>数据目录可用空间：%1</translation>
+        </message>
+        <message>
+            <source>Free space in the data directory: unknown</source>
+            <translation>数据目录可用空间：未知</translation>
+        </message>
+        <message>
+            <source>&amp;Download</source>
+            <translation>下载(&amp;D)</translation>
+        </message>
+        <message>
+            <source>Not enough disk space.</source>
+            <translation>磁盘空间不足。</translation>
+        </message>
+        <message>
+            <source>This needs %1 but only %2 are free. Free some space or choose another data directory in Settings.</source>
+            <translation>需要 %1，但只有 %2 可用。请释放一些空间，或在设置中选择其他数据目录。</translation>
+        </message>
+    </context>
+    <context>
+        <name>mistudio::ui::SettingsDialog</name>
+        <message>
+            <source>Settings</source>
+            <translation>设置</translation>
+        </message>
+        <message>
+            <source>Browse…</source>
+            <translation>浏览…</translation>
+        </message>
+        <message>
+            <source>Data directory</source>
+            <translation>数据目录</translation>
+        </message>
+        <message>
+            <source>&amp;Data directory:</source>
+            <translation>数据目录(&amp;D)：</translation>
+        </message>
+        <message>
+            <source>SQLite file in the data directory</source>
+            <translation>数据目录中的 SQLite 文件</translation>
+        </message>
+        <message>
+            <source>PostgreSQL:</source>
+            <translation>PostgreSQL：</translation>
+        </message>
+        <message>
+            <source>Catalogue:</source>
+            <translation>目录：</translation>
+        </message>
+        <message>
+            <source>System language</source>
+            <translation>系统语言</translation>
+        </message>
+        <message>
+            <source>&amp;Language:</source>
+            <translation>语言(&amp;L)：</translation>
+        </message>
+        <message>
+            <source>Changes to the data directory, catalogue and language take effect the next time miStudio Models starts.</source>
+            <translation>数据目录、目录数据库和语言的更改将在下次启动 miStudio Models 时生效。</translation>
+        </message>
+        <message>
+            <source>General</source>
+            <translation>常规</translation>
+        </message>
+        <message>
+            <source>Hub &amp;endpoint (mirror):</source>
+            <translation>Hub 端点（镜像）(&amp;E)：</translation>
+        </message>
+        <message>
+            <source>http://proxy:3128 (empty: from the environment)</source>
+            <translation>http://proxy:3128（留空：使用环境变量）</translation>
+        </message>
+        <message>
+            <source>&amp;Proxy:</source>
+            <translation>代理(&amp;P)：</translation>
+        </message>
+        <message>
+            <source>hf_… (stored in the system keychain)</source>
+            <translation>hf_…（保存在系统钥匙串中）</translation>
+        </message>
+        <message>
+            <source>Show the token</source>
+            <translation>显示令牌</translation>
+        </message>
+        <message>
+            <source>Hugging Face &amp;token:</source>
+            <translation>Hugging Face 令牌(&amp;T)：</translation>
+        </message>
+        <message>
+            <source>Max concurrent &amp;downloads:</source>
+            <translation>最大并发下载数(&amp;D)：</translation>
+        </message>
+        <message>
+            <source>&amp;Connections per file:</source>
+            <translation>每个文件的连接数(&amp;C)：</translation>
+        </message>
+        <message>
+            <source>&amp;Files in parallel:</source>
+            <translation>并行文件数(&amp;F)：</translation>
+        </message>
+        <message>
+            <source>unlimited (e.g. 50M for 50 MB/s)</source>
+            <translation>不限（例如 50M 表示 50 MB/s）</translation>
+        </message>
+        <message>
+            <source>&amp;Bandwidth cap (bytes/s):</source>
+            <translation>带宽上限（字节/秒）(&amp;B)：</translation>
+        </message>
+        <message>
+            <source>Hub &amp;&amp; downloads</source>
+            <translation>Hub 与下载</translation>
+        </message>
+        <message>
+            <source>Run the API server inside the app (REST + WebSocket)</source>
+            <translation>在应用内运行 API 服务器（REST + WebSocket）</translation>
+        </message>
+        <message>
+            <source>&amp;Address:</source>
+            <translation>地址(&amp;A)：</translation>
+        </message>
+        <message>
+            <source>P&amp;ort:</source>
+            <translation>端口(&amp;O)：</translation>
+        </message>
+        <message>
+            <source>generated when the server first starts</source>
+            <translation>服务器首次启动时生成</translation>
+        </message>
+        <message>
+            <source>API token:</source>
+            <translation>API 令牌：</translation>
+        </message>
+        <message>
+            <source>comma-separated origins allowed for browsers</source>
+            <translation>允许浏览器访问的来源，用逗号分隔</translation>
+        </message>
+        <message>
+            <source>Allowed &amp;origins:</source>
+            <translation>允许的来源(&amp;O)：</translation>
+        </message>
+        <message>
+            <source>Listening on an address other than 127.0.0.1 requires the API token (Authorization: Bearer) on every request.</source>
+            <translation>在 127.0.0.1 以外的地址监听时，每个请求都必须携带 API 令牌（Authorization: Bearer）。</translation>
+        </message>
+        <message>
+            <source>Server</source>
+            <translation>服务器</translation>
+        </message>
+        <message>
+            <source>The Hub endpoint must be an http(s) URL, e.g. https://huggingface.co</source>
+            <translation>Hub 端点必须是 http(s) URL，例如 https://huggingface.co</translation>
+        </message>
+        <message>
+            <source>The proxy is not a valid URL.</source>
+            <translation>代理不是有效的 URL。</translation>
+        </message>
+        <message>
+            <source>The bandwidth cap must be a number of bytes per second, e.g. 50M.</source>
+            <translation>带宽上限必须是每秒字节数，例如 50M。</translation>
+        </message>
+        <message>
+            <source>The PostgreSQL URL must start with postgresql://</source>
+            <translation>PostgreSQL URL 必须以 postgresql:// 开头</translation>
+        </message>
+    </context>
+    <context>
+        <name>mistudio::ui::StatusDelegate</name>
+        <message numerus="yes">
+            <source>%n s left</source>
+            <translation>
+                <numerusform>剩余 %n 秒</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n min left</source>
+            <translation>
+                <numerusform>剩余 %n 分钟</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>%1 h %2 min left</source>
+            <translation>剩余 %1 小时 %2 分钟</translation>
+        </message>
+        <message>
+            <source>%1 / %2</source>
+            <translation>%1 / %2</translation>
+        </message>
+        <message>
+            <source>%1/s</source>
+            <translation>%1/秒</translation>
+        </message>
+        <message>
+            <source>Quantizing</source>
+            <translation>量化中</translation>
+        </message>
+        <message>
+            <source>%1%</source>
+            <translation>%1%</translation>
+        </message>
+        <message>
+            <source>Quantizing · %1</source>
+            <translation>量化中 · %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>mistudio::ui::TokenStore</name>
+        <message>
+            <source>Could not create %1</source>
+            <translation>无法创建 %1</translation>
+        </message>
+    </context>
 </TS>

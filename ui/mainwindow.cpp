@@ -1,11 +1,20 @@
 #include "mainwindow.h"
 
+#include "architecturedialog.h"
+#include "downloadform.h"
+#include "errortext.h"
 #include "icons.h"
 #include "modelspanel.h"
 #include "modeltablemodel.h"
+#include "previewdialog.h"
+#include "settingsdialog.h"
+#include "tokenstore.h"
 
 #include <QApplication>
 #include <QEvent>
+#include <QGroupBox>
+#include <QLineEdit>
+#include <QSettings>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
@@ -18,10 +27,13 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace mistudio::ui {
 
-MainWindow::MainWindow(const AppConfig &config, ModelBackend *backend, QWidget *parent)
+MainWindow::MainWindow(const AppConfig &config, ModelBackend *backend, QSettings *settings,
+                       QWidget *parent)
     : QMainWindow(parent)
     , m_config(config)
     , m_backend(backend)
+    , m_settings(settings)
+    , m_tokens(new TokenStore(this))
 {
     setObjectName(u"mainWindow"_s);
     setWindowTitle(tr("miStudio Models"));
@@ -29,6 +41,12 @@ MainWindow::MainWindow(const AppConfig &config, ModelBackend *backend, QWidget *
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
+    auto *formBox = new QGroupBox(tr("Add a model from the Hugging Face Hub"), central);
+    auto *formLayout = new QVBoxLayout(formBox);
+    m_form = new DownloadForm(backend, m_tokens, formBox);
+    formLayout->addWidget(m_form);
+    formBox->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
+    layout->addWidget(formBox);
     m_panel = new ModelsPanel(backend, central);
     layout->addWidget(m_panel, 1);
     setCentralWidget(central);
@@ -40,6 +58,18 @@ MainWindow::MainWindow(const AppConfig &config, ModelBackend *backend, QWidget *
     createMenus();
 
     connect(m_panel, &ModelsPanel::statusMessageChanged, this, &MainWindow::showStatus);
+    connect(m_panel, &ModelsPanel::addModelRequested, m_form, &DownloadForm::focusRepo);
+    connect(m_panel, &ModelsPanel::architectureRequested, this, &MainWindow::openArchitecture);
+    connect(m_panel, &ModelsPanel::tokenRequested, this, [this](const QUuid &, const QString &repoId) {
+        m_form->repoEdit()->setText(repoId);
+        m_form->showError(Error::make(ErrorCode::NeedsToken, QString()));
+    });
+    connect(m_form, &DownloadForm::previewReady, this, &MainWindow::openPreview);
+    connect(m_form, &DownloadForm::downloadStarted, this, [this](const ModelRecord &r) {
+        m_panel->tableModel()->upsert(r);
+        m_panel->selectModel(r.id);
+        showStatus(tr("Downloading %1…").arg(r.repoId));
+    });
     connect(m_panel, &ModelsPanel::catalogueLoaded, this, [this] { m_catalogueShown = true; });
     m_panel->view()->viewport()->installEventFilter(this);
 
@@ -60,9 +90,48 @@ MainWindow::MainWindow(const AppConfig &config, ModelBackend *backend, QWidget *
 
 MainWindow::~MainWindow() = default;
 
+void MainWindow::openSettings()
+{
+    auto *dlg = new SettingsDialog(m_settings, m_tokens, this);
+    dlg->setAttribute(Qt::WA_DeleteOnClose);
+    dlg->setServerApiToken(m_apiToken);
+    connect(dlg, &QDialog::accepted, this, [this] { showStatus(tr("Settings saved.")); });
+    dlg->open();
+}
+
+void MainWindow::openPreview(const QJsonObject &preview, const QuantOptions &quant)
+{
+    auto *dlg = new PreviewDialog(preview, quant, this);
+    dlg->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dlg, &PreviewDialog::downloadRequested, m_form, &DownloadForm::startDownload);
+    dlg->open();
+}
+
+void MainWindow::openArchitecture(const QUuid &id, const QString &repoId)
+{
+    if (!m_backend)
+        return;
+    m_backend->architecture(id, this, [this, repoId](Result<QJsonObject> arch) {
+        if (!arch) {
+            showStatus(ErrorText::forError(arch.error()));
+            return;
+        }
+        auto *dlg = new ArchitectureDialog(repoId, *arch, this);
+        dlg->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dlg, &ArchitectureDialog::exported, this, [this](const QString &path, const QString &error) {
+            showStatus(error.isEmpty() ? tr("Exported to %1").arg(path) : tr("Export failed: %1").arg(error));
+        });
+        dlg->open();
+    });
+}
+
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *settings = file->addAction(icon(u"settings"_s), tr("&Settings…"), this, &MainWindow::openSettings);
+    settings->setObjectName(u"actionSettings"_s);
+    settings->setShortcut(QKeySequence::Preferences);
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     QMenu *models = menuBar()->addMenu(tr("&Models"));
@@ -87,20 +156,23 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
     return QMainWindow::eventFilter(watched, event);
 }
 
-void MainWindow::handleJobFinished(const QUuid &id, const QString &repoId, JobProgress::Phase phase,
-                                   const QString &error)
+void MainWindow::handleJobFinished(const QUuid &id, const QString &repoId, JobProgress::Phase phase, bool ok,
+                                   const Error &error)
 {
     Q_UNUSED(id);
     QString title;
     if (phase == JobProgress::Phase::Download)
-        title = error.isEmpty() ? tr("Download finished") : tr("Download failed");
+        title = ok ? tr("Download finished") : tr("Download failed");
     else
-        title = error.isEmpty() ? tr("Quantization finished") : tr("Quantization failed");
-    const QString body = error.isEmpty() ? tr("%1 is ready.").arg(repoId) : QString(repoId + u": "_s + error);
+        title = ok ? tr("Quantization finished") : tr("Quantization failed");
+    const QString body = ok ? tr("%1 is ready.").arg(repoId) : QString(repoId + u": "_s + ErrorText::forError(error));
     if (m_tray && m_tray->isVisible())
-        m_tray->showMessage(title, body,
-                            error.isEmpty() ? QSystemTrayIcon::Information : QSystemTrayIcon::Warning);
+        m_tray->showMessage(title, body, ok ? QSystemTrayIcon::Information : QSystemTrayIcon::Warning);
     showStatus(title + u" — "_s + body);
+    if (!ok && ErrorText::needsToken(error.code)) {
+        m_form->repoEdit()->setText(repoId);
+        m_form->showError(error);
+    }
 }
 
 void MainWindow::showStatus(const QString &message)

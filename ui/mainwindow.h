@@ -6,11 +6,14 @@
 #include <QMainWindow>
 #include <QPointer>
 
+class QSettings;
 class QSystemTrayIcon;
 
 namespace mistudio::ui {
 
+class DownloadForm;
 class ModelsPanel;
+class TokenStore;
 
 // The application window: the download form above the Models panel, the model actions in a
 // toolbar and menu, tray notifications when jobs end.
@@ -21,10 +24,18 @@ class MainWindow final : public QMainWindow
 
 public:
     // `backend` may be null (no service could be opened): the window then explains that.
-    explicit MainWindow(const AppConfig &config, ModelBackend *backend, QWidget *parent = nullptr);
+    MainWindow(const AppConfig &config, ModelBackend *backend, QSettings *settings,
+               QWidget *parent = nullptr);
     ~MainWindow() override;
 
     ModelsPanel *modelsPanel() const { return m_panel; }
+    DownloadForm *downloadForm() const { return m_form; }
+    TokenStore *tokenStore() const { return m_tokens; }
+    void setServerApiToken(const QString &token) { m_apiToken = token; }
+
+    void openSettings();
+    void openArchitecture(const QUuid &id, const QString &repoId);
+    void openPreview(const QJsonObject &preview, const QuantOptions &quant);
 
 Q_SIGNALS:
     // The first paint of the table with the catalogue in it (the start-up bench waits for it).
@@ -35,13 +46,17 @@ protected:
 
 private:
     void createMenus();
-    void handleJobFinished(const QUuid &id, const QString &repoId, JobProgress::Phase phase,
-                           const QString &error);
+    void handleJobFinished(const QUuid &id, const QString &repoId, JobProgress::Phase phase, bool ok,
+                           const Error &error);
     void showStatus(const QString &message);
 
     AppConfig m_config;
     QPointer<ModelBackend> m_backend;
+    QSettings *m_settings;
+    TokenStore *m_tokens = nullptr;
+    DownloadForm *m_form = nullptr;
     ModelsPanel *m_panel = nullptr;
+    QString m_apiToken;
     QSystemTrayIcon *m_tray = nullptr;
     bool m_catalogueShown = false;
     bool m_cataloguePainted = false;

@@ -97,10 +97,12 @@ Q_SIGNALS:
     void modelChanged(const mistudio::ModelRecord &record); // created or updated
     void modelRemoved(const QUuid &id);
     void progressChanged(const QUuid &id, const mistudio::ui::JobProgress &progress);
-    // A download or quantization ended; `error` is empty on success.
+    // A download or quantization ended; `ok` false with the error otherwise.
     void jobFinished(const QUuid &id, const QString &repoId, mistudio::ui::JobProgress::Phase phase,
-                     const QString &error);
+                     bool ok, const mistudio::Error &error);
     void pausedChanged(const QUuid &id, bool paused);
+    // A job waits for a Hugging Face token (gated repo, e.g. after a restart without one).
+    void tokenRequired(const QUuid &id, const QString &repoId);
 };
 
 // Runs `fn` on `context`'s thread unless `context` has been destroyed meanwhile.

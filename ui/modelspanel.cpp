@@ -70,14 +70,17 @@ ModelsPanel::ModelsPanel(ModelBackend *backend, QWidget *parent)
     h->setStretchLastSection(false);
     h->setSectionResizeMode(QHeaderView::Interactive);
     h->setSectionResizeMode(ModelTableModel::Status, QHeaderView::Stretch);
+    // Wide enough for the header text (plus the sort arrow) and typical values.
     const int em = m_view->fontMetrics().horizontalAdvance(u'M');
-    h->resizeSection(ModelTableModel::Name, em * 12);
-    h->resizeSection(ModelTableModel::RepoId, em * 16);
-    h->resizeSection(ModelTableModel::Revision, em * 6);
-    h->resizeSection(ModelTableModel::Parameters, em * 6);
-    h->resizeSection(ModelTableModel::Quantization, em * 7);
-    h->resizeSection(ModelTableModel::SizeOnDisk, em * 6);
-    h->resizeSection(ModelTableModel::Updated, em * 9);
+    const std::pair<int, int> widths[] = {
+        {ModelTableModel::Name, 13},       {ModelTableModel::RepoId, 17},
+        {ModelTableModel::Revision, 8},    {ModelTableModel::Parameters, 6},
+        {ModelTableModel::Quantization, 7}, {ModelTableModel::SizeOnDisk, 6},
+        {ModelTableModel::Updated, 12}};
+    for (const auto &[column, ems] : widths) {
+        const QString title = m_model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString();
+        h->resizeSection(column, std::max(em * ems, h->fontMetrics().horizontalAdvance(title) + 3 * em));
+    }
 
     // Empty state: tells a new user what to do first.
     m_emptyPage = new QWidget(this);
@@ -126,6 +129,7 @@ ModelsPanel::ModelsPanel(ModelBackend *backend, QWidget *parent)
         connect(m_backend, &ModelBackend::modelRemoved, m_model, &ModelTableModel::remove);
         connect(m_backend, &ModelBackend::progressChanged, m_model, &ModelTableModel::setProgress);
         connect(m_backend, &ModelBackend::pausedChanged, m_model, &ModelTableModel::setPaused);
+        connect(m_backend, &ModelBackend::tokenRequired, this, &ModelsPanel::tokenRequested);
     }
     updateEmptyState();
     updateActions();

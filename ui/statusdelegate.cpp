@@ -102,14 +102,18 @@ void StatusDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
         bar.maximum = 1000;
         bar.progress = int(percent * 10);
         bar.textVisible = true;
-        const QString verb = phase == JobProgress::Phase::Quantize ? tr("Quantizing") : tr("Downloading");
-        bar.text = tr("%1 %2%").arg(verb, QLocale().toString(percent, 'f', 1));
-        const QString detail = progressDetail(index);
-        const int detailWidth = detail.isEmpty() ? 0 : opt.fontMetrics.horizontalAdvance(detail) + 8;
-        const int barWidth = std::max(r.width() - detailWidth, std::min(r.width(), 120));
+        bar.text = tr("%1%").arg(QLocale().toString(percent, 'f', 1));
+        QString detail = progressDetail(index);
+        if (phase == JobProgress::Phase::Quantize) {
+            // Quantization has its own colour and says so: the bar alone looks like a download.
+            bar.palette.setColor(QPalette::Highlight, statusHue(ModelStatus::Quantizing, opt.palette));
+            detail = detail.isEmpty() ? tr("Quantizing") : tr("Quantizing · %1").arg(detail);
+        }
+        const int barWidth = std::min(r.width(), std::max(opt.fontMetrics.horizontalAdvance(u"100.0 %"_s) + 16,
+                                                          r.width() * 2 / 5));
         bar.rect = QRect(r.left(), r.top(), barWidth, r.height());
         style->drawControl(QStyle::CE_ProgressBar, &bar, painter, widget);
-        if (barWidth < r.width()) {
+        if (barWidth + 8 < r.width() && !detail.isEmpty()) {
             painter->setPen(opt.palette.color(opt.state & QStyle::State_Selected
                                                   ? QPalette::HighlightedText
                                                   : QPalette::Text));

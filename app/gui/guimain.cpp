@@ -36,7 +36,7 @@ extern "C" Q_DECL_EXPORT int mistudio_gui_main(int &argc, char **argv,
 
     const mistudio::AppConfig config = mistudio::AppConfig::resolve(
         overrides, QProcessEnvironment::systemEnvironment(), &settings);
-    mistudio::ui::MainWindow window(config, nullptr);
+    mistudio::ui::MainWindow window(config, nullptr, &settings);
     window.show();
     return QApplication::exec();
 }

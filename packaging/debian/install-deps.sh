@@ -16,7 +16,7 @@ PACKAGES=(
   # catalogue tests
   postgresql postgresql-client
   # GUI without a display, screenshots
-  xvfb xauth
+  xvfb xauth fonts-wqy-microhei
   # packaging checks
   desktop-file-utils appstream
   # benchmarks (bench/)

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "download/urlresolver.h"
+
+#include <QObject>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace mistudio {
+
+// The resolver HEAD of huggingface_hub's get_hf_file_metadata (hub-protocol.md §1.7): no
+// automatic redirects; a relative 3xx is repeated on the same host with the Location's path
+// only (resolve-cache, renamed repos; the token is kept); the first absolute 3xx is the CDN URL
+// and is not followed (the token is never sent there). Metadata: commit = X-Repo-Commit,
+// etag = X-Linked-Etag or ETag (W/ and quotes stripped), size = X-Linked-Size or Content-Length
+// of a non-redirect. Any of them missing → invalid_response. Lives in the engine's thread.
+class HeadResolver final : public QObject, public UrlResolver
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HeadResolver)
+public:
+    explicit HeadResolver(QObject *parent = nullptr);
+    ~HeadResolver() override;
+
+    void setTimeoutMs(int ms) { m_timeoutMs = ms; }
+    void setUserAgent(const QByteArray &ua) { m_userAgent = ua; }
+
+    void resolve(const PinnedDownload &download, const RemoteFile &file, Callback done) override;
+
+    // The typed error for a failed Hub response (status + X-Error-Code/-Message).
+    static Error errorForResponse(int status, const QByteArray &errorCode, const QByteArray &message,
+                                  const QByteArray &rateLimit, const QByteArray &retryAfter,
+                                  const QByteArray &requestId);
+
+private:
+    void sendHead(const QUrl &url, const QString &token, int hops, Callback done);
+    void handleReply(QNetworkReply *reply, const QString &token, int hops, Callback done);
+
+    QNetworkAccessManager *m_nam = nullptr;
+    int m_timeoutMs = 10000;
+    QByteArray m_userAgent = QByteArrayLiteral("mistudio/" MISTUDIO_VERSION);
+};
+
+} // namespace mistudio

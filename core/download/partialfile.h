@@ -1,0 +1,43 @@
+#pragma once
+
+#include "common/result.h"
+
+#include <QString>
+
+#include <memory>
+
+namespace mistudio {
+
+// A file written at offsets from several threads (pread/pwrite are thread-safe on one fd).
+// Errors map ENOSPC/EFBIG/EDQUOT to disk_full so a full disk never looks like a network fault.
+class PartialFile final
+{
+public:
+    ~PartialFile();
+    Q_DISABLE_COPY_MOVE(PartialFile)
+
+    static Result<std::unique_ptr<PartialFile>> open(const QString &path);
+
+    // Sets the size to `size`; with `reserve`, posix_fallocate reserves the blocks so that a
+    // disk filling up later cannot hit this file (falls back to a sparse file where the
+    // filesystem cannot reserve).
+    Status allocate(qint64 size, bool reserve);
+    Status writeAt(qint64 offset, const char *data, qint64 size);
+    Status readAt(qint64 offset, char *data, qint64 size) const;
+    Status syncData();
+    qint64 currentSize() const;
+    QString path() const { return m_path; }
+
+    static Error errnoError(int err, const QString &what, const QString &path);
+    // fsync of a directory, so that a rename or a create in it survives a power cut.
+    static Status syncDirectory(const QString &dir);
+    // rename(2) + fsync of the directory: the final name appears whole or not at all.
+    static Status atomicRename(const QString &from, const QString &to);
+
+private:
+    PartialFile(int fd, QString path) : m_fd(fd), m_path(std::move(path)) {}
+    int m_fd = -1;
+    QString m_path;
+};
+
+} // namespace mistudio

@@ -1,0 +1,218 @@
+#include "download/transferworker.h"
+
+#include "download/chunkplanner.h"
+#include "download/filesink.h"
+#include "download/tokenbucket.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QTimer>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace mistudio {
+
+struct TransferWorker::Active
+{
+    ChunkTransfer t;
+    QNetworkReply *reply = nullptr;
+    QTimer *stall = nullptr;
+    QTimer *throttle = nullptr;
+    qint64 from = 0; // first byte asked for
+    qint64 end = 0;  // one past the last byte asked for
+    qint64 received = 0;
+    bool validated = false;
+    bool stopped = false;
+    bool httpError = false;
+    ChunkResult result;
+};
+
+TransferWorker::TransferWorker(QObject *parent) : QObject(parent) {}
+
+TransferWorker::~TransferWorker()
+{
+    for (Active *a : std::as_const(m_active)) {
+        a->stopped = true;
+        if (a->reply) {
+            a->reply->disconnect(this);
+            a->reply->abort();
+            a->reply->deleteLater();
+        }
+        delete a;
+    }
+}
+
+void TransferWorker::start(const ChunkTransfer &transfer)
+{
+    if (!m_nam) {
+        m_nam = new QNetworkAccessManager(this);
+        m_buffer.resize(kReadBufferSize);
+    }
+    auto *a = new Active;
+    a->t = transfer;
+    a->result.id = transfer.id;
+    a->result.chunk = transfer.chunk;
+    const ChunkRange &c = transfer.sink->chunks()[size_t(transfer.chunk)];
+    a->from = c.begin + transfer.sink->written(transfer.chunk);
+    a->end = c.end;
+    m_active.insert(transfer.id, a);
+
+    QNetworkRequest req(transfer.url);
+    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
+    // Several real TCP connections, not one multiplexed HTTP/2 stream, so that per-connection
+    // CDN limits add up.
+    req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    req.setRawHeader("Accept-Encoding", "identity");
+    if (!transfer.wholeFile)
+        req.setRawHeader("Range", rangeHeader(a->from, a->end));
+    if (!transfer.authorization.isEmpty())
+        req.setRawHeader("Authorization", transfer.authorization);
+    a->reply = m_nam->get(req);
+    a->reply->setReadBufferSize(kReadBufferSize);
+
+    a->stall = new QTimer(a->reply);
+    a->stall->setSingleShot(true);
+    a->stall->setInterval(transfer.stallTimeoutMs);
+    connect(a->stall, &QTimer::timeout, this, [this, a] {
+        stop(a, ChunkResult::Outcome::Stalled, u"no data for %1 ms"_s.arg(a->t.stallTimeoutMs));
+    });
+    a->throttle = new QTimer(a->reply);
+    a->throttle->setSingleShot(true);
+    connect(a->throttle, &QTimer::timeout, this, [this, a] { pump(a, false); });
+    connect(a->reply, &QNetworkReply::readyRead, this, [this, a] { pump(a, false); });
+    connect(a->reply, &QNetworkReply::finished, this, [this, a] { handleFinished(a); });
+    a->stall->start();
+}
+
+void TransferWorker::abort(quint64 id)
+{
+    if (Active *a = m_active.value(id))
+        stop(a, ChunkResult::Outcome::Cancelled, u"cancelled"_s);
+}
+
+void TransferWorker::stop(Active *a, ChunkResult::Outcome outcome, const QString &detail)
+{
+    if (a->stopped)
+        return;
+    a->stopped = true;
+    a->result.outcome = outcome;
+    a->result.detail = detail;
+    a->reply->abort(); // emits finished → handleFinished reports the forced outcome
+}
+
+bool TransferWorker::validate(Active *a)
+{
+    if (a->validated)
+        return true;
+    if (a->httpError)
+        return false;
+    const int status = a->reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    a->result.httpStatus = status;
+    const qint64 size = a->t.sink->file().size;
+    if (status >= 300 || status < 200) {
+        // Error bodies are small: let the reply end by itself (aborting a reply that carries an
+        // HTTP error makes QNAM report the error twice) and never write the body.
+        a->httpError = true;
+        a->result.rateLimit = a->reply->rawHeader("RateLimit");
+        a->result.retryAfter = a->reply->rawHeader("Retry-After");
+        return false;
+    }
+    if (a->t.wholeFile) {
+        bool ok = false;
+        const qint64 len = a->reply->header(QNetworkRequest::ContentLengthHeader).toLongLong(&ok);
+        if (status != 200 || (ok && len != size)) {
+            stop(a, ChunkResult::Outcome::BadResponse, u"HTTP %1 with Content-Length %2 for a %3-byte file"_s
+                                                           .arg(status).arg(len).arg(size));
+            return false;
+        }
+    } else if (status == 200) {
+        // CloudFront's gzip cache answers some Range requests with the whole file (§1.6).
+        stop(a, ChunkResult::Outcome::RangeIgnored, u"HTTP 200 to a Range request"_s);
+        return false;
+    } else {
+        qint64 first = 0, last = 0, total = 0;
+        const QByteArray cr = a->reply->rawHeader("Content-Range");
+        if (status != 206 || !parseContentRange(cr, &first, &last, &total) || first != a->from
+            || last != a->end - 1 || total != size) {
+            stop(a, ChunkResult::Outcome::BadResponse,
+                 u"HTTP %1, Content-Range '%2' for bytes %3-%4/%5"_s.arg(status)
+                     .arg(QString::fromLatin1(cr)).arg(a->from).arg(a->end - 1).arg(size));
+            return false;
+        }
+    }
+    a->validated = true;
+    return true;
+}
+
+void TransferWorker::pump(Active *a, bool draining)
+{
+    if (a->stopped || !validate(a))
+        return;
+    QNetworkReply *reply = a->reply;
+    while (reply->bytesAvailable() > 0) {
+        const qint64 room = a->end - (a->from + a->received);
+        if (room <= 0) {
+            stop(a, ChunkResult::Outcome::BadResponse, u"body longer than the range asked for"_s);
+            return;
+        }
+        qint64 want = qMin<qint64>(qMin<qint64>(reply->bytesAvailable(), qint64(m_buffer.size())), room);
+        if (a->t.bucket && !draining) {
+            const qint64 granted = a->t.bucket->take(want);
+            if (granted <= 0) {
+                a->throttle->start(a->t.bucket->msUntilAvailable(want));
+                a->stall->start(); // our own throttling is not a stall
+                return;
+            }
+            want = granted;
+        } else if (a->t.bucket) {
+            a->t.bucket->take(want); // already received: account for it, never wait
+        }
+        const qint64 n = reply->read(m_buffer.data(), want);
+        if (n <= 0)
+            break;
+        if (Status st = a->t.sink->write(a->t.chunk, a->from + a->received, m_buffer.data(), n); !st) {
+            a->result.error = st.error();
+            stop(a, ChunkResult::Outcome::WriteFailed, st.error().message);
+            return;
+        }
+        a->received += n;
+    }
+    if (!draining)
+        a->stall->start();
+}
+
+void TransferWorker::handleFinished(Active *a)
+{
+    if (!a->stopped) {
+        const QVariant statusAttr = a->reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+        if (statusAttr.isValid() && validate(a))
+            pump(a, true); // bytes that arrived before the end (or before a reset) still count
+        if (!a->stopped) {
+            a->stopped = true;
+            if (a->httpError) {
+                a->result.outcome = ChunkResult::Outcome::HttpError;
+                a->result.detail = u"HTTP %1"_s.arg(a->result.httpStatus);
+            } else if (!statusAttr.isValid() || a->reply->error() != QNetworkReply::NoError) {
+                a->result.outcome = ChunkResult::Outcome::NetworkError;
+                a->result.detail = a->reply->errorString();
+            } else if (a->from + a->received != a->end) {
+                a->result.outcome = ChunkResult::Outcome::ShortBody;
+                a->result.detail = u"body ended at byte %1 of %2"_s.arg(a->from + a->received).arg(a->end);
+            } else {
+                a->result.outcome = ChunkResult::Outcome::Ok;
+            }
+        }
+    }
+    a->result.bytes = a->received;
+    a->stall->stop();
+    a->throttle->stop();
+    m_active.remove(a->t.id);
+    a->reply->disconnect(this);
+    a->reply->deleteLater();
+    const ChunkResult result = a->result;
+    delete a;
+    Q_EMIT chunkEnded(result);
+}
+
+} // namespace mistudio

@@ -1,0 +1,269 @@
+#include "servicebackend.h"
+
+#include "service/eventbus.h"
+#include "service/modelevent.h"
+#include "service/modelservice.h"
+
+#include <QFuture>
+#include <QJsonArray>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace mistudio::ui {
+
+ServiceBackend::ServiceBackend(ModelService *service, QObject *parent)
+    : ModelBackend(parent)
+    , m_service(service)
+{
+    m_service->events()->subscribe(this, [this](const ModelEvent &e) { handleEvent(e); });
+}
+
+ServiceBackend::~ServiceBackend() = default;
+
+template<class R, class Work, class Done>
+void ServiceBackend::call(QObject *context, Work work, Done done)
+{
+    QPointer<QObject> ctx(context);
+    QPointer<ServiceBackend> self(this);
+    QMetaObject::invokeMethod(m_service, [service = m_service, work, done, ctx, self]() mutable {
+        R result = work(service);
+        if (!self)
+            return;
+        // Back to the GUI thread; the caller's context is checked there, where it lives.
+        QMetaObject::invokeMethod(self.data(), [done, ctx, result = std::move(result)]() mutable {
+            if (ctx)
+                done(std::move(result));
+        }, Qt::QueuedConnection);
+    }, Qt::QueuedConnection);
+}
+
+void ServiceBackend::listModels(QObject *context, Callback<std::vector<ModelRecord>> done)
+{
+    call<Result<std::vector<ModelRecord>>>(context, [](ModelService *s) -> Result<std::vector<ModelRecord>> {
+        std::vector<ModelRecord> all;
+        ModelQuery q;
+        q.sort = SortKey::UpdatedAt;
+        q.limit = 1000;
+        for (q.page = 1;; ++q.page) {
+            Result<ModelPage> page = s->list(q);
+            if (!page)
+                return page.error();
+            for (ModelRecord &r : page->items)
+                all.push_back(std::move(r));
+            if (page->items.empty() || qint64(all.size()) >= page->total)
+                break;
+        }
+        return all;
+    }, [this, done](Result<std::vector<ModelRecord>> r) {
+        if (r)
+            for (const ModelRecord &m : *r)
+                m_repoOf.insert(m.id, m.repoId);
+        done(std::move(r));
+    });
+}
+
+void ServiceBackend::preview(const PreviewRequest &request, QObject *context, Callback<QJsonObject> done)
+{
+    QPointer<QObject> ctx(context);
+    QPointer<ServiceBackend> self(this);
+    QMetaObject::invokeMethod(m_service, [service = m_service, request, done, ctx, self] {
+        // The preview runs on the service's pool; its continuation comes back to this thread.
+        service->preview(request.repoId, request.revision, request.token)
+            .then([done, ctx, self](Result<QJsonObject> r) {
+                if (!self)
+                    return;
+                QMetaObject::invokeMethod(self.data(), [done, ctx, r = std::move(r)] {
+                    if (ctx)
+                        done(r);
+                }, Qt::QueuedConnection);
+            });
+    }, Qt::QueuedConnection);
+}
+
+void ServiceBackend::searchRepos(const QString &, int, QObject *context, Callback<QStringList> done)
+{
+    // core/service does not offer a Hub search yet; without it the form simply shows no
+    // suggestions, exactly as when offline.
+    deliver(context, [done] {
+        done(Error::make(ErrorCode::Offline, u"Hub search is not available in this build"_s));
+    });
+}
+
+void ServiceBackend::download(const DownloadRequest &request, QObject *context, Callback<ModelRecord> done)
+{
+    call<Result<ModelRecord>>(context, [request](ModelService *s) -> Result<ModelRecord> {
+        mistudio::DownloadRequest d;
+        d.quantization = request.quant.mode;
+        d.hfToken = request.token;
+        d.revision = request.revision;
+        // A record of this repo that is waiting or failed is downloaded again instead of
+        // adding a second one (the usual case after a gated download asked for a token).
+        QUuid id;
+        if (Result<ModelRecord> existing = s->resolve(request.repoId); existing) {
+            if (existing->status == ModelStatus::Ready)
+                return Error::make(ErrorCode::Conflict,
+                                   u"%1 is already downloaded; use Re-quantize for another mode"_s.arg(request.repoId));
+            if (existing->status == ModelStatus::Downloading || existing->status == ModelStatus::Quantizing)
+                return Error::make(ErrorCode::Conflict, u"%1 is already being downloaded"_s.arg(request.repoId));
+            id = existing->id;
+        } else {
+            NewModel n;
+            n.repoId = request.repoId;
+            n.revision = request.revision;
+            n.quantization = request.quant.mode;
+            Result<ModelRecord> created = s->create(n);
+            if (!created)
+                return created.error();
+            id = created->id;
+        }
+        return s->download(id, d);
+    }, [this, done](Result<ModelRecord> r) {
+        if (r)
+            m_repoOf.insert(r->id, r->repoId);
+        done(std::move(r));
+    });
+}
+
+template<class Fn>
+static auto statusOf(Fn fn)
+{
+    return [fn](ModelService *s) -> Status {
+        Result<ModelRecord> r = fn(s);
+        if (!r)
+            return r.error();
+        return {};
+    };
+}
+
+void ServiceBackend::cancel(const QUuid &id, QObject *context, StatusCallback done)
+{
+    call<Status>(context, statusOf([id](ModelService *s) { return s->cancel(id); }), std::move(done));
+}
+
+void ServiceBackend::pause(const QUuid &id, QObject *context, StatusCallback done)
+{
+    call<Status>(context, statusOf([id](ModelService *s) { return s->pause(id); }), std::move(done));
+}
+
+void ServiceBackend::resume(const QUuid &id, const QString &token, QObject *context, StatusCallback done)
+{
+    call<Status>(context, statusOf([id, token](ModelService *s) { return s->resume(id, token); }), std::move(done));
+}
+
+void ServiceBackend::retry(const QUuid &id, const QString &token, QObject *context, StatusCallback done)
+{
+    call<Status>(context, statusOf([id, token](ModelService *s) { return s->retry(id, token); }), std::move(done));
+}
+
+void ServiceBackend::requantize(const QUuid &id, const QuantOptions &quant, QObject *context, StatusCallback done)
+{
+    call<Status>(context, statusOf([id, quant](ModelService *s) {
+        QuantizeRequest q;
+        q.mode = quant.mode;
+        return s->quantize(id, q);
+    }), std::move(done));
+}
+
+void ServiceBackend::remove(const QUuid &id, QObject *context, Callback<qint64> done)
+{
+    QPointer<QObject> ctx(context);
+    QPointer<ServiceBackend> self(this);
+    QMetaObject::invokeMethod(m_service, [service = m_service, id, done, ctx, self] {
+        service->remove(id).then([done, ctx, self](Result<qint64> r) {
+            if (!self)
+                return;
+            QMetaObject::invokeMethod(self.data(), [done, ctx, r] {
+                if (ctx)
+                    done(r);
+            }, Qt::QueuedConnection);
+        });
+    }, Qt::QueuedConnection);
+}
+
+void ServiceBackend::architecture(const QUuid &id, QObject *context, Callback<QJsonObject> done)
+{
+    call<Result<QJsonObject>>(context, [id](ModelService *s) { return s->architecture(id); }, std::move(done));
+}
+
+void ServiceBackend::refreshRecord(const QUuid &id)
+{
+    call<Result<ModelRecord>>(this, [id](ModelService *s) { return s->get(id); },
+                              [this](Result<ModelRecord> r) {
+                                  if (!r)
+                                      return; // deleted meanwhile: model_deleted follows
+                                  m_repoOf.insert(r->id, r->repoId);
+                                  Q_EMIT modelChanged(*r);
+                              });
+}
+
+void ServiceBackend::handleEvent(const ModelEvent &e)
+{
+    const QJsonObject p = e.payload();
+    const QUuid id = e.modelId();
+    auto errorOf = [&p] {
+        Error err;
+        if (!errorCodeFromName(p.value(u"error_code"_s).toString(), &err.code))
+            err.code = ErrorCode::Internal;
+        err.message = p.value(u"error"_s).toString();
+        err.details = p.value(u"details"_s).toObject();
+        return err;
+    };
+    switch (e.type()) {
+    case ModelEvent::Type::ModelCreated:
+    case ModelEvent::Type::StatusChanged: {
+        refreshRecord(id);
+        const QString jobState = p.value(u"job_state"_s).toString();
+        if (e.type() == ModelEvent::Type::StatusChanged) {
+            Q_EMIT pausedChanged(id, jobState == u"paused"_s);
+            if (jobState == u"needs_token"_s)
+                Q_EMIT tokenRequired(id, m_repoOf.value(id));
+        }
+        break;
+    }
+    case ModelEvent::Type::ModelDeleted:
+        m_repoOf.remove(id);
+        Q_EMIT modelRemoved(id);
+        break;
+    case ModelEvent::Type::DownloadProgress: {
+        JobProgress jp;
+        jp.phase = JobProgress::Phase::Download;
+        jp.percent = p.value(u"progress"_s).toDouble();
+        jp.bytesDone = p.value(u"downloaded_bytes"_s).toInteger(-1);
+        jp.bytesTotal = p.value(u"total_bytes"_s).toInteger(-1);
+        jp.bytesPerSecond = p.value(u"speed_bytes_per_sec"_s).toDouble(-1);
+        jp.etaSeconds = p.value(u"eta_seconds"_s).toInteger(-1);
+        jp.filesDone = p.value(u"files_done"_s).toInt(-1);
+        jp.filesTotal = p.value(u"files_total"_s).toInt(-1);
+        Q_EMIT progressChanged(id, jp);
+        break;
+    }
+    case ModelEvent::Type::QuantizeProgress: {
+        JobProgress jp;
+        jp.phase = JobProgress::Phase::Quantize;
+        jp.percent = p.value(u"progress"_s).toDouble();
+        jp.etaSeconds = p.value(u"eta_seconds"_s).toInteger(-1);
+        Q_EMIT progressChanged(id, jp);
+        break;
+    }
+    case ModelEvent::Type::DownloadCompleted:
+    case ModelEvent::Type::QuantizeCompleted:
+        refreshRecord(id);
+        Q_EMIT jobFinished(id, m_repoOf.value(id), e.type() == ModelEvent::Type::DownloadCompleted
+                                                       ? JobProgress::Phase::Download
+                                                       : JobProgress::Phase::Quantize,
+                           true, Error());
+        break;
+    case ModelEvent::Type::DownloadFailed:
+    case ModelEvent::Type::QuantizeFailed: {
+        refreshRecord(id);
+        const Error err = errorOf();
+        Q_EMIT jobFinished(id, m_repoOf.value(id), e.type() == ModelEvent::Type::DownloadFailed
+                                                       ? JobProgress::Phase::Download
+                                                       : JobProgress::Phase::Quantize,
+                           false, err);
+        break;
+    }
+    }
+}
+
+} // namespace mistudio::ui
