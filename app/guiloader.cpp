@@ -30,6 +30,9 @@ static QStringList moduleCandidates()
         c << QString::fromLocal8Bit(env);
     const QString exeDir = QFileInfo(QFileInfo(u"/proc/self/exe"_s).symLinkTarget()).absolutePath();
     c << exeDir + u"/../lib/mistudio-gui.so"_s;      // build tree: bin/ and lib/ side by side
+    // Installed: the module relative to the binary, so that a package installed under another
+    // prefix than the one configured (CPack uses /usr) still finds its own module.
+    c << exeDir + QStringLiteral("/../" MISTUDIO_GUI_MODULE_RELATIVE_DIR "/mistudio-gui.so");
     c << QStringLiteral(MISTUDIO_GUI_MODULE_INSTALL_DIR "/mistudio-gui.so");
     return c;
 }

@@ -47,7 +47,8 @@ public:
     bool parse(int minPositional, int maxPositional, int *rc)
     {
         const bool parsed = m_parser.parse(m_ctx.args);
-        m_json = parsed && m_parser.isSet(u"json"_s);
+        // Even when parsing failed, an error asked for as JSON comes as JSON.
+        m_json = parsed ? m_parser.isSet(u"json"_s) : m_ctx.args.contains(u"--json"_s);
         if (parsed && m_parser.isSet(u"help"_s)) {
             printHelp();
             *rc = ExitOk;

@@ -290,6 +290,8 @@ void SafetensorsFile::release(const TensorEntry &entry) const
 
 uint64_t PlannedTensor::byteSize() const
 {
+    if (deferredMaxBytes > 0)
+        return deferredMaxBytes;
     uint64_t n = 1;
     for (int64_t d : shape)
         n *= uint64_t(d);
@@ -343,9 +345,14 @@ Result<std::unique_ptr<SafetensorsWriter>> SafetensorsWriter::create(
     const std::string &path, std::vector<PlannedTensor> tensors, const std::map<std::string, std::string> &metadata)
 {
     std::set<std::string> names;
-    for (const auto &t : tensors)
+    for (const auto &t : tensors) {
         if (!names.insert(t.name).second)
             return makeError(QuantErrc::InvalidInput, "tensor planned twice", t.name, path);
+        if (t.deferredMaxBytes > 0 && (t.dtype != DType::U8 || t.shape.size() != 1))
+            return makeError(QuantErrc::InvalidInput, "only 1-D U8 tensors can be deferred", t.name, path);
+    }
+    // Deferred tensors go last (stable, so the caller's order is kept otherwise).
+    std::stable_partition(tensors.begin(), tensors.end(), [](const PlannedTensor &t) { return t.deferredMaxBytes == 0; });
     const std::string header = headerJson(tensors, metadata);
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
@@ -354,6 +361,10 @@ Result<std::unique_ptr<SafetensorsWriter>> SafetensorsWriter::create(
     w->m_path = path;
     w->m_fd = fd;
     w->m_fileSize = computeFileSize(tensors, metadata);
+    w->m_metadata = metadata;
+    w->m_reservedHeader = header.size();
+    w->m_fixedCount = size_t(std::count_if(tensors.begin(), tensors.end(),
+                                           [](const PlannedTensor &t) { return t.deferredMaxBytes == 0; }));
     w->m_tensors = std::move(tensors);
     w->m_buffer.reserve(8u << 20);
     uint64_t n = header.size();
@@ -361,9 +372,22 @@ Result<std::unique_ptr<SafetensorsWriter>> SafetensorsWriter::create(
         w->m_buffer.push_back(uint8_t(n >> (8 * i)));
     w->m_buffer.insert(w->m_buffer.end(), header.begin(), header.end());
     // Skip tensors with no bytes so that the "current" one is always writable.
-    while (w->m_current < w->m_tensors.size() && w->m_tensors[w->m_current].byteSize() == 0)
+    while (w->m_current < w->m_fixedCount && w->m_tensors[w->m_current].byteSize() == 0)
         ++w->m_current;
     return w;
+}
+
+Status SafetensorsWriter::writeDeferred(std::string_view name, std::string bytes)
+{
+    for (size_t i = m_fixedCount; i < m_tensors.size(); ++i) {
+        if (m_tensors[i].name != name)
+            continue;
+        if (bytes.size() > m_tensors[i].deferredMaxBytes || bytes.empty())
+            return makeError(QuantErrc::Internal, "deferred tensor larger than planned", std::string(name), m_path);
+        m_deferred[std::string(name)] = std::move(bytes);
+        return {};
+    }
+    return makeError(QuantErrc::Internal, "not a deferred tensor of this file", std::string(name), m_path);
 }
 
 SafetensorsWriter::~SafetensorsWriter()
@@ -391,7 +415,7 @@ Status SafetensorsWriter::flushBuffer()
 
 Status SafetensorsWriter::write(std::string_view name, const void *data, size_t size)
 {
-    if (m_finished || m_current >= m_tensors.size())
+    if (m_finished || m_current >= m_fixedCount)
         return makeError(QuantErrc::Internal, "write after the last planned tensor", std::string(name), m_path);
     const PlannedTensor &t = m_tensors[m_current];
     if (t.name != name)
@@ -418,7 +442,7 @@ Status SafetensorsWriter::write(std::string_view name, const void *data, size_t 
     if (m_writtenInCurrent == t.byteSize()) {
         ++m_current;
         m_writtenInCurrent = 0;
-        while (m_current < m_tensors.size() && m_tensors[m_current].byteSize() == 0)
+        while (m_current < m_fixedCount && m_tensors[m_current].byteSize() == 0)
             ++m_current;
     }
     return {};
@@ -428,8 +452,37 @@ Status SafetensorsWriter::finish()
 {
     if (m_finished)
         return {};
-    if (m_current < m_tensors.size())
+    if (m_current < m_fixedCount)
         return makeError(QuantErrc::Internal, "tensor not written completely", m_tensors[m_current].name, m_path);
+    if (m_fixedCount < m_tensors.size()) {
+        // Deferred tensors: their data now, then the header with their real sizes, padded to
+        // the length reserved for it.
+        for (size_t i = m_fixedCount; i < m_tensors.size(); ++i) {
+            auto &t = m_tensors[i];
+            const auto it = m_deferred.find(t.name);
+            if (it == m_deferred.end())
+                return makeError(QuantErrc::Internal, "deferred tensor never written", t.name, m_path);
+            if (m_buffer.size() + it->second.size() > m_buffer.capacity())
+                if (auto s = flushBuffer(); !s)
+                    return s;
+            m_buffer.insert(m_buffer.end(), it->second.begin(), it->second.end());
+            t.shape = {int64_t(it->second.size())};
+            t.deferredMaxBytes = 0;
+        }
+        if (auto s = flushBuffer(); !s)
+            return s;
+        std::string header = headerJson(m_tensors, m_metadata);
+        while (header.size() < m_reservedHeader && header.back() == ' ')
+            header.pop_back();
+        if (header.size() > m_reservedHeader)
+            return makeError(QuantErrc::Internal, "header outgrew its reserved space", {}, m_path);
+        header.append(m_reservedHeader - header.size(), ' ');
+        if (::pwrite(m_fd, header.data(), header.size(), 8) != ssize_t(header.size()))
+            return makeError(QuantErrc::IoError, std::string("header rewrite failed: ") + std::strerror(errno), {},
+                             m_path);
+        m_fileSize = computeFileSize(m_tensors, m_metadata) - headerJson(m_tensors, m_metadata).size()
+                     + m_reservedHeader;
+    }
     if (auto s = flushBuffer(); !s)
         return s;
     if (::fsync(m_fd) != 0)

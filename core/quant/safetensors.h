@@ -93,6 +93,10 @@ struct PlannedTensor
     std::string name;
     DType dtype = DType::F32;
     std::vector<int64_t> shape;
+    // > 0: a 1-D U8 tensor whose length is only known later (bnb's quant_state JSON), at most
+    // this many bytes. Such tensors go after all others; the header is written with room for
+    // their largest size and rewritten, space-padded to the same length, by finish().
+    uint64_t deferredMaxBytes = 0;
 
     uint64_t byteSize() const;
 };
@@ -116,6 +120,8 @@ public:
 
     // Appends bytes of tensor `name`, which must be the current one in plan order.
     Status write(std::string_view name, const void *data, size_t size);
+    // Gives the whole content of a deferred tensor (any time before finish()).
+    Status writeDeferred(std::string_view name, std::string bytes);
     // Checks that every tensor was written completely, flushes, fsyncs and closes.
     Status finish();
 
@@ -133,7 +139,11 @@ private:
     Status flushBuffer();
 
     std::string m_path;
-    std::vector<PlannedTensor> m_tensors;
+    std::vector<PlannedTensor> m_tensors; // fixed ones first, then deferred ones
+    std::map<std::string, std::string> m_metadata;
+    std::map<std::string, std::string> m_deferred;
+    size_t m_fixedCount = 0;
+    uint64_t m_reservedHeader = 0;
     size_t m_current = 0;
     uint64_t m_writtenInCurrent = 0;
     uint64_t m_fileSize = 0;

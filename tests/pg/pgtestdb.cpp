@@ -84,6 +84,11 @@ ScratchPgDatabase::ScratchPgDatabase(QString adminUrl, QString name, QString url
 {
 }
 
+Status ScratchPgDatabase::reset()
+{
+    return adminExec(m_url, u"SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public"_s);
+}
+
 ScratchPgDatabase::~ScratchPgDatabase()
 {
     // WITH (FORCE) ends connections a test left open (PostgreSQL 13+).

@@ -23,6 +23,9 @@ public:
     ~ScratchPgDatabase();
 
     QString url() const { return m_url; }
+    // Empties the database again (drops and recreates the public schema): much cheaper than a
+    // new database per test case. Close the code under test's connections first.
+    Status reset();
     QString name() const { return m_name; }
 
 private:

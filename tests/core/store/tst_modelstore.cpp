@@ -141,8 +141,13 @@ private Q_SLOTS:
     void init()
     {
 #ifdef MISTUDIO_TEST_PG
-        TAKE_OK(scratch, test::ScratchPgDatabase::create());
-        m_pg = std::move(scratch);
+        // One scratch database for the run, emptied before each case.
+        if (!m_pg) {
+            TAKE_OK(scratch, test::ScratchPgDatabase::create());
+            m_pg = std::move(scratch);
+        } else {
+            REQUIRE_OK(m_pg->reset());
+        }
         TAKE_OK(url, DatabaseUrl::parse(m_pg->url()));
         m_target.backend = SqlBackend::Postgres;
         m_target.postgres = url;
@@ -157,10 +162,14 @@ private Q_SLOTS:
     void cleanup()
     {
         closeStore();
+        m_tmp.reset();
+    }
+
+    void cleanupTestCase()
+    {
 #ifdef MISTUDIO_TEST_PG
         m_pg.reset();
 #endif
-        m_tmp.reset();
     }
 
     // --- schema -----------------------------------------------------------------------------

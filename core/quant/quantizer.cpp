@@ -1,0 +1,381 @@
+#include "quant/quantizer.h"
+
+#include "quant/bnbkernels.h"
+#include "quant/bnblayout.h"
+#include "quant/cudaquantizer.h"
+#include "quant/safetensors.h"
+#include "quant/threadpool.h"
+
+#include <algorithm>
+#include <cstring>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <random>
+#include <sstream>
+
+namespace mistudio::quant {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct SourceTensor
+{
+    const SafetensorsFile *file = nullptr;
+    const TensorEntry *entry = nullptr;
+};
+
+Result<nlohmann::json> readJsonFile(const fs::path &p)
+{
+    std::ifstream in(p, std::ios::binary);
+    if (!in)
+        return makeError(QuantErrc::InvalidCheckpoint, "missing " + p.filename().string(), {}, p.string());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto j = nlohmann::json::parse(ss.str(), nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+        return makeError(QuantErrc::InvalidCheckpoint, p.filename().string() + " is not a JSON object", {}, p.string());
+    return j;
+}
+
+Status writeTextFile(const fs::path &p, const std::string &text)
+{
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    out.write(text.data(), std::streamsize(text.size()));
+    out.close();
+    if (!out)
+        return makeError(QuantErrc::IoError, "cannot write", {}, p.string());
+    return {};
+}
+
+// One output file: the source tensors whose outputs it holds, in order.
+struct Shard
+{
+    std::string fileName;
+    std::vector<size_t> planIndices;
+    uint64_t bytes = 0;
+};
+
+class Backend
+{
+public:
+    ThreadPool pool;
+    std::unique_ptr<CudaQuantizer> gpu;
+    explicit Backend(unsigned threads) : pool(threads) {}
+
+    Status quantize4(const QuantInput &in, QuantType t, Quant4Result &out)
+    {
+        if (gpu && in.sourceDtype != DType::F64)
+            return gpu->quantize4bit(in, t, out);
+        return cpu::quantize4bit(in, t, out, pool);
+    }
+    Status quantize8(const QuantInput &in, Int8Result &out)
+    {
+        if (gpu && in.sourceDtype != DType::F64)
+            return gpu->quantize8bit(in, out);
+        return cpu::quantize8bit(in, out, pool);
+    }
+};
+
+} // namespace
+
+bool isCompanionFile(const std::string &name)
+{
+    if (name.empty() || name[0] == '.')
+        return false;
+    auto starts = [&](const char *p) { return name.rfind(p, 0) == 0; };
+    auto ends = [&](const char *p) {
+        const size_t n = std::strlen(p);
+        return name.size() >= n && name.compare(name.size() - n, n, p) == 0;
+    };
+    std::string lower = name;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    if (starts("tokenizer") || starts("special_tokens_map") || starts("added_tokens") || starts("vocab")
+        || starts("merges") || starts("generation_config") || starts("chat_template") || starts("preprocessor_config")
+        || ends(".tiktoken") || name == "spiece.model" || name == "sentencepiece.bpe.model")
+        return true;
+    for (const char *p : {"readme", "license", "licence", "notice", "use_policy", "copying"})
+        if (lower.rfind(p, 0) == 0)
+            return true;
+    return false;
+}
+
+Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const QuantizeProgressFn &progress)
+{
+    const auto started = std::chrono::steady_clock::now();
+    QuantizeReport report;
+    const fs::path in(req.inputDir);
+    const fs::path out(req.outputDir);
+    if (req.options.mode == QuantMode::None)
+        return makeError(QuantErrc::InvalidInput, "no quantization mode given");
+    if (out.empty())
+        return makeError(QuantErrc::InvalidInput, "no output directory given");
+    std::error_code ec;
+    if (fs::exists(out, ec) && !req.overwrite)
+        return makeError(QuantErrc::InvalidInput, "output directory exists (use overwrite)", {}, out.string());
+
+    auto config = readJsonFile(in / "config.json");
+    if (!config)
+        return config.error();
+
+    // The weights: sharded (index), single file, or nothing we can read.
+    std::vector<std::string> weightFiles;
+    if (fs::exists(in / "model.safetensors.index.json")) {
+        auto idx = readShardIndex((in / "model.safetensors.index.json").string());
+        if (!idx)
+            return idx.error();
+        weightFiles = idx->shardFiles();
+    } else if (fs::exists(in / "model.safetensors")) {
+        weightFiles = {"model.safetensors"};
+    } else {
+        for (const auto &e : fs::directory_iterator(in, ec))
+            if (e.path().extension() == ".bin" && e.path().filename().string().rfind("pytorch_model", 0) == 0)
+                return makeError(QuantErrc::UnsupportedCheckpoint,
+                                 "the checkpoint has only PyTorch .bin weights; convert them to safetensors first",
+                                 {}, in.string());
+        return makeError(QuantErrc::InvalidCheckpoint, "no model.safetensors or model.safetensors.index.json", {},
+                         in.string());
+    }
+    std::vector<std::unique_ptr<SafetensorsFile>> files;
+    std::map<std::string, SourceTensor> sources;
+    std::vector<TensorInfo> infos;
+    for (const auto &wf : weightFiles) {
+        auto f = SafetensorsFile::open((in / wf).string());
+        if (!f)
+            return f.error();
+        files.push_back(std::move(*f));
+        for (const auto &e : files.back()->header().tensors) {
+            if (sources.count(e.name))
+                return makeError(QuantErrc::InvalidCheckpoint, "tensor appears in two shards", e.name, wf);
+            sources[e.name] = SourceTensor{files.back().get(), &e};
+            infos.push_back(TensorInfo{e.name, e.dtype, e.shape});
+        }
+    }
+    std::sort(infos.begin(), infos.end(), [](const TensorInfo &a, const TensorInfo &b) { return a.name < b.name; });
+    report.plan = planQuantization(infos, *config, req.options);
+    const QuantPlan &plan = report.plan;
+
+    // Device.
+    Backend backend(req.threads);
+    if (req.device != DeviceKind::Cpu) {
+        auto gpu = CudaQuantizer::create(req.cudaDevice);
+        if (gpu) {
+            backend.gpu = std::move(*gpu);
+            report.device = "cuda:" + std::to_string(req.cudaDevice) + " (" + backend.gpu->device().name + ")";
+        } else if (req.device == DeviceKind::Cuda) {
+            return gpu.error();
+        } else {
+            report.fallbackReason = gpu.error().message;
+        }
+    }
+    if (!backend.gpu)
+        report.device = "cpu (" + std::to_string(backend.pool.size()) + " threads)";
+
+    // Shards: fill in plan order; all outputs of one source tensor stay together.
+    std::vector<Shard> shards;
+    for (size_t i = 0; i < plan.tensors.size(); ++i) {
+        const auto &tp = plan.tensors[i];
+        if (tp.dropped())
+            continue;
+        if (shards.empty() || (shards.back().bytes > 0 && shards.back().bytes + tp.outputBytes > req.maxShardBytes))
+            shards.push_back({});
+        shards.back().planIndices.push_back(i);
+        shards.back().bytes += tp.outputBytes;
+    }
+    if (shards.empty())
+        return makeError(QuantErrc::InvalidCheckpoint, "the checkpoint has no tensors", {}, in.string());
+    for (size_t s = 0; s < shards.size(); ++s) {
+        char name[64];
+        std::snprintf(name, sizeof name, "model-%05zu-of-%05zu.safetensors", s + 1, shards.size());
+        shards[s].fileName = shards.size() == 1 ? std::string("model.safetensors") : std::string(name);
+    }
+
+    // Temp dir beside the destination: same filesystem, so the final rename is atomic.
+    fs::path parent = out.parent_path().empty() ? fs::current_path() : out.parent_path();
+    fs::create_directories(parent, ec);
+    std::mt19937_64 rng(std::random_device{}());
+    const fs::path tmp = parent / ("." + out.filename().string() + ".partial-" + std::to_string(rng() % 1000000000));
+    if (!fs::create_directory(tmp, ec))
+        return makeError(QuantErrc::IoError, "cannot create " + tmp.string() + ": " + ec.message());
+    struct TmpGuard
+    {
+        fs::path p;
+        bool keep = false;
+        ~TmpGuard()
+        {
+            if (!keep) {
+                std::error_code e;
+                fs::remove_all(p, e);
+            }
+        }
+    } guard{tmp};
+
+    int tensorIndex = 0;
+    const int tensorCount = int(plan.tensors.size());
+    uint64_t bytesIn = 0, bytesOut = 0;
+    ShardIndex index;
+    std::vector<uint8_t> castBuffer;
+    for (const auto &shard : shards) {
+        std::vector<PlannedTensor> planned;
+        for (size_t pi : shard.planIndices)
+            for (const auto &o : plan.tensors[pi].outputs)
+                planned.push_back(PlannedTensor{o.name, o.dtype, o.shape, o.variableSize ? o.maxBytes : 0});
+        auto writerR = SafetensorsWriter::create((tmp / shard.fileName).string(), planned);
+        if (!writerR)
+            return writerR.error();
+        SafetensorsWriter &w = **writerR;
+        for (size_t pi : shard.planIndices) {
+            const TensorPlan &tp = plan.tensors[pi];
+            const SourceTensor &src = sources.at(tp.name);
+            const uint8_t *data = src.file->data(*src.entry);
+            for (const auto &o : tp.outputs)
+                index.weightMap[o.name] = shard.fileName;
+            Status st;
+            if (tp.action == TensorAction::Copy || (tp.action == TensorAction::Cast && tp.sourceDtype == tp.targetDtype)) {
+                st = w.write(tp.name, data, src.entry->byteSize());
+            } else if (tp.action == TensorAction::Cast) {
+                // Chunked conversion: never a full copy of the tensor.
+                const uint64_t n = src.entry->numel();
+                const uint64_t chunk = 4u << 20;
+                castBuffer.resize(size_t(chunk * dtypeSize(tp.targetDtype)));
+                for (uint64_t first = 0; first < n && st.ok(); first += chunk) {
+                    const uint64_t cnt = std::min(chunk, n - first);
+                    convertFloats(data + first * dtypeSize(tp.sourceDtype), tp.sourceDtype, castBuffer.data(),
+                                  tp.targetDtype, size_t(cnt));
+                    st = w.write(tp.name, castBuffer.data(), size_t(cnt * dtypeSize(tp.targetDtype)));
+                }
+            } else {
+                QuantInput qin;
+                qin.data = data;
+                qin.sourceDtype = tp.sourceDtype;
+                qin.targetDtype = tp.targetDtype;
+                qin.rows = tp.quantShape[0];
+                qin.cols = tp.quantShape[1];
+                qin.transposed = tp.transposed;
+                qin.name = tp.name;
+                if (tp.action == TensorAction::Quantize4bit) {
+                    Quant4Result q;
+                    st = backend.quantize4(qin, req.options.quantType, q);
+                    const std::string &w0 = tp.name;
+                    if (st.ok())
+                        st = w.write(w0, q.packed.data(), q.packed.size());
+                    float offset = 0.0f;
+                    if (st.ok() && req.options.doubleQuant) {
+                        const NestedResult nested = doubleQuantize(q.absmax);
+                        offset = nested.offset;
+                        st = w.write(w0 + ".absmax", nested.qabsmax.data(), nested.qabsmax.size());
+                        if (st.ok())
+                            st = w.write(w0 + ".nested_absmax", nested.nestedAbsmax.data(),
+                                         nested.nestedAbsmax.size() * 4);
+                        if (st.ok())
+                            st = w.write(w0 + ".nested_quant_map", bnb::kDynamicMap.data(), 256 * 4);
+                    } else if (st.ok()) {
+                        st = w.write(w0 + ".absmax", q.absmax.data(), q.absmax.size() * 4);
+                    }
+                    if (st.ok()) {
+                        const uint32_t *map = req.options.quantType == QuantType::NF4 ? bnb::kNf4ValueBits
+                                                                                      : bnb::kFp4QuantMapBits;
+                        st = w.write(w0 + ".quant_map", map, 16 * 4);
+                    }
+                    if (st.ok()) {
+                        const std::string json = bnb::quantStateJson(req.options.quantType, tp.targetDtype,
+                                                                     tp.quantShape, req.options.doubleQuant, offset);
+                        const std::string key = quantStateKey(w0, req.options.quantType);
+                        if (req.options.doubleQuant)
+                            st = w.writeDeferred(key, json);
+                        else
+                            st = w.write(key, json.data(), json.size());
+                    }
+                } else {
+                    Int8Result q;
+                    st = backend.quantize8(qin, q);
+                    const std::string module = tp.name.substr(0, tp.name.size() - 7);
+                    if (st.ok())
+                        st = w.write(tp.name, q.cb.data(), q.cb.size());
+                    if (st.ok())
+                        st = w.write(module + ".SCB", q.scb.data(), q.scb.size() * 4);
+                    const uint8_t rowFormat = 0; // "row"
+                    if (st.ok())
+                        st = w.write(module + ".weight_format", &rowFormat, 1);
+                }
+            }
+            src.file->release(*src.entry);
+            if (!st.ok())
+                return st.error();
+            ++tensorIndex;
+            bytesIn += tp.inputBytes;
+            bytesOut += tp.outputBytes;
+            if (progress && !progress(QuantizeProgress{tensorIndex, tensorCount, bytesIn, bytesOut, plan.inputBytes, tp.name}))
+                return makeError(QuantErrc::Cancelled, "cancelled");
+        }
+        if (auto s = w.finish(); !s)
+            return s.error();
+        for (const auto &t : w.tensors()) // tensor bytes (real quant_state sizes), as transformers counts them
+            index.totalSize += t.byteSize();
+    }
+    // Dropped tensors still count as processed.
+    for (const auto &tp : plan.tensors)
+        if (tp.dropped())
+            bytesIn += tp.inputBytes;
+
+    if (shards.size() > 1)
+        if (auto s = writeShardIndex((tmp / "model.safetensors.index.json").string(), index); !s)
+            return s.error();
+
+    // config.json: the source config plus quantization_config (sorted keys, indent 2, like
+    // transformers' to_json_string).
+    nlohmann::json cfg = *config;
+    cfg["quantization_config"] = bnb::quantizationConfig(req.options, req.options.computeDtype);
+    const std::string dtypeName(torchDtypeName(plan.dtype));
+    if (cfg.contains("dtype"))
+        cfg["dtype"] = dtypeName;
+    if (cfg.contains("torch_dtype") || !cfg.contains("dtype"))
+        cfg["torch_dtype"] = dtypeName;
+    if (auto s = writeTextFile(tmp / "config.json", cfg.dump(2, ' ', true) + "\n"); !s)
+        return s.error();
+
+    for (const auto &e : fs::directory_iterator(in, ec)) {
+        const std::string name = e.path().filename().string();
+        if (e.is_regular_file() && isCompanionFile(name)) {
+            fs::copy_file(e.path(), tmp / name, fs::copy_options::overwrite_existing, ec);
+            if (ec)
+                return makeError(QuantErrc::IoError, "cannot copy " + name + ": " + ec.message());
+        }
+    }
+
+    // Publish: the directory appears complete or not at all.
+    if (fs::exists(out)) {
+        const fs::path old = parent / ("." + out.filename().string() + ".old-" + std::to_string(rng() % 1000000000));
+        fs::rename(out, old, ec);
+        if (ec)
+            return makeError(QuantErrc::IoError, "cannot move the old output aside: " + ec.message(), {}, out.string());
+        fs::rename(tmp, out, ec);
+        if (ec) {
+            std::error_code e2;
+            fs::rename(old, out, e2);
+            return makeError(QuantErrc::IoError, "cannot publish: " + ec.message(), {}, out.string());
+        }
+        fs::remove_all(old, ec);
+    } else {
+        fs::rename(tmp, out, ec);
+        if (ec)
+            return makeError(QuantErrc::IoError, "cannot publish: " + ec.message(), {}, out.string());
+    }
+    guard.keep = true;
+
+    report.bytesIn = bytesIn;
+    for (const auto &e : fs::directory_iterator(out, ec)) {
+        report.files.push_back(e.path().filename().string());
+        report.bytesOut += uint64_t(e.file_size(ec));
+    }
+    std::sort(report.files.begin(), report.files.end());
+    if (backend.gpu)
+        report.peakGpuBytes = backend.gpu->peakUsedBytes();
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return report;
+}
+
+} // namespace mistudio::quant

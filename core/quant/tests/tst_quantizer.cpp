@@ -1,0 +1,297 @@
+// The streaming quantizer end to end on generated checkpoints of each family: files, config.json,
+// tensor layout, bytes against the reference, size estimate, shards, cancel, errors.
+#include "check.h"
+
+#include "quant/bnbkernels.h"
+#include "quant/bnblayout.h"
+#include "quant/cudaquantizer.h"
+#include "quant/quantizer.h"
+#include "quant/safetensors.h"
+#include "quant/syntheticcheckpoint.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <unistd.h>
+
+using namespace mistudio::quant;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path g_root;
+
+std::string readText(const fs::path &p)
+{
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+uint64_t weightBytes(const fs::path &dir)
+{
+    uint64_t total = 0;
+    for (const auto &e : fs::directory_iterator(dir))
+        if (e.path().extension() == ".safetensors")
+            total += e.file_size();
+    return total;
+}
+
+bool noLeftovers(const fs::path &parent)
+{
+    for (const auto &e : fs::directory_iterator(parent))
+        if (e.path().filename().string().find(".partial-") != std::string::npos)
+            return false;
+    return true;
+}
+
+// Checks every quantized weight of `out` against the reference on the source tensor.
+void verifyAgainstReference(const fs::path &src, const fs::path &out, const QuantizeRequest &req, const QuantPlan &plan)
+{
+    auto in = SafetensorsFile::open((src / "model.safetensors").string());
+    auto q = SafetensorsFile::open((out / "model.safetensors").string());
+    CHECK(in.ok() && q.ok());
+    if (!in.ok() || !q.ok())
+        return;
+    int checked = 0;
+    for (const auto &tp : plan.tensors) {
+        const auto *o = (*q)->header().find(tp.outputs.empty() ? tp.name : tp.outputs[0].name);
+        if (tp.dropped()) {
+            CHECK_MSG((*q)->header().find(tp.name) == nullptr, tp.name);
+            continue;
+        }
+        CHECK_MSG(o != nullptr, tp.name);
+        if (!o)
+            continue;
+        for (const auto &po : tp.outputs) {
+            const auto *e = (*q)->header().find(po.name);
+            CHECK_MSG(e && e->dtype == po.dtype, po.name);
+            if (e && !po.variableSize)
+                CHECK_MSG(e->shape == po.shape, po.name);
+        }
+        if (!tp.quantized())
+            continue;
+        const auto *se = (*in)->header().find(tp.name);
+        QuantInput qi;
+        qi.data = (*in)->data(*se);
+        qi.sourceDtype = tp.sourceDtype;
+        qi.targetDtype = tp.targetDtype;
+        qi.rows = tp.quantShape[0];
+        qi.cols = tp.quantShape[1];
+        qi.transposed = tp.transposed;
+        qi.name = tp.name;
+        if (tp.action == TensorAction::Quantize4bit) {
+            Quant4Result r;
+            CHECK(reference::quantize4bit(qi, req.options.quantType, r).ok());
+            CHECK_MSG(std::memcmp((*q)->data(*o), r.packed.data(), r.packed.size()) == 0, tp.name);
+            const auto *qs = (*q)->header().find(quantStateKey(tp.name, req.options.quantType));
+            CHECK_MSG(qs != nullptr, tp.name);
+            if (!qs)
+                continue;
+            const std::string json(reinterpret_cast<const char *>((*q)->data(*qs)), qs->byteSize());
+            const auto *am = (*q)->header().find(tp.name + ".absmax");
+            if (req.options.doubleQuant) {
+                const auto nested = doubleQuantize(r.absmax);
+                CHECK_MSG(json == bnb::quantStateJson(req.options.quantType, tp.targetDtype, tp.quantShape, true,
+                                                      nested.offset), json);
+                CHECK(am && std::memcmp((*q)->data(*am), nested.qabsmax.data(), nested.qabsmax.size()) == 0);
+            } else {
+                CHECK(am && std::memcmp((*q)->data(*am), r.absmax.data(), r.absmax.size() * 4) == 0);
+                CHECK_MSG(json == bnb::quantStateJson(req.options.quantType, tp.targetDtype, tp.quantShape, false, 0),
+                          json);
+            }
+        } else {
+            Int8Result r;
+            CHECK(reference::quantize8bit(qi, r).ok());
+            CHECK_MSG(std::memcmp((*q)->data(*o), r.cb.data(), r.cb.size()) == 0, tp.name);
+        }
+        ++checked;
+    }
+    CHECK(checked == plan.quantizedCount);
+}
+
+void testFamily(const std::string &family, DType dtype, QuantMode mode, QuantType type, bool dq)
+{
+    SyntheticSpec spec;
+    spec.family = family;
+    spec.dtype = dtype;
+    spec.hidden = family == "gpt2" ? 100 : 128; // gpt2: 64-blocks straddle rows, partial last block
+    spec.intermediate = 352;
+    spec.vocab = 500;
+    spec.tieEmbeddings = family == "gpt2";
+    spec.threads = 2;
+    const fs::path src = g_root / (family + "-src");
+    fs::remove_all(src);
+    CHECK(writeSyntheticCheckpoint(src.string(), spec).ok());
+    QuantizeRequest req;
+    req.inputDir = src.string();
+    req.outputDir = (g_root / (family + "-q")).string();
+    req.options.mode = mode;
+    req.options.quantType = type;
+    req.options.doubleQuant = dq;
+    req.device = DeviceKind::Cpu;
+    req.threads = 2;
+    req.overwrite = true;
+    auto r = quantizeCheckpoint(req);
+    CHECK_MSG(r.ok(), r.ok() ? "" : r.error().toString());
+    if (!r.ok())
+        return;
+    const fs::path out(req.outputDir);
+    const std::vector<std::string> expectFiles{"LICENSE", "README.md", "config.json", "generation_config.json",
+                                               "model.safetensors", "tokenizer.json"};
+    CHECK(r->files == expectFiles);
+    CHECK(noLeftovers(g_root));
+    // config.json: the source's keys plus quantization_config, sorted, indent 2.
+    const std::string cfgText = readText(out / "config.json");
+    const auto cfg = nlohmann::json::parse(cfgText);
+    CHECK(cfgText == cfg.dump(2, ' ', true) + "\n");
+    CHECK(cfg["quantization_config"] == bnb::quantizationConfig(req.options, DType::BF16));
+    CHECK(cfg["torch_dtype"] == "bfloat16" && cfg["model_type"] == family);
+    // The preview's estimate vs the real bytes.
+    const uint64_t actual = weightBytes(out);
+    const double off = std::fabs(double(r->plan.estimatedOutputBytes) - double(actual)) / double(actual);
+    CHECK_MSG(off < 0.01, std::to_string(off));
+    verifyAgainstReference(src, out, req, r->plan);
+    std::printf("== %s (%s, %s%s%s): %d of %zu tensors quantized, %llu -> %llu bytes, estimate off by %.4f%%\n",
+                family.c_str(), std::string(dtypeName(dtype)).c_str(), mode == QuantMode::Bnb8bit ? "int8" : (type == QuantType::NF4 ? "nf4" : "fp4"),
+                dq && mode == QuantMode::Bnb4bit ? "+dq" : "", "", r->plan.quantizedCount, r->plan.tensors.size(),
+                (unsigned long long)r->bytesIn, (unsigned long long)actual, off * 100);
+    if (family == "llama" || family == "gpt2") {
+        std::printf("files:");
+        for (const auto &f : r->files)
+            std::printf(" %s", f.c_str());
+        std::printf("\nconfig.json:\n%s", cfgText.c_str());
+        auto q = SafetensorsFile::open((out / "model.safetensors").string());
+        int shown = 0;
+        for (const auto &t : (*q)->header().tensors)
+            if ((t.name.find("layers.0.self_attn.q_proj") != std::string::npos || t.name.find("h.0.attn.c_attn") != std::string::npos)
+                && shown++ < 8)
+                std::printf("  %-70s %-4s %s\n", t.name.c_str(), std::string(dtypeName(t.dtype)).c_str(),
+                            nlohmann::json(t.shape).dump().c_str());
+    }
+}
+
+void testShardsCancelErrors()
+{
+    SyntheticSpec spec;
+    spec.layers = 4;
+    spec.hidden = 256;
+    spec.intermediate = 512;
+    spec.vocab = 1000;
+    spec.maxShardBytes = 1'500'000; // sharded input
+    spec.threads = 2;
+    const fs::path src = g_root / "sharded-src";
+    CHECK(writeSyntheticCheckpoint(src.string(), spec).ok());
+    CHECK(fs::exists(src / "model.safetensors.index.json"));
+    QuantizeRequest req;
+    req.inputDir = src.string();
+    req.outputDir = (g_root / "sharded-q").string();
+    req.maxShardBytes = 300'000; // sharded output
+    req.threads = 2;
+    req.device = DeviceKind::Cpu;
+    int calls = 0;
+    uint64_t lastOut = 0;
+    auto r = quantizeCheckpoint(req, [&](const QuantizeProgress &p) {
+        ++calls;
+        CHECK(p.tensorIndex == calls && p.tensorCount > 0 && p.bytesOut >= lastOut && !p.tensorName.empty());
+        lastOut = p.bytesOut;
+        return true;
+    });
+    CHECK_MSG(r.ok(), r.ok() ? "" : r.error().toString());
+    if (r.ok()) {
+        CHECK(calls == int(r->plan.tensors.size()) - 0);
+        auto idx = readShardIndex((fs::path(req.outputDir) / "model.safetensors.index.json").string());
+        CHECK(idx.ok() && idx->shardFiles().size() > 2);
+        // A weight's companions live in its shard.
+        for (const auto &tp : r->plan.tensors)
+            for (const auto &o : tp.outputs)
+                CHECK_MSG(idx->weightMap.at(o.name) == idx->weightMap.at(tp.outputs[0].name), o.name);
+        uint64_t sum = 0;
+        for (const auto &f : idx->shardFiles()) {
+            auto sf = SafetensorsFile::open((fs::path(req.outputDir) / f).string());
+            CHECK(sf.ok());
+            for (const auto &t : (*sf)->header().tensors) {
+                CHECK_MSG(idx->weightMap.at(t.name) == f, t.name);
+                sum += t.byteSize();
+            }
+        }
+        CHECK(idx->totalSize == sum);
+        const double off = std::fabs(double(r->plan.estimatedOutputBytes) - double(weightBytes(req.outputDir)))
+                           / double(weightBytes(req.outputDir));
+        std::printf("sharded: %zu shards, estimate off by %.4f%%\n", idx->shardFiles().size(), off * 100);
+        CHECK(off < 0.01);
+        CHECK(r->device.rfind("cpu", 0) == 0);
+    }
+
+    // Cancel after 3 tensors: an error, nothing published, nothing left behind.
+    req.outputDir = (g_root / "cancelled-q").string();
+    auto c = quantizeCheckpoint(req, [](const QuantizeProgress &p) { return p.tensorIndex < 3; });
+    CHECK(!c.ok() && c.error().code == QuantErrc::Cancelled);
+    CHECK(!fs::exists(req.outputDir) && noLeftovers(g_root));
+
+    // The output exists: refused unless overwrite.
+    req.outputDir = (g_root / "sharded-q").string();
+    auto again = quantizeCheckpoint(req);
+    CHECK(!again.ok() && again.error().code == QuantErrc::InvalidInput);
+
+    // Auto device on a machine without a usable GPU: CPU, with the reason.
+    req.device = DeviceKind::Auto;
+    req.overwrite = true;
+    auto autoDev = quantizeCheckpoint(req);
+    CHECK(autoDev.ok());
+    if (autoDev.ok() && !CudaQuantizer::devices().ok())
+        CHECK(autoDev->device.rfind("cpu", 0) == 0 && !autoDev->fallbackReason.empty());
+}
+
+void testNonFiniteWeight()
+{
+    SyntheticSpec spec;
+    spec.layers = 1;
+    spec.dtype = DType::F32;
+    spec.threads = 2;
+    const fs::path src = g_root / "nan-src";
+    CHECK(writeSyntheticCheckpoint(src.string(), spec).ok());
+    // Poke a NaN into layer 0's up_proj.
+    {
+        auto f = SafetensorsFile::open((src / "model.safetensors").string());
+        const auto *e = (*f)->header().find("model.layers.0.mlp.up_proj.weight");
+        const uint64_t at = (*f)->header().dataOffset() + e->begin + 4 * 1234;
+        std::fstream io(src / "model.safetensors", std::ios::in | std::ios::out | std::ios::binary);
+        io.seekp(std::streamoff(at));
+        const float nan = NAN;
+        io.write(reinterpret_cast<const char *>(&nan), 4);
+    }
+    QuantizeRequest req;
+    req.inputDir = src.string();
+    req.outputDir = (g_root / "nan-q").string();
+    req.device = DeviceKind::Cpu;
+    req.threads = 2;
+    auto r = quantizeCheckpoint(req);
+    CHECK(!r.ok() && r.error().code == QuantErrc::NonFiniteWeight
+          && r.error().tensor == "model.layers.0.mlp.up_proj.weight");
+    if (!r.ok())
+        std::printf("NaN weight: %s\n", r.error().toString().c_str());
+    CHECK(!fs::exists(req.outputDir) && noLeftovers(g_root));
+}
+
+} // namespace
+
+int main()
+{
+    g_root = fs::temp_directory_path() / ("tst_quant_quantizer_" + std::to_string(::getpid()));
+    fs::create_directories(g_root);
+    for (const char *family : {"llama", "gpt2", "mixtral", "qwen2_moe", "phi3", "gpt_neox", "qwen3"})
+        testFamily(family, DType::F32, QuantMode::Bnb4bit, QuantType::NF4, true);
+    testFamily("llama", DType::BF16, QuantMode::Bnb4bit, QuantType::FP4, false);
+    testFamily("gpt2", DType::F32, QuantMode::Bnb8bit, QuantType::NF4, false);
+    testFamily("mistral", DType::F16, QuantMode::Bnb8bit, QuantType::NF4, false);
+    testShardsCancelErrors();
+    testNonFiniteWeight();
+    fs::remove_all(g_root);
+    return quanttest::finish("tst_quant_quantizer");
+}
