@@ -5,6 +5,8 @@
 #include <QCryptographicHash>
 #include <QFile>
 
+#include <openssl/evp.h>
+
 #include <cstring>
 
 using namespace Qt::Literals::StringLiterals;
@@ -26,33 +28,43 @@ QByteArray Blob::read(qint64 offset, qint64 length) const
 
 QByteArray Blob::sha256Hex() const
 {
-    std::call_once(m_hashOnce, [this] { computeHashes(); });
+    std::call_once(m_sha256Once, [this] {
+        // OpenSSL (SHA-NI where available) rather than QCryptographicHash: several times faster on GB blobs
+        EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+        EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+        constexpr qint64 kChunk = 4 << 20;
+        QByteArray buffer(kChunk, Qt::Uninitialized);
+        for (qint64 pos = 0; pos < size(); pos += kChunk) {
+            const qint64 n = std::min(kChunk, size() - pos);
+            read(pos, n, buffer.data());
+            EVP_DigestUpdate(ctx, buffer.constData(), size_t(n));
+        }
+        QByteArray digest(EVP_MAX_MD_SIZE, Qt::Uninitialized);
+        unsigned int length = 0;
+        EVP_DigestFinal_ex(ctx, reinterpret_cast<unsigned char *>(digest.data()), &length);
+        EVP_MD_CTX_free(ctx);
+        digest.truncate(length);
+        m_sha256 = digest.toHex();
+    });
     return m_sha256;
 }
 
 QByteArray Blob::gitSha1Hex() const
 {
-    std::call_once(m_hashOnce, [this] { computeHashes(); });
+    std::call_once(m_gitSha1Once, [this] {
+        QCryptographicHash sha1(QCryptographicHash::Sha1);
+        sha1.addData(QByteArray("blob " + QByteArray::number(size())));
+        sha1.addData(QByteArrayView("\0", 1));
+        constexpr qint64 kChunk = 4 << 20;
+        QByteArray buffer(kChunk, Qt::Uninitialized);
+        for (qint64 pos = 0; pos < size(); pos += kChunk) {
+            const qint64 n = std::min(kChunk, size() - pos);
+            read(pos, n, buffer.data());
+            sha1.addData(QByteArrayView(buffer.constData(), n));
+        }
+        m_gitSha1 = sha1.result().toHex();
+    });
     return m_gitSha1;
-}
-
-void Blob::computeHashes() const
-{
-    QCryptographicHash sha256(QCryptographicHash::Sha256);
-    QCryptographicHash sha1(QCryptographicHash::Sha1);
-    sha1.addData(QByteArray("blob " + QByteArray::number(size())));
-    sha1.addData(QByteArrayView("\0", 1));
-    constexpr qint64 kChunk = 4 << 20;
-    QByteArray buffer(kChunk, Qt::Uninitialized);
-    for (qint64 pos = 0; pos < size(); pos += kChunk) {
-        const qint64 n = std::min(kChunk, size() - pos);
-        read(pos, n, buffer.data());
-        const QByteArrayView view(buffer.constData(), n);
-        sha256.addData(view);
-        sha1.addData(view);
-    }
-    m_sha256 = sha256.result().toHex();
-    m_gitSha1 = sha1.result().toHex();
 }
 
 MemoryBlob::MemoryBlob(QByteArray data)

@@ -30,9 +30,9 @@ public:
     QByteArray gitSha1Hex() const;
 
 private:
-    void computeHashes() const;
-
-    mutable std::once_flag m_hashOnce;
+    // separate: LFS files need only the sha256, regular files only the git id
+    mutable std::once_flag m_sha256Once;
+    mutable std::once_flag m_gitSha1Once;
     mutable QByteArray m_sha256;
     mutable QByteArray m_gitSha1;
 };

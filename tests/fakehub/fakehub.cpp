@@ -16,6 +16,8 @@ namespace mistudio::fakehub {
 
 namespace {
 
+constexpr qint64 kPrehashBytes = 256LL * 1024 * 1024;
+
 QByteArray requestId(const HttpRequest &request)
 {
     const QByteArray trace = request.header("x-amzn-trace-id");
@@ -72,6 +74,25 @@ bool FakeHub::start(QString *error)
 {
     if (m_thread)
         return true;
+    // Hash big blobs now: done lazily on the server thread, the first HEAD of a multi-GB file would
+    // take longer than a client's metadata timeout.
+    QList<BlobPtr> big;
+    {
+        QMutexLocker lock(&m_state->mutex);
+        for (const Repo &repo : std::as_const(m_state->fixtures.repos)) {
+            const Commit *commit = repo.commit(repo.branches.value(u"main"_s));
+            if (!commit)
+                continue;
+            {
+                for (const RepoFile &file : commit->files) {
+                    if (file.lfs && file.size() >= kPrehashBytes)
+                        big.append(file.blob);
+                }
+            }
+        }
+    }
+    for (const BlobPtr &blob : std::as_const(big))
+        blob->sha256Hex();
     HubState *state = m_state.get();
     auto dispatch = [this, state](HttpRequest &request, Listener listener) -> HttpResponse {
         if (listener == Listener::Hub && request.rawPath.startsWith("/__")) {
@@ -363,6 +384,18 @@ void FakeHub::setRegularFileRedirect(bool on)
     m_state->regularFileRedirect = on;
 }
 
+void FakeHub::setGzipText(bool on)
+{
+    QMutexLocker lock(&m_state->mutex);
+    m_state->gzipText = on;
+}
+
+void FakeHub::setXetMode(bool on)
+{
+    QMutexLocker lock(&m_state->mutex);
+    m_state->xetMode = on;
+}
+
 void FakeHub::setTreePageSize(int size)
 {
     QMutexLocker lock(&m_state->mutex);
@@ -412,6 +445,10 @@ bool FakeHub::applyControl(const QJsonObject &control, QString *error)
             m_state->strictCdnAuth = control.value(u"strict_cdn_auth"_s).toBool();
         if (control.contains(u"regular_file_redirect"_s))
             m_state->regularFileRedirect = control.value(u"regular_file_redirect"_s).toBool();
+        if (control.contains(u"gzip_text"_s))
+            m_state->gzipText = control.value(u"gzip_text"_s).toBool();
+        if (control.contains(u"xet_mode"_s))
+            m_state->xetMode = control.value(u"xet_mode"_s).toBool();
         if (control.contains(u"tree_page_size"_s))
             m_state->treePageSize = std::max(1, control.value(u"tree_page_size"_s).toInt());
     }
@@ -432,38 +469,33 @@ void FakeHub::clearLog()
     m_state->log.clear();
 }
 
-qint64 FakeHub::requestCount(Listener listener, const QString &pathContains, const QByteArray &method) const
+qint64 FakeHub::sumLog(const std::function<qint64(const LogEntry &)> &value) const
 {
     QMutexLocker lock(&m_state->mutex);
     qint64 n = 0;
-    for (const LogEntry &e : std::as_const(m_state->log)) {
-        if ((listener == Listener::Any || e.listener == listener) && e.path.contains(pathContains)
-            && (method.isEmpty() || e.method == method))
-            ++n;
-    }
+    for (const LogEntry &e : std::as_const(m_state->log))
+        n += value(e);
     return n;
+}
+
+qint64 FakeHub::requestCount(Listener listener, const QString &pathContains, const QByteArray &method) const
+{
+    return sumLog([&](const LogEntry &e) {
+        return qint64((listener == Listener::Any || e.listener == listener) && e.path.contains(pathContains)
+                      && (method.isEmpty() || e.method == method));
+    });
 }
 
 qint64 FakeHub::bytesServed(Listener listener, const QString &pathContains) const
 {
-    QMutexLocker lock(&m_state->mutex);
-    qint64 n = 0;
-    for (const LogEntry &e : std::as_const(m_state->log)) {
-        if ((listener == Listener::Any || e.listener == listener) && e.path.contains(pathContains))
-            n += e.bodyBytes;
-    }
-    return n;
+    return sumLog([&](const LogEntry &e) {
+        return (listener == Listener::Any || e.listener == listener) && e.path.contains(pathContains) ? e.bodyBytes : 0;
+    });
 }
 
 qint64 FakeHub::cdnRequestsWithAuthorization() const
 {
-    QMutexLocker lock(&m_state->mutex);
-    qint64 n = 0;
-    for (const LogEntry &e : std::as_const(m_state->log)) {
-        if (e.listener == Listener::Cdn && e.authorization)
-            ++n;
-    }
-    return n;
+    return sumLog([](const LogEntry &e) { return qint64(e.listener == Listener::Cdn && e.authorization); });
 }
 
 } // namespace mistudio::fakehub

@@ -7,6 +7,7 @@
 #include <QString>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -80,6 +81,8 @@ public:
     void expireSignedUrls();          // every URL issued so far now gets 403
     void setStrictCdnAuth(bool strict); // CDN: 400 when a request carries Authorization
     void setRegularFileRedirect(bool on); // regular files: 307 to /api/resolve-cache (current Hub)
+    void setGzipText(bool on);     // mode G: .json/.txt/.md as gzip + chunked, no Content-Length, when accepted
+    void setXetMode(bool on);      // LFS files also advertise Xet: X-Xet-Hash, Link rels, tree xetHash, xet-read-token
     void setTreePageSize(int size);
     void setSearchPageSize(int size);
     // Applies a control document (the body of POST /__control); false and *error on a bad one.
@@ -94,6 +97,8 @@ public:
     qint64 cdnRequestsWithAuthorization() const;
 
 private:
+    qint64 sumLog(const std::function<qint64(const LogEntry &)> &value) const;
+
     Options m_options;
     std::unique_ptr<HubState> m_state;
     std::unique_ptr<ServerThread> m_thread;

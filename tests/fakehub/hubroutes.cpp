@@ -1,5 +1,8 @@
 #include "routes_p.h"
 
+#include "encoding.h"
+
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QUrl>
@@ -105,6 +108,27 @@ HttpResponse redirect(int status, const QByteArray &location, const QByteArray &
     return r;
 }
 
+// One page of a list plus `Link: <same URL with cursor=N>; rel="next"` when more follow (GitHub style).
+HttpResponse paginated(const HubState &state, const HttpRequest &request, const QList<QJsonObject> &all, int pageSize)
+{
+    const QUrlQuery query = request.query();
+    const qsizetype start = std::clamp<qsizetype>(query.queryItemValue(u"cursor"_s).toLongLong(), 0, all.size());
+    const qsizetype end = std::min<qsizetype>(all.size(), start + pageSize);
+    QJsonArray page;
+    for (qsizetype i = start; i < end; ++i)
+        page.append(all[i]);
+    HttpResponse r = json(200, page);
+    if (end < all.size()) {
+        QUrlQuery next(query);
+        next.removeAllQueryItems(u"cursor"_s);
+        next.addQueryItem(u"cursor"_s, QString::number(end));
+        const QString url = state.hubBase + QString::fromUtf8(request.rawPath) + u'?' + next.toString(QUrl::FullyEncoded);
+        r.setHeader("Link", '<' + url.toUtf8() + ">; rel=\"next\"");
+    }
+    r.setHeader("X-Total-Count", QByteArray::number(all.size()));
+    return r;
+}
+
 QByteArray encodePath(const QString &path)
 {
     return QUrl::toPercentEncoding(path, "/");
@@ -153,6 +177,13 @@ HttpResponse resolve(HubState &state, const HttpRequest &request, const Caller &
         r.setHeader("ETag", '"' + file->gitOid() + '"');
         r.setHeader("Accept-Ranges", "bytes");
         r.setHeader("Vary", "Origin, Accept");
+        if (state.xetMode) {
+            const QByteArray hash = xetHash(*file);
+            r.setHeader("X-Xet-Hash", hash);
+            r.setHeader("Link", '<' + state.hubBase.toUtf8() + "/api/models/" + encodePath(repo->id) + "/xet-read-token/" + sha
+                                    + ">; rel=\"xet-auth\", <" + state.cdnBase.toUtf8() + "/reconstruction/" + hash
+                                    + ">; rel=\"xet-reconstruction-info\"");
+        }
         r.headOnly = request.method == "HEAD";
         return r;
     }
@@ -167,11 +198,19 @@ HttpResponse resolve(HubState &state, const HttpRequest &request, const Caller &
         r.headOnly = request.method == "HEAD";
         return r;
     }
-    HttpResponse r = serveBlob(request, file->blob,
-                               {{"Content-Type", contentTypeFor(path)},
-                                {"ETag", '"' + file->gitOid() + '"'},
-                                {"X-Repo-Commit", sha}});
-    return r;
+    const HeaderList headers{{"Content-Type", contentTypeFor(path)}, {"ETag", '"' + file->gitOid() + '"'}, {"X-Repo-Commit", sha}};
+    const bool text = path.endsWith(u".json"_s) || path.endsWith(u".txt"_s) || path.endsWith(u".md"_s);
+    if (state.gzipText && text && !request.hasHeader("range") && request.header("accept-encoding").contains("gzip")) {
+        // mode G: like a CDN's gzip cache, chunked and without Content-Length
+        HttpResponse r;
+        r.headers = headers;
+        r.body = gzipCompress(file->blob->readAll());
+        r.setHeader("Content-Encoding", "gzip");
+        r.shortChunkedAfter = r.body.size(); // chunked framing of the whole body
+        r.headOnly = request.method == "HEAD";
+        return r;
+    }
+    return serveBlob(request, file->blob, headers);
 }
 
 // ---- /api/models/{id}/tree/{rev}[/{path}]
@@ -201,32 +240,17 @@ HttpResponse tree(HubState &state, const HttpRequest &request, const Commit &com
                 entries.insert(d, directoryEntry(commit, d, expand));
         }
         if (recursive || parts.size() == 1)
-            entries.insert(f.path, fileEntry(commit, f, expand));
+            entries.insert(f.path, fileEntry(commit, f, expand, state.xetMode));
     }
     if (!dirExists)
         return errorResponse(404, "EntryNotFound", dir + u" does not exist on \""_s + revision + u'"');
 
-    const QList<QJsonObject> all = entries.values();
-    const qsizetype start = std::clamp<qsizetype>(query.queryItemValue(u"cursor"_s).toLongLong(), 0, all.size());
-    const qsizetype end = std::min<qsizetype>(all.size(), start + state.treePageSize);
-    QJsonArray page;
-    for (qsizetype i = start; i < end; ++i)
-        page.append(all[i]);
-    HttpResponse r = json(200, page);
-    if (end < all.size()) {
-        QUrlQuery next(query);
-        next.removeAllQueryItems(u"cursor"_s);
-        next.addQueryItem(u"cursor"_s, QString::number(end));
-        const QString url = state.hubBase + QString::fromUtf8(request.rawPath) + u'?' + next.toString(QUrl::FullyEncoded);
-        r.setHeader("Link", '<' + url.toUtf8() + ">; rel=\"next\"");
-    }
-    r.setHeader("X-Total-Count", QByteArray::number(all.size()));
-    return r;
+    return paginated(state, request, entries.values(), state.treePageSize);
 }
 
 // ---- POST /api/models/{id}/paths-info/{rev}
 
-HttpResponse pathsInfo(const HttpRequest &request, const Commit &commit)
+HttpResponse pathsInfo(const HttpRequest &request, const Commit &commit, bool xet)
 {
     QStringList paths;
     bool expand = false;
@@ -247,7 +271,7 @@ HttpResponse pathsInfo(const HttpRequest &request, const Commit &commit)
     for (const QString &p : std::as_const(paths)) {
         const auto f = commit.files.constFind(p);
         if (f != commit.files.cend()) {
-            out.append(fileEntry(commit, *f, expand));
+            out.append(fileEntry(commit, *f, expand, xet));
             continue;
         }
         const QString prefix = p + u'/';
@@ -314,20 +338,7 @@ HttpResponse search(HubState &state, const HttpRequest &request, const Caller &c
             return ascending ? less : greater;
         });
     }
-    const qsizetype start = std::clamp<qsizetype>(query.queryItemValue(u"cursor"_s).toLongLong(), 0, results.size());
-    const qsizetype end = std::min<qsizetype>(results.size(), start + pageSize);
-    QJsonArray page;
-    for (qsizetype i = start; i < end; ++i)
-        page.append(results[i]);
-    HttpResponse r = json(200, page);
-    if (end < results.size()) {
-        QUrlQuery next(query);
-        next.removeAllQueryItems(u"cursor"_s);
-        next.addQueryItem(u"cursor"_s, QString::number(end));
-        r.setHeader("Link", '<' + (state.hubBase + u"/api/models?"_s + next.toString(QUrl::FullyEncoded)).toUtf8() + ">; rel=\"next\"");
-    }
-    r.setHeader("X-Total-Count", QByteArray::number(results.size()));
-    return r;
+    return paginated(state, request, results, pageSize);
 }
 
 // ---- /api/models/{id}[/...]
@@ -365,8 +376,15 @@ HttpResponse modelApi(HubState &state, const HttpRequest &request, const Caller 
             return error;
         return json(200, QJsonObject{});
     }
-    if (kind == u"xet-read-token"_s)
-        return errorResponse(501, QByteArray(), u"Xet is not implemented by the fake Hub"_s);
+    if (kind == u"xet-read-token"_s) {
+        if (!state.xetMode)
+            return errorResponse(501, QByteArray(), u"Xet is off on this fake Hub"_s);
+        if (!mayReadFiles(*repo, c, &error))
+            return error;
+        return json(200, QJsonObject{{u"accessToken"_s, u"xet_fakehub_token"_s},
+                                     {u"exp"_s, double(QDateTime::currentSecsSinceEpoch() + 3600)},
+                                     {u"casUrl"_s, state.cdnBase}});
+    }
 
     // every other route is per revision
     QString revision = u"main"_s;
@@ -395,7 +413,7 @@ HttpResponse modelApi(HubState &state, const HttpRequest &request, const Caller 
     if (kind == u"paths-info"_s) {
         if (request.method != "POST")
             return errorResponse(405, QByteArray(), u"Method not allowed"_s);
-        return pathsInfo(request, *commit);
+        return pathsInfo(request, *commit, state.xetMode);
     }
     const QUrlQuery query = request.query();
     const QJsonObject info = modelInfo(state, *repo, *commit, parseBool(query.queryItemValue(u"blobs"_s)), false);

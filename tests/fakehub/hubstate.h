@@ -31,6 +31,8 @@ struct HubState
     int urlGeneration = 0;     // bumped to expire every URL issued so far
     bool strictCdnAuth = false; // CDN answers 400 to requests that carry Authorization
     bool regularFileRedirect = false; // regular files: 307 to /api/resolve-cache (current Hub)
+    bool gzipText = false;            // mode G: text files gzip + chunked when the client accepts gzip
+    bool xetMode = false;             // LFS files also advertise Xet (X-Xet-Hash, Link rels, xetHash)
     qint64 cdnBytesPerSecond = 0;     // per-connection cap on every CDN response
     QHash<QByteArray, BlobPtr> cdnBlobs; // sha256 -> blob, filled as URLs are signed
     QHash<QByteArray, QJsonObject> safetensorsCache; // commit -> {parameters, total}

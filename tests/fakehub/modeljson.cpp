@@ -149,7 +149,12 @@ QJsonObject safetensorsInfo(HubState &state, const Commit &commit)
     return result;
 }
 
-QJsonObject fileEntry(const Commit &commit, const RepoFile &file, bool expand)
+QByteArray xetHash(const RepoFile &file)
+{
+    return QCryptographicHash::hash(QByteArray("xet:" + file.blob->sha256Hex()), QCryptographicHash::Sha256).toHex();
+}
+
+QJsonObject fileEntry(const Commit &commit, const RepoFile &file, bool expand, bool xet)
 {
     QJsonObject e{{u"type"_s, u"file"_s},
                   {u"oid"_s, QString::fromLatin1(file.gitOid())},
@@ -159,6 +164,8 @@ QJsonObject fileEntry(const Commit &commit, const RepoFile &file, bool expand)
         e.insert(u"lfs"_s, QJsonObject{{u"oid"_s, QString::fromLatin1(file.blob->sha256Hex())},
                                        {u"size"_s, double(file.size())},
                                        {u"pointerSize"_s, double(file.lfsPointer().size())}});
+        if (xet)
+            e.insert(u"xetHash"_s, QString::fromLatin1(xetHash(file)));
     }
     if (expand) {
         e.insert(u"lastCommit"_s, QJsonObject{{u"id"_s, QString::fromLatin1(commit.sha)},

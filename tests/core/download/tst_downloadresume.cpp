@@ -50,6 +50,8 @@ private Q_SLOTS:
     void diskFullKeepsPartials();
     void insufficientSpaceNamesBytes();
     void cancelLeavesNothing();
+    void cancelThenDestroyLeavesNothing();
+    void destroyMidDownloadKeepsPartials();
     void pauseKeepsPartialsAndResumes();
     void progressAtMostTenHz();
 
@@ -146,7 +148,7 @@ void TestDownloadResume::diskFullKeepsPartials_data()
 {
     QTest::addColumn<bool>("preallocate");
     QTest::newRow("reserved up front (posix_fallocate)") << true;
-    QTest::newRow("no reservation (ftruncate)") << false;
+    QTest::newRow("no reservation: fills while writing") << false;
 }
 
 void TestDownloadResume::diskFullKeepsPartials()
@@ -171,6 +173,8 @@ void TestDownloadResume::diskFullKeepsPartials()
     QVERIFY(QFile::exists(target + u"/config.json"_s));                   // finished files stay
     QVERIFY(QFile::exists(target + u'/' + kFile + u".journal.incomplete"_s)); // partials stay for resume
     QVERIFY(!QFile::exists(target + u'/' + kFile));
+    qInfo("journal %lld bytes, partial %lld bytes, result %s", QFileInfo(target + u'/' + kFile + u".journal.incomplete"_s).size(),
+          QFileInfo(target + u'/' + kFile + u".incomplete"_s).size(), QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
 
     // Space is back: the rerun completes and fetches config.json no second time.
     m_hub->clearLog();
@@ -180,6 +184,9 @@ void TestDownloadResume::diskFullKeepsPartials()
     QCOMPARE(again.exitCode(), 0);
     QVERIFY(readFile(target + u'/' + kFile) == m_hub->fileContent(kRepo, d.commit, kFile));
     QCOMPARE(m_hub->requestCount(Listener::Any, u"config.json"_s, "GET"), qint64(0));
+    if (!preallocate) // the chunks written before the disk filled are not fetched again
+        QVERIFY2(m_hub->bytesServed(Listener::Cdn) <= d.files.last().size - 8 * kChunk,
+                 qPrintable(QString::number(m_hub->bytesServed(Listener::Cdn))));
 }
 
 void TestDownloadResume::insufficientSpaceNamesBytes()
@@ -218,6 +225,50 @@ void TestDownloadResume::cancelLeavesNothing()
     QVERIFY(r.finished);
     QCOMPARE(r.status.error().code, ErrorCode::Cancelled);
     QVERIFY2(!QFileInfo::exists(target), qPrintable(QDir(target).entryList(QDir::AllEntries | QDir::NoDotAndDotDot).join(u',')));
+}
+
+void TestDownloadResume::cancelThenDestroyLeavesNothing()
+{
+    // The service cancels and drops its engine at once: the cancel must still complete.
+    QTemporaryDir dir;
+    const QString target = dir.filePath(u"models/org--big"_s);
+    const PinnedDownload d = testutil::pinnedDownload(*m_hub, kRepo, target);
+    m_hub->setCdnBandwidthPerConnection(2 * 1000 * 1000);
+    {
+        DownloadEngine engine;
+        DownloadOptions o;
+        o.chunkSize = kChunk;
+        engine.setDefaultOptions(o);
+        const QString id = engine.enqueue(d);
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(target + u'/' + kFile + u".journal.incomplete"_s), 30000);
+        QTest::qWait(300);
+        engine.cancel(id);
+    }
+    QVERIFY2(!QFileInfo::exists(target), qPrintable(QDir(target).entryList(QDir::AllEntries | QDir::NoDotAndDotDot).join(u',')));
+}
+
+void TestDownloadResume::destroyMidDownloadKeepsPartials()
+{
+    QTemporaryDir dir;
+    const QString target = dir.filePath(u"models/org--big"_s);
+    const PinnedDownload d = testutil::pinnedDownload(*m_hub, kRepo, target, {kFile});
+    m_hub->setCdnBandwidthPerConnection(2 * 1000 * 1000);
+    {
+        DownloadEngine engine;
+        DownloadOptions o;
+        o.chunkSize = kChunk;
+        engine.setDefaultOptions(o);
+        engine.enqueue(d);
+        QTest::qWait(1500);
+    } // the app quits mid-download
+    QVERIFY(QFile::exists(target + u'/' + kFile + u".incomplete"_s));
+    m_hub->setCdnBandwidthPerConnection(0);
+    m_hub->clearLog();
+    DownloadEngine engine;
+    const auto r = testutil::runDownload(engine, d);
+    QVERIFY(r.status.ok());
+    QVERIFY(readFile(target + u'/' + kFile) == m_hub->fileContent(kRepo, d.commit, kFile));
+    QVERIFY(m_hub->bytesServed(Listener::Cdn) < d.files.first().size); // resumed, not restarted
 }
 
 void TestDownloadResume::pauseKeepsPartialsAndResumes()
@@ -274,7 +325,7 @@ void TestDownloadResume::progressAtMostTenHz()
     QVERIFY(r.status.ok());
     QVERIFY(r.progress.size() >= 3);
     for (int i = 1; i < r.progressAtMs.size(); ++i)
-        QVERIFY2(r.progressAtMs[i] - r.progressAtMs[i - 1] >= 90, qPrintable(QString::number(r.progressAtMs[i] - r.progressAtMs[i - 1])));
+        QVERIFY2(r.progressAtMs[i] - r.progressAtMs[i - 1] >= 95, qPrintable(QString::number(r.progressAtMs[i] - r.progressAtMs[i - 1])));
     for (int i = 1; i < r.progress.size(); ++i)
         QVERIFY(r.progress[i].bytesDone >= r.progress[i - 1].bytesDone);
     const QJsonObject last = r.progress.last().toJson();
