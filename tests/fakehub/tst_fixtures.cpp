@@ -3,6 +3,7 @@
 
 #include "fakehubtestbase.h"
 #include "fakehub/fixtures/safetensorswriter.h"
+#include "quant/safetensors.h"
 
 #include <QDir>
 #include <QFile>
@@ -30,7 +31,9 @@ private Q_SLOTS:
     void shardedIndex();
     void singleFileAndShardsTogether();
     void torchBinIsZipPickle();
+    void productParserAcceptsEverySafetensorsFile();
     void fixturesDirectory();
+    void snapshotRoundTrip();
 };
 
 void TestFixtures::init()
@@ -238,6 +241,58 @@ void TestFixtures::fixturesDirectory()
     QCOMPARE(h.header("X-Linked-Etag"), '"' + sha256(weights) + '"');
     QCOMPARE(send("GET", QUrl(QString::fromUtf8(h.header("Location")))).body, weights);
     QCOMPARE(send("GET", QUrl(base + u"/acme/local-model/resolve/main/sub/notes.txt"_s)).body, QByteArray("hello\n"));
+}
+
+void TestFixtures::productParserAcceptsEverySafetensorsFile()
+{
+    // Cross-check with the product's strict parser (core/quant): two independent implementations agree.
+    int files = 0;
+    const QStringList repos = m_hub->repoIds();
+    for (const QString &repo : repos) {
+        if (repo == u"org/big"_s || repo == u"org/private"_s)
+            continue; // big: head only, below
+        const QList<FileInfo> list = m_hub->files(repo);
+        for (const FileInfo &f : list) {
+            if (!f.path.endsWith(u".safetensors"_s))
+                continue;
+            const QByteArray bytes = m_hub->fileContent(repo, u"main"_s, f.path);
+            const auto header = mistudio::quant::parseHeader(reinterpret_cast<const uint8_t *>(bytes.constData()),
+                                                             size_t(bytes.size()), uint64_t(bytes.size()));
+            if (!header.ok())
+                QFAIL(qPrintable(repo + u'/' + f.path + u": "_s + QString::fromStdString(header.error().toString())));
+            ++files;
+        }
+    }
+    QVERIFY(files >= 12);
+    const auto big = m_hub->fileInfo(u"org/big"_s, u"main"_s, u"model.safetensors"_s);
+    const QByteArray head = send("GET", cdnUrl(u"org/big"_s, u"model.safetensors"_s), {{"Range", "bytes=0-100000"}}).body;
+    const auto header = mistudio::quant::parseHeader(reinterpret_cast<const uint8_t *>(head.constData()), size_t(head.size()),
+                                                     uint64_t(big->size));
+    if (!header.ok())
+        QFAIL(header.error().toString().c_str());
+    QCOMPARE(qint64(header.value().dataOffset() + header.value().dataSize), big->size);
+}
+
+void TestFixtures::snapshotRoundTrip()
+{
+    // a snapshot written to disk, served again from the directory, has the same ids and hashes
+    QTemporaryDir dir;
+    QVERIFY(m_hub->writeSnapshot(u"org/tiny-public"_s, u"main"_s, dir.filePath(u"org/tiny-public"_s)));
+    QVERIFY(QFile::exists(dir.filePath(u"org/tiny-public/onnx/model.onnx"_s)));
+    QString error;
+    QVERIFY(!m_hub->writeSnapshot(u"org/nope"_s, u"main"_s, dir.path(), &error));
+    QVERIFY(error.contains(u"org/nope"_s));
+    FakeHub copy(FakeHub::Options{0, 0, {}, false});
+    QCOMPARE(copy.addReposFromDirectory(dir.path()), 1);
+    const QList<FileInfo> original = m_hub->files(u"org/tiny-public"_s);
+    const QList<FileInfo> served = copy.files(u"org/tiny-public"_s);
+    QCOMPARE(served.size(), original.size());
+    for (qsizetype i = 0; i < original.size(); ++i) {
+        QCOMPARE(served[i].path, original[i].path);
+        QCOMPARE(served[i].sha256, original[i].sha256);
+        QCOMPARE(served[i].gitOid, original[i].gitOid);
+        QCOMPARE(served[i].lfs, original[i].lfs);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestFixtures)
