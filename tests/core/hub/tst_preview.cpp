@@ -6,9 +6,12 @@
 
 #include "fakehub/fixtures/fixturerepos.h"
 #include "hub/previewbuilder.h"
+#include "quant/quantizer.h"
 
 #include "common/units.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTemporaryDir>
@@ -64,6 +67,8 @@ private Q_SLOTS:
     void init();
     void family_data();
     void family();
+    void quantizedEstimateMatchesQuantizer_data();
+    void quantizedEstimateMatchesQuantizer();
     void threeShardPreviewCost();
     void bigCheckpointFetchesOneRange();
     void longHeaderTakesSecondRange();
@@ -177,6 +182,50 @@ void TestPreview::family()
           q8.outputBytes);
     QVERIFY(p.freeDiskBytes > 0);
     QVERIFY(p.fits(hub::Quantization::None));
+}
+
+void TestPreview::quantizedEstimateMatchesQuantizer_data()
+{
+    family_data();
+}
+
+// The preview's bnb-4bit/bnb-8bit sizes against the files the real quantizer writes for the same
+// checkpoint (downloaded from the fake Hub into a folder): within 1 %.
+void TestPreview::quantizedEstimateMatchesQuantizer()
+{
+    QFETCH(QString, repo);
+    const auto r = preview(repo);
+    QVERIFY(r && r->ok());
+    QTemporaryDir dir;
+    const QString in = dir.filePath(u"in"_s);
+    for (const hub::RepoFile &f : r->value().files.files) {
+        const QString path = in + u'/' + f.path;
+        QVERIFY(QDir().mkpath(QFileInfo(path).absolutePath()));
+        QFile out(path);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(m_hub.fileContent(repo, u"main"_s, f.path));
+    }
+    for (const hub::SizeEstimate &e : r->value().sizes) {
+        if (e.mode == hub::Quantization::None)
+            continue;
+        quant::QuantizeRequest req;
+        req.inputDir = in.toStdString();
+        req.outputDir = dir.filePath(hub::quantizationName(e.mode)).toStdString();
+        req.options.mode = e.mode == hub::Quantization::Bnb4bit ? quant::QuantMode::Bnb4bit : quant::QuantMode::Bnb8bit;
+        req.device = quant::DeviceKind::Cpu;
+        req.threads = 1;
+        const auto report = quant::quantizeCheckpoint(req);
+        QVERIFY2(report.ok(), report.ok() ? "" : report.error().toString().c_str());
+        qint64 written = 0;
+        const QDir outDir(QString::fromStdString(req.outputDir));
+        for (const QFileInfo &fi : outDir.entryInfoList({u"*.safetensors"_s}, QDir::Files))
+            written += fi.size();
+        QCOMPARE(report->plan.quantizedCount, e.quantizedTensors);
+        const double diff = std::abs(double(e.outputBytes - written)) / double(written);
+        qInfo("%s %s: estimated %lld B, quantizer wrote %lld B (%.3f %%)", qPrintable(repo),
+              qPrintable(hub::quantizationName(e.mode)), e.outputBytes, written, diff * 100);
+        QVERIFY2(diff <= 0.01, qPrintable(QString::number(diff * 100) + u" %"_s));
+    }
 }
 
 void TestPreview::threeShardPreviewCost()
