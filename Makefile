@@ -24,7 +24,10 @@ build: deps
 	cmake --preset release
 	cmake --build --preset release -j $(JOBS)
 
-run: build
+# Only the app (and the GUI module it loads): the tests are built by `make test`.
+run: deps
+	cmake --preset release
+	cmake --build --preset release -j $(JOBS) --target mistudio
 	./build/release/bin/mistudio $(ARGS)
 
 # The CI entry point (.ci/run): warnings are errors, every test label runs, PostgreSQL is a
