@@ -123,6 +123,18 @@
             <source>Out of memory.</source>
             <translation>Nicht genug Arbeitsspeicher.</translation>
         </message>
+        <message>
+            <source>The model catalogue could not be opened, so miStudio Models cannot start.
+
+%1
+
+Check the data directory and database settings (or the --data-dir and --database-url options).</source>
+            <translation>Der Modellkatalog konnte nicht geöffnet werden, daher kann miStudio Models nicht starten.
+
+%1
+
+Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Optionen --data-dir und --database-url).</translation>
+        </message>
     </context>
     <context>
         <name>mistudio::ui::ArchitectureDialog</name>
@@ -463,6 +475,14 @@
         <message>
             <source>%1 is ready.</source>
             <translation>%1 ist bereit.</translation>
+        </message>
+        <message>
+            <source>API server listening on http://%1:%2/api/v1</source>
+            <translation>API-Server lauscht auf http://%1:%2/api/v1</translation>
+        </message>
+        <message>
+            <source>The API server did not start: %1</source>
+            <translation>Der API-Server ist nicht gestartet: %1</translation>
         </message>
     </context>
     <context>
@@ -829,6 +849,38 @@
         <message>
             <source>This needs %1 but only %2 are free. Free some space or choose another data directory in Settings.</source>
             <translation>Benötigt werden %1, frei sind aber nur %2. Geben Sie Speicher frei oder wählen Sie in den Einstellungen ein anderes Datenverzeichnis.</translation>
+        </message>
+        <message>
+            <source>Counted from:</source>
+            <translation>Gezählt aus:</translation>
+        </message>
+        <message>
+            <source>Hub's count:</source>
+            <translation>Zählung des Hubs:</translation>
+        </message>
+        <message>
+            <source>Matches the Hub:</source>
+            <translation>Stimmt mit dem Hub überein:</translation>
+        </message>
+        <message>
+            <source>Weight shards:</source>
+            <translation>Gewichts-Shards:</translation>
+        </message>
+        <message>
+            <source>Sizes estimated:</source>
+            <translation>Größen geschätzt:</translation>
+        </message>
+        <message>
+            <source>Token from:</source>
+            <translation>Token aus:</translation>
+        </message>
+        <message>
+            <source>Header bytes fetched:</source>
+            <translation>Geladene Header-Bytes:</translation>
+        </message>
+        <message>
+            <source>Data directory:</source>
+            <translation>Datenverzeichnis:</translation>
         </message>
     </context>
     <context>

@@ -123,6 +123,18 @@
             <source>Out of memory.</source>
             <translation>内存不足。</translation>
         </message>
+        <message>
+            <source>The model catalogue could not be opened, so miStudio Models cannot start.
+
+%1
+
+Check the data directory and database settings (or the --data-dir and --database-url options).</source>
+            <translation>无法打开模型目录，因此 miStudio Models 无法启动。
+
+%1
+
+请检查数据目录和数据库设置（或 --data-dir 与 --database-url 选项）。</translation>
+        </message>
     </context>
     <context>
         <name>mistudio::ui::ArchitectureDialog</name>
@@ -463,6 +475,14 @@
         <message>
             <source>%1 is ready.</source>
             <translation>%1 已就绪。</translation>
+        </message>
+        <message>
+            <source>API server listening on http://%1:%2/api/v1</source>
+            <translation>API 服务器正在监听 http://%1:%2/api/v1</translation>
+        </message>
+        <message>
+            <source>The API server did not start: %1</source>
+            <translation>API 服务器未能启动：%1</translation>
         </message>
     </context>
     <context>
@@ -826,6 +846,38 @@
         <message>
             <source>This needs %1 but only %2 are free. Free some space or choose another data directory in Settings.</source>
             <translation>需要 %1，但只有 %2 可用。请释放一些空间，或在设置中选择其他数据目录。</translation>
+        </message>
+        <message>
+            <source>Counted from:</source>
+            <translation>计数来源：</translation>
+        </message>
+        <message>
+            <source>Hub's count:</source>
+            <translation>Hub 的计数：</translation>
+        </message>
+        <message>
+            <source>Matches the Hub:</source>
+            <translation>与 Hub 一致：</translation>
+        </message>
+        <message>
+            <source>Weight shards:</source>
+            <translation>权重分片数：</translation>
+        </message>
+        <message>
+            <source>Sizes estimated:</source>
+            <translation>大小为估算：</translation>
+        </message>
+        <message>
+            <source>Token from:</source>
+            <translation>令牌来源：</translation>
+        </message>
+        <message>
+            <source>Header bytes fetched:</source>
+            <translation>已获取的头部字节数：</translation>
+        </message>
+        <message>
+            <source>Data directory:</source>
+            <translation>数据目录：</translation>
         </message>
     </context>
     <context>

@@ -12,6 +12,13 @@ bool ErrorText::needsToken(ErrorCode code)
            || code == ErrorCode::InvalidToken || code == ErrorCode::NeedsToken;
 }
 
+QString ErrorText::catalogueUnavailable(const Error &error)
+{
+    return tr("The model catalogue could not be opened, so miStudio Models cannot start.\n\n%1\n\n"
+              "Check the data directory and database settings (or the --data-dir and "
+              "--database-url options).").arg(forError(error));
+}
+
 QString ErrorText::forError(const Error &e)
 {
     const QString repo = e.details.value(u"repo_id"_s).toString();

@@ -16,6 +16,8 @@ public:
     static QString forError(const Error &error);
     // True for the codes where a (different) Hugging Face token is the fix.
     static bool needsToken(ErrorCode code);
+    // Shown when the app cannot start because the catalogue (or the service) failed to open.
+    static QString catalogueUnavailable(const Error &error);
 };
 
 } // namespace mistudio::ui

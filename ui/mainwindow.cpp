@@ -72,6 +72,8 @@ MainWindow::MainWindow(const AppConfig &config, ModelBackend *backend, QSettings
     });
     connect(m_panel, &ModelsPanel::catalogueLoaded, this, [this] { m_catalogueShown = true; });
     m_panel->view()->viewport()->installEventFilter(this);
+    if (QWidget *empty = m_panel->findChild<QWidget *>(u"emptyState"_s))
+        empty->installEventFilter(this);
 
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
         m_tray = new QSystemTrayIcon(windowIcon(), this);
@@ -148,7 +150,7 @@ void MainWindow::createMenus()
 bool MainWindow::eventFilter(QObject *watched, QEvent *event)
 {
     if (event->type() == QEvent::Paint && !m_cataloguePainted && m_catalogueShown
-        && watched == m_panel->view()->viewport()) {
+        && (watched == m_panel->view()->viewport() || watched->objectName() == u"emptyState"_s)) {
         m_cataloguePainted = true;
         // After this paint has been handled: the frame with the rows in it is done.
         QMetaObject::invokeMethod(this, &MainWindow::cataloguePainted, Qt::QueuedConnection);
@@ -173,6 +175,14 @@ void MainWindow::handleJobFinished(const QUuid &id, const QString &repoId, JobPr
         m_form->repoEdit()->setText(repoId);
         m_form->showError(error);
     }
+}
+
+void MainWindow::reportServer(const QString &host, const Result<quint16> &port)
+{
+    if (port)
+        showStatus(tr("API server listening on http://%1:%2/api/v1").arg(host).arg(*port));
+    else
+        showStatus(tr("The API server did not start: %1").arg(ErrorText::forError(port.error())));
 }
 
 void MainWindow::showStatus(const QString &message)

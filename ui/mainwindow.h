@@ -32,6 +32,8 @@ public:
     DownloadForm *downloadForm() const { return m_form; }
     TokenStore *tokenStore() const { return m_tokens; }
     void setServerApiToken(const QString &token) { m_apiToken = token; }
+    // Says in the status bar where the embedded API server listens, or why it does not.
+    void reportServer(const QString &host, const Result<quint16> &port);
 
     void openSettings();
     void openArchitecture(const QUuid &id, const QString &repoId);

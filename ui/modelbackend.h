@@ -69,7 +69,10 @@ public:
     using QObject::QObject;
     ~ModelBackend() override = default;
 
-    virtual void listModels(QObject *context, Callback<std::vector<ModelRecord>> done) = 0;
+    // The catalogue, newest first, in batches: a small first one so the window can show rows at
+    // once, then larger ones; `last` marks the final batch (an empty catalogue is one batch).
+    using BatchCallback = std::function<void(Result<std::vector<ModelRecord>> batch, bool last)>;
+    virtual void listModels(QObject *context, BatchCallback batch) = 0;
     // Preview JSON: design §4.3 plus the Hub preview's extensions (ModelPreview::toJson()).
     virtual void preview(const PreviewRequest &request, QObject *context,
                          Callback<QJsonObject> done) = 0;

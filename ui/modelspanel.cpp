@@ -141,16 +141,22 @@ void ModelsPanel::reload()
 {
     if (!m_backend)
         return;
-    m_backend->listModels(this, [this](Result<std::vector<ModelRecord>> r) {
+    m_loaded = false;
+    m_backend->listModels(this, [this](Result<std::vector<ModelRecord>> r, bool last) {
         if (!r) {
             reportFailure(r.error());
             return;
         }
-        const int n = int(r->size());
-        m_model->setRecords(std::move(r).value());
-        m_loaded = true;
-        updateEmptyState();
-        Q_EMIT catalogueLoaded(n);
+        if (!m_loaded) {
+            m_model->setRecords(std::move(r).value());
+            m_loaded = true;
+            updateEmptyState();
+            Q_EMIT catalogueLoaded(m_model->rowCount());
+        } else {
+            m_model->appendRecords(std::move(r).value());
+        }
+        if (last)
+            Q_EMIT catalogueCompleted(m_model->rowCount());
     });
 }
 

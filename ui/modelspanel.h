@@ -55,7 +55,10 @@ Q_SIGNALS:
     void statusMessageChanged(const QString &message);
     // The service needs a token to continue this model's download (gated repo).
     void tokenRequested(const QUuid &id, const QString &repoId);
+    // The first batch of the catalogue is in the table (the window can paint rows)...
     void catalogueLoaded(int count);
+    // ...and all of it.
+    void catalogueCompleted(int count);
 
 private:
     void createActions();

@@ -3,6 +3,7 @@
 #include "common/units.h"
 
 #include <QLocale>
+#include <QSet>
 
 #include <algorithm>
 #include <iterator>
@@ -176,6 +177,33 @@ void ModelTableModel::setRecords(std::vector<ModelRecord> records)
         m_rows.push_back(Row{std::move(r), std::nullopt, false});
     }
     endResetModel();
+}
+
+void ModelTableModel::appendRecords(std::vector<ModelRecord> records)
+{
+    // Rows are only added between begin/endInsertRows; ids seen before go through the queue.
+    std::vector<ModelRecord> fresh;
+    fresh.reserve(records.size());
+    QSet<QUuid> freshIds;
+    for (ModelRecord &r : records) {
+        if (m_index.contains(r.id))
+            m_pendingRecords.insert(r.id, r);
+        else if (!freshIds.contains(r.id)) {
+            freshIds.insert(r.id);
+            fresh.push_back(std::move(r));
+        }
+    }
+    if (!m_pendingRecords.isEmpty())
+        scheduleFlush();
+    if (fresh.empty())
+        return;
+    const int first = int(m_rows.size());
+    beginInsertRows({}, first, first + int(fresh.size()) - 1);
+    for (ModelRecord &r : fresh) {
+        m_index.insert(r.id, int(m_rows.size()));
+        m_rows.push_back(Row{std::move(r), std::nullopt, false});
+    }
+    endInsertRows();
 }
 
 void ModelTableModel::upsert(const ModelRecord &record)

@@ -51,6 +51,8 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
     void setRecords(std::vector<ModelRecord> records);
+    // Adds rows after the existing ones (a later batch of the catalogue); known ids are updated.
+    void appendRecords(std::vector<ModelRecord> records);
     // Inserts a new record at once; an existing one is updated with the next flush.
     void upsert(const ModelRecord &record);
     void remove(const QUuid &id);

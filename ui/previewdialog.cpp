@@ -1,6 +1,7 @@
 #include "previewdialog.h"
 
 #include "common/units.h"
+#include "errortext.h"
 #include "icons.h"
 
 #include <QButtonGroup>
@@ -43,13 +44,13 @@ qint64 asBytes(const QJsonValue &v)
     if (v.isDouble())
         return qint64(v.toDouble());
     if (v.isObject())
-        return asBytes(pick(v.toObject(), {u"disk_bytes", u"size_bytes", u"bytes", u"size"}));
+        return asBytes(pick(v.toObject(), {u"output_bytes", u"disk_bytes", u"size_bytes", u"bytes", u"size"}));
     return -1;
 }
 
 QJsonValue modeEntry(const QJsonObject &preview, const QString &mode)
 {
-    for (const QJsonValue &table : {pick(preview, {u"estimates", u"quantization_estimates", u"size_estimates"}),
+    for (const QJsonValue &table : {pick(preview, {u"sizes", u"estimates", u"quantization_estimates", u"size_estimates"}),
                                     pick(preview, {u"size_on_disk", u"estimated_size_on_disk", u"disk_bytes"})}) {
         if (table.isObject() && table.toObject().contains(mode))
             return table.toObject().value(mode);
@@ -136,9 +137,19 @@ PreviewDialog::PreviewDialog(const QJsonObject &preview, const QuantOptions &qua
     if (canDownload.isBool() && !canDownload.toBool())
         warnings << tr("<b>Gated model:</b> your token does not give access yet. Accept the "
                        "conditions on the model page and enter a token with access.");
-    if (pick(preview, {u"parameters_estimated", u"parameter_count_estimated", u"estimated"}, &used).toBool())
+    if (pick(preview, {u"params_estimated", u"parameters_estimated", u"parameter_count_estimated"}, &used).toBool())
         warnings << tr("This checkpoint has no safetensors headers: the parameter count is estimated "
                        "from config.json and file sizes.");
+    if (const QJsonValue accessError = pick(preview, {u"access_error"}, &used); accessError.isObject()) {
+        Error e;
+        const QJsonObject o = accessError.toObject();
+        if (!errorCodeFromName(o.value(u"code"_s).toString(), &e.code))
+            e.code = ErrorCode::GatedAuthRequired;
+        e.message = o.value(u"message"_s).toString();
+        warnings << ErrorText::forError(e).toHtmlEscaped();
+    }
+    for (const QJsonValue &w : pick(preview, {u"warnings"}, &used).toArray())
+        warnings << w.toString().toHtmlEscaped();
     auto *warningLabel = new QLabel(warnings.join(u"<br><br>"_s), this);
     warningLabel->setObjectName(u"previewWarnings"_s);
     warningLabel->setTextFormat(Qt::RichText);
@@ -203,9 +214,23 @@ PreviewDialog::PreviewDialog(const QJsonObject &preview, const QuantOptions &qua
     used << u"estimated_size_gb"_s << u"estimated_quantized_size_gb"_s;
     for (const char16_t *k : {u"estimates", u"quantization_estimates", u"size_estimates", u"size_on_disk",
                               u"estimated_size_on_disk", u"disk_bytes", u"memory_estimates", u"memory_bytes",
-                              u"memory", u"files", u"download_bytes", u"total_download_bytes",
+                              u"memory", u"files", u"download_bytes", u"total_download_bytes", u"sizes", u"architecture",
                               u"free_bytes", u"free_disk_bytes", u"disk_free_bytes", u"fits", u"fits_on_disk"})
         used << QString::fromUtf16(k);
+    // The Hub preview's extensions, with their own labels.
+    const std::pair<const char16_t *, QString> extras[] = {
+        {u"params_source", tr("Counted from:")},          {u"hub_parameter_total", tr("Hub's count:")},
+        {u"params_match_hub", tr("Matches the Hub:")},    {u"shard_count", tr("Weight shards:")},
+        {u"sizes_estimated", tr("Sizes estimated:")},     {u"token_source", tr("Token from:")},
+        {u"header_bytes_fetched", tr("Header bytes fetched:")}, {u"data_dir", tr("Data directory:")},
+    };
+    for (const auto &[key, label] : extras) {
+        const QString k = QString::fromUtf16(key);
+        const QString t = scalarText(preview.value(k));
+        used << k;
+        if (!t.isEmpty())
+            addField(k, label, t);
+    }
     // Fields this dialog has no place for still show: nothing the preview knows is hidden.
     for (auto it = preview.begin(); it != preview.end(); ++it) {
         if (used.contains(it.key()))
@@ -229,7 +254,10 @@ PreviewDialog::PreviewDialog(const QJsonObject &preview, const QuantOptions &qua
     m_files->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
     m_files->setFocusPolicy(Qt::NoFocus);
     qint64 sum = 0;
-    const QJsonArray files = preview.value(u"files"_s).toArray();
+    // ModelPreview::toJson() nests the selection: {"files": {"files": [...], "skipped": [...]}}.
+    const QJsonValue filesValue = preview.value(u"files"_s);
+    const QJsonArray files = filesValue.isObject() ? filesValue.toObject().value(u"files"_s).toArray()
+                                                   : filesValue.toArray();
     for (const QJsonValue &f : files) {
         const QJsonObject o = f.toObject();
         const QString path = pick(o, {u"path", u"rfilename", u"name", u"filename"}).toString();
@@ -277,7 +305,9 @@ PreviewDialog::PreviewDialog(const QJsonObject &preview, const QuantOptions &qua
         const qint64 disk = diskBytes(preview, mode);
         const qint64 mem = memoryBytes(preview, mode);
         // The originals stay beside a quantized variant, so a quantized download needs both.
-        const qint64 needed = disk < 0 ? -1 : (mode == u"none"_s ? std::max(download, disk) : download + disk);
+        qint64 needed = disk < 0 ? -1 : (mode == u"none"_s ? std::max(download, disk) : download + disk);
+        if (const QJsonValue e = modeEntry(preview, mode); e.isObject() && e.toObject().value(u"disk_needed_bytes"_s).isDouble())
+            needed = qint64(e.toObject().value(u"disk_needed_bytes"_s).toDouble());
         const QString cells[] = {disk >= 0 ? formatBytes(disk) : tr("unknown"),
                                  mem >= 0 ? formatBytes(mem) : tr("unknown"),
                                  needed >= 0 ? formatBytes(needed) : tr("unknown")};

@@ -5,6 +5,7 @@
 #include "service/modelservice.h"
 
 #include <QFuture>
+#include <QtConcurrent>
 #include <QJsonArray>
 
 using namespace Qt::Literals::StringLiterals;
@@ -37,29 +38,54 @@ void ServiceBackend::call(QObject *context, Work work, Done done)
     }, Qt::QueuedConnection);
 }
 
-void ServiceBackend::listModels(QObject *context, Callback<std::vector<ModelRecord>> done)
+void ServiceBackend::listModels(QObject *context, BatchCallback batch)
 {
-    call<Result<std::vector<ModelRecord>>>(context, [](ModelService *s) -> Result<std::vector<ModelRecord>> {
-        std::vector<ModelRecord> all;
+    QPointer<QObject> ctx(context);
+    QPointer<ServiceBackend> self(this);
+    QMetaObject::invokeMethod(m_service, [service = m_service, batch, ctx, self] {
+        auto send = [&](Result<std::vector<ModelRecord>> items, bool last) {
+            if (!self)
+                return false;
+            QMetaObject::invokeMethod(self.data(), [self, batch, ctx, items = std::move(items), last]() mutable {
+                if (items)
+                    for (const ModelRecord &m : *items)
+                        self->m_repoOf.insert(m.id, m.repoId);
+                if (ctx)
+                    batch(std::move(items), last);
+            }, Qt::QueuedConnection);
+            return true;
+        };
+        // Newest first, as the table sorts by default: a small first page paints at once and
+        // the rest follows in large pages while the user already sees the top of the list.
+        constexpr int kFirst = 200;
+        constexpr int kPage = 1000;
         ModelQuery q;
         q.sort = SortKey::UpdatedAt;
-        q.limit = 1000;
-        for (q.page = 1;; ++q.page) {
-            Result<ModelPage> page = s->list(q);
-            if (!page)
-                return page.error();
-            for (ModelRecord &r : page->items)
-                all.push_back(std::move(r));
-            if (page->items.empty() || qint64(all.size()) >= page->total)
-                break;
+        q.order = SortOrder::Descending;
+        q.limit = kFirst;
+        Result<ModelPage> first = service->list(q);
+        if (!first) {
+            send(first.error(), true);
+            return;
         }
-        return all;
-    }, [this, done](Result<std::vector<ModelRecord>> r) {
-        if (r)
-            for (const ModelRecord &m : *r)
-                m_repoOf.insert(m.id, m.repoId);
-        done(std::move(r));
-    });
+        const qint64 total = first->total;
+        if (!send(std::move(first->items), total <= kFirst) || total <= kFirst)
+            return;
+        q.limit = kPage;
+        for (q.page = 1; qint64(q.page - 1) * kPage < total; ++q.page) {
+            Result<ModelPage> page = service->list(q);
+            if (!page) {
+                send(page.error(), true);
+                return;
+            }
+            std::vector<ModelRecord> items = std::move(page->items);
+            if (q.page == 1) // its first rows went out in the first batch
+                items.erase(items.begin(), items.begin() + std::min<qsizetype>(kFirst, qsizetype(items.size())));
+            const bool last = items.empty() || qint64(q.page) * kPage >= page->total;
+            if (!send(std::move(items), last) || last)
+                return;
+        }
+    }, Qt::QueuedConnection);
 }
 
 void ServiceBackend::preview(const PreviewRequest &request, QObject *context, Callback<QJsonObject> done)
@@ -80,13 +106,20 @@ void ServiceBackend::preview(const PreviewRequest &request, QObject *context, Ca
     }, Qt::QueuedConnection);
 }
 
-void ServiceBackend::searchRepos(const QString &, int, QObject *context, Callback<QStringList> done)
+void ServiceBackend::searchRepos(const QString &query, int limit, QObject *context, Callback<QStringList> done)
 {
-    // core/service does not offer a Hub search yet; without it the form simply shows no
-    // suggestions, exactly as when offline.
-    deliver(context, [done] {
-        done(Error::make(ErrorCode::Offline, u"Hub search is not available in this build"_s));
-    });
+    if (!m_search) {
+        deliver(context, [done] {
+            done(Error::make(ErrorCode::Offline, u"Hub search is not available in this build"_s));
+        });
+        return;
+    }
+    QPointer<QObject> ctx(context);
+    QtConcurrent::run([search = m_search, query, limit] { return search(query, limit); })
+        .then(this, [ctx, done](Result<QStringList> hits) {
+            if (ctx)
+                done(std::move(hits));
+        });
 }
 
 void ServiceBackend::download(const DownloadRequest &request, QObject *context, Callback<ModelRecord> done)

@@ -26,7 +26,12 @@ public:
     explicit ServiceBackend(ModelService *service, QObject *parent = nullptr);
     ~ServiceBackend() override;
 
-    void listModels(QObject *context, Callback<std::vector<ModelRecord>> done) override;
+    // The Hub search behind autocompletion (core/service has none): a blocking function the app
+    // injects, run on a worker thread. Without one the form offers no suggestions.
+    using RepoSearch = std::function<Result<QStringList>(const QString &query, int limit)>;
+    void setRepoSearch(RepoSearch search) { m_search = std::move(search); }
+
+    void listModels(QObject *context, BatchCallback batch) override;
     void preview(const PreviewRequest &request, QObject *context, Callback<QJsonObject> done) override;
     void searchRepos(const QString &query, int limit, QObject *context, Callback<QStringList> done) override;
     void download(const DownloadRequest &request, QObject *context, Callback<ModelRecord> done) override;
@@ -46,6 +51,7 @@ private:
     void refreshRecord(const QUuid &id);
 
     ModelService *m_service;
+    RepoSearch m_search;
     QHash<QUuid, QString> m_repoOf; // for notifications about models the table no longer has
 };
 

@@ -41,6 +41,7 @@ private:
 // Each command group registers itself here; app/cli/command.cpp calls them in order.
 void registerModelsCommands(Registry &registry);
 void registerHubCommands(Registry &registry);
+void registerQuantizeCommands(Registry &registry);
 
 // Builds the registry of every command group linked into this binary.
 Registry buildRegistry();

@@ -8,6 +8,7 @@ int exitCodeFor(ErrorCode code)
     case ErrorCode::InvalidInput:
     case ErrorCode::UnsupportedMediaType:
     case ErrorCode::PayloadTooLarge:
+    case ErrorCode::MalformedRequest:
         return ExitUsage;
     case ErrorCode::NotFound:
     case ErrorCode::RepoNotFound:

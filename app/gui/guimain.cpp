@@ -3,16 +3,50 @@
 // window is wanted, so that the CLI and `mistudio serve` never load Qt Gui or Widgets.
 #include "common/appconfig.h"
 #include "common/settingskeys.h"
+#include "desktopsession.h"
+#include "errortext.h"
 #include "mainwindow.h"
+#include "realengines.h"
 
 #include <QApplication>
+#include <QHostAddress>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QMessageBox>
 #include <QProcessEnvironment>
 #include <QSettings>
 #include <QTranslator>
 
+#include <cstdio>
+
 using namespace Qt::Literals::StringLiterals;
+namespace keys = mistudio::settingskeys;
+
+namespace {
+
+mistudio::gui::RealEngineOptions engineOptions(const mistudio::AppConfig &config, const QSettings &settings)
+{
+    mistudio::gui::RealEngineOptions o;
+    o.env = QProcessEnvironment::systemEnvironment();
+    o.hub = mistudio::hub::HubOptions::fromEnvironment(o.env, &settings);
+    o.dataDir = config.dataDir;
+    o.download.connectionsPerFile =
+        std::max(1, settings.value(QLatin1StringView(keys::kConnectionsPerFile), 8).toInt());
+    o.download.filesInParallel = std::max(1, settings.value(QLatin1StringView(keys::kFilesInParallel), 4).toInt());
+    o.maxBytesPerSecond = settings.value(QLatin1StringView(keys::kBandwidthCap), 0).toLongLong();
+    return o;
+}
+
+mistudio::ServiceOptions serviceOptions(const mistudio::AppConfig &config, const QSettings &settings)
+{
+    mistudio::ServiceOptions o;
+    o.dataDir = config.dir();
+    o.maxConcurrentDownloads =
+        std::max(1, settings.value(QLatin1StringView(keys::kMaxConcurrentDownloads), 2).toInt());
+    return o;
+}
+
+} // namespace
 
 extern "C" Q_DECL_EXPORT int mistudio_gui_main(int &argc, char **argv,
                                                const mistudio::AppConfig::Overrides &overrides)
@@ -24,9 +58,11 @@ extern "C" Q_DECL_EXPORT int mistudio_gui_main(int &argc, char **argv,
     QApplication::setApplicationVersion(QStringLiteral(MISTUDIO_VERSION));
     QApplication::setDesktopFileName(u"io.mistudio.Models"_s);
 
+    // The language setting wins over the system locale; "" means follow the system.
     QSettings settings;
-    const QString language = settings.value(QLatin1StringView(mistudio::settingskeys::kLanguage)).toString();
+    const QString language = settings.value(QLatin1StringView(keys::kLanguage)).toString();
     const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
+    QLocale::setDefault(locale);
     QTranslator qtTranslator;
     if (qtTranslator.load(locale, u"qtbase"_s, u"_"_s, QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         QApplication::installTranslator(&qtTranslator);
@@ -36,7 +72,28 @@ extern "C" Q_DECL_EXPORT int mistudio_gui_main(int &argc, char **argv,
 
     const mistudio::AppConfig config = mistudio::AppConfig::resolve(
         overrides, QProcessEnvironment::systemEnvironment(), &settings);
-    mistudio::ui::MainWindow window(config, nullptr, &settings);
+    const mistudio::gui::RealEngineOptions engines = engineOptions(config, settings);
+    auto session = mistudio::ui::DesktopSession::open(config, mistudio::gui::makeRealEngines(engines),
+                                                      serviceOptions(config, settings));
+    if (!session) {
+        std::fprintf(stderr, "mistudio: %s\n", qPrintable(session.error().toString()));
+        QMessageBox::critical(nullptr, QApplication::applicationDisplayName(),
+                              mistudio::ui::ErrorText::catalogueUnavailable(session.error()));
+        return 1;
+    }
+    (*session)->setRepoSearch(mistudio::gui::makeRepoSearch(engines));
+    mistudio::ui::MainWindow window(config, (*session)->backend(), &settings);
     window.show();
+    if (settings.value(QLatin1StringView(keys::kServerEnabled), false).toBool()) {
+        mistudio::ServerConfig server;
+        const QString host = settings.value(QLatin1StringView(keys::kServerHost), u"127.0.0.1"_s).toString();
+        server.host = QHostAddress(host);
+        server.port = quint16(settings.value(QLatin1StringView(keys::kServerPort), 8765).toUInt());
+        server.allowedOrigins = settings.value(QLatin1StringView(keys::kServerAllowedOrigins)).toStringList();
+        (*session)->startServer(server, &window, [&window, host](mistudio::Result<quint16> port, const QString &token) {
+            window.setServerApiToken(token);
+            window.reportServer(host, port);
+        });
+    }
     return QApplication::exec();
 }

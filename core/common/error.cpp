@@ -50,6 +50,7 @@ constexpr std::array kNames = {
     std::pair{ErrorCode::PayloadTooLarge, "payload_too_large"},
     std::pair{ErrorCode::UnsupportedMediaType, "unsupported_media_type"},
     std::pair{ErrorCode::MethodNotAllowed, "method_not_allowed"},
+    std::pair{ErrorCode::MalformedRequest, "malformed_request"},
 };
 
 } // namespace

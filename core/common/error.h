@@ -56,6 +56,7 @@ enum class ErrorCode {
     PayloadTooLarge,
     UnsupportedMediaType,
     MethodNotAllowed,
+    MalformedRequest, // unparsable JSON, a path id that is not a UUID, a bad query value
 };
 
 // Stable snake_case name, e.g. "repo_not_found".

@@ -28,20 +28,29 @@ DownloadEngine::DownloadEngine(QObject *parent)
     // fdatasync, hashing and renames: a couple of threads are plenty and keep the disk queue short.
     m_blockingPool->setMaxThreadCount(2);
     m_tick->setInterval(qMax(100, m_options.progressIntervalMs));
+    // Re-armed after each tick (never a periodic timer, whose late tick is followed by an early
+    // one): two progress events are always at least the interval apart.
+    m_tick->setTimerType(Qt::PreciseTimer);
+    m_tick->setSingleShot(true);
     connect(m_tick, &QTimer::timeout, this, &DownloadEngine::handleTick);
 }
 
 DownloadEngine::~DownloadEngine()
 {
     m_tick->stop();
-    // Blocking tasks post their results to the file objects: let them end before those go.
-    m_blockingPool->waitForDone();
-    for (auto it = m_jobs.begin(); it != m_jobs.end(); ++it)
-        delete it->job;
-    m_jobs.clear();
+    // Stop the network first (joins the transfer threads: no more writes), then let the
+    // blocking tasks end (they post results to the file objects), then go. Partials stay for a
+    // resume, except for downloads whose cancel was still draining: finish that cancel now, so
+    // that "cancel, then quit" also leaves nothing behind.
     delete m_transfers;
     m_transfers = nullptr;
     m_blockingPool->waitForDone();
+    for (auto it = m_jobs.begin(); it != m_jobs.end(); ++it) {
+        if (it->job->isCancelling())
+            it->job->removeFilesNow();
+        delete it->job;
+    }
+    m_jobs.clear();
 }
 
 void DownloadEngine::setResolver(UrlResolver *resolver)
@@ -179,6 +188,12 @@ void DownloadEngine::handleTick()
         if (it != m_jobs.end() && it->state == State::Running)
             emitProgress(id, *it);
     }
+    for (const Entry &e : std::as_const(m_jobs)) {
+        if (e.state == State::Running) {
+            m_tick->start();
+            break;
+        }
+    }
 }
 
 void DownloadEngine::handleJobFinished(const QString &id, const Status &status)
@@ -188,7 +203,7 @@ void DownloadEngine::handleJobFinished(const QString &id, const Status &status)
         return;
     // The last progress (100 % on success) comes first, keeping the ≤ 10 Hz promise.
     const int interval = qMax(100, m_options.progressIntervalMs);
-    QTimer::singleShot(interval, this, [this, id, status] {
+    QTimer::singleShot(interval, Qt::PreciseTimer, this, [this, id, status] {
         auto e = m_jobs.find(id);
         if (e == m_jobs.end())
             return;

@@ -5,6 +5,7 @@
 #include "download/filesink.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 
 #include <cmath>
@@ -130,14 +131,7 @@ void DownloadJob::settle()
         return;
     if (m_cancelling) {
         m_cancelling = false;
-        // Remove the folders the files lived in, then the target itself, when left empty.
-        for (const RemoteFile &f : m_ctx->download.files) {
-            QString sub = QFileInfo(m_ctx->download.targetDir + u'/' + f.path).absolutePath();
-            while (sub.startsWith(m_ctx->download.targetDir) && sub != m_ctx->download.targetDir
-                   && QDir().rmdir(sub))
-                sub = QFileInfo(sub).absolutePath();
-        }
-        QDir().rmdir(m_ctx->download.targetDir);
+        removeFilesNow();
         m_ended = true;
         Q_EMIT finished(Error::make(ErrorCode::Cancelled, u"The download was cancelled"_s));
         return;
@@ -156,6 +150,22 @@ void DownloadJob::settle()
         m_ended = true;
         Q_EMIT finished(Status());
     }
+}
+
+void DownloadJob::removeFilesNow()
+{
+    for (const RemoteFile &f : m_ctx->download.files) {
+        const QString path = m_ctx->download.targetDir + u'/' + f.path;
+        FileSink::removePartials(path);
+        QFile::remove(path);
+    }
+    // Remove the folders the files lived in, then the target itself, when left empty.
+    for (const RemoteFile &f : m_ctx->download.files) {
+        QString sub = QFileInfo(m_ctx->download.targetDir + u'/' + f.path).absolutePath();
+        while (sub.startsWith(m_ctx->download.targetDir) && sub != m_ctx->download.targetDir && QDir().rmdir(sub))
+            sub = QFileInfo(sub).absolutePath();
+    }
+    QDir().rmdir(m_ctx->download.targetDir);
 }
 
 void DownloadJob::pause()

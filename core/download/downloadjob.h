@@ -34,6 +34,11 @@ public:
     DownloadProgress sample();
     const PinnedDownload &request() const;
 
+    bool isCancelling() const { return m_cancelling; }
+    // Deletes partials, journals and finished files of this download and the emptied folders,
+    // at once. Only when nothing runs any more (the engine's destructor).
+    void removeFilesNow();
+
     // Bytes needed on disk before starting (files not yet in place nor reserved) + margin.
     qint64 bytesNeeded() const;
 

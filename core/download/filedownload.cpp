@@ -436,7 +436,8 @@ void FileDownload::runCommit()
         }
         for (int k : done.first)
             m_chunks[size_t(k)].state = ChunkState::Committed;
-        if (!m_commitQueue.empty() && !m_failure)
+        // Chunks already on disk are journaled even after a failure: a resume then skips them.
+        if (!m_commitQueue.empty())
             runCommit();
         continueAfterTransferEvent();
     });

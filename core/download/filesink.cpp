@@ -40,15 +40,22 @@ Result<std::shared_ptr<FileSink>> FileSink::open(const QString &finalPath, const
     if (!data)
         return data.error();
     s->m_data = std::move(*data);
-    if (!fresh && s->m_data->currentSize() != size) {
+    qint64 committedEnd = 0;
+    for (const ChunkRange &c : planChunks(size, s->m_journal->identity().chunkSize))
+        if (s->m_journal->isDone(c.index))
+            committedEnd = c.end;
+    const qint64 onDisk = s->m_data->currentSize();
+    if (!fresh && (onDisk < committedEnd || onDisk > size)) {
         // The partial was lost or truncated behind the journal's back: start over.
         s->m_data.reset();
         s->m_journal.reset();
         removePartials(finalPath);
         return open(finalPath, file, chunkSize, preallocate, wholeFile);
     }
-    if (fresh) {
-        if (Status st = s->m_data->allocate(size, preallocate); !st)
+    // Without a reservation the file grows as chunks land (sparse): a full disk then shows up
+    // while writing, and the chunks written before it stay journaled.
+    if (fresh && preallocate) {
+        if (Status st = s->m_data->allocate(size, true); !st)
             return st.error();
     }
     s->m_resumed = !fresh && s->m_journal->doneCount() > 0;

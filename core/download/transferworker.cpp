@@ -25,6 +25,7 @@ struct TransferWorker::Active
     bool validated = false;
     bool stopped = false;
     bool httpError = false;
+    bool replyFinished = false;
     ChunkResult result;
 };
 
@@ -79,8 +80,8 @@ void TransferWorker::start(const ChunkTransfer &transfer)
     });
     a->throttle = new QTimer(a->reply);
     a->throttle->setSingleShot(true);
-    connect(a->throttle, &QTimer::timeout, this, [this, a] { pump(a, false); });
-    connect(a->reply, &QNetworkReply::readyRead, this, [this, a] { pump(a, false); });
+    connect(a->throttle, &QTimer::timeout, this, [this, a] { pump(a); });
+    connect(a->reply, &QNetworkReply::readyRead, this, [this, a] { pump(a); });
     connect(a->reply, &QNetworkReply::finished, this, [this, a] { handleFinished(a); });
     a->stall->start();
 }
@@ -98,6 +99,10 @@ void TransferWorker::stop(Active *a, ChunkResult::Outcome outcome, const QString
     a->stopped = true;
     a->result.outcome = outcome;
     a->result.detail = detail;
+    if (a->replyFinished) { // draining a finished reply: nothing left to abort
+        complete(a);
+        return;
+    }
     a->reply->abort(); // emits finished → handleFinished reports the forced outcome
 }
 
@@ -145,7 +150,7 @@ bool TransferWorker::validate(Active *a)
     return true;
 }
 
-void TransferWorker::pump(Active *a, bool draining)
+void TransferWorker::pump(Active *a)
 {
     if (a->stopped || !validate(a))
         return;
@@ -157,7 +162,8 @@ void TransferWorker::pump(Active *a, bool draining)
             return;
         }
         qint64 want = qMin<qint64>(qMin<qint64>(reply->bytesAvailable(), qint64(m_buffer.size())), room);
-        if (a->t.bucket && !draining) {
+        if (a->t.bucket) {
+            // Also while draining a finished reply: its buffered tail obeys the cap too.
             const qint64 granted = a->t.bucket->take(want);
             if (granted <= 0) {
                 a->throttle->start(a->t.bucket->msUntilAvailable(want));
@@ -165,8 +171,6 @@ void TransferWorker::pump(Active *a, bool draining)
                 return;
             }
             want = granted;
-        } else if (a->t.bucket) {
-            a->t.bucket->take(want); // already received: account for it, never wait
         }
         const qint64 n = reply->read(m_buffer.data(), want);
         if (n <= 0)
@@ -178,30 +182,42 @@ void TransferWorker::pump(Active *a, bool draining)
         }
         a->received += n;
     }
-    if (!draining)
-        a->stall->start();
+    if (a->replyFinished) {
+        complete(a);
+        return;
+    }
+    a->stall->start();
 }
 
 void TransferWorker::handleFinished(Active *a)
 {
+    a->replyFinished = true;
     if (!a->stopped) {
         const QVariant statusAttr = a->reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
-        if (statusAttr.isValid() && validate(a))
-            pump(a, true); // bytes that arrived before the end (or before a reset) still count
-        if (!a->stopped) {
-            a->stopped = true;
-            if (a->httpError) {
-                a->result.outcome = ChunkResult::Outcome::HttpError;
-                a->result.detail = u"HTTP %1"_s.arg(a->result.httpStatus);
-            } else if (!statusAttr.isValid() || a->reply->error() != QNetworkReply::NoError) {
-                a->result.outcome = ChunkResult::Outcome::NetworkError;
-                a->result.detail = a->reply->errorString();
-            } else if (a->from + a->received != a->end) {
-                a->result.outcome = ChunkResult::Outcome::ShortBody;
-                a->result.detail = u"body ended at byte %1 of %2"_s.arg(a->from + a->received).arg(a->end);
-            } else {
-                a->result.outcome = ChunkResult::Outcome::Ok;
-            }
+        if (statusAttr.isValid() && validate(a)) {
+            pump(a); // bytes that arrived before the end (or before a reset) still count
+            return;  // pump completes once the buffer is drained
+        }
+    }
+    complete(a);
+}
+
+void TransferWorker::complete(Active *a)
+{
+    if (!a->stopped) {
+        a->stopped = true;
+        const QVariant statusAttr = a->reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+        if (a->httpError) {
+            a->result.outcome = ChunkResult::Outcome::HttpError;
+            a->result.detail = u"HTTP %1"_s.arg(a->result.httpStatus);
+        } else if (!statusAttr.isValid() || a->reply->error() != QNetworkReply::NoError) {
+            a->result.outcome = ChunkResult::Outcome::NetworkError;
+            a->result.detail = a->reply->errorString();
+        } else if (a->from + a->received != a->end) {
+            a->result.outcome = ChunkResult::Outcome::ShortBody;
+            a->result.detail = u"body ended at byte %1 of %2"_s.arg(a->from + a->received).arg(a->end);
+        } else {
+            a->result.outcome = ChunkResult::Outcome::Ok;
         }
     }
     a->result.bytes = a->received;

@@ -80,9 +80,10 @@ Q_SIGNALS:
 
 private:
     struct Active;
-    void pump(Active *a, bool draining);
+    void pump(Active *a);
     bool validate(Active *a);
     void handleFinished(Active *a);
+    void complete(Active *a);
     void stop(Active *a, ChunkResult::Outcome outcome, const QString &detail);
 
     QNetworkAccessManager *m_nam = nullptr;

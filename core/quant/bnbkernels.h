@@ -68,7 +68,8 @@ uint8_t dynamicCode(float x); // dQuantize<0> on the dynamic map (§2.3)
 // 1/64 of the data). offset = fl32(fl32(sum_f64(absmax)) * fl32(1/nb)); see docs/quantization.md
 // for why torch's CUDA mean cannot be reproduced exactly.
 float absmaxOffset(const std::vector<float> &absmax);
-NestedResult doubleQuantize(const std::vector<float> &absmax);
+// With a pool, the nested blocks are coded in parallel (same bytes).
+NestedResult doubleQuantize(const std::vector<float> &absmax, ThreadPool *pool = nullptr);
 // absmax as bnb's dequantizer rebuilds it: code8[q] * nested_absmax[i/256] + offset.
 std::vector<float> dequantizeAbsmax(const NestedResult &nested);
 

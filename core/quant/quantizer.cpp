@@ -1,5 +1,6 @@
 #include "quant/quantizer.h"
 
+#include "quant/asyncwriter.h"
 #include "quant/bnbkernels.h"
 #include "quant/bnblayout.h"
 #include "quant/cudaquantizer.h"
@@ -7,10 +8,12 @@
 #include "quant/threadpool.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 #include <memory>
 #include <random>
@@ -217,7 +220,28 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
     const int tensorCount = int(plan.tensors.size());
     uint64_t bytesIn = 0, bytesOut = 0;
     ShardIndex index;
-    std::vector<uint8_t> castBuffer;
+    // Writes run on their own thread, overlapping the next tensor's read and compute.
+    AsyncWriter writer(64u << 20);
+    // The next tensor's pages are mapped on another thread while this one is computed.
+    std::map<std::string, std::shared_future<void>> prefetched;
+    auto prefetch = [&](const std::string &name) {
+        const SourceTensor &s = sources.at(name);
+        if (!prefetched.count(name))
+            prefetched[name] = std::async(std::launch::async, [s] { s.file->prefetch(*s.entry); }).share();
+    };
+    std::vector<std::string> order;
+    for (const auto &shard : shards)
+        for (size_t pi : shard.planIndices)
+            order.push_back(plan.tensors[pi].name);
+    size_t orderPos = 0;
+    std::map<std::string, const TensorPlan *> byName;
+    for (const auto &tp : plan.tensors)
+        byName[tp.name] = &tp;
+    auto needsCompute = [&](const std::string &name) {
+        const TensorPlan *t = byName.at(name);
+        return t->quantized() || (t->action == TensorAction::Cast && t->sourceDtype != t->targetDtype);
+    };
+    auto failedWrite = [&] { return writer.drain().error(); };
     for (const auto &shard : shards) {
         std::vector<PlannedTensor> planned;
         for (size_t pi : shard.planIndices)
@@ -226,27 +250,61 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
         auto writerR = SafetensorsWriter::create((tmp / shard.fileName).string(), planned);
         if (!writerR)
             return writerR.error();
-        SafetensorsWriter &w = **writerR;
+        std::shared_ptr<SafetensorsWriter> w(std::move(*writerR));
+        // Queues a write of bytes the task owns (counted against the writer's budget).
+        auto writeOwned = [&](const std::string &name, auto buffer, size_t bytes) {
+            auto holder = std::make_shared<decltype(buffer)>(std::move(buffer));
+            writer.push([w, name, holder, bytes] { return w->write(name, holder->data(), bytes); }, bytes);
+        };
         for (size_t pi : shard.planIndices) {
             const TensorPlan &tp = plan.tensors[pi];
             const SourceTensor &src = sources.at(tp.name);
             const uint8_t *data = src.file->data(*src.entry);
+            if (needsCompute(tp.name))
+                prefetch(tp.name);
+            // Only tensors computed on the main side are prefetched ahead: a plain copy is read by
+            // the writer thread as it writes, and mapping it early would only add resident pages.
+            if (orderPos + 1 < order.size() && needsCompute(order[orderPos + 1]))
+                prefetch(order[orderPos + 1]);
+            ++orderPos;
+            std::shared_future<void> ready;
+            if (auto it = prefetched.find(tp.name); it != prefetched.end()) {
+                ready = it->second;
+                prefetched.erase(it);
+            } else {
+                std::promise<void> none;
+                none.set_value();
+                ready = none.get_future().share();
+            }
             for (const auto &o : tp.outputs)
                 index.weightMap[o.name] = shard.fileName;
             Status st;
             if (tp.action == TensorAction::Copy || (tp.action == TensorAction::Cast && tp.sourceDtype == tp.targetDtype)) {
-                st = w.write(tp.name, data, src.entry->byteSize());
+                // Straight from the mapping; its pages are dropped once written.
+                const SafetensorsFile *file = src.file;
+                const TensorEntry *entry = src.entry;
+                writer.push([w, file, entry, ready] {
+                    Status s = w->write(entry->name, file->data(*entry), entry->byteSize());
+                    ready.wait(); // no release while the prefetch may still map pages
+                    file->release(*entry);
+                    return s;
+                }, src.entry->byteSize()); // its pages are resident until written: count them
             } else if (tp.action == TensorAction::Cast) {
-                // Chunked conversion: never a full copy of the tensor.
+                // Chunked conversion on the pool: never a full copy of the tensor.
                 const uint64_t n = src.entry->numel();
-                const uint64_t chunk = 4u << 20;
-                castBuffer.resize(size_t(chunk * dtypeSize(tp.targetDtype)));
-                for (uint64_t first = 0; first < n && st.ok(); first += chunk) {
+                const uint64_t chunk = 8u << 20;
+                const size_t inSize = dtypeSize(tp.sourceDtype), outSize = dtypeSize(tp.targetDtype);
+                for (uint64_t first = 0; first < n; first += chunk) {
                     const uint64_t cnt = std::min(chunk, n - first);
-                    convertFloats(data + first * dtypeSize(tp.sourceDtype), tp.sourceDtype, castBuffer.data(),
-                                  tp.targetDtype, size_t(cnt));
-                    st = w.write(tp.name, castBuffer.data(), size_t(cnt * dtypeSize(tp.targetDtype)));
+                    std::vector<uint8_t> buf(size_t(cnt * outSize));
+                    backend.pool.parallelFor(size_t(cnt), 1u << 18, [&](size_t b, size_t e) {
+                        convertFloats(data + (first + b) * inSize, tp.sourceDtype, buf.data() + b * outSize,
+                                      tp.targetDtype, e - b);
+                    });
+                    writeOwned(tp.name, std::move(buf), size_t(cnt * outSize));
                 }
+                ready.wait();
+                src.file->release(*src.entry);
             } else {
                 QuantInput qin;
                 qin.data = data;
@@ -259,61 +317,64 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
                 if (tp.action == TensorAction::Quantize4bit) {
                     Quant4Result q;
                     st = backend.quantize4(qin, req.options.quantType, q);
+                    ready.wait();
+                    src.file->release(*src.entry);
+                    if (!st.ok())
+                        return st.error();
                     const std::string &w0 = tp.name;
-                    if (st.ok())
-                        st = w.write(w0, q.packed.data(), q.packed.size());
+                    const size_t packedBytes = q.packed.size();
+                    writeOwned(w0, std::move(q.packed), packedBytes);
                     float offset = 0.0f;
-                    if (st.ok() && req.options.doubleQuant) {
-                        const NestedResult nested = doubleQuantize(q.absmax);
+                    if (req.options.doubleQuant) {
+                        NestedResult nested = doubleQuantize(q.absmax, &backend.pool);
                         offset = nested.offset;
-                        st = w.write(w0 + ".absmax", nested.qabsmax.data(), nested.qabsmax.size());
-                        if (st.ok())
-                            st = w.write(w0 + ".nested_absmax", nested.nestedAbsmax.data(),
-                                         nested.nestedAbsmax.size() * 4);
-                        if (st.ok())
-                            st = w.write(w0 + ".nested_quant_map", bnb::kDynamicMap.data(), 256 * 4);
-                    } else if (st.ok()) {
-                        st = w.write(w0 + ".absmax", q.absmax.data(), q.absmax.size() * 4);
+                        const size_t nq = nested.qabsmax.size(), nn = nested.nestedAbsmax.size() * 4;
+                        writeOwned(w0 + ".absmax", std::move(nested.qabsmax), nq);
+                        writeOwned(w0 + ".nested_absmax", std::move(nested.nestedAbsmax), nn);
+                        writeOwned(w0 + ".nested_quant_map", bnb::kDynamicMap, 256 * 4);
+                    } else {
+                        const size_t na = q.absmax.size() * 4;
+                        writeOwned(w0 + ".absmax", std::move(q.absmax), na);
                     }
-                    if (st.ok()) {
-                        const uint32_t *map = req.options.quantType == QuantType::NF4 ? bnb::kNf4ValueBits
-                                                                                      : bnb::kFp4QuantMapBits;
-                        st = w.write(w0 + ".quant_map", map, 16 * 4);
-                    }
-                    if (st.ok()) {
-                        const std::string json = bnb::quantStateJson(req.options.quantType, tp.targetDtype,
-                                                                     tp.quantShape, req.options.doubleQuant, offset);
-                        const std::string key = quantStateKey(w0, req.options.quantType);
-                        if (req.options.doubleQuant)
-                            st = w.writeDeferred(key, json);
-                        else
-                            st = w.write(key, json.data(), json.size());
+                    std::array<uint32_t, 16> map{};
+                    std::memcpy(map.data(), req.options.quantType == QuantType::NF4 ? bnb::kNf4ValueBits
+                                                                                     : bnb::kFp4QuantMapBits, 64);
+                    writeOwned(w0 + ".quant_map", map, 64);
+                    std::string json = bnb::quantStateJson(req.options.quantType, tp.targetDtype, tp.quantShape,
+                                                           req.options.doubleQuant, offset);
+                    const std::string key = quantStateKey(w0, req.options.quantType);
+                    if (req.options.doubleQuant) {
+                        writer.push([w, key, json] { return w->writeDeferred(key, json); }, 0);
+                    } else {
+                        const size_t nj = json.size();
+                        writeOwned(key, std::move(json), nj);
                     }
                 } else {
                     Int8Result q;
                     st = backend.quantize8(qin, q);
+                    ready.wait();
+                    src.file->release(*src.entry);
+                    if (!st.ok())
+                        return st.error();
                     const std::string module = tp.name.substr(0, tp.name.size() - 7);
-                    if (st.ok())
-                        st = w.write(tp.name, q.cb.data(), q.cb.size());
-                    if (st.ok())
-                        st = w.write(module + ".SCB", q.scb.data(), q.scb.size() * 4);
-                    const uint8_t rowFormat = 0; // "row"
-                    if (st.ok())
-                        st = w.write(module + ".weight_format", &rowFormat, 1);
+                    const size_t ncb = q.cb.size(), nscb = q.scb.size() * 4;
+                    writeOwned(tp.name, std::move(q.cb), ncb);
+                    writeOwned(module + ".SCB", std::move(q.scb), nscb);
+                    writeOwned(module + ".weight_format", std::array<uint8_t, 1>{0}, 1); // "row"
                 }
             }
-            src.file->release(*src.entry);
-            if (!st.ok())
-                return st.error();
+            if (writer.failed())
+                return failedWrite();
             ++tensorIndex;
             bytesIn += tp.inputBytes;
             bytesOut += tp.outputBytes;
             if (progress && !progress(QuantizeProgress{tensorIndex, tensorCount, bytesIn, bytesOut, plan.inputBytes, tp.name}))
                 return makeError(QuantErrc::Cancelled, "cancelled");
         }
-        if (auto s = w.finish(); !s)
+        writer.push([w] { return w->finish(); }, 0);
+        if (auto s = writer.drain(); !s)
             return s.error();
-        for (const auto &t : w.tensors()) // tensor bytes (real quant_state sizes), as transformers counts them
+        for (const auto &t : w->tensors()) // tensor bytes (real quant_state sizes), as transformers counts them
             index.totalSize += t.byteSize();
     }
     // Dropped tensors still count as processed.

@@ -5,6 +5,7 @@
 
 #include "quant/bnblayout.h"
 #include "quant/rcpapprox.h"
+#include "quant/threadpool.h"
 
 #include <algorithm>
 #include <cfloat>
@@ -199,7 +200,7 @@ float absmaxOffset(const std::vector<float> &absmax)
     return float(sum) * factor;
 }
 
-NestedResult doubleQuantize(const std::vector<float> &absmax)
+NestedResult doubleQuantize(const std::vector<float> &absmax, ThreadPool *pool)
 {
     NestedResult r;
     const uint64_t n = absmax.size();
@@ -209,20 +210,26 @@ NestedResult doubleQuantize(const std::vector<float> &absmax)
     const uint64_t blocks = bnb::numBlocks(n, bnb::kNestedBlocksize);
     r.qabsmax.assign(n, 0);
     r.nestedAbsmax.assign(blocks, 0.0f);
-    for (uint64_t b = 0; b < blocks; ++b) {
-        const uint64_t first = b * bnb::kNestedBlocksize;
-        const uint64_t count = std::min<uint64_t>(bnb::kNestedBlocksize, n - first);
-        float vals[bnb::kNestedBlocksize];
-        for (uint64_t j = 0; j < uint64_t(bnb::kNestedBlocksize); ++j)
-            vals[j] = j < count ? absmax[first + j] - r.offset : 0.0f; // torch's subtraction (IEEE)
-        float m = -FLT_MAX;
-        for (float v : vals)
-            m = maxFtz(m, absFtz(v));
-        r.nestedAbsmax[b] = m;
-        const float rc = rcpApprox(m);
-        for (uint64_t j = 0; j < count; ++j)
-            r.qabsmax[first + j] = reference::dynamicCode(mulFtz(vals[j], rc));
-    }
+    auto codeBlocks = [&](size_t b0, size_t b1) {
+        for (uint64_t b = b0; b < b1; ++b) {
+            const uint64_t first = b * bnb::kNestedBlocksize;
+            const uint64_t count = std::min<uint64_t>(bnb::kNestedBlocksize, n - first);
+            float vals[bnb::kNestedBlocksize];
+            for (uint64_t j = 0; j < uint64_t(bnb::kNestedBlocksize); ++j)
+                vals[j] = j < count ? absmax[first + j] - r.offset : 0.0f; // torch's subtraction (IEEE)
+            float m = -FLT_MAX;
+            for (float v : vals)
+                m = maxFtz(m, absFtz(v));
+            r.nestedAbsmax[b] = m;
+            const float rc = rcpApprox(m);
+            for (uint64_t j = 0; j < count; ++j)
+                r.qabsmax[first + j] = reference::dynamicCode(mulFtz(vals[j], rc));
+        }
+    };
+    if (pool)
+        pool->parallelFor(size_t(blocks), 64, codeBlocks);
+    else
+        codeBlocks(0, size_t(blocks));
     return r;
 }
 

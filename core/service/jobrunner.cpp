@@ -15,39 +15,46 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace mistudio {
 
-// One run of a job: a resumed job gets a new Execution whose worker first waits for the
+// One run of a job. A resumed job gets a new Execution whose worker first waits for the
 // previous one to return, so that two workers never write the same model directory.
 struct JobRunner::Execution
 {
     JobControl control;
     QMutex commitMutex; // a worker commits its result and a controller stops it, never both
     QFutureInterface<void> done;
+    bool started = false;   // a worker claimed it (guarded by Job::mutex)
+    bool abandoned = false; // stopped before any worker claimed it (guarded by Job::mutex)
 };
 
 struct JobRunner::Job
 {
-    enum class Kind { Download, Quantize };
-
-    QUuid id = QUuid::createUuid();
+    QUuid id;
     QUuid modelId;
-    Kind kind = Kind::Download;
+    JobKind kind = JobKind::Download;
     DownloadRequest download; // the token lives here, in memory only
     QuantizeRequest quantize;
     bool requantize = false; // quantizing a ready model: failure or cancel returns it to ready
-    bool recovered = false;  // restarted after a crash/restart
+    bool recovered = false;  // adopted from the jobs table after a restart
     QString device;
 
     mutable QMutex mutex; // guards the fields below
-    QString state = u"queued"_s;
+    JobState state = JobState::Queued;
     double progress = 0.0;
     int attempts = 0;
     QString lastError;
     QDateTime createdAt = QDateTime::currentDateTimeUtc();
     QDateTime updatedAt = createdAt;
     std::shared_ptr<Execution> exec;
+    QFuture<void> previous;
 
-    QString kindName() const { return kind == Kind::Download ? u"download"_s : u"quantize"_s; }
-    void setState(const QString &s, const QString &error = {})
+    QJsonObject params() const
+    {
+        if (kind == JobKind::Download)
+            return download.toParams();
+        return {{u"mode"_s, quantize.mode}, {u"device"_s, quantize.device},
+                {u"requantize"_s, requantize}};
+    }
+    void setState(JobState s, const QString &error = {})
     {
         QMutexLocker lock(&mutex);
         state = s;
@@ -55,15 +62,23 @@ struct JobRunner::Job
             lastError = error;
         updatedAt = QDateTime::currentDateTimeUtc();
     }
+    JobState currentState() const
+    {
+        QMutexLocker lock(&mutex);
+        return state;
+    }
     JobView view() const
     {
         QMutexLocker lock(&mutex);
-        return JobView{id, modelId, kindName(), state, progress, device, attempts, lastError,
-                       createdAt, updatedAt};
+        return JobView{id, modelId, jobKindName(kind), jobStateName(state), progress, device,
+                       attempts, lastError, createdAt, updatedAt};
     }
 };
 
 namespace {
+
+constexpr std::chrono::milliseconds kLease{10 * 60 * 1000};
+constexpr qint64 kLeaseRenewMs = 60 * 1000;
 
 class FunctionRunnable final : public QRunnable
 {
@@ -81,7 +96,7 @@ bool isTokenError(ErrorCode c)
         || c == ErrorCode::InvalidToken;
 }
 
-// Publishes at most one progress event per interval (and always the last one, on request).
+// Publishes at most one progress event per interval.
 class Throttle
 {
 public:
@@ -104,9 +119,10 @@ private:
 
 } // namespace
 
-JobRunner::JobRunner(std::shared_ptr<ModelStore> store, EventBus *bus, Engines engines,
-                     ServiceOptions options)
+JobRunner::JobRunner(std::shared_ptr<ModelStore> store, std::shared_ptr<JobStore> jobs,
+                     EventBus *bus, Engines engines, ServiceOptions options)
     : m_store(std::move(store))
+    , m_jobStore(std::move(jobs))
     , m_bus(bus)
     , m_engines(std::move(engines))
     , m_options(std::move(options))
@@ -131,6 +147,8 @@ JobRunner::~JobRunner()
 
 void JobRunner::shutdown()
 {
+    // Running jobs stay `running` in the jobs table, owned by this host: the next start
+    // requeues them (requeueOwnedBy) and they resume.
     {
         QMutexLocker lock(&m_mutex);
         for (const auto &job : std::as_const(m_jobs)) {
@@ -151,6 +169,8 @@ Result<ModelRecord> JobRunner::setStatus(const QUuid &id, ModelStatus to, const 
     const Result<ModelRecord> before = m_store->get(id);
     if (!before)
         return before.error();
+    if (before->status == to)
+        return before;
     Result<ModelRecord> after = m_store->transition(id, to, error);
     if (after)
         m_bus->publish(ModelEvent::statusChanged(id, before->status, to, error, jobState));
@@ -181,7 +201,7 @@ QList<JobView> JobRunner::jobs() const
 
 QThreadPool *JobRunner::poolFor(Job &job)
 {
-    if (job.kind == Job::Kind::Download)
+    if (job.kind == JobKind::Download)
         return &m_downloadPool;
     QString device = job.quantize.device;
     if (device == u"auto"_s || device.isEmpty())
@@ -191,57 +211,148 @@ QThreadPool *JobRunner::poolFor(Job &job)
     return gpu >= 0 ? m_gpuPools[size_t(gpu)].get() : &m_cpuPool;
 }
 
-void JobRunner::enqueue(const std::shared_ptr<Job> &job, QFuture<void> previous)
+void JobRunner::persistState(const Job &job, JobState state, const QString &error)
+{
+    // A refused transition means another actor (a cancel, another host) already moved the
+    // job; the in-memory view follows the caller either way.
+    (void)m_jobStore->transition(job.id, state, error);
+}
+
+std::shared_ptr<JobRunner::Job> JobRunner::adopt(const JobRecord &record)
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        if (auto existing = m_byJobId.value(record.id))
+            return existing;
+    }
+    auto job = std::make_shared<Job>();
+    job->id = record.id;
+    job->modelId = record.modelId;
+    job->kind = record.kind;
+    job->recovered = true;
+    job->state = record.state;
+    job->attempts = record.attempts;
+    job->lastError = record.lastError;
+    job->createdAt = record.createdAt;
+    job->updatedAt = record.updatedAt;
+    if (record.kind == JobKind::Download) {
+        job->download = DownloadRequest::fromParams(record.params);
+        if (m_engines.storedToken)
+            job->download.hfToken = m_engines.storedToken();
+    } else {
+        job->quantize.mode = record.params.value(u"mode"_s).toString();
+        job->quantize.device = record.params.value(u"device"_s).toString(u"auto"_s);
+        job->requantize = record.params.value(u"requantize"_s).toBool();
+    }
+    QMutexLocker lock(&m_mutex);
+    m_jobs.insert(job->modelId, job);
+    m_byJobId.insert(job->id, job);
+    return job;
+}
+
+void JobRunner::enqueue(const std::shared_ptr<Job> &job)
 {
     auto exec = std::make_shared<Execution>();
     exec->done.reportStarted();
     {
         QMutexLocker lock(&job->mutex);
+        job->previous = job->exec ? job->exec->done.future() : QFuture<void>();
         job->exec = exec;
-        job->state = u"queued"_s;
+        job->state = JobState::Queued;
     }
     {
         QMutexLocker lock(&m_mutex);
         m_jobs.insert(job->modelId, job);
+        m_byJobId.insert(job->id, job);
     }
     QThreadPool *pool = poolFor(*job);
-    pool->start(new FunctionRunnable([this, job, exec, previous]() mutable {
-        previous.waitForFinished();
-        if (!exec->control.stopRequested()) {
-            {
-                QMutexLocker lock(&job->mutex);
-                job->state = u"running"_s;
-                ++job->attempts;
-            }
-            if (job->kind == Job::Kind::Download)
-                runDownload(job, *exec);
-            else
-                runQuantize(job, *exec);
-        }
-        exec->done.reportFinished();
-    }));
+    const JobKind kind = job->kind;
+    const QString device = job->device;
+    pool->start(new FunctionRunnable([this, pool, kind, device] { runSlot(pool, kind, device); }));
 }
 
-void JobRunner::finishJob(const std::shared_ptr<Job> &job, const QString &state,
-                          const QString &error)
+void JobRunner::runSlot(QThreadPool *, JobKind kind, const QString &device)
+{
+    // A slot runs the oldest queued job of its kind: with one host that is the job that
+    // posted it; with several hosts sharing the jobs table, whichever this host wins.
+    const Result<std::optional<JobRecord>> claimed =
+        m_jobStore->claim(m_options.hostName, kLease, {kind});
+    if (!claimed) {
+        qWarning("job slot: cannot claim a %s job: %s", qPrintable(jobKindName(kind)),
+                 qPrintable(claimed.error().toString()));
+        return;
+    }
+    if (!claimed.value())
+        return;
+    const JobRecord record = *claimed.value();
+    bool known = false;
+    {
+        QMutexLocker lock(&m_mutex);
+        known = m_byJobId.contains(record.id);
+    }
+    std::shared_ptr<Job> job = adopt(record);
+    if (!known) {
+        // Not ours in memory: another host's job, or one a cancel finished between the claim
+        // and now (finishJob writes the table before it forgets the job).
+        const Result<JobRecord> now = m_jobStore->get(record.id);
+        if (!now || now->state != JobState::Running || now->ownerHost != m_options.hostName) {
+            QMutexLocker lock(&m_mutex);
+            if (m_jobs.value(job->modelId) == job)
+                m_jobs.remove(job->modelId);
+            m_byJobId.remove(job->id);
+            return;
+        }
+    }
+    std::shared_ptr<Execution> exec;
+    QFuture<void> previous;
+    {
+        QMutexLocker lock(&job->mutex);
+        if (!job->exec) {
+            job->exec = std::make_shared<Execution>();
+            job->exec->done.reportStarted();
+        }
+        exec = job->exec;
+        previous = job->previous;
+        if (exec->abandoned)
+            return; // stopped meanwhile; the controller set the job's state
+        exec->started = true;
+        job->state = JobState::Running;
+        job->attempts = record.attempts;
+        if (kind == JobKind::Quantize && !device.isEmpty())
+            job->device = device;
+    }
+    previous.waitForFinished();
+    if (!exec->control.stopRequested()) {
+        if (kind == JobKind::Download)
+            runDownload(job, *exec);
+        else
+            runQuantize(job, *exec);
+    }
+    exec->done.reportFinished();
+}
+
+void JobRunner::finishJob(const std::shared_ptr<Job> &job, JobState state, const QString &error)
 {
     job->setState(state, error);
+    persistState(*job, state, error);
     QMutexLocker lock(&m_mutex);
     const auto it = m_jobs.constFind(job->modelId);
     if (it != m_jobs.cend() && it.value() == job)
         m_jobs.erase(it);
+    m_byJobId.remove(job->id);
 }
 
 Result<ModelRecord> JobRunner::startDownload(const ModelRecord &record,
                                              const DownloadRequest &request)
 {
-    if (findJob(record.id))
-        return Error::make(ErrorCode::Conflict, u"The model already has a job; cancel it first"_s,
-                           {{u"model_id"_s, record.id.toString(QUuid::WithoutBraces)}});
     if (record.status != ModelStatus::Pending && record.status != ModelStatus::Failed)
         return Error::make(ErrorCode::IllegalTransition,
                            u"A %1 model cannot be downloaded"_s.arg(modelStatusName(record.status)),
                            {{u"status"_s, modelStatusName(record.status)}});
+    if (findJob(record.id))
+        return Error::make(ErrorCode::Conflict,
+                           u"The model has a paused job; resume or cancel it first"_s,
+                           {{u"model_id"_s, record.id.toString(QUuid::WithoutBraces)}});
     if (record.status == ModelStatus::Failed) {
         if (auto r = setStatus(record.id, ModelStatus::Pending); !r)
             return r.error();
@@ -252,13 +363,21 @@ Result<ModelRecord> JobRunner::startDownload(const ModelRecord &record,
     patch.errorMessage = QString();
     if (auto r = m_store->update(record.id, patch); !r)
         return r.error();
+    const Result<JobRecord> created =
+        m_jobStore->create(NewJob{record.id, JobKind::Download, request.toParams()});
+    if (!created)
+        return created.error();
     Result<ModelRecord> r = setStatus(record.id, ModelStatus::Downloading, {}, u"queued"_s);
-    if (!r)
+    if (!r) {
+        (void)m_jobStore->transition(created->id, JobState::Cancelled);
         return r;
+    }
     auto job = std::make_shared<Job>();
+    job->id = created->id;
     job->modelId = record.id;
-    job->kind = Job::Kind::Download;
+    job->kind = JobKind::Download;
     job->download = request;
+    job->createdAt = created->createdAt;
     {
         QMutexLocker lock(&m_mutex);
         DownloadRequest remembered = request;
@@ -272,27 +391,34 @@ Result<ModelRecord> JobRunner::startDownload(const ModelRecord &record,
 Result<ModelRecord> JobRunner::startQuantize(const ModelRecord &record,
                                              const QuantizeRequest &request)
 {
-    if (findJob(record.id))
-        return Error::make(ErrorCode::Conflict, u"The model already has a job; cancel it first"_s);
     if (record.status != ModelStatus::Ready)
         return Error::make(ErrorCode::IllegalTransition,
                            u"Only a ready model can be quantized (it is %1)"_s
                                .arg(modelStatusName(record.status)),
                            {{u"status"_s, modelStatusName(record.status)}});
+    if (findJob(record.id))
+        return Error::make(ErrorCode::Conflict, u"The model already has a job; cancel it first"_s);
     if (!m_engines.quantize)
         return Error::make(ErrorCode::GpuUnavailable, u"This build has no quantizer"_s);
     const QString device = request.device;
     if (device != u"auto"_s && device != u"cpu"_s && !m_gpus.contains(device))
         return Error::make(ErrorCode::GpuUnavailable, u"No such device: %1"_s.arg(device),
                            {{u"devices"_s, QJsonArray::fromStringList(QStringList{u"cpu"_s} + m_gpus)}});
-    Result<ModelRecord> r = setStatus(record.id, ModelStatus::Quantizing, {}, u"queued"_s);
-    if (!r)
-        return r;
     auto job = std::make_shared<Job>();
     job->modelId = record.id;
-    job->kind = Job::Kind::Quantize;
+    job->kind = JobKind::Quantize;
     job->quantize = request;
     job->requantize = true;
+    const Result<JobRecord> created =
+        m_jobStore->create(NewJob{record.id, JobKind::Quantize, job->params()});
+    if (!created)
+        return created.error();
+    job->id = created->id;
+    Result<ModelRecord> r = setStatus(record.id, ModelStatus::Quantizing, {}, u"queued"_s);
+    if (!r) {
+        (void)m_jobStore->transition(created->id, JobState::Cancelled);
+        return r;
+    }
     enqueue(job);
     return r;
 }
@@ -302,11 +428,12 @@ Result<ModelRecord> JobRunner::stop(const QUuid &modelId, StopKind kind)
     const auto job = findJob(modelId);
     if (!job)
         return Error::make(ErrorCode::IllegalTransition, u"The model has no active job"_s);
-    const QString state = job->view().state;
-    const bool waiting = state == u"paused"_s || state == u"needs_token"_s;
+    const JobState state = job->currentState();
+    const bool waiting = state == JobState::Paused || state == JobState::NeedsToken;
     if (kind == StopKind::Pause && waiting)
-        return Error::make(ErrorCode::IllegalTransition, u"The job is already %1"_s.arg(state));
-    if (kind == StopKind::Pause && job->kind == Job::Kind::Quantize)
+        return Error::make(ErrorCode::IllegalTransition,
+                           u"The job is already %1"_s.arg(jobStateName(state)));
+    if (kind == StopKind::Pause && job->kind == JobKind::Quantize)
         return Error::make(ErrorCode::IllegalTransition,
                            u"A quantization cannot be paused; cancel it instead"_s);
     std::shared_ptr<Execution> exec;
@@ -315,11 +442,17 @@ Result<ModelRecord> JobRunner::stop(const QUuid &modelId, StopKind kind)
         exec = job->exec;
     }
     // Holding the commit lock: the worker either committed already (then the record is no
-    // longer downloading/quantizing and the transition below fails cleanly) or never will.
+    // longer downloading/quantizing and nothing below changes it) or never will.
     QMutexLocker commit(exec ? &exec->commitMutex : nullptr);
-    if (exec)
+    if (exec) {
         exec->control.request(kind == StopKind::Pause ? JobControl::Request::Pause
                                                       : JobControl::Request::Cancel);
+        QMutexLocker lock(&job->mutex);
+        if (!exec->started && !exec->abandoned) {
+            exec->abandoned = true;
+            exec->done.reportFinished();
+        }
+    }
     Result<ModelRecord> current = m_store->get(modelId);
     if (!current)
         return current;
@@ -331,10 +464,12 @@ Result<ModelRecord> JobRunner::stop(const QUuid &modelId, StopKind kind)
         if (!r)
             return r;
     }
-    if (kind == StopKind::Pause)
-        job->setState(u"paused"_s);
-    else
-        finishJob(job, u"cancelled"_s);
+    if (kind == StopKind::Pause) {
+        job->setState(JobState::Paused);
+        persistState(*job, JobState::Paused);
+    } else {
+        finishJob(job, JobState::Cancelled);
+    }
     return r;
 }
 
@@ -353,28 +488,25 @@ Result<ModelRecord> JobRunner::resume(const QUuid &modelId, const QString &token
     const auto job = findJob(modelId);
     if (!job)
         return Error::make(ErrorCode::IllegalTransition, u"The model has no paused job"_s);
-    const QString state = job->view().state;
-    if (state != u"paused"_s && state != u"needs_token"_s)
-        return Error::make(ErrorCode::IllegalTransition, u"The job is %1, not paused"_s.arg(state));
+    const JobState state = job->currentState();
+    if (state != JobState::Paused && state != JobState::NeedsToken)
+        return Error::make(ErrorCode::IllegalTransition,
+                           u"The job is %1, not paused"_s.arg(jobStateName(state)));
     if (!token.isEmpty())
         job->download.hfToken = token;
-    if (state == u"needs_token"_s && job->download.hfToken.isEmpty()) {
+    if (state == JobState::NeedsToken && job->download.hfToken.isEmpty()) {
         const QString stored = m_engines.storedToken ? m_engines.storedToken() : QString();
         if (stored.isEmpty())
             return Error::make(ErrorCode::NeedsToken,
                                u"This gated download needs a Hugging Face token to resume"_s);
         job->download.hfToken = stored;
     }
+    if (const Result<JobRecord> q = m_jobStore->transition(job->id, JobState::Queued); !q)
+        return q.error();
     Result<ModelRecord> r = setStatus(modelId, ModelStatus::Downloading, {}, u"queued"_s);
     if (!r)
         return r;
-    QFuture<void> previous;
-    {
-        QMutexLocker lock(&job->mutex);
-        if (job->exec)
-            previous = job->exec->done.future();
-    }
-    enqueue(job, previous);
+    enqueue(job);
     return r;
 }
 
@@ -392,11 +524,21 @@ Result<ModelRecord> JobRunner::retry(const ModelRecord &record, const QString &t
         known = m_lastDownload.contains(record.id);
         request = m_lastDownload.value(record.id);
     }
+    if (!known) {
+        // After a restart: the parameters of the model's last download job.
+        JobQuery q;
+        q.modelId = record.id;
+        q.kind = JobKind::Download;
+        if (const auto jobs = m_jobStore->list(q); jobs && !jobs->empty()) {
+            request = DownloadRequest::fromParams(jobs->back().params);
+            known = true;
+        }
+    }
     if (!known || request.quantization.isEmpty())
         request.quantization = record.quantization;
     request.hfToken = token;
-    // A download that is already complete is verified quickly by the engine and not fetched
-    // again; the failed step (quantization or architecture) then runs again.
+    // A download that is already complete is verified by the engine and not fetched again;
+    // the failed step (quantization, architecture) then runs again.
     return startDownload(record, request);
 }
 
@@ -413,8 +555,13 @@ QFuture<void> JobRunner::stopForDelete(const QUuid &modelId)
     if (exec) {
         QMutexLocker commit(&exec->commitMutex);
         exec->control.request(JobControl::Request::Cancel);
+        QMutexLocker lock(&job->mutex);
+        if (!exec->started && !exec->abandoned) {
+            exec->abandoned = true;
+            exec->done.reportFinished();
+        }
     }
-    finishJob(job, u"cancelled"_s);
+    finishJob(job, JobState::Cancelled);
     return exec ? exec->done.future() : QtFuture::makeReadyFuture();
 }
 
@@ -431,7 +578,7 @@ void JobRunner::runDownload(const std::shared_ptr<Job> &job, Execution &exec)
     const QUuid id = job->modelId;
     Result<ModelRecord> rec = m_store->get(id);
     if (!rec) {
-        finishJob(job, u"failed"_s, rec.error().message);
+        finishJob(job, JobState::Failed, rec.error().message);
         return;
     }
     const Result<RepoId> repo = RepoId::parse(rec->repoId);
@@ -439,7 +586,7 @@ void JobRunner::runDownload(const std::shared_ptr<Job> &job, Execution &exec)
         QMutexLocker commit(&exec.commitMutex);
         if (!exec.control.stopRequested())
             failModel(id, repo.error(), false, {});
-        finishJob(job, u"failed"_s, repo.error().message);
+        finishJob(job, JobState::Failed, repo.error().message);
         return;
     }
     DownloadSpec spec;
@@ -457,6 +604,8 @@ void JobRunner::runDownload(const std::shared_ptr<Job> &job, Execution &exec)
     Throttle throttle(m_options.progressIntervalMs);
     QElapsedTimer persistTimer;
     persistTimer.start();
+    QElapsedTimer leaseTimer;
+    leaseTimer.start();
     auto onProgress = [&](const DownloadProgressInfo &p) {
         if (exec.control.stopRequested())
             return;
@@ -474,6 +623,10 @@ void JobRunner::runDownload(const std::shared_ptr<Job> &job, Execution &exec)
             patch.progress = pct;
             (void)m_store->update(id, patch);
         }
+        if (leaseTimer.elapsed() >= kLeaseRenewMs) {
+            leaseTimer.restart();
+            (void)m_jobStore->renewLease(job->id, m_options.hostName, kLease);
+        }
     };
 
     Result<DownloadOutcome> out = m_engines.download
@@ -487,12 +640,13 @@ void JobRunner::runDownload(const std::shared_ptr<Job> &job, Execution &exec)
     if (!out) {
         const Error &e = out.error();
         if (isTokenError(e.code) && job->recovered && job->download.hfToken.isEmpty()) {
-            job->setState(u"needs_token"_s, e.message);
+            job->setState(JobState::NeedsToken, e.message);
+            persistState(*job, JobState::NeedsToken, e.message);
             (void)setStatus(id, ModelStatus::Pending, {}, u"needs_token"_s);
             return;
         }
         failModel(id, e, false, {});
-        finishJob(job, u"failed"_s, e.message);
+        finishJob(job, JobState::Failed, e.message);
         return;
     }
     ModelPatch patch;
@@ -512,23 +666,31 @@ void JobRunner::runDownload(const std::shared_ptr<Job> &job, Execution &exec)
                                                  out->files));
     const QString mode = job->download.quantization;
     if (mode.isEmpty() || mode == u"none"_s) {
+        finishJob(job, JobState::Done);
         (void)setStatus(id, ModelStatus::Ready, {}, u"done"_s);
-        finishJob(job, u"done"_s);
         return;
     }
     // Chain the quantization as its own job on the GPU/CPU pool.
     if (!m_engines.quantize) {
         failModel(id, Error::make(ErrorCode::GpuUnavailable, u"This build has no quantizer"_s),
                   true, mode);
-        finishJob(job, u"failed"_s);
+        finishJob(job, JobState::Failed);
         return;
     }
-    (void)setStatus(id, ModelStatus::Quantizing, {}, u"queued"_s);
-    finishJob(job, u"done"_s);
     auto next = std::make_shared<Job>();
     next->modelId = id;
-    next->kind = Job::Kind::Quantize;
+    next->kind = JobKind::Quantize;
     next->quantize.mode = mode;
+    const Result<JobRecord> created =
+        m_jobStore->create(NewJob{id, JobKind::Quantize, next->params()});
+    if (!created) {
+        failModel(id, created.error(), true, mode);
+        finishJob(job, JobState::Failed, created.error().message);
+        return;
+    }
+    next->id = created->id;
+    (void)setStatus(id, ModelStatus::Quantizing, {}, u"queued"_s);
+    finishJob(job, JobState::Done);
     enqueue(next);
 }
 
@@ -538,7 +700,7 @@ void JobRunner::runQuantize(const std::shared_ptr<Job> &job, Execution &exec)
     const QString mode = job->quantize.mode;
     Result<ModelRecord> rec = m_store->get(id);
     if (!rec) {
-        finishJob(job, u"failed"_s, rec.error().message);
+        finishJob(job, JobState::Failed, rec.error().message);
         return;
     }
     const Result<RepoId> repo = RepoId::parse(rec->repoId);
@@ -550,9 +712,15 @@ void JobRunner::runQuantize(const std::shared_ptr<Job> &job, Execution &exec)
     spec.outputDir = repo ? m_options.dataDir.quantizedDir(repo.value()) : QString();
 
     Throttle throttle(m_options.progressIntervalMs);
+    QElapsedTimer leaseTimer;
+    leaseTimer.start();
     auto onProgress = [&](const QuantizeProgressInfo &p) {
         if (exec.control.stopRequested())
             return;
+        if (leaseTimer.elapsed() >= kLeaseRenewMs) {
+            leaseTimer.restart();
+            (void)m_jobStore->renewLease(job->id, m_options.hostName, kLease);
+        }
         {
             QMutexLocker lock(&job->mutex);
             job->progress = p.bytesTotal > 0 ? 100.0 * double(p.bytesDone) / double(p.bytesTotal)
@@ -577,7 +745,7 @@ void JobRunner::runQuantize(const std::shared_ptr<Job> &job, Execution &exec)
         } else {
             failModel(id, e, true, mode);
         }
-        finishJob(job, u"failed"_s, e.message);
+        finishJob(job, JobState::Failed, e.message);
         return;
     }
     ModelPatch patch;
@@ -586,14 +754,57 @@ void JobRunner::runQuantize(const std::shared_ptr<Job> &job, Execution &exec)
     patch.errorMessage = QString();
     (void)m_store->update(id, patch);
     m_bus->publish(ModelEvent::quantizeCompleted(id, out->filePath, out->sizeBytes, mode));
+    finishJob(job, JobState::Done);
     (void)setStatus(id, ModelStatus::Ready, {}, u"done"_s);
-    finishJob(job, u"done"_s);
 }
 
 Status JobRunner::recover()
 {
-    // Without a persisted job to resume, a record caught mid-job cannot stay "downloading":
-    // it fails with a clear message and can be retried.
+    // 1. What this host was running when it stopped goes back to the queue.
+    if (const Result<int> n = m_jobStore->requeueOwnedBy(m_options.hostName); !n)
+        return n.error();
+    // 2. Queued jobs run again: downloads resume from their partial files, quantizations
+    //    restart from their inputs. The record shows the step the job is at.
+    JobQuery queued;
+    queued.states = {JobState::Queued};
+    const Result<std::vector<JobRecord>> pending = m_jobStore->list(queued);
+    if (!pending)
+        return pending.error();
+    for (const JobRecord &rec : pending.value()) {
+        const Result<ModelRecord> model = m_store->get(rec.modelId);
+        if (!model) {
+            (void)m_jobStore->transition(rec.id, JobState::Cancelled, u"model gone"_s);
+            continue;
+        }
+        std::shared_ptr<Job> job = adopt(rec);
+        const ModelStatus want = rec.kind == JobKind::Download ? ModelStatus::Downloading
+                                                               : ModelStatus::Quantizing;
+        if (model->status == ModelStatus::Failed)
+            (void)setStatus(rec.modelId, ModelStatus::Pending);
+        if (rec.kind == JobKind::Quantize && model->status == ModelStatus::Ready)
+            job->requantize = true;
+        if (!setStatus(rec.modelId, want, {}, u"queued"_s)) {
+            finishJob(job, JobState::Cancelled, u"the model's state changed"_s);
+            continue;
+        }
+        enqueue(job);
+    }
+    // 3. Paused jobs and those waiting for a token wait; their records are re-startable.
+    JobQuery waiting;
+    waiting.states = {JobState::Paused, JobState::NeedsToken};
+    const Result<std::vector<JobRecord>> held = m_jobStore->list(waiting);
+    if (!held)
+        return held.error();
+    for (const JobRecord &rec : held.value()) {
+        if (!m_store->get(rec.modelId)) {
+            (void)m_jobStore->transition(rec.id, JobState::Cancelled, u"model gone"_s);
+            continue;
+        }
+        adopt(rec);
+        (void)setStatus(rec.modelId, ModelStatus::Pending, {}, jobStateName(rec.state));
+    }
+    // 4. A record caught mid-job without a job to resume cannot stay "downloading": it fails
+    //    with a clear message and can be retried.
     for (ModelStatus s : {ModelStatus::Downloading, ModelStatus::Quantizing}) {
         ModelQuery q;
         q.status = s;

@@ -3,6 +3,7 @@
 #include "service/engines.h"
 #include "service/eventbus.h"
 #include "service/servicetypes.h"
+#include "store/jobstore.h"
 #include "store/modelstore.h"
 
 #include <QFuture>
@@ -25,8 +26,8 @@ class JobRunner final
     Q_DISABLE_COPY_MOVE(JobRunner)
 
 public:
-    JobRunner(std::shared_ptr<ModelStore> store, EventBus *bus, Engines engines,
-              ServiceOptions options);
+    JobRunner(std::shared_ptr<ModelStore> store, std::shared_ptr<JobStore> jobs, EventBus *bus,
+              Engines engines, ServiceOptions options);
     ~JobRunner();
 
     Status recover();
@@ -56,15 +57,21 @@ public:
 private:
     enum class StopKind { Cancel, Pause };
     Result<ModelRecord> stop(const QUuid &modelId, StopKind kind);
-    void enqueue(const std::shared_ptr<Job> &job, QFuture<void> previous = {});
+    // Persists nothing: the job must already be `queued` in the jobs table. Posts one worker
+    // slot to the job's pool; the slot claims the oldest queued job of that kind.
+    void enqueue(const std::shared_ptr<Job> &job);
+    void runSlot(QThreadPool *pool, JobKind kind, const QString &device);
+    std::shared_ptr<Job> adopt(const JobRecord &record);
     QThreadPool *poolFor(Job &job);
     void runDownload(const std::shared_ptr<Job> &job, Execution &exec);
     void runQuantize(const std::shared_ptr<Job> &job, Execution &exec);
-    void finishJob(const std::shared_ptr<Job> &job, const QString &state, const QString &error = {});
+    void finishJob(const std::shared_ptr<Job> &job, JobState state, const QString &error = {});
+    void persistState(const Job &job, JobState state, const QString &error = {});
     std::shared_ptr<Job> findJob(const QUuid &modelId) const;
     void failModel(const QUuid &id, const Error &error, bool quantizeStep, const QString &mode);
 
     std::shared_ptr<ModelStore> m_store;
+    std::shared_ptr<JobStore> m_jobStore;
     EventBus *m_bus;
     Engines m_engines;
     ServiceOptions m_options;
@@ -76,6 +83,7 @@ private:
 
     mutable QMutex m_mutex; // guards m_jobs and m_lastDownload
     QHash<QUuid, std::shared_ptr<Job>> m_jobs; // by model id: at most one job per model
+    QHash<QUuid, std::shared_ptr<Job>> m_byJobId;
     QHash<QUuid, DownloadRequest> m_lastDownload; // for retry (token removed)
     int m_nextGpu = 0;
 };

@@ -43,14 +43,15 @@ qint64 removeTree(const QString &path)
 
 } // namespace
 
-ModelService::ModelService(std::shared_ptr<ModelStore> store, EventBus *bus, Engines engines,
-                           ServiceOptions options, QObject *parent)
+ModelService::ModelService(std::shared_ptr<ModelStore> store, std::shared_ptr<JobStore> jobs,
+                           EventBus *bus, Engines engines, ServiceOptions options, QObject *parent)
     : QObject(parent)
     , m_store(std::move(store))
     , m_bus(bus)
     , m_options(std::move(options))
     , m_preview(engines.preview)
-    , m_runner(std::make_unique<JobRunner>(m_store, bus, std::move(engines), m_options))
+    , m_runner(std::make_unique<JobRunner>(m_store, std::move(jobs), bus, std::move(engines),
+                                            m_options))
 {
 }
 

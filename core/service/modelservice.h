@@ -4,6 +4,7 @@
 #include "service/engines.h"
 #include "service/eventbus.h"
 #include "service/servicetypes.h"
+#include "store/jobstore.h"
 #include "store/modelstore.h"
 
 #include <QFuture>
@@ -30,8 +31,9 @@ class ModelService final : public QObject
     Q_DISABLE_COPY_MOVE(ModelService)
 
 public:
-    ModelService(std::shared_ptr<ModelStore> store, EventBus *bus, Engines engines,
-                 ServiceOptions options, QObject *parent = nullptr);
+    // `jobs` persists the jobs (same database as `store`); `bus` outlives the service.
+    ModelService(std::shared_ptr<ModelStore> store, std::shared_ptr<JobStore> jobs, EventBus *bus,
+                 Engines engines, ServiceOptions options, QObject *parent = nullptr);
     ~ModelService() override; // shutdown()
 
     // Recovers what a crash or restart interrupted: downloads resume (or wait in needs_token),

@@ -27,10 +27,16 @@ ModelRecord FakeBackend::makeRecord(int i, ModelStatus status)
     return r;
 }
 
-void FakeBackend::listModels(QObject *context, Callback<std::vector<ModelRecord>> done)
+void FakeBackend::listModels(QObject *context, BatchCallback batch)
 {
     calls << u"list"_s;
-    deliver(context, [done, copy = records] { done(copy); });
+    // Two batches when there is more than one record, like the service adapter's paging.
+    const size_t split = records.size() > 1 ? 1 : records.size();
+    std::vector<ModelRecord> first(records.begin(), records.begin() + qsizetype(split));
+    std::vector<ModelRecord> rest(records.begin() + qsizetype(split), records.end());
+    deliver(context, [batch, first, last = rest.empty()] { batch(first, last); });
+    if (!rest.empty())
+        deliver(context, [batch, rest] { batch(rest, true); });
 }
 
 void FakeBackend::preview(const PreviewRequest &request, QObject *context, Callback<QJsonObject> done)

@@ -25,7 +25,7 @@ public:
 
     static ModelRecord makeRecord(int i, ModelStatus status = ModelStatus::Ready);
 
-    void listModels(QObject *context, Callback<std::vector<ModelRecord>> done) override;
+    void listModels(QObject *context, BatchCallback batch) override;
     void preview(const PreviewRequest &request, QObject *context, Callback<QJsonObject> done) override;
     void searchRepos(const QString &query, int limit, QObject *context, Callback<QStringList> done) override;
     void download(const DownloadRequest &request, QObject *context, Callback<ModelRecord> done) override;

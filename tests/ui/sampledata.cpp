@@ -50,13 +50,22 @@ QJsonObject samplePreview(qint64 freeBytes)
         {u"can_download"_s, true},
         {u"license"_s, u"gemma"_s},
         {u"requires_trust_remote_code"_s, false},
-        {u"files"_s, files},
-        {u"download_bytes"_s, total},
-        {u"estimates"_s, QJsonObject{
-             {u"none"_s, QJsonObject{{u"disk_bytes"_s, 5'228'717'488LL}, {u"memory_bytes"_s, 5'750'000'000LL}}},
-             {u"bnb-4bit"_s, QJsonObject{{u"disk_bytes"_s, 2'175'455'232LL}, {u"memory_bytes"_s, 2'400'000'000LL}}},
-             {u"bnb-8bit"_s, QJsonObject{{u"disk_bytes"_s, 3'176'726'528LL}, {u"memory_bytes"_s, 3'500'000'000LL}}}}},
-        {u"free_bytes"_s, freeBytes},
+        // ModelPreview::toJson()'s shapes (core/hub/modelpreview.cpp).
+        {u"files"_s, QJsonObject{{u"files"_s, files},
+                                 {u"skipped"_s, QJsonArray()},
+                                 {u"weight_format"_s, u"safetensors"_s},
+                                 {u"total_bytes"_s, total}}},
+        {u"total_download_bytes"_s, total},
+        {u"sizes"_s, QJsonObject{
+             {u"none"_s, QJsonObject{{u"output_bytes"_s, 5'228'717'488LL}, {u"memory_bytes"_s, 5'750'000'000LL},
+                                     {u"disk_needed_bytes"_s, total}}},
+             {u"bnb-4bit"_s, QJsonObject{{u"output_bytes"_s, 2'175'455'232LL}, {u"memory_bytes"_s, 2'400'000'000LL},
+                                         {u"disk_needed_bytes"_s, total + 2'175'455'232LL}}},
+             {u"bnb-8bit"_s, QJsonObject{{u"output_bytes"_s, 3'176'726'528LL}, {u"memory_bytes"_s, 3'500'000'000LL},
+                                         {u"disk_needed_bytes"_s, total + 3'176'726'528LL}}}}},
+        {u"free_disk_bytes"_s, freeBytes},
+        {u"params_source"_s, u"safetensors_headers"_s},
+        {u"shard_count"_s, 2},
     };
 }
 

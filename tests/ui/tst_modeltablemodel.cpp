@@ -48,7 +48,10 @@ void TestModelTableModel::testerThroughAllChanges()
     QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
     proxy.sort(ModelTableModel::SizeOnDisk, Qt::DescendingOrder);
 
-    model.setRecords(makeRecords(20));
+    std::vector<ModelRecord> all = makeRecords(20);
+    model.setRecords({all.begin(), all.begin() + 5});
+    model.appendRecords({all.begin() + 3, all.end()}); // overlaps: 3 and 4 are updates
+    model.flush();
     QCOMPARE(model.rowCount(), 20);
     QCOMPARE(model.columnCount(), int(ModelTableModel::ColumnCount));
     model.upsert(FakeBackend::makeRecord(100));

@@ -46,6 +46,9 @@ T = {
 'Quantization failed: %1': ('Quantisierung fehlgeschlagen: %1', '量化失败：%1'),
 'No usable GPU for quantization.': ('Keine nutzbare GPU für die Quantisierung.', '没有可用于量化的 GPU。'),
 'Out of memory.': ('Nicht genug Arbeitsspeicher.', '内存不足。'),
+'The model catalogue could not be opened, so miStudio Models cannot start.\n\n%1\n\nCheck the data directory and database settings (or the --data-dir and --database-url options).':
+    ('Der Modellkatalog konnte nicht geöffnet werden, daher kann miStudio Models nicht starten.\n\n%1\n\nPrüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Optionen --data-dir und --database-url).',
+     '无法打开模型目录，因此 miStudio Models 无法启动。\n\n%1\n\n请检查数据目录和数据库设置（或 --data-dir 与 --database-url 选项）。'),
 # --- architecture ---------------------------------------------------------------------------
 'Architecture of %1': ('Architektur von %1', '%1 的架构'),
 'yes': ('ja', '是'),
@@ -136,6 +139,8 @@ T = {
 'Quantization finished': ('Quantisierung abgeschlossen', '量化完成'),
 'Quantization failed': ('Quantisierung fehlgeschlagen', '量化失败'),
 '%1 is ready.': ('%1 ist bereit.', '%1 已就绪。'),
+'API server listening on http://%1:%2/api/v1': ('API-Server lauscht auf http://%1:%2/api/v1', 'API 服务器正在监听 http://%1:%2/api/v1'),
+'The API server did not start: %1': ('Der API-Server ist nicht gestartet: %1', 'API 服务器未能启动：%1'),
 # --- table ----------------------------------------------------------------------------------
 'Pending': ('Wartend', '等待中'),
 'Downloading': ('Wird heruntergeladen', '下载中'),
@@ -207,6 +212,14 @@ T = {
 ', your token has access': (', Ihr Token hat Zugriff', '，您的令牌有访问权限'),
 ', no access with this token': (', kein Zugriff mit diesem Token', '，此令牌无访问权限'),
 'Access:': ('Zugriff:', '访问：'),
+'Counted from:': ('Gezählt aus:', '计数来源：'),
+"Hub's count:": ('Zählung des Hubs:', 'Hub 的计数：'),
+'Matches the Hub:': ('Stimmt mit dem Hub überein:', '与 Hub 一致：'),
+'Weight shards:': ('Gewichts-Shards:', '权重分片数：'),
+'Sizes estimated:': ('Größen geschätzt:', '大小为估算：'),
+'Token from:': ('Token aus:', '令牌来源：'),
+'Header bytes fetched:': ('Geladene Header-Bytes:', '已获取的头部字节数：'),
+'Data directory:': ('Datenverzeichnis:', '数据目录：'),
 'File': ('Datei', '文件'),
 'Size': ('Größe', '大小'),
 'Files to download: %n file(s), %1': (['Herunterzuladen: %n Datei, %1', 'Herunterzuladen: %n Dateien, %1'], ['待下载：%n 个文件，%1']),

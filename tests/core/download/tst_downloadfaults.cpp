@@ -50,7 +50,7 @@ void TestDownloadFaults::fault_data()
 {
     QTest::addColumn<QString>("faultJson"); // a fakehub control fault, or a special word
     QTest::addColumn<QString>("expected");  // "" = verified file; else the error code
-    QTest::addColumn<QString>("cause");     // a retry cause the progress must have shown ("" = any)
+    QTest::addColumn<QString>("cause");     // the retry cause the progress shows last ("a|b": either; "" = any)
 
     auto row = [](const char *name, const char *json, const char *expected, const char *cause) {
         QTest::newRow(name) << QString::fromLatin1(json) << QString::fromLatin1(expected) << QString::fromLatin1(cause);
@@ -66,7 +66,8 @@ void TestDownloadFaults::fault_data()
     row("408", R"({"kind":"status","listener":"cdn","status":408,"times":2})", "", "http_408");
     // QNAM itself resends a GET whose connection closed before any answer, so no cause is asserted.
     row("connection reset", R"({"kind":"reset","listener":"cdn","times":3})", "", "");
-    row("truncated body", R"({"kind":"truncate","listener":"cdn","after_bytes":300000,"times":3})", "", "network");
+    // QNAM reports a body cut short by a closed connection either as an error or as a short end.
+    row("truncated body", R"({"kind":"truncate","listener":"cdn","after_bytes":300000,"times":3})", "", "network|short_body");
     row("stall", R"({"kind":"stall","listener":"cdn","after_bytes":100000,"stall_ms":4000,"times":2})", "", "stall");
     row("Range ignored", R"({"kind":"ignore_range","listener":"cdn","skip":2,"times":1})", "", "range_ignored");
     row("short chunked body", R"({"kind":"short_chunked","listener":"cdn","after_bytes":200000,"times":2})", "", "short_body");
@@ -136,7 +137,7 @@ void TestDownloadFaults::fault()
         if (!cause.isEmpty()) {
             const FileProgress last = r.progress.last().files.first();
             QVERIFY(last.retries >= 1);
-            QCOMPARE(last.lastRetryCause, cause);
+            QVERIFY2(cause.split(u'|').contains(last.lastRetryCause), qPrintable(last.lastRetryCause));
         }
         const QList<Fault> faults = m_hub->faults();
         for (const Fault &injected : faults)

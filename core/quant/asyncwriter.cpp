@@ -1,0 +1,64 @@
+#include "quant/asyncwriter.h"
+
+namespace mistudio::quant {
+
+AsyncWriter::AsyncWriter(uint64_t budgetBytes) : m_budget(budgetBytes), m_thread([this] { loop(); }) {}
+
+AsyncWriter::~AsyncWriter()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+        m_queue.clear();
+    }
+    m_cv.notify_all();
+    m_thread.join();
+}
+
+void AsyncWriter::loop()
+{
+    std::unique_lock lock(m_mutex);
+    while (true) {
+        m_cv.wait(lock, [&] { return m_stop || !m_queue.empty(); });
+        if (m_stop)
+            return;
+        Task task = std::move(m_queue.front());
+        m_queue.pop_front();
+        m_busy = true;
+        const bool skip = !m_error.ok();
+        lock.unlock();
+        Status s = skip ? Status() : task.fn();
+        task.fn = nullptr; // free the task's buffers before accounting for them
+        lock.lock();
+        if (!s.ok() && m_error.ok())
+            m_error = s;
+        m_queuedBytes -= task.bytes;
+        m_busy = false;
+        m_cv.notify_all();
+    }
+}
+
+void AsyncWriter::push(std::function<Status()> task, uint64_t bytes)
+{
+    std::unique_lock lock(m_mutex);
+    // Always admit one task when nothing is queued, however large.
+    m_cv.wait(lock, [&] { return m_stop || m_queuedBytes == 0 || m_queuedBytes + bytes <= m_budget; });
+    m_queuedBytes += bytes;
+    m_queue.push_back(Task{std::move(task), bytes});
+    m_cv.notify_all();
+}
+
+Status AsyncWriter::drain()
+{
+    std::unique_lock lock(m_mutex);
+    m_cv.wait(lock, [&] { return m_stop || (m_queue.empty() && !m_busy); });
+    return m_error;
+}
+
+bool AsyncWriter::failed() const
+{
+    std::lock_guard lock(m_mutex);
+    return !m_error.ok();
+}
+
+} // namespace mistudio::quant

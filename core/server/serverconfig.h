@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QString>
+#include <QStringList>
+
+namespace mistudio {
+
+struct ServerConfig
+{
+    QHostAddress host = QHostAddress(QHostAddress::LocalHost); // 127.0.0.1 by default
+    quint16 port = 8765; // 0 = any free port (tests)
+    // The API token. Required (checked on every request and WebSocket upgrade) whenever the
+    // server listens on anything but loopback, or when requireToken is set.
+    QString token;
+    bool requireToken = false;
+    // Browser origins allowed for CORS and WebSocket upgrades, e.g. "http://localhost:5173".
+    // Requests without an Origin header (non-browser clients) are not affected.
+    QStringList allowedOrigins;
+    qint64 maxBodyBytes = 64 * 1024;
+    // Failed authentications from one address: after `maxAuthFailures` within the window,
+    // that address gets 429 until `lockoutSeconds` have passed.
+    int maxAuthFailures = 10;
+    int failureWindowSeconds = 60;
+    int lockoutSeconds = 60;
+    // WebSocket: bytes a client may have unsent before its queue holds back (latest progress
+    // wins), and queued messages before it is disconnected as too slow.
+    qint64 wsMaxPendingBytes = 256 * 1024;
+    int wsMaxQueuedMessages = 1024;
+
+    static bool isLoopback(const QHostAddress &address) { return address.isLoopback(); }
+    bool tokenRequired() const { return requireToken || !host.isLoopback(); }
+};
+
+} // namespace mistudio

@@ -1,0 +1,341 @@
+// Crash, disk-full, cancel and pause behaviour of the download engine against the fake Hub.
+#include "downloadtestutil.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTimer>
+
+using namespace mistudio;
+using namespace mistudio::fakehub;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+constexpr qint64 kBigBytes = 32LL * 1024 * 1024;
+constexpr qint64 kChunk = 1024 * 1024;
+constexpr int kConnections = 4;
+const QString kRepo = u"org/big"_s;
+const QString kFile = u"model.safetensors"_s;
+
+QString helperPath()
+{
+    return QCoreApplication::applicationDirPath() + u"/download_helper"_s;
+}
+
+QJsonObject lastJsonLine(const QByteArray &out)
+{
+    const QList<QByteArray> lines = out.trimmed().split('\n');
+    return lines.isEmpty() ? QJsonObject() : QJsonDocument::fromJson(lines.last()).object();
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+} // namespace
+
+class TestDownloadResume final : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void killNineThenRerunIsByteIdentical();
+    void diskFullKeepsPartials_data();
+    void diskFullKeepsPartials();
+    void insufficientSpaceNamesBytes();
+    void cancelLeavesNothing();
+    void cancelThenDestroyLeavesNothing();
+    void destroyMidDownloadKeepsPartials();
+    void pauseKeepsPartialsAndResumes();
+    void progressAtMostTenHz();
+
+private:
+    QString writeRequest(const QTemporaryDir &dir, const PinnedDownload &d, const QJsonObject &options);
+    std::unique_ptr<FakeHub> m_hub;
+};
+
+void TestDownloadResume::initTestCase()
+{
+    QVERIFY2(QFile::exists(helperPath()), qPrintable(helperPath()));
+    FakeHub::Options o;
+    o.fixtures.bigFileBytes = kBigBytes;
+    m_hub = std::make_unique<FakeHub>(o);
+    QString error;
+    QVERIFY2(m_hub->start(&error), qPrintable(error));
+}
+
+void TestDownloadResume::init()
+{
+    m_hub->clearFaults();
+    m_hub->setCdnBandwidthPerConnection(0);
+    m_hub->clearLog();
+}
+
+QString TestDownloadResume::writeRequest(const QTemporaryDir &dir, const PinnedDownload &d, const QJsonObject &options)
+{
+    const QString path = dir.filePath(u"request-%1.json"_s.arg(QRandomGenerator::global()->generate()));
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return {};
+    f.write(QJsonDocument(testutil::toJson(d, options)).toJson());
+    return path;
+}
+
+void TestDownloadResume::killNineThenRerunIsByteIdentical()
+{
+    QTemporaryDir dir;
+    const QString target = dir.filePath(u"models/org--big"_s);
+    const PinnedDownload d = testutil::pinnedDownload(*m_hub, kRepo, target, {kFile});
+    const qint64 size = d.files.first().size;
+    const QJsonObject options{{u"connections"_s, kConnections}, {u"chunk"_s, kChunk}, {u"files"_s, 1}};
+    const QString request = writeRequest(dir, d, options);
+
+    // Slow CDN so that the kill lands mid-file, at a random point between 15 % and 75 %.
+    m_hub->setCdnBandwidthPerConnection(2 * 1000 * 1000);
+    const double killAt = 0.15 + 0.6 * QRandomGenerator::global()->generateDouble();
+    QProcess p;
+    p.start(helperPath(), {request});
+    QVERIFY(p.waitForStarted());
+    QByteArray out;
+    bool killed = false;
+    QVERIFY(QTest::qWaitFor([&] {
+        out += p.readAllStandardOutput();
+        const QList<QByteArray> lines = out.split('\n');
+        for (const QByteArray &l : lines) {
+            const QJsonObject o = QJsonDocument::fromJson(l).object();
+            if (o.value(u"progress"_s).toDouble() >= killAt * 100) {
+                p.kill(); // SIGKILL: no destructor, no flush, no cleanup
+                killed = true;
+                return true;
+            }
+        }
+        return p.state() == QProcess::NotRunning;
+    }, 120000));
+    QVERIFY2(killed, out.constData());
+    QVERIFY(p.waitForFinished());
+    QCOMPARE(p.exitStatus(), QProcess::CrashExit);
+    QVERIFY(QFile::exists(target + u'/' + kFile + u".journal.incomplete"_s));
+    QVERIFY(!QFile::exists(target + u'/' + kFile));
+    const qint64 servedFirst = m_hub->bytesServed(Listener::Cdn);
+
+    m_hub->setCdnBandwidthPerConnection(0);
+    QProcess again;
+    again.start(helperPath(), {request});
+    QVERIFY(again.waitForFinished(120000));
+    const QByteArray out2 = again.readAllStandardOutput();
+    QCOMPARE(again.exitCode(), 0);
+    QCOMPARE(lastJsonLine(out2).value(u"result"_s).toString(), u"ok"_s);
+
+    QVERIFY(readFile(target + u'/' + kFile) == m_hub->fileContent(kRepo, d.commit, kFile));
+    const qint64 served = m_hub->bytesServed(Listener::Cdn);
+    const qint64 reServed = served - size;
+    qInfo("kill -9 at %.0f %%: first run served %lld bytes, total %lld for a %lld-byte file: %lld bytes served twice "
+          "(bound: %d connections x %lld-byte chunks = %lld)",
+          killAt * 100, qint64(servedFirst), qint64(served), qint64(size), qint64(reServed), kConnections, qint64(kChunk),
+          qint64(kConnections * kChunk));
+    QVERIFY(reServed >= 0);
+    // Only the chunks in flight at the kill are fetched again (plus one being committed).
+    QVERIFY2(reServed <= (kConnections + 1) * kChunk, qPrintable(QString::number(reServed)));
+}
+
+void TestDownloadResume::diskFullKeepsPartials_data()
+{
+    QTest::addColumn<bool>("preallocate");
+    QTest::newRow("reserved up front (posix_fallocate)") << true;
+    QTest::newRow("no reservation: fills while writing") << false;
+}
+
+void TestDownloadResume::diskFullKeepsPartials()
+{
+    QFETCH(bool, preallocate);
+    QTemporaryDir dir;
+    const QString target = dir.filePath(u"models/org--big"_s);
+    const PinnedDownload d = testutil::pinnedDownload(*m_hub, kRepo, target, {u"config.json"_s, kFile});
+    QCOMPARE(d.files.size(), 2);
+    const QJsonObject options{{u"connections"_s, kConnections}, {u"chunk"_s, kChunk}, {u"files"_s, 1},
+                              {u"preallocate"_s, preallocate}};
+    const QString request = writeRequest(dir, d, options);
+
+    // The "disk" holds 12 MiB per file: config.json fits, the 32 MiB weights do not.
+    QProcess p;
+    p.start(helperPath(), {request, u"--fsize-limit"_s, QString::number(12 * 1024 * 1024)});
+    QVERIFY(p.waitForFinished(120000));
+    const QJsonObject result = lastJsonLine(p.readAllStandardOutput());
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit); // no SIGXFSZ death
+    QCOMPARE(p.exitCode(), 3);
+    QCOMPARE(result.value(u"code"_s).toString(), u"disk_full"_s);
+    QVERIFY(QFile::exists(target + u"/config.json"_s));                   // finished files stay
+    QVERIFY(QFile::exists(target + u'/' + kFile + u".journal.incomplete"_s)); // partials stay for resume
+    QVERIFY(!QFile::exists(target + u'/' + kFile));
+    qInfo("journal %lld bytes, partial %lld bytes, result %s", QFileInfo(target + u'/' + kFile + u".journal.incomplete"_s).size(),
+          QFileInfo(target + u'/' + kFile + u".incomplete"_s).size(), QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
+
+    // Space is back: the rerun completes and fetches config.json no second time.
+    m_hub->clearLog();
+    QProcess again;
+    again.start(helperPath(), {request});
+    QVERIFY(again.waitForFinished(120000));
+    QCOMPARE(again.exitCode(), 0);
+    QVERIFY(readFile(target + u'/' + kFile) == m_hub->fileContent(kRepo, d.commit, kFile));
+    QCOMPARE(m_hub->requestCount(Listener::Any, u"config.json"_s, "GET"), qint64(0));
+    if (!preallocate) // the chunks written before the disk filled are not fetched again
+        QVERIFY2(m_hub->bytesServed(Listener::Cdn) <= d.files.last().size - 8 * kChunk,
+                 qPrintable(QString::number(m_hub->bytesServed(Listener::Cdn))));
+}
+
+void TestDownloadResume::insufficientSpaceNamesBytes()
+{
+    QTemporaryDir dir;
+    const PinnedDownload d = testutil::pinnedDownload(*m_hub, kRepo, dir.filePath(u"m"_s), {kFile});
+    DownloadEngine engine;
+    DownloadOptions o;
+    o.freeSpaceMargin = qint64(1) << 60; // more than any disk has
+    engine.setDefaultOptions(o);
+    const auto r = testutil::runDownload(engine, d);
+    QVERIFY(r.finished);
+    QCOMPARE(r.status.error().code, ErrorCode::InsufficientDiskSpace);
+    QVERIFY(r.status.error().details.value(u"needed_bytes"_s).toInteger() > d.files.first().size);
+    QVERIFY(r.status.error().details.contains(u"available_bytes"_s));
+    QCOMPARE(m_hub->requestCount(), qint64(0)); // checked before any request
+}
+
+void TestDownloadResume::cancelLeavesNothing()
+{
+    QTemporaryDir dir;
+    const QString target = dir.filePath(u"models/org--big"_s);
+    const PinnedDownload d = testutil::pinnedDownload(*m_hub, kRepo, target);
+    m_hub->setCdnBandwidthPerConnection(2 * 1000 * 1000);
+    DownloadEngine engine;
+    DownloadOptions o;
+    o.chunkSize = kChunk;
+    engine.setDefaultOptions(o);
+    bool cancelled = false;
+    const auto r = testutil::runDownload(engine, d, 60000, [&](const QString &id, const DownloadProgress &p) {
+        if (!cancelled && p.bytesDone > 4 * kChunk) {
+            cancelled = true;
+            engine.cancel(id);
+        }
+    });
+    QVERIFY(r.finished);
+    QCOMPARE(r.status.error().code, ErrorCode::Cancelled);
+    QVERIFY2(!QFileInfo::exists(target), qPrintable(QDir(target).entryList(QDir::AllEntries | QDir::NoDotAndDotDot).join(u',')));
+}
+
+void TestDownloadResume::cancelThenDestroyLeavesNothing()
+{
+    // The service cancels and drops its engine at once: the cancel must still complete.
+    QTemporaryDir dir;
+    const QString target = dir.filePath(u"models/org--big"_s);
+    const PinnedDownload d = testutil::pinnedDownload(*m_hub, kRepo, target);
+    m_hub->setCdnBandwidthPerConnection(2 * 1000 * 1000);
+    {
+        DownloadEngine engine;
+        DownloadOptions o;
+        o.chunkSize = kChunk;
+        engine.setDefaultOptions(o);
+        const QString id = engine.enqueue(d);
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(target + u'/' + kFile + u".journal.incomplete"_s), 30000);
+        QTest::qWait(300);
+        engine.cancel(id);
+    }
+    QVERIFY2(!QFileInfo::exists(target), qPrintable(QDir(target).entryList(QDir::AllEntries | QDir::NoDotAndDotDot).join(u',')));
+}
+
+void TestDownloadResume::destroyMidDownloadKeepsPartials()
+{
+    QTemporaryDir dir;
+    const QString target = dir.filePath(u"models/org--big"_s);
+    const PinnedDownload d = testutil::pinnedDownload(*m_hub, kRepo, target, {kFile});
+    m_hub->setCdnBandwidthPerConnection(2 * 1000 * 1000);
+    {
+        DownloadEngine engine;
+        DownloadOptions o;
+        o.chunkSize = kChunk;
+        engine.setDefaultOptions(o);
+        engine.enqueue(d);
+        QTest::qWait(1500);
+    } // the app quits mid-download
+    QVERIFY(QFile::exists(target + u'/' + kFile + u".incomplete"_s));
+    m_hub->setCdnBandwidthPerConnection(0);
+    m_hub->clearLog();
+    DownloadEngine engine;
+    const auto r = testutil::runDownload(engine, d);
+    QVERIFY(r.status.ok());
+    QVERIFY(readFile(target + u'/' + kFile) == m_hub->fileContent(kRepo, d.commit, kFile));
+    QVERIFY(m_hub->bytesServed(Listener::Cdn) < d.files.first().size); // resumed, not restarted
+}
+
+void TestDownloadResume::pauseKeepsPartialsAndResumes()
+{
+    QTemporaryDir dir;
+    const QString target = dir.filePath(u"models/org--big"_s);
+    const PinnedDownload d = testutil::pinnedDownload(*m_hub, kRepo, target, {kFile});
+    m_hub->setCdnBandwidthPerConnection(2 * 1000 * 1000);
+    DownloadEngine engine;
+    DownloadOptions o;
+    o.chunkSize = kChunk;
+    o.connectionsPerFile = kConnections;
+    engine.setDefaultOptions(o);
+    QString pausedId;
+    QObject ctx;
+    connect(&engine, &DownloadEngine::stateChanged, &ctx, [&](const QString &id, DownloadEngine::State s) {
+        if (s == DownloadEngine::State::Paused)
+            pausedId = id;
+    });
+    bool pauseSent = false;
+    qint64 servedAtPause = 0;
+    const auto r = testutil::runDownload(engine, d, 120000, [&](const QString &id, const DownloadProgress &p) {
+        if (!pauseSent && p.bytesDone > 6 * kChunk) {
+            pauseSent = true;
+            engine.pause(id);
+            QTimer::singleShot(1500, &engine, [&, id] {
+                QCOMPARE(engine.state(id), DownloadEngine::State::Paused);
+                servedAtPause = m_hub->bytesServed(Listener::Cdn);
+                QVERIFY(QFile::exists(target + u'/' + kFile + u".incomplete"_s));
+                m_hub->setCdnBandwidthPerConnection(0);
+                engine.resume(id);
+            });
+        }
+    });
+    QVERIFY(r.finished);
+    QVERIFY2(r.status.ok(), qPrintable(r.status.error().toString()));
+    QVERIFY(!pausedId.isEmpty());
+    QVERIFY(servedAtPause > 0);
+    QVERIFY(readFile(target + u'/' + kFile) == m_hub->fileContent(kRepo, d.commit, kFile));
+    // A pause keeps what was written: at most the interrupted ranges come twice.
+    QVERIFY(m_hub->bytesServed(Listener::Cdn) <= d.files.first().size + kConnections * kChunk);
+}
+
+void TestDownloadResume::progressAtMostTenHz()
+{
+    QTemporaryDir dir;
+    const PinnedDownload d = testutil::pinnedDownload(*m_hub, kRepo, dir.filePath(u"m"_s), {kFile});
+    m_hub->setCdnBandwidthPerConnection(4 * 1000 * 1000);
+    DownloadEngine engine;
+    DownloadOptions o;
+    o.progressIntervalMs = 20; // asking for more than 10 Hz still gets at most 10 Hz
+    engine.setDefaultOptions(o);
+    const auto r = testutil::runDownload(engine, d, 120000);
+    QVERIFY(r.status.ok());
+    QVERIFY(r.progress.size() >= 3);
+    for (int i = 1; i < r.progressAtMs.size(); ++i)
+        QVERIFY2(r.progressAtMs[i] - r.progressAtMs[i - 1] >= 95, qPrintable(QString::number(r.progressAtMs[i] - r.progressAtMs[i - 1])));
+    for (int i = 1; i < r.progress.size(); ++i)
+        QVERIFY(r.progress[i].bytesDone >= r.progress[i - 1].bytesDone);
+    const QJsonObject last = r.progress.last().toJson();
+    QCOMPARE(last.value(u"progress"_s).toDouble(), 100.0);
+    QCOMPARE(last.value(u"files_done"_s).toInt(), 1);
+    QCOMPARE(last.value(u"files_total"_s).toInt(), 1);
+    const DownloadProgress mid = r.progress.at(r.progress.size() / 2);
+    QVERIFY(mid.bytesPerSecond > 0);
+    QVERIFY(mid.etaSeconds >= 0);
+}
+
+QTEST_GUILESS_MAIN(TestDownloadResume)
+#include "tst_downloadresume.moc"

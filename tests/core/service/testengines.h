@@ -1,0 +1,144 @@
+#pragma once
+
+// Engines for service and server tests: a download backend that writes real files with
+// progress (optionally slowly, failing, or demanding a token), a quantizer and an
+// architecture extractor that read what it wrote. The real engines are tested in their areas.
+#include "service/engines.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMutex>
+#include <QThread>
+
+#include <atomic>
+
+namespace mistudio::test {
+
+class FakeDownload final : public DownloadBackend
+{
+public:
+    int chunks = 8;
+    qint64 chunkBytes = 64 * 1024;
+    int chunkDelayMs = 0;
+    std::atomic<bool> gated{false};            // fails with gated_auth_required without a token
+    std::atomic<int> failWith{-1};             // an ErrorCode to fail with, -1 = none
+    std::atomic<int> calls{0};
+    QMutex mutex;
+    QStringList tokensSeen;
+
+    Result<DownloadOutcome> download(const DownloadSpec &spec,
+                                     const std::function<void(const DownloadProgressInfo &)> &progress,
+                                     const JobControl &control) override
+    {
+        ++calls;
+        {
+            QMutexLocker lock(&mutex);
+            tokensSeen << spec.token;
+        }
+        if (gated && spec.token.isEmpty())
+            return Error::make(ErrorCode::GatedAuthRequired, QStringLiteral("gated repo"));
+        if (failWith >= 0)
+            return Error::make(ErrorCode(int(failWith)), QStringLiteral("injected failure"));
+        QDir().mkpath(spec.targetDir);
+        QFile cfg(spec.targetDir + QStringLiteral("/config.json"));
+        cfg.open(QIODevice::WriteOnly);
+        cfg.write(R"({"model_type":"gpt2","n_embd":64,"n_layer":2})");
+        cfg.close();
+        // Resume: what an earlier attempt wrote counts as done.
+        QFile part(spec.targetDir + QStringLiteral("/model.safetensors"));
+        const qint64 total = chunks * chunkBytes;
+        const qint64 already = part.exists() ? part.size() : 0;
+        part.open(QIODevice::Append);
+        DownloadProgressInfo p;
+        p.totalBytes = total;
+        p.filesTotal = 2;
+        p.filesDone = 1;
+        p.currentFile = QStringLiteral("model.safetensors");
+        p.downloadedBytes = already;
+        while (p.downloadedBytes < total) {
+            if (control.stopRequested())
+                return Error::make(ErrorCode::Cancelled, QStringLiteral("stopped"));
+            if (chunkDelayMs > 0)
+                QThread::msleep(chunkDelayMs);
+            part.write(QByteArray(chunkBytes, 'x'));
+            part.flush();
+            p.downloadedBytes += chunkBytes;
+            p.bytesPerSecond = 1e6;
+            progress(p);
+        }
+        p.filesDone = 2;
+        progress(p);
+        return DownloadOutcome{QStringLiteral("0123456789abcdef0123456789abcdef01234567"),
+                               spec.targetDir, total + cfg.size(), 2};
+    }
+};
+
+class FakeQuantizer final : public QuantizeBackend
+{
+public:
+    std::atomic<bool> fail{false};
+    int steps = 4;
+    int stepDelayMs = 0;
+    QStringList gpuList;
+
+    QStringList gpus() const override { return gpuList; }
+    Result<QuantizeOutcome> quantize(const QuantizeSpec &spec,
+                                     const std::function<void(const QuantizeProgressInfo &)> &progress,
+                                     const JobControl &control) override
+    {
+        if (fail)
+            return Error::make(ErrorCode::QuantizationFailed, QStringLiteral("injected"));
+        QuantizeProgressInfo p;
+        p.mode = spec.mode;
+        p.device = spec.device;
+        p.tensorsTotal = steps;
+        for (int i = 1; i <= steps; ++i) {
+            if (control.stopRequested())
+                return Error::make(ErrorCode::Cancelled, QStringLiteral("stopped"));
+            if (stepDelayMs > 0)
+                QThread::msleep(stepDelayMs);
+            p.tensorsDone = i;
+            p.secondsElapsed = 0.1 * i;
+            progress(p);
+        }
+        QDir().mkpath(spec.outputDir);
+        const QString out = spec.outputDir + QStringLiteral("/model_4bit.safetensors");
+        QFile f(out);
+        f.open(QIODevice::WriteOnly);
+        f.write(QByteArray(1000, 'q'));
+        return QuantizeOutcome{out, 1000, spec.device};
+    }
+};
+
+class FakeArchitecture final : public ArchitectureBackend
+{
+public:
+    Result<QJsonObject> extract(const QString &dir) override
+    {
+        QFile f(dir + QStringLiteral("/config.json"));
+        if (!f.open(QIODevice::ReadOnly))
+            return Error::make(ErrorCode::InvalidCheckpoint, QStringLiteral("no config.json"));
+        QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+        o.insert(QStringLiteral("hook_points"),
+                 QJsonArray{QStringLiteral("transformer.h.0.hook_resid_post")});
+        return o;
+    }
+};
+
+class FakePreview final : public PreviewBackend
+{
+public:
+    Result<QJsonObject> preview(const QString &repoId, const QString &, const QString &) override
+    {
+        if (repoId == QStringLiteral("nobody/missing"))
+            return Error::make(ErrorCode::RepoNotFound, QStringLiteral("Repository not found"));
+        return QJsonObject{{QStringLiteral("repo_id"), repoId},
+                           {QStringLiteral("model_type"), QStringLiteral("gpt2")},
+                           {QStringLiteral("parameters"), QStringLiteral("124M")},
+                           {QStringLiteral("requires_auth"), false}};
+    }
+};
+
+} // namespace mistudio::test

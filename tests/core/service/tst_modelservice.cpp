@@ -1,0 +1,440 @@
+// ModelService end to end over a real SQLite catalogue, with test engines that write real
+// files: the flow, its events, cancel/pause/resume/retry/delete/re-quantize, and recovery
+// after a restart (a second service on the same data dir).
+#include "service/modelservice.h"
+#include "store/storefactory.h"
+#include "testengines.h"
+
+#include <QDirIterator>
+#include <QFile>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace mistudio;
+
+namespace {
+
+struct Harness
+{
+    explicit Harness(const QString &dataDir, int chunkDelayMs = 0)
+    {
+        AppConfig cfg;
+        cfg.dataDir = dataDir;
+        Result<Stores> s = openStores(cfg);
+        if (!s)
+            qFatal("openStores: %s", qPrintable(s.error().toString()));
+        stores = s.value();
+        download->chunkDelayMs = chunkDelayMs;
+        Engines e;
+        e.download = download;
+        e.quantize = quantizer;
+        e.architecture = std::make_shared<test::FakeArchitecture>();
+        e.preview = std::make_shared<test::FakePreview>();
+        e.storedToken = [this] { return storedToken; };
+        ServiceOptions o;
+        o.dataDir = DataDir(dataDir);
+        o.progressIntervalMs = 0;
+        o.hostName = u"test-host"_s;
+        service = std::make_unique<ModelService>(stores.models, stores.jobs, &bus, e, o);
+        QObject::connect(&bus, &EventBus::eventPublished, &bus,
+                         [this](const ModelEvent &ev) { events.append(ev); });
+    }
+
+    QStringList names(const QUuid &id) const
+    {
+        QStringList out;
+        for (const ModelEvent &e : events) {
+            if (e.modelId() == id && (out.isEmpty() || out.last() != e.name() || !e.isProgress()))
+                out << e.name();
+        }
+        return out;
+    }
+    ModelStatus status(const QUuid &id) const { return service->get(id)->status; }
+
+    EventBus bus;
+    Stores stores;
+    std::shared_ptr<test::FakeDownload> download = std::make_shared<test::FakeDownload>();
+    std::shared_ptr<test::FakeQuantizer> quantizer = std::make_shared<test::FakeQuantizer>();
+    QString storedToken;
+    std::unique_ptr<ModelService> service;
+    QList<ModelEvent> events;
+};
+
+QUuid createModel(Harness &h, const QString &repo = u"openai-community/gpt2"_s)
+{
+    NewModel m;
+    m.repoId = repo;
+    const Result<ModelRecord> r = h.service->create(m);
+    if (!r)
+        qFatal("create: %s", qPrintable(r.error().toString()));
+    return r->id;
+}
+
+} // namespace
+
+class TestModelService final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void downloadFlowEmitsDesignEvents();
+    void downloadWithQuantizationChainsAJob();
+    void illegalRequestsAreRefused_data();
+    void illegalRequestsAreRefused();
+    void cancelReturnsToPending();
+    void pauseAndResume();
+    void failedDownloadCanBeRetried();
+    void deleteCancelsAndReportsBytesFreed();
+    void requantizeReadyModel();
+    void requantizeFailureKeepsModelReady();
+    void tokenIsNeverPersisted();
+    void restartResumesInterruptedDownload();
+    void gatedDownloadWaitsForTokenAfterRestart();
+    void gatedDownloadResumesWithStoredToken();
+    void previewRunsOffThread();
+};
+
+void TestModelService::downloadFlowEmitsDesignEvents()
+{
+    QTemporaryDir dir;
+    Harness h(dir.path());
+    QVERIFY(h.service->start().ok());
+    const QUuid id = createModel(h);
+    const Result<ModelRecord> r = h.service->download(id, {});
+    QVERIFY(r.ok());
+    QCOMPARE(r->status, ModelStatus::Downloading);
+    QTRY_COMPARE(h.status(id), ModelStatus::Ready);
+    QCOMPARE(h.names(id), (QStringList{u"model_created"_s, u"status_changed"_s,
+                                       u"download_progress"_s, u"download_completed"_s,
+                                       u"status_changed"_s}));
+    // Payloads: design §7 keys plus the extras.
+    const ModelEvent *progress = nullptr;
+    const ModelEvent *completed = nullptr;
+    for (const ModelEvent &e : std::as_const(h.events)) {
+        if (e.type() == ModelEvent::Type::DownloadProgress)
+            progress = &e;
+        if (e.type() == ModelEvent::Type::DownloadCompleted)
+            completed = &e;
+    }
+    QVERIFY(progress && completed);
+    for (const char *k : {"progress", "downloaded_gb", "total_gb", "speed_mbps", "eta_seconds",
+                          "files_done", "files_total", "downloaded_bytes", "total_bytes"})
+        QVERIFY2(progress->payload().contains(QLatin1StringView(k)), k);
+    QCOMPARE(progress->payload().value(u"progress"_s).toDouble(), 100.0);
+    QCOMPARE(progress->channel(), u"model/"_s + id.toString(QUuid::WithoutBraces));
+    QVERIFY(completed->payload().value(u"file_path"_s).toString().endsWith(u"openai-community--gpt2"_s));
+    QCOMPARE(completed->payload().value(u"size_bytes"_s).toInteger(), 8 * 64 * 1024 + 45);
+    const ModelRecord done = h.service->get(id).value();
+    QCOMPARE(done.architecture.value(u"model_type"_s).toString(), u"gpt2"_s);
+    QCOMPARE(done.commitSha, u"0123456789abcdef0123456789abcdef01234567"_s);
+    QVERIFY(h.service->architecture(id).ok());
+    QVERIFY(!h.service->activeJob(id));
+}
+
+void TestModelService::downloadWithQuantizationChainsAJob()
+{
+    QTemporaryDir dir;
+    Harness h(dir.path());
+    QVERIFY(h.service->start().ok());
+    const QUuid id = createModel(h);
+    DownloadRequest req;
+    req.quantization = u"bnb-4bit"_s;
+    QVERIFY(h.service->download(id, req).ok());
+    QTRY_VERIFY2_WITH_TIMEOUT(h.status(id) == ModelStatus::Ready, qPrintable(h.names(id).join(u',')), 3000);
+    const QStringList n = h.names(id);
+    QVERIFY2(n.indexOf(u"download_completed"_s) < n.indexOf(u"quantize_progress"_s), qPrintable(n.join(u',')));
+    QVERIFY(n.contains(u"quantize_completed"_s));
+    const ModelRecord r = h.service->get(id).value();
+    QCOMPARE(r.quantization, u"bnb-4bit"_s);
+    QVERIFY(QFile::exists(r.quantizedPath));
+    QVERIFY(r.quantizedPath.contains(u"/quantized/"_s));
+}
+
+void TestModelService::illegalRequestsAreRefused_data()
+{
+    QTest::addColumn<QString>("what");
+    QTest::addColumn<int>("code");
+    QTest::newRow("download ready") << u"download-ready"_s << int(ErrorCode::IllegalTransition);
+    QTest::newRow("quantize pending") << u"quantize-pending"_s << int(ErrorCode::IllegalTransition);
+    QTest::newRow("cancel idle") << u"cancel-idle"_s << int(ErrorCode::IllegalTransition);
+    QTest::newRow("retry pending") << u"retry-pending"_s << int(ErrorCode::IllegalTransition);
+    QTest::newRow("resume idle") << u"resume-idle"_s << int(ErrorCode::IllegalTransition);
+    QTest::newRow("bad quantization") << u"bad-quant"_s << int(ErrorCode::InvalidInput);
+    QTest::newRow("bad repo") << u"bad-repo"_s << int(ErrorCode::InvalidInput);
+    QTest::newRow("unknown id") << u"unknown"_s << int(ErrorCode::NotFound);
+}
+
+void TestModelService::illegalRequestsAreRefused()
+{
+    QFETCH(QString, what);
+    QFETCH(int, code);
+    QTemporaryDir dir;
+    Harness h(dir.path());
+    QVERIFY(h.service->start().ok());
+    const QUuid id = createModel(h);
+    Error err;
+    if (what == u"download-ready"_s) {
+        QVERIFY(h.service->download(id, {}).ok());
+        QTRY_COMPARE(h.status(id), ModelStatus::Ready);
+        err = h.service->download(id, {}).error();
+    } else if (what == u"quantize-pending"_s) {
+        err = h.service->quantize(id, {u"bnb-8bit"_s, u"auto"_s}).error();
+    } else if (what == u"cancel-idle"_s) {
+        err = h.service->cancel(id).error();
+    } else if (what == u"retry-pending"_s) {
+        err = h.service->retry(id).error();
+    } else if (what == u"resume-idle"_s) {
+        err = h.service->resume(id).error();
+    } else if (what == u"bad-quant"_s) {
+        DownloadRequest r;
+        r.quantization = u"gguf"_s;
+        err = h.service->download(id, r).error();
+    } else if (what == u"bad-repo"_s) {
+        NewModel m;
+        m.repoId = u"../etc"_s;
+        err = h.service->create(m).error();
+    } else {
+        err = h.service->download(QUuid::createUuid(), {}).error();
+    }
+    QCOMPARE(int(err.code), code);
+}
+
+void TestModelService::cancelReturnsToPending()
+{
+    QTemporaryDir dir;
+    Harness h(dir.path(), 50);
+    h.download->chunks = 200;
+    QVERIFY(h.service->start().ok());
+    const QUuid id = createModel(h);
+    QVERIFY(h.service->download(id, {}).ok());
+    QTRY_VERIFY(h.names(id).contains(u"download_progress"_s));
+    const Result<ModelRecord> r = h.service->cancel(id);
+    QVERIFY(r.ok());
+    QCOMPARE(r->status, ModelStatus::Pending);
+    QVERIFY(!h.service->activeJob(id));
+    // The worker stops and never moves the record afterwards.
+    QTest::qWait(300);
+    QCOMPARE(h.status(id), ModelStatus::Pending);
+    QVERIFY(!h.names(id).contains(u"download_completed"_s));
+}
+
+void TestModelService::pauseAndResume()
+{
+    QTemporaryDir dir;
+    Harness h(dir.path(), 20);
+    h.download->chunks = 60;
+    QVERIFY(h.service->start().ok());
+    const QUuid id = createModel(h);
+    QVERIFY(h.service->download(id, {}).ok());
+    QTRY_VERIFY(h.names(id).contains(u"download_progress"_s));
+    QVERIFY(h.service->pause(id).ok());
+    QCOMPARE(h.service->activeJob(id)->state, u"paused"_s);
+    QCOMPARE(h.status(id), ModelStatus::Pending);
+    QCOMPARE(int(h.service->pause(id).error().code), int(ErrorCode::IllegalTransition));
+    QVERIFY(h.service->resume(id).ok());
+    QTRY_COMPARE(h.status(id), ModelStatus::Ready);
+    QCOMPARE(h.download->calls.load(), 2);
+    // Resumed, not restarted: the file holds exactly the 60 chunks.
+    const QString file = h.service->get(id)->filePath + u"/model.safetensors"_s;
+    QCOMPARE(QFileInfo(file).size(), 60 * 64 * 1024);
+}
+
+void TestModelService::failedDownloadCanBeRetried()
+{
+    QTemporaryDir dir;
+    Harness h(dir.path());
+    QVERIFY(h.service->start().ok());
+    const QUuid id = createModel(h);
+    h.download->failWith = int(ErrorCode::NetworkError);
+    QVERIFY(h.service->download(id, {}).ok());
+    QTRY_COMPARE(h.status(id), ModelStatus::Failed);
+    QCOMPARE(h.service->get(id)->errorMessage, u"injected failure"_s);
+    const auto failed = std::find_if(h.events.cbegin(), h.events.cend(), [](const ModelEvent &e) {
+        return e.type() == ModelEvent::Type::DownloadFailed;
+    });
+    QVERIFY(failed != h.events.cend());
+    QCOMPARE(failed->payload().value(u"error"_s).toString(), u"injected failure"_s);
+    QCOMPARE(failed->payload().value(u"error_code"_s).toString(), u"network_error"_s);
+    h.download->failWith = -1;
+    QVERIFY(h.service->retry(id).ok());
+    QTRY_COMPARE(h.status(id), ModelStatus::Ready);
+    QVERIFY(h.service->get(id)->errorMessage.isEmpty());
+}
+
+void TestModelService::deleteCancelsAndReportsBytesFreed()
+{
+    QTemporaryDir dir;
+    Harness h(dir.path(), 20);
+    h.download->chunks = 500;
+    QVERIFY(h.service->start().ok());
+    const QUuid id = createModel(h);
+    QVERIFY(h.service->download(id, {}).ok());
+    QTRY_VERIFY(h.names(id).contains(u"download_progress"_s));
+    QFuture<Result<qint64>> f = h.service->remove(id);
+    QTRY_VERIFY(f.isFinished());
+    const Result<qint64> freed = f.result();
+    QVERIFY(freed.ok());
+    QVERIFY(freed.value() > 0);
+    QVERIFY(!QDir(dir.path() + u"/models/openai-community--gpt2"_s).exists());
+    QCOMPARE(int(h.service->get(id).error().code), int(ErrorCode::NotFound));
+    QTRY_VERIFY(h.names(id).contains(u"model_deleted"_s));
+    QCOMPARE(h.events.last().payload().value(u"bytes_freed"_s).toInteger(), freed.value());
+}
+
+void TestModelService::requantizeReadyModel()
+{
+    QTemporaryDir dir;
+    Harness h(dir.path());
+    QVERIFY(h.service->start().ok());
+    const QUuid id = createModel(h);
+    QVERIFY(h.service->download(id, {}).ok());
+    QTRY_COMPARE(h.status(id), ModelStatus::Ready);
+    const Result<ModelRecord> r = h.service->quantize(id, {u"bnb-8bit"_s, u"cpu"_s});
+    QVERIFY(r.ok());
+    QCOMPARE(r->status, ModelStatus::Quantizing);
+    QTRY_COMPARE(h.status(id), ModelStatus::Ready);
+    QCOMPARE(h.service->get(id)->quantization, u"bnb-8bit"_s);
+    QCOMPARE(h.download->calls.load(), 1); // no second download
+    QCOMPARE(int(h.service->quantize(id, {u"bnb-4bit"_s, u"cuda:7"_s}).error().code),
+             int(ErrorCode::GpuUnavailable));
+}
+
+void TestModelService::requantizeFailureKeepsModelReady()
+{
+    QTemporaryDir dir;
+    Harness h(dir.path());
+    QVERIFY(h.service->start().ok());
+    const QUuid id = createModel(h);
+    QVERIFY(h.service->download(id, {}).ok());
+    QTRY_COMPARE(h.status(id), ModelStatus::Ready);
+    h.quantizer->fail = true;
+    QVERIFY(h.service->quantize(id, {u"bnb-4bit"_s, u"auto"_s}).ok());
+    QTRY_VERIFY(h.names(id).contains(u"quantize_failed"_s));
+    QTRY_COMPARE(h.status(id), ModelStatus::Ready);
+    QCOMPARE(h.service->get(id)->quantization, u"none"_s);
+}
+
+void TestModelService::tokenIsNeverPersisted()
+{
+    QTemporaryDir dir;
+    const QString token = u"hf_SECRETtoken1234567890"_s;
+    {
+        Harness h(dir.path());
+        h.download->gated = true;
+        QVERIFY(h.service->start().ok());
+        const QUuid id = createModel(h);
+        DownloadRequest req;
+        req.hfToken = token;
+        QVERIFY(h.service->download(id, req).ok());
+        QTRY_COMPARE(h.status(id), ModelStatus::Ready);
+        QCOMPARE(h.download->tokensSeen, QStringList{token});
+        for (const ModelEvent &e : std::as_const(h.events))
+            QVERIFY(!QJsonDocument(e.toMessage()).toJson().contains(token.toUtf8()));
+        QVERIFY(!QJsonDocument(h.service->activeJob(id) ? h.service->activeJob(id)->toJson()
+                                                        : QJsonObject())
+                     .toJson()
+                     .contains(token.toUtf8()));
+    }
+    QDirIterator it(dir.path(), QDir::Files, QDirIterator::Subdirectories);
+    int scanned = 0;
+    while (it.hasNext()) {
+        QFile f(it.next());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY2(!f.readAll().contains(token.toUtf8()), qPrintable(f.fileName()));
+        ++scanned;
+    }
+    QVERIFY(scanned >= 3); // the database, its journal/wal or the model files were looked at
+}
+
+void TestModelService::restartResumesInterruptedDownload()
+{
+    QTemporaryDir dir;
+    QUuid id;
+    {
+        Harness h(dir.path(), 30);
+        h.download->chunks = 40;
+        QVERIFY(h.service->start().ok());
+        id = createModel(h);
+        QVERIFY(h.service->download(id, {}).ok());
+        QTRY_VERIFY(h.names(id).contains(u"download_progress"_s));
+        h.service->shutdown(); // like a stop mid-download: the job stays `running`
+        QCOMPARE(h.status(id), ModelStatus::Downloading);
+    }
+    Harness h2(dir.path());
+    h2.download->chunks = 40;
+    QVERIFY(h2.service->start().ok());
+    QTRY_COMPARE(h2.status(id), ModelStatus::Ready);
+    QCOMPARE(h2.download->calls.load(), 1);
+    QCOMPARE(QFileInfo(h2.service->get(id)->filePath + u"/model.safetensors"_s).size(),
+             40 * 64 * 1024);
+}
+
+void TestModelService::gatedDownloadWaitsForTokenAfterRestart()
+{
+    QTemporaryDir dir;
+    QUuid id;
+    {
+        Harness h(dir.path(), 30);
+        h.download->chunks = 40;
+        h.download->gated = true;
+        QVERIFY(h.service->start().ok());
+        id = createModel(h);
+        DownloadRequest req;
+        req.hfToken = u"hf_given_once"_s;
+        QVERIFY(h.service->download(id, req).ok());
+        QTRY_VERIFY(h.names(id).contains(u"download_progress"_s));
+        h.service->shutdown();
+    }
+    Harness h2(dir.path());
+    h2.download->gated = true;
+    QVERIFY(h2.service->start().ok());
+    QTRY_COMPARE(h2.service->activeJob(id) ? h2.service->activeJob(id)->state : QString(),
+                 u"needs_token"_s);
+    QCOMPARE(h2.status(id), ModelStatus::Pending);
+    QCOMPARE(int(h2.service->resume(id).error().code), int(ErrorCode::NeedsToken));
+    QVERIFY(h2.service->resume(id, u"hf_again"_s).ok());
+    QTRY_COMPARE(h2.status(id), ModelStatus::Ready);
+}
+
+void TestModelService::gatedDownloadResumesWithStoredToken()
+{
+    QTemporaryDir dir;
+    QUuid id;
+    {
+        Harness h(dir.path(), 30);
+        h.download->chunks = 40;
+        h.download->gated = true;
+        QVERIFY(h.service->start().ok());
+        id = createModel(h);
+        DownloadRequest req;
+        req.hfToken = u"hf_given_once"_s;
+        QVERIFY(h.service->download(id, req).ok());
+        QTRY_VERIFY(h.names(id).contains(u"download_progress"_s));
+        h.service->shutdown();
+    }
+    Harness h2(dir.path());
+    h2.download->gated = true;
+    h2.storedToken = u"hf_stored"_s;
+    QVERIFY(h2.service->start().ok());
+    QTRY_COMPARE(h2.status(id), ModelStatus::Ready);
+    QCOMPARE(h2.download->tokensSeen, QStringList{u"hf_stored"_s});
+}
+
+void TestModelService::previewRunsOffThread()
+{
+    QTemporaryDir dir;
+    Harness h(dir.path());
+    QFuture<Result<QJsonObject>> ok = h.service->preview(u"openai-community/gpt2"_s);
+    QFuture<Result<QJsonObject>> missing = h.service->preview(u"nobody/missing"_s);
+    QFuture<Result<QJsonObject>> invalid = h.service->preview(u"bad repo!"_s);
+    QTRY_VERIFY(ok.isFinished() && missing.isFinished() && invalid.isFinished());
+    QCOMPARE(ok.result()->value(u"model_type"_s).toString(), u"gpt2"_s);
+    QCOMPARE(int(missing.result().error().code), int(ErrorCode::RepoNotFound));
+    QCOMPARE(int(invalid.result().error().code), int(ErrorCode::InvalidInput));
+}
+
+QTEST_GUILESS_MAIN(TestModelService)
+#include "tst_modelservice.moc"

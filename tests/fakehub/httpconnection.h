@@ -1,0 +1,57 @@
+#pragma once
+
+#include "httpmessage.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+
+class QTcpSocket;
+
+namespace mistudio::fakehub {
+
+// One accepted HTTP/1.1 connection: parses requests (keep-alive, Content-Length bodies), asks the
+// handler for a response, and streams the body itself so that faults can act on the wire (truncate,
+// stall, short chunked body, corruption, bandwidth cap). Lives in the server thread.
+class HttpConnection final : public QObject
+{
+    Q_OBJECT
+public:
+    using Handler = std::function<HttpResponse(HttpRequest &)>;
+    // Called as body bytes go out; `finished` once the response is over (complete or cut).
+    using Progress = std::function<void(int logIndex, qint64 bodyBytes, bool finished)>;
+
+    HttpConnection(QTcpSocket *socket, int id, Handler handler, Progress progress, QObject *parent = nullptr);
+    ~HttpConnection() override;
+    Q_DISABLE_COPY_MOVE(HttpConnection)
+
+private:
+    void handleReadyRead();
+    void handleDisconnected();
+    void processBuffer();
+    void startResponse(HttpResponse response);
+    void pump();
+    void finishResponse();
+    void endWithClose(bool abort);
+    void report(bool finished);
+
+    QTcpSocket *m_socket;
+    int m_id;
+    Handler m_handler;
+    Progress m_progress;
+    QByteArray m_buffer;
+    QTimer m_timer;
+
+    bool m_busy = false;
+    bool m_closing = false;
+    bool m_keepAlive = true;
+    bool m_chunked = false;
+    bool m_stalled = false;
+    HttpResponse m_response;
+    qint64 m_pos = 0;        // body bytes queued so far
+    QElapsedTimer m_clock;   // since the body started, for the bandwidth cap
+};
+
+} // namespace mistudio::fakehub

@@ -1,0 +1,371 @@
+// The real widgets over the real service, engines and Hub client, against the project's fake Hub
+// (in-process, loopback): type a repo id → Preview → the dialog shows the exact figures →
+// Download (4-bit) → the row's progress advances → quantization → ready → View architecture →
+// Delete. The gated flow asks for a token and succeeds with an authorised one. A watchdog
+// checks that the GUI thread keeps ticking while the download and the quantization run.
+#include "architecturedialog.h"
+#include "common/units.h"
+#include "desktopsession.h"
+#include "downloadform.h"
+#include "fakehub/fakehub.h"
+#include "fakehub/fixtures/fixturerepos.h"
+#include "fakehub/fixtures/tinymodel.h"
+#include "mainwindow.h"
+#include "modelspanel.h"
+#include "modeltablemodel.h"
+#include "previewdialog.h"
+#include "realengines.h"
+
+#include <QAction>
+#include <QCompleter>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QStringListModel>
+#include <QApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+#include <QTimer>
+#include <QTreeWidget>
+
+#include <atomic>
+#include <chrono>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace mistudio;
+using namespace mistudio::ui;
+
+namespace {
+
+qint64 nowMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+// Longest gap between 10 ms ticks of a timer on the thread it lives in.
+class Heartbeat final : public QObject
+{
+public:
+    Heartbeat()
+    {
+        m_timer.setInterval(10);
+        connect(&m_timer, &QTimer::timeout, this, [this] {
+            const qint64 t = nowMs();
+            if (m_last > 0)
+                m_maxGap = std::max<qint64>(m_maxGap, t - m_last);
+            m_last = t;
+        });
+    }
+    void start() { QMetaObject::invokeMethod(this, [this] { m_last = nowMs(); m_timer.start(); }); }
+    void stop() { QMetaObject::invokeMethod(this, [this] { m_timer.stop(); }); }
+    qint64 maxGap() const { return m_maxGap; }
+
+private:
+    QTimer m_timer{this};
+    qint64 m_last = 0;
+    std::atomic<qint64> m_maxGap{0};
+};
+
+template<class T>
+T *waitForChild(QWidget *parent, int timeoutMs)
+{
+    T *found = nullptr;
+    const bool ok = QTest::qWaitFor(
+        [&] { return (found = parent->findChild<T *>()) != nullptr && found->isVisible(); }, timeoutMs);
+    return ok ? found : nullptr;
+}
+
+} // namespace
+
+class TestGuiFlow final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void previewDownloadQuantizeArchitectureDelete();
+    void gatedModelAsksForATokenAndSucceedsWithOne();
+    void missingRepoSaysSo();
+    void hubSearchCompletesRepoIds();
+    void embeddedServerServesTheCatalogue();
+
+private:
+    void openWindow();
+    int rowOf(const QString &repo) const;
+
+    fakehub::FakeHub m_hub;
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<QSettings> m_settings;
+    std::unique_ptr<DesktopSession> m_session;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestGuiFlow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    qputenv("MISTUDIO_TOKEN_STORE", "file");
+    QString error;
+    QVERIFY2(m_hub.start(&error), qPrintable(error));
+}
+
+void TestGuiFlow::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_settings = std::make_unique<QSettings>(m_dir->filePath(u"settings.ini"_s), QSettings::IniFormat);
+    m_hub.setCdnBandwidthPerConnection(0);
+    m_hub.clearLog();
+}
+
+void TestGuiFlow::cleanup()
+{
+    m_window.reset();
+    m_session.reset();
+    m_settings.reset();
+    m_dir.reset();
+}
+
+void TestGuiFlow::openWindow()
+{
+    AppConfig config;
+    config.dataDir = m_dir->filePath(u"data"_s);
+    gui::RealEngineOptions o;
+    o.env = QProcessEnvironment(); // no HF_TOKEN or token files of the machine
+    o.hub.endpoint = m_hub.endpoint();
+    o.hub.timeoutMs = 10000;
+    o.dataDir = config.dataDir;
+    o.download.connectionsPerFile = 1;
+    o.download.filesInParallel = 1;
+    o.download.backoffBaseMs = 50;
+    o.download.backoffMaxMs = 200;
+    o.quantizeDevice = u"cpu"_s;
+    ServiceOptions so;
+    so.progressIntervalMs = 100;
+    auto session = DesktopSession::open(config, gui::makeRealEngines(o), so);
+    QVERIFY2(session.ok(), session.ok() ? "" : qPrintable(session.error().toString()));
+    m_session = std::move(session).value();
+    m_session->setRepoSearch(gui::makeRepoSearch(o));
+    m_window = std::make_unique<MainWindow>(config, m_session->backend(), m_settings.get());
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+int TestGuiFlow::rowOf(const QString &repo) const
+{
+    const ModelTableModel *m = m_window->modelsPanel()->tableModel();
+    for (int r = 0; r < m->rowCount(); ++r)
+        if (m->record(r)->repoId == repo)
+            return r;
+    return -1;
+}
+
+void TestGuiFlow::previewDownloadQuantizeArchitectureDelete()
+{
+    openWindow();
+    const QString repo = u"org/tiny-sharded"_s;
+    const fakehub::TinyModel truth = fakehub::TinyModel::make(fakehub::TinyModel::Family::Llama, "BF16", 7);
+    qint64 shardBytes = 0;
+    for (const auto &f : m_hub.files(repo))
+        if (f.path.endsWith(u".safetensors"_s))
+            shardBytes += f.size;
+    // The CDN sends the weights slowly enough (~3 s) for the progress to be seen moving.
+    m_hub.setCdnBandwidthPerConnection(std::max<qint64>(shardBytes / 3, 4096));
+
+    DownloadForm *form = m_window->downloadForm();
+    form->repoEdit()->setFocus();
+    QTest::keyClicks(form->repoEdit(), repo);
+    QTest::mouseClick(form->previewButton(), Qt::LeftButton);
+    auto *preview = waitForChild<PreviewDialog>(m_window.get(), 30000);
+    QVERIFY2(preview, qPrintable(form->errorLabel()->text()));
+
+    // Exact figures: the fixture's own parameter count (from its tensor specs, not from headers).
+    QVERIFY2(preview->fieldText(u"parameters"_s).contains(QLocale().toString(truth.parameterCount())),
+             qPrintable(preview->fieldText(u"parameters"_s)));
+    QCOMPARE(preview->fieldText(u"num_layers"_s), QLocale().toString(truth.config.value(u"num_hidden_layers"_s).toInteger()));
+    QCOMPARE(preview->fieldText(u"hidden_size"_s), QLocale().toString(truth.config.value(u"hidden_size"_s).toInteger()));
+    QTableWidget *files = preview->filesTable();
+    int shardsListed = 0;
+    for (int r = 0; r < files->rowCount(); ++r) {
+        const QString path = files->item(r, 0)->text();
+        const auto info = m_hub.fileInfo(repo, u"main"_s, path);
+        QVERIFY2(info, qPrintable(path));
+        QCOMPARE(files->item(r, 1)->text(), formatBytes(info->size));
+        shardsListed += path.endsWith(u".safetensors"_s) ? 1 : 0;
+    }
+    QCOMPARE(shardsListed, 3);
+
+    Heartbeat gui;
+    QThread idleThread;
+    Heartbeat reference; // the same heartbeat on an idle thread: what the machine itself allows
+    reference.moveToThread(&idleThread);
+    idleThread.start();
+    gui.start();
+    reference.start();
+
+    preview->findChild<QRadioButton *>(u"mode_bnb-4bit"_s)->click();
+    QTest::mouseClick(preview->findChild<QPushButton *>(u"previewDownload"_s), Qt::LeftButton);
+
+    // The row appears and its progress moves before the model is ready.
+    ModelTableModel *model = m_window->modelsPanel()->tableModel();
+    QTRY_VERIFY_WITH_TIMEOUT(rowOf(repo) >= 0, 10000);
+    QList<double> percents;
+    QMetaObject::Connection c = connect(model, &QAbstractItemModel::dataChanged, this, [&] {
+        const int r = rowOf(repo);
+        if (r < 0)
+            return;
+        const QModelIndex s = model->index(r, ModelTableModel::Status);
+        if (s.data(ModelTableModel::ActiveRole).toBool()
+            && ModelStatus(s.data(ModelTableModel::StatusRole).toInt()) == ModelStatus::Downloading)
+            percents << s.data(ModelTableModel::PercentRole).toDouble();
+    });
+    // The quantization's own end, as the tray notification hears it.
+    QSignalSpy finished(m_session->backend(), &ModelBackend::jobFinished);
+    QTRY_VERIFY_WITH_TIMEOUT(model->record(rowOf(repo))->status == ModelStatus::Ready
+                                 || model->record(rowOf(repo))->status == ModelStatus::Failed,
+                             120000);
+    disconnect(c);
+    gui.stop();
+    reference.stop();
+    idleThread.quit();
+    idleThread.wait();
+    const ModelRecord done = *model->record(rowOf(repo));
+    QVERIFY2(done.status == ModelStatus::Ready, qPrintable(done.errorMessage));
+    QVERIFY2(percents.size() >= 2, qPrintable(u"progress updates seen: %1"_s.arg(percents.size())));
+    QVERIFY2(percents.last() > percents.first(), "the progress did not advance");
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 10000);
+    QCOMPARE(finished.at(0).at(2).value<JobProgress::Phase>(), JobProgress::Phase::Download);
+    QCOMPARE(finished.at(1).at(2).value<JobProgress::Phase>(), JobProgress::Phase::Quantize);
+    QVERIFY(finished.at(1).at(3).toBool());
+    QCOMPARE(done.quantization, u"bnb-4bit"_s);
+    QVERIFY2(!done.quantizedPath.isEmpty() && QFileInfo::exists(done.quantizedPath), qPrintable(done.quantizedPath));
+    QVERIFY(QDir(done.filePath).exists());
+    QCOMPARE(m_hub.cdnRequestsWithAuthorization(), 0);
+    qInfo("progress updates seen: %lld (%.1f%% → %.1f%%); GUI thread longest gap %lld ms, idle thread %lld ms",
+          qint64(percents.size()), percents.first(), percents.last(), gui.maxGap(), reference.maxGap());
+    // The GUI thread never stalls: no gap beyond 100 ms more than an idle thread saw meanwhile
+    // (the idle thread's gaps are the machine's scheduling, not the app's doing).
+    QVERIFY2(gui.maxGap() <= 100 + reference.maxGap(),
+             qPrintable(u"GUI thread stalled %1 ms (idle thread: %2 ms)"_s.arg(gui.maxGap()).arg(reference.maxGap())));
+
+    // View architecture: blocks → modules → tensors, and the hook points.
+    m_window->modelsPanel()->selectModel(done.id);
+    QVERIFY(m_window->modelsPanel()->architectureAction()->isEnabled());
+    m_window->modelsPanel()->architectureAction()->trigger();
+    auto *arch = waitForChild<ArchitectureDialog>(m_window.get(), 10000);
+    QVERIFY(arch);
+    const int layers = int(truth.config.value(u"num_hidden_layers"_s).toInteger());
+    QCOMPARE(arch->layerTree()->topLevelItemCount(), layers + 1); // + the top-level modules
+    QCOMPARE(arch->hookTable()->rowCount(), 5 * layers);
+    QCOMPARE(arch->hookTable()->item(4, 4)->text(), u"blocks.0.hook_resid_post"_s);
+    arch->close();
+
+    // Delete: the confirmation names the space freed; afterwards the row and the files are gone.
+    m_window->modelsPanel()->selectModel(done.id);
+    m_window->modelsPanel()->deleteAction()->trigger();
+    auto *box = waitForChild<QMessageBox>(m_window.get(), 5000);
+    QVERIFY(box);
+    QVERIFY2(box->informativeText().contains(formatBytes(done.sizeBytes.value_or(0))), qPrintable(box->informativeText()));
+    QTest::mouseClick(box->findChild<QPushButton *>(u"confirmDelete"_s), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(rowOf(repo), -1, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!QDir(done.filePath).exists(), 10000);
+}
+
+void TestGuiFlow::gatedModelAsksForATokenAndSucceedsWithOne()
+{
+    openWindow();
+    const QString repo = u"org/gated-manual"_s;
+    DownloadForm *form = m_window->downloadForm();
+    form->repoEdit()->setText(repo);
+    // Without a token the download stops at the access check and the form asks for one.
+    QTest::mouseClick(form->downloadButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(form->tokenHighlighted(), 30000);
+    QVERIFY(form->errorLabel()->text().contains(u"settings/tokens"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->modelsPanel()->tableModel()->record(rowOf(repo))->status, ModelStatus::Failed,
+                              10000);
+
+    // A token without a grant: access denied, explained as such.
+    form->tokenEdit()->setText(QString::fromLatin1(fakehub::kUserToken));
+    QTest::mouseClick(form->downloadButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(form->errorLabel()->isVisible() && form->errorLabel()->text().contains(u"granted"_s), 30000);
+
+    // The approved token: the same record downloads and becomes ready.
+    form->tokenEdit()->setText(QString::fromLatin1(fakehub::kApprovedToken));
+    QTest::mouseClick(form->downloadButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->modelsPanel()->tableModel()->record(rowOf(repo))->status == ModelStatus::Ready,
+                             60000);
+    QCOMPARE(m_window->modelsPanel()->tableModel()->rowCount(), 1);
+    QVERIFY(!form->tokenHighlighted());
+    QCOMPARE(m_hub.cdnRequestsWithAuthorization(), 0);
+}
+
+void TestGuiFlow::missingRepoSaysSo()
+{
+    openWindow();
+    DownloadForm *form = m_window->downloadForm();
+    form->repoEdit()->setText(u"org/does-not-exist"_s);
+    QTest::mouseClick(form->previewButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(form->errorLabel()->isVisible(), 30000);
+    QVERIFY2(form->errorLabel()->text().contains(u"does not exist"_s), qPrintable(form->errorLabel()->text()));
+    QVERIFY(form->repoEdit()->property("invalid").toBool());
+    QVERIFY(!form->tokenHighlighted());
+}
+
+void TestGuiFlow::hubSearchCompletesRepoIds()
+{
+    openWindow();
+    DownloadForm *form = m_window->downloadForm();
+    form->repoEdit()->setFocus();
+    QTest::keyClicks(form->repoEdit(), u"tiny-g"_s);
+    auto *model = qobject_cast<QStringListModel *>(form->completer()->model());
+    QTRY_VERIFY_WITH_TIMEOUT(model->stringList().contains(u"org/tiny-gpt2"_s), 15000);
+    QVERIFY(model->stringList().contains(u"org/tiny-gemma2"_s));
+    QVERIFY(!model->stringList().contains(u"org/tiny-sharded"_s));
+    QVERIFY(!form->errorLabel()->isVisible());
+}
+
+void TestGuiFlow::embeddedServerServesTheCatalogue()
+{
+    openWindow();
+    ServerConfig config;
+    config.port = 0; // any free port
+    QSignalSpy started(this, &QObject::objectNameChanged); // reused as a "done" signal
+    quint16 port = 0;
+    QString token;
+    m_session->startServer(config, this, [&](Result<quint16> p, const QString &t) {
+        QVERIFY2(p.ok(), p.ok() ? "" : qPrintable(p.error().toString()));
+        port = *p;
+        token = t;
+        setObjectName(u"started"_s);
+    });
+    QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 10000);
+    QVERIFY(port > 0);
+    QCOMPARE(token.size(), 64); // 256 bits, hex
+    QFile tokenFile(m_dir->filePath(u"data/server/api-token"_s));
+    QVERIFY(tokenFile.exists());
+    QCOMPARE(tokenFile.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther), QFileDevice::Permissions());
+    QNetworkAccessManager nam;
+    QNetworkRequest request(QUrl(u"http://127.0.0.1:%1/api/v1/models"_s.arg(port)));
+    QNetworkReply *reply = nam.get(request);
+    QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 10000);
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    QVERIFY(QJsonDocument::fromJson(reply->readAll()).object().contains(u"items"_s));
+    delete reply;
+}
+
+QTEST_MAIN(TestGuiFlow)
+#include "tst_guiflow.moc"

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "common/appconfig.h"
+#include "common/result.h"
+#include "service/engines.h"
+#include "service/servicetypes.h"
+#include "server/serverconfig.h"
+
+#include <QThread>
+
+#include <functional>
+
+#include <memory>
+
+namespace mistudio {
+class ApiServer;
+class EventBus;
+class ModelService;
+} // namespace mistudio
+
+namespace mistudio::ui {
+
+class ModelBackend;
+
+// The core objects behind one window: the catalogue, the event bus, the model service in its
+// own thread (its database calls never run on the GUI thread) and the ServiceBackend the widgets
+// talk to. guimain, the GUI tests and the start-up bench all build the app this way.
+class DesktopSession final
+{
+    Q_DISABLE_COPY_MOVE(DesktopSession)
+
+public:
+    ~DesktopSession(); // stops the service (running jobs resume at the next start)
+
+    // Opens the catalogue of `config` and starts the service with `engines`.
+    static Result<std::unique_ptr<DesktopSession>> open(const AppConfig &config, Engines engines,
+                                                       ServiceOptions options);
+
+    // Starts the embedded API server (REST + WebSocket) in the service's thread, with the API
+    // token of DATA_DIR/server/api-token (created on first start, 0600). `done` runs on the
+    // caller's thread with the port or the error, and the token to show in Settings.
+    void startServer(ServerConfig config, QObject *context,
+                     std::function<void(Result<quint16> port, const QString &token)> done);
+
+    // Hub search for the download form's autocompletion (see ServiceBackend::setRepoSearch).
+    void setRepoSearch(std::function<Result<QStringList>(const QString &, int)> search);
+
+    ModelBackend *backend() const { return m_backend.get(); }
+    ModelService *service() const { return m_service.get(); }
+    EventBus *events() const { return m_bus.get(); }
+
+private:
+    DesktopSession() = default;
+
+    std::unique_ptr<EventBus> m_bus;
+    std::unique_ptr<ModelService> m_service;
+    std::unique_ptr<ModelBackend> m_backend;
+    ApiServer *m_server = nullptr; // lives in the service thread
+    QString m_dataDir;
+    QThread m_serviceThread;
+};
+
+} // namespace mistudio::ui
