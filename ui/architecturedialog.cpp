@@ -41,7 +41,8 @@ static QString paramsText(const QJsonValue &v)
     return v.isDouble() ? QLocale().toString(qint64(v.toDouble())) : QString();
 }
 
-ArchitectureDialog::ArchitectureDialog(const QString &repoId, const QJsonObject &architecture, QWidget *parent)
+ArchitectureDialog::ArchitectureDialog(const QString &repoId, const QJsonObject &architecture,
+                                       QWidget *parent)
     : QDialog(parent)
     , m_repoId(repoId)
     , m_arch(architecture)
@@ -109,8 +110,9 @@ ArchitectureDialog::ArchitectureDialog(const QString &repoId, const QJsonObject 
 
     m_hooks = new QTableWidget(0, 6, tabs);
     m_hooks->setObjectName(u"hookTable"_s);
-    m_hooks->setHorizontalHeaderLabels({tr("Hook point"), tr("Layer"), tr("Kind"), tr("Module path"),
-                                        tr("TransformerLens name"), tr("Width")});
+    m_hooks->setHorizontalHeaderLabels({tr("Hook point"), tr("Layer"), tr("Kind"),
+                                        tr("Module path"), tr("TransformerLens name"),
+                                        tr("Width")});
     m_hooks->verticalHeader()->hide();
     m_hooks->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_hooks->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -124,15 +126,17 @@ ArchitectureDialog::ArchitectureDialog(const QString &repoId, const QJsonObject 
     QPushButton *copy = buttons->addButton(tr("&Copy JSON"), QDialogButtonBox::ActionRole);
     copy->setObjectName(u"copyArchitecture"_s);
     copy->setIcon(icon(u"copy"_s));
-    QPushButton *exportButton = buttons->addButton(tr("&Export JSON…"), QDialogButtonBox::ActionRole);
+    QPushButton *exportButton =
+        buttons->addButton(tr("&Export JSON…"), QDialogButtonBox::ActionRole);
     exportButton->setObjectName(u"exportArchitecture"_s);
     exportButton->setIcon(icon(u"export"_s));
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(copy, &QPushButton::clicked, this, &ArchitectureDialog::copyToClipboard);
     connect(exportButton, &QPushButton::clicked, this, [this] {
-        auto *dlg = new QFileDialog(this, tr("Export architecture"),
-                                    QString(m_repoId).replace(u'/', u"--"_s) + u"-architecture.json"_s,
-                                    tr("JSON files (*.json)"));
+        auto *dlg =
+            new QFileDialog(this, tr("Export architecture"),
+                            QString(m_repoId).replace(u'/', u"--"_s) + u"-architecture.json"_s,
+                            tr("JSON files (*.json)"));
         dlg->setAcceptMode(QFileDialog::AcceptSave);
         dlg->setDefaultSuffix(u"json"_s);
         dlg->setAttribute(Qt::WA_DeleteOnClose);
@@ -153,15 +157,18 @@ ArchitectureDialog::~ArchitectureDialog() = default;
 void ArchitectureDialog::buildTree()
 {
     // The tree may sit under "layer_tree" or be merged into the architecture object.
-    const QJsonObject tree = m_arch.contains(u"layer_tree"_s) ? m_arch.value(u"layer_tree"_s).toObject() : m_arch;
+    const QJsonObject tree =
+        m_arch.contains(u"layer_tree"_s) ? m_arch.value(u"layer_tree"_s).toObject() : m_arch;
     auto addModule = [this](QTreeWidgetItem *parent, const QJsonObject &m) {
         auto *item = new QTreeWidgetItem(parent, {m.value(u"path"_s).toString(), QString(),
-                                                  m.value(u"role"_s).toString(), paramsText(m.value(u"params"_s))});
+                                                  m.value(u"role"_s).toString(),
+                                                  paramsText(m.value(u"params"_s))});
         item->setTextAlignment(3, Qt::AlignRight | Qt::AlignVCenter);
         for (const QJsonValue &tv : m.value(u"tensors"_s).toArray()) {
             const QJsonObject t = tv.toObject();
-            auto *ti = new QTreeWidgetItem(item, {t.value(u"name"_s).toString(), shapeText(t.value(u"shape"_s)),
-                                                  t.value(u"dtype"_s).toString(), paramsText(t.value(u"params"_s))});
+            auto *ti = new QTreeWidgetItem(
+                item, {t.value(u"name"_s).toString(), shapeText(t.value(u"shape"_s)),
+                       t.value(u"dtype"_s).toString(), paramsText(t.value(u"params"_s))});
             ti->setTextAlignment(3, Qt::AlignRight | Qt::AlignVCenter);
         }
         return item;
@@ -174,7 +181,9 @@ void ArchitectureDialog::buildTree()
         addModule(root, m.toObject());
     for (const QJsonValue &bv : blocks) {
         const QJsonObject b = bv.toObject();
-        auto *item = new QTreeWidgetItem({tr("Block %1  (%2)").arg(b.value(u"index"_s).toInt()).arg(b.value(u"path"_s).toString()),
+        auto *item = new QTreeWidgetItem({tr("Block %1  (%2)")
+                                              .arg(b.value(u"index"_s).toInt())
+                                              .arg(b.value(u"path"_s).toString()),
                                           QString(), QString(), paramsText(b.value(u"params"_s))});
         item->setTextAlignment(3, Qt::AlignRight | Qt::AlignVCenter);
         for (const QJsonValue &m : b.value(u"modules"_s).toArray())
@@ -206,11 +215,15 @@ void ArchitectureDialog::buildHooks()
             const int row = m_hooks->rowCount();
             m_hooks->insertRow(row);
             const QString io = h.value(u"io"_s).toString();
-            const QString module = h.value(u"module"_s).toString()
-                                   + (io.isEmpty() ? QString() : (io == u"input"_s ? tr(" (input)") : tr(" (output)")));
-            const QString cells[] = {h.value(u"name"_s).toString(), QString::number(h.value(u"layer"_s).toInt()),
-                                     h.value(u"kind"_s).toString(), module,
-                                     h.value(u"transformer_lens"_s).toString(), paramsText(h.value(u"width"_s))};
+            const QString module =
+                h.value(u"module"_s).toString() +
+                (io.isEmpty() ? QString() : (io == u"input"_s ? tr(" (input)") : tr(" (output)")));
+            const QString cells[] = {h.value(u"name"_s).toString(),
+                                     QString::number(h.value(u"layer"_s).toInt()),
+                                     h.value(u"kind"_s).toString(),
+                                     module,
+                                     h.value(u"transformer_lens"_s).toString(),
+                                     paramsText(h.value(u"width"_s))};
             for (int c = 0; c < 6; ++c)
                 m_hooks->setItem(row, c, new QTableWidgetItem(cells[c]));
         }
@@ -226,7 +239,8 @@ void ArchitectureDialog::buildHooks()
 
 void ArchitectureDialog::copyToClipboard()
 {
-    QGuiApplication::clipboard()->setText(QString::fromUtf8(QJsonDocument(m_arch).toJson(QJsonDocument::Indented)));
+    QGuiApplication::clipboard()->setText(
+        QString::fromUtf8(QJsonDocument(m_arch).toJson(QJsonDocument::Indented)));
 }
 
 void ArchitectureDialog::exportTo(const QString &path)

@@ -17,7 +17,8 @@ class ArchitectureDialog final : public QDialog
     Q_DISABLE_COPY_MOVE(ArchitectureDialog)
 
 public:
-    ArchitectureDialog(const QString &repoId, const QJsonObject &architecture, QWidget *parent = nullptr);
+    ArchitectureDialog(const QString &repoId, const QJsonObject &architecture,
+                       QWidget *parent = nullptr);
     ~ArchitectureDialog() override;
 
     QTreeWidget *layerTree() const { return m_tree; }

@@ -2,9 +2,9 @@
 
 #include "common/appconfig.h"
 #include "common/result.h"
+#include "server/serverconfig.h"
 #include "service/engines.h"
 #include "service/servicetypes.h"
-#include "server/serverconfig.h"
 
 #include <QThread>
 
@@ -34,7 +34,7 @@ public:
 
     // Opens the catalogue of `config` and starts the service with `engines`.
     static Result<std::unique_ptr<DesktopSession>> open(const AppConfig &config, Engines engines,
-                                                       ServiceOptions options);
+                                                        ServiceOptions options);
 
     // Starts the embedded API server (REST + WebSocket) in the service's thread, with the API
     // token of DATA_DIR/server/api-token (created on first start, 0600). `done` runs on the

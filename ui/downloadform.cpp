@@ -29,9 +29,10 @@ static void setFieldState(QLineEdit *edit, bool bad)
         const QColor base = p.color(QPalette::Base);
         const QColor red(0xd0, 0x3b, 0x3b);
         const double t = base.lightnessF() < 0.5 ? 0.35 : 0.18;
-        p.setColor(QPalette::Base, QColor::fromRgbF(float(base.redF() * (1 - t) + red.redF() * t),
-                                                    float(base.greenF() * (1 - t) + red.greenF() * t),
-                                                    float(base.blueF() * (1 - t) + red.blueF() * t)));
+        p.setColor(QPalette::Base,
+                   QColor::fromRgbF(float(base.redF() * (1 - t) + red.redF() * t),
+                                    float(base.greenF() * (1 - t) + red.greenF() * t),
+                                    float(base.blueF() * (1 - t) + red.blueF() * t)));
     }
     edit->setPalette(p);
     edit->setProperty("invalid", bad);
@@ -115,7 +116,8 @@ DownloadForm::DownloadForm(ModelBackend *backend, TokenStore *tokens, QWidget *p
     });
     m_remember = new QCheckBox(tr("Remember"), this);
     m_remember->setObjectName(u"rememberToken"_s);
-    m_remember->setToolTip(tr("Keep the token in the system keychain (or a private file when there is none)"));
+    m_remember->setToolTip(
+        tr("Keep the token in the system keychain (or a private file when there is none)"));
 
     m_previewButton = new QPushButton(icon(u"preview"_s), tr("&Preview"), this);
     m_previewButton->setObjectName(u"previewButton"_s);
@@ -175,7 +177,8 @@ DownloadForm::DownloadForm(ModelBackend *backend, TokenStore *tokens, QWidget *p
     connect(m_token, &QLineEdit::textEdited, this, [this] { highlightToken(false); });
     connect(m_repo, &QLineEdit::returnPressed, this, &DownloadForm::startPreview);
     connect(m_previewButton, &QPushButton::clicked, this, &DownloadForm::startPreview);
-    connect(m_downloadButton, &QPushButton::clicked, this, [this] { startDownload(quantOptions()); });
+    connect(m_downloadButton, &QPushButton::clicked, this,
+            [this] { startDownload(quantOptions()); });
 
     if (m_tokens) {
         connect(m_tokens, &TokenStore::loaded, this, [this](const QString &token) {
@@ -290,11 +293,12 @@ void DownloadForm::showError(const Error &error)
     const bool tokenProblem = ErrorText::needsToken(error.code);
     if (tokenProblem) {
         const QString repo = m_repo->text().trimmed().toHtmlEscaped();
-        text += u"<br>"_s
-                + tr("Open <a href=\"https://huggingface.co/%1\">the model page</a> to request access, "
-                     "and create a token at <a href=\"https://huggingface.co/settings/tokens\">"
-                     "huggingface.co/settings/tokens</a>.")
-                      .arg(repo);
+        text +=
+            u"<br>"_s +
+            tr("Open <a href=\"https://huggingface.co/%1\">the model page</a> to request access, "
+               "and create a token at <a href=\"https://huggingface.co/settings/tokens\">"
+               "huggingface.co/settings/tokens</a>.")
+                .arg(repo);
         m_token->setFocus(Qt::OtherFocusReason);
     }
     highlightToken(tokenProblem);

@@ -8,15 +8,16 @@ namespace mistudio::ui {
 
 bool ErrorText::needsToken(ErrorCode code)
 {
-    return code == ErrorCode::GatedAuthRequired || code == ErrorCode::GatedAccessDenied
-           || code == ErrorCode::InvalidToken || code == ErrorCode::NeedsToken;
+    return code == ErrorCode::GatedAuthRequired || code == ErrorCode::GatedAccessDenied ||
+           code == ErrorCode::InvalidToken || code == ErrorCode::NeedsToken;
 }
 
 QString ErrorText::catalogueUnavailable(const Error &error)
 {
     return tr("The model catalogue could not be opened, so miStudio Models cannot start.\n\n%1\n\n"
               "Check the data directory and database settings (or the --data-dir and "
-              "--database-url options).").arg(forError(error));
+              "--database-url options).")
+        .arg(forError(error));
 }
 
 QString ErrorText::forError(const Error &e)
@@ -24,50 +25,79 @@ QString ErrorText::forError(const Error &e)
     const QString repo = e.details.value(u"repo_id"_s).toString();
     const QString revision = e.details.value(u"revision"_s).toString();
     switch (e.code) {
-    case ErrorCode::InvalidInput: return tr("Invalid input: %1").arg(e.message);
-    case ErrorCode::NotFound: return tr("This model is no longer in the catalogue.");
+    case ErrorCode::InvalidInput:
+        return tr("Invalid input: %1").arg(e.message);
+    case ErrorCode::NotFound:
+        return tr("This model is no longer in the catalogue.");
     case ErrorCode::Conflict:
-    case ErrorCode::IllegalTransition: return tr("Not possible in the model's current state (%1).").arg(e.message);
-    case ErrorCode::Cancelled: return tr("Cancelled.");
-    case ErrorCode::IoError: return tr("Could not read or write a file: %1").arg(e.message);
-    case ErrorCode::PermissionDenied: return tr("Permission denied: %1").arg(e.message);
-    case ErrorCode::DiskFull: return tr("The disk is full.");
+    case ErrorCode::IllegalTransition:
+        return tr("Not possible in the model's current state (%1).").arg(e.message);
+    case ErrorCode::Cancelled:
+        return tr("Cancelled.");
+    case ErrorCode::IoError:
+        return tr("Could not read or write a file: %1").arg(e.message);
+    case ErrorCode::PermissionDenied:
+        return tr("Permission denied: %1").arg(e.message);
+    case ErrorCode::DiskFull:
+        return tr("The disk is full.");
     case ErrorCode::InsufficientDiskSpace: {
         const qint64 needed = e.details.value(u"bytes_needed"_s).toInteger(-1);
         const qint64 avail = e.details.value(u"bytes_available"_s).toInteger(-1);
         if (needed >= 0 && avail >= 0)
-            return tr("Not enough disk space: %1 needed, %2 available.").arg(formatBytes(needed), formatBytes(avail));
+            return tr("Not enough disk space: %1 needed, %2 available.")
+                .arg(formatBytes(needed), formatBytes(avail));
         return tr("Not enough disk space for this model.");
     }
-    case ErrorCode::DatabaseError: return tr("The catalogue database reported an error: %1").arg(e.message);
+    case ErrorCode::DatabaseError:
+        return tr("The catalogue database reported an error: %1").arg(e.message);
     case ErrorCode::RepoNotFound:
-        return repo.isEmpty() ? tr("This repository does not exist on the Hub (or it is private).")
-                              : tr("The repository %1 does not exist on the Hub (or it is private).").arg(repo);
+        return repo.isEmpty()
+                   ? tr("This repository does not exist on the Hub (or it is private).")
+                   : tr("The repository %1 does not exist on the Hub (or it is private).")
+                         .arg(repo);
     case ErrorCode::RevisionNotFound:
-        return revision.isEmpty() ? tr("This revision does not exist in the repository.")
-                                  : tr("The revision \"%1\" does not exist in the repository.").arg(revision);
-    case ErrorCode::EntryNotFound: return tr("A file of this model does not exist at this revision.");
+        return revision.isEmpty()
+                   ? tr("This revision does not exist in the repository.")
+                   : tr("The revision \"%1\" does not exist in the repository.").arg(revision);
+    case ErrorCode::EntryNotFound:
+        return tr("A file of this model does not exist at this revision.");
     case ErrorCode::GatedAuthRequired:
     case ErrorCode::NeedsToken:
-        return tr("This model is gated. Accept its conditions on its Hugging Face page, then enter an "
-                  "access token (huggingface.co/settings/tokens) with read access.");
+        return tr(
+            "This model is gated. Accept its conditions on its Hugging Face page, then enter an "
+            "access token (huggingface.co/settings/tokens) with read access.");
     case ErrorCode::GatedAccessDenied:
-        return tr("Your account has not been granted access to this gated model yet. Request access on "
-                  "its Hugging Face page and try again once it is approved.");
-    case ErrorCode::InvalidToken: return tr("The Hugging Face token was rejected. Check it or create a new one.");
-    case ErrorCode::RepoDisabled: return tr("This repository has been disabled on the Hub.");
-    case ErrorCode::RateLimited: return tr("The Hub is rate limiting requests. Try again in a moment.");
-    case ErrorCode::ServerError: return tr("The Hub had a server error. Try again later.");
-    case ErrorCode::Timeout: return tr("The Hub did not answer in time.");
-    case ErrorCode::NetworkError: return tr("Could not reach the Hub: %1").arg(e.message);
-    case ErrorCode::Offline: return tr("You are offline (or offline mode is on): the Hub cannot be reached.");
-    case ErrorCode::InvalidResponse: return tr("The Hub sent a response that could not be understood.");
-    case ErrorCode::ChecksumMismatch: return tr("A downloaded file did not match its checksum.");
-    case ErrorCode::SizeMismatch: return tr("A downloaded file has the wrong size.");
-    case ErrorCode::QuantizationFailed: return tr("Quantization failed: %1").arg(e.message);
-    case ErrorCode::GpuUnavailable: return tr("No usable GPU for quantization.");
-    case ErrorCode::OutOfMemory: return tr("Out of memory.");
-    default: break;
+        return tr(
+            "Your account has not been granted access to this gated model yet. Request access on "
+            "its Hugging Face page and try again once it is approved.");
+    case ErrorCode::InvalidToken:
+        return tr("The Hugging Face token was rejected. Check it or create a new one.");
+    case ErrorCode::RepoDisabled:
+        return tr("This repository has been disabled on the Hub.");
+    case ErrorCode::RateLimited:
+        return tr("The Hub is rate limiting requests. Try again in a moment.");
+    case ErrorCode::ServerError:
+        return tr("The Hub had a server error. Try again later.");
+    case ErrorCode::Timeout:
+        return tr("The Hub did not answer in time.");
+    case ErrorCode::NetworkError:
+        return tr("Could not reach the Hub: %1").arg(e.message);
+    case ErrorCode::Offline:
+        return tr("You are offline (or offline mode is on): the Hub cannot be reached.");
+    case ErrorCode::InvalidResponse:
+        return tr("The Hub sent a response that could not be understood.");
+    case ErrorCode::ChecksumMismatch:
+        return tr("A downloaded file did not match its checksum.");
+    case ErrorCode::SizeMismatch:
+        return tr("A downloaded file has the wrong size.");
+    case ErrorCode::QuantizationFailed:
+        return tr("Quantization failed: %1").arg(e.message);
+    case ErrorCode::GpuUnavailable:
+        return tr("No usable GPU for quantization.");
+    case ErrorCode::OutOfMemory:
+        return tr("Out of memory.");
+    default:
+        break;
     }
     return e.message.isEmpty() ? e.codeName() : e.message;
 }

@@ -14,9 +14,9 @@
 #include <QEvent>
 #include <QGroupBox>
 #include <QLineEdit>
-#include <QSettings>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSettings>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
 #include <QTableView>
@@ -60,10 +60,11 @@ MainWindow::MainWindow(const AppConfig &config, ModelBackend *backend, QSettings
     connect(m_panel, &ModelsPanel::statusMessageChanged, this, &MainWindow::showStatus);
     connect(m_panel, &ModelsPanel::addModelRequested, m_form, &DownloadForm::focusRepo);
     connect(m_panel, &ModelsPanel::architectureRequested, this, &MainWindow::openArchitecture);
-    connect(m_panel, &ModelsPanel::tokenRequested, this, [this](const QUuid &, const QString &repoId) {
-        m_form->repoEdit()->setText(repoId);
-        m_form->showError(Error::make(ErrorCode::NeedsToken, QString()));
-    });
+    connect(m_panel, &ModelsPanel::tokenRequested, this,
+            [this](const QUuid &, const QString &repoId) {
+                m_form->repoEdit()->setText(repoId);
+                m_form->showError(Error::make(ErrorCode::NeedsToken, QString()));
+            });
     connect(m_form, &DownloadForm::previewReady, this, &MainWindow::openPreview);
     connect(m_form, &DownloadForm::downloadStarted, this, [this](const ModelRecord &r) {
         m_panel->tableModel()->upsert(r);
@@ -120,9 +121,11 @@ void MainWindow::openArchitecture(const QUuid &id, const QString &repoId)
         }
         auto *dlg = new ArchitectureDialog(repoId, *arch, this);
         dlg->setAttribute(Qt::WA_DeleteOnClose);
-        connect(dlg, &ArchitectureDialog::exported, this, [this](const QString &path, const QString &error) {
-            showStatus(error.isEmpty() ? tr("Exported to %1").arg(path) : tr("Export failed: %1").arg(error));
-        });
+        connect(dlg, &ArchitectureDialog::exported, this,
+                [this](const QString &path, const QString &error) {
+                    showStatus(error.isEmpty() ? tr("Exported to %1").arg(path)
+                                               : tr("Export failed: %1").arg(error));
+                });
         dlg->open();
     });
 }
@@ -130,7 +133,8 @@ void MainWindow::openArchitecture(const QUuid &id, const QString &repoId)
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *settings = file->addAction(icon(u"settings"_s), tr("&Settings…"), this, &MainWindow::openSettings);
+    QAction *settings =
+        file->addAction(icon(u"settings"_s), tr("&Settings…"), this, &MainWindow::openSettings);
     settings->setObjectName(u"actionSettings"_s);
     settings->setShortcut(QKeySequence::Preferences);
     file->addSeparator();
@@ -140,17 +144,18 @@ void MainWindow::createMenus()
     models->addActions(m_panel->modelActions());
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About miStudio Models"), this, [this] {
-        QMessageBox::about(this, tr("About miStudio Models"),
-                           tr("<h3>miStudio Models %1</h3><p>Preview, download and quantize Hugging "
-                              "Face models for interpretability work.</p><p>Data directory: %2</p>")
-                               .arg(QApplication::applicationVersion(), m_config.dataDir.toHtmlEscaped()));
+        QMessageBox::about(
+            this, tr("About miStudio Models"),
+            tr("<h3>miStudio Models %1</h3><p>Preview, download and quantize Hugging "
+               "Face models for interpretability work.</p><p>Data directory: %2</p>")
+                .arg(QApplication::applicationVersion(), m_config.dataDir.toHtmlEscaped()));
     });
 }
 
 bool MainWindow::eventFilter(QObject *watched, QEvent *event)
 {
-    if (event->type() == QEvent::Paint && !m_cataloguePainted && m_catalogueShown
-        && (watched == m_panel->view()->viewport() || watched->objectName() == u"emptyState"_s)) {
+    if (event->type() == QEvent::Paint && !m_cataloguePainted && m_catalogueShown &&
+        (watched == m_panel->view()->viewport() || watched->objectName() == u"emptyState"_s)) {
         m_cataloguePainted = true;
         // After this paint has been handled: the frame with the rows in it is done.
         QMetaObject::invokeMethod(this, &MainWindow::cataloguePainted, Qt::QueuedConnection);
@@ -158,8 +163,8 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
     return QMainWindow::eventFilter(watched, event);
 }
 
-void MainWindow::handleJobFinished(const QUuid &id, const QString &repoId, JobProgress::Phase phase, bool ok,
-                                   const Error &error)
+void MainWindow::handleJobFinished(const QUuid &id, const QString &repoId, JobProgress::Phase phase,
+                                   bool ok, const Error &error)
 {
     Q_UNUSED(id);
     QString title;
@@ -167,9 +172,11 @@ void MainWindow::handleJobFinished(const QUuid &id, const QString &repoId, JobPr
         title = ok ? tr("Download finished") : tr("Download failed");
     else
         title = ok ? tr("Quantization finished") : tr("Quantization failed");
-    const QString body = ok ? tr("%1 is ready.").arg(repoId) : QString(repoId + u": "_s + ErrorText::forError(error));
+    const QString body = ok ? tr("%1 is ready.").arg(repoId)
+                            : QString(repoId + u": "_s + ErrorText::forError(error));
     if (m_tray && m_tray->isVisible())
-        m_tray->showMessage(title, body, ok ? QSystemTrayIcon::Information : QSystemTrayIcon::Warning);
+        m_tray->showMessage(title, body,
+                            ok ? QSystemTrayIcon::Information : QSystemTrayIcon::Warning);
     showStatus(title + u" — "_s + body);
     if (!ok && ErrorText::needsToken(error.code)) {
         m_form->repoEdit()->setText(repoId);

@@ -48,8 +48,8 @@ protected:
 
 private:
     void createMenus();
-    void handleJobFinished(const QUuid &id, const QString &repoId, JobProgress::Phase phase, bool ok,
-                           const Error &error);
+    void handleJobFinished(const QUuid &id, const QString &repoId, JobProgress::Phase phase,
+                           bool ok, const Error &error);
     void showStatus(const QString &message);
 
     AppConfig m_config;

@@ -18,7 +18,11 @@ namespace mistudio::ui {
 // events. Percent is 0..100; negative numbers mean "unknown".
 struct JobProgress
 {
-    enum class Phase { Download, Quantize };
+    enum class Phase
+    {
+        Download,
+        Quantize
+    };
     Phase phase = Phase::Download;
     double percent = 0.0;
     qint64 bytesDone = -1;
@@ -33,7 +37,7 @@ struct JobProgress
 // is the default; FP4 and single quantization are the advanced variants).
 struct QuantOptions
 {
-    QString mode = QStringLiteral("none"); // none | bnb-4bit | bnb-8bit
+    QString mode = QStringLiteral("none");     // none | bnb-4bit | bnb-8bit
     QString quantType = QStringLiteral("nf4"); // nf4 | fp4 (bnb-4bit only)
     bool doubleQuant = true;                   // bnb-4bit only
 };
@@ -62,8 +66,7 @@ class ModelBackend : public QObject
     Q_OBJECT
 
 public:
-    template<class T>
-    using Callback = std::function<void(Result<T>)>;
+    template<class T> using Callback = std::function<void(Result<T>)>;
     using StatusCallback = std::function<void(Status)>;
 
     using QObject::QObject;
@@ -109,8 +112,7 @@ Q_SIGNALS:
 };
 
 // Runs `fn` on `context`'s thread unless `context` has been destroyed meanwhile.
-template<class Fn>
-void deliver(QObject *context, Fn &&fn)
+template<class Fn> void deliver(QObject *context, Fn &&fn)
 {
     QMetaObject::invokeMethod(context, std::forward<Fn>(fn), Qt::QueuedConnection);
 }

@@ -73,13 +73,15 @@ ModelsPanel::ModelsPanel(ModelBackend *backend, QWidget *parent)
     // Wide enough for the header text (plus the sort arrow) and typical values.
     const int em = m_view->fontMetrics().horizontalAdvance(u'M');
     const std::pair<int, int> widths[] = {
-        {ModelTableModel::Name, 13},       {ModelTableModel::RepoId, 17},
-        {ModelTableModel::Revision, 8},    {ModelTableModel::Parameters, 6},
+        {ModelTableModel::Name, 13},        {ModelTableModel::RepoId, 17},
+        {ModelTableModel::Revision, 8},     {ModelTableModel::Parameters, 6},
         {ModelTableModel::Quantization, 7}, {ModelTableModel::SizeOnDisk, 6},
         {ModelTableModel::Updated, 12}};
     for (const auto &[column, ems] : widths) {
-        const QString title = m_model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString();
-        h->resizeSection(column, std::max(em * ems, h->fontMetrics().horizontalAdvance(title) + 3 * em));
+        const QString title =
+            m_model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString();
+        h->resizeSection(column,
+                         std::max(em * ems, h->fontMetrics().horizontalAdvance(title) + 3 * em));
     }
 
     // Empty state: tells a new user what to do first.
@@ -113,7 +115,8 @@ ModelsPanel::ModelsPanel(ModelBackend *backend, QWidget *parent)
         updateEmptyState();
     });
     connect(m_view, &QWidget::customContextMenuRequested, this, &ModelsPanel::showContextMenu);
-    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ModelsPanel::updateActions);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &ModelsPanel::updateActions);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &ModelsPanel::updateActions);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &ModelsPanel::updateEmptyState);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &ModelsPanel::updateEmptyState);
@@ -202,7 +205,10 @@ void ModelsPanel::createActions()
     connect(m_cancel, &QAction::triggered, this, [this, forEachSelected] {
         forEachSelected([this](const ModelRecord &r) {
             if (m_backend)
-                m_backend->cancel(r.id, this, [this](Status s) { if (!s) reportFailure(s.error()); });
+                m_backend->cancel(r.id, this, [this](Status s) {
+                    if (!s)
+                        reportFailure(s.error());
+                });
         });
     });
     connect(m_pauseResume, &QAction::triggered, this, &ModelsPanel::handlePauseResume);
@@ -246,8 +252,8 @@ void ModelsPanel::createActions()
 
 QList<QAction *> ModelsPanel::modelActions() const
 {
-    return {m_cancel, m_pauseResume, m_retry, m_delete, m_requantize,
-            m_openFolder, m_copyPath, m_copyRepoId, m_architecture};
+    return {m_cancel,     m_pauseResume, m_retry,      m_delete,      m_requantize,
+            m_openFolder, m_copyPath,    m_copyRepoId, m_architecture};
 }
 
 QList<QUuid> ModelsPanel::selectedIds() const
@@ -267,8 +273,8 @@ void ModelsPanel::selectModel(const QUuid &id)
     const QModelIndex idx = m_proxy->mapFromSource(m_model->index(row, 0));
     if (!idx.isValid())
         return;
-    m_view->selectionModel()->setCurrentIndex(
-        idx, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_view->selectionModel()->setCurrentIndex(idx, QItemSelectionModel::ClearAndSelect |
+                                                       QItemSelectionModel::Rows);
     m_view->scrollTo(idx);
 }
 
@@ -283,7 +289,8 @@ void ModelsPanel::updateActions()
             continue;
         const int row = m_model->rowOf(id);
         const bool paused = m_model->index(row, 0).data(ModelTableModel::PausedRole).toBool();
-        const bool running = r->status == ModelStatus::Downloading || r->status == ModelStatus::Quantizing;
+        const bool running =
+            r->status == ModelStatus::Downloading || r->status == ModelStatus::Quantizing;
         anyActive |= running || r->status == ModelStatus::Pending;
         anyPausable |= r->status == ModelStatus::Downloading && !paused;
         anyResumable |= r->status == ModelStatus::Pending;
@@ -317,11 +324,13 @@ void ModelsPanel::updateEmptyState()
                "it contains, then <b>Download</b>.</p>"));
     } else if (filteredEmpty) {
         m_emptyLabel->setText(tr("<h3>No model matches \"%1\"</h3><p>Clear the filter to see all "
-                                 "%n model(s).</p>", nullptr, m_model->rowCount())
+                                 "%n model(s).</p>",
+                                 nullptr, m_model->rowCount())
                                   .arg(m_proxy->filterText().toHtmlEscaped()));
     }
     m_emptyPage->findChild<QPushButton *>(u"emptyAddButton"_s)->setVisible(catalogueEmpty);
-    m_stack->setCurrentWidget(catalogueEmpty || filteredEmpty ? m_emptyPage : static_cast<QWidget *>(m_view));
+    m_stack->setCurrentWidget(catalogueEmpty || filteredEmpty ? m_emptyPage
+                                                              : static_cast<QWidget *>(m_view));
 }
 
 void ModelsPanel::showContextMenu(const QPoint &pos)

@@ -15,11 +15,16 @@ namespace mistudio::ui {
 QString statusText(ModelStatus status)
 {
     switch (status) {
-    case ModelStatus::Pending: return ModelTableModel::tr("Pending");
-    case ModelStatus::Downloading: return ModelTableModel::tr("Downloading");
-    case ModelStatus::Quantizing: return ModelTableModel::tr("Quantizing");
-    case ModelStatus::Ready: return ModelTableModel::tr("Ready");
-    case ModelStatus::Failed: return ModelTableModel::tr("Failed");
+    case ModelStatus::Pending:
+        return ModelTableModel::tr("Pending");
+    case ModelStatus::Downloading:
+        return ModelTableModel::tr("Downloading");
+    case ModelStatus::Quantizing:
+        return ModelTableModel::tr("Quantizing");
+    case ModelStatus::Ready:
+        return ModelTableModel::tr("Ready");
+    case ModelStatus::Failed:
+        return ModelTableModel::tr("Failed");
     }
     return {};
 }
@@ -59,15 +64,20 @@ QVariant ModelTableModel::displayData(const Row &row, int column) const
 {
     const ModelRecord &r = row.record;
     switch (column) {
-    case Name: return r.name;
-    case RepoId: return r.repoId;
+    case Name:
+        return r.name;
+    case RepoId:
+        return r.repoId;
     case Revision:
         return r.commitSha.isEmpty() || r.revision == r.commitSha
                    ? r.revision
                    : QString(r.revision + u" ("_s + r.commitSha.left(7) + u')');
-    case Parameters: return r.paramsCount ? formatParamCount(*r.paramsCount) : QString();
-    case Quantization: return quantizationText(r.quantization);
-    case SizeOnDisk: return r.sizeBytes ? formatBytes(*r.sizeBytes) : QString();
+    case Parameters:
+        return r.paramsCount ? formatParamCount(*r.paramsCount) : QString();
+    case Quantization:
+        return quantizationText(r.quantization);
+    case SizeOnDisk:
+        return r.sizeBytes ? formatBytes(*r.sizeBytes) : QString();
     case Status:
         if (row.paused)
             return tr("Paused");
@@ -84,11 +94,16 @@ QVariant ModelTableModel::sortData(const Row &row, int column) const
 {
     const ModelRecord &r = row.record;
     switch (column) {
-    case Parameters: return r.paramsCount.value_or(-1);
-    case SizeOnDisk: return r.sizeBytes.value_or(-1);
-    case Status: return int(r.status);
-    case Updated: return r.updatedAt;
-    default: return displayData(row, column);
+    case Parameters:
+        return r.paramsCount.value_or(-1);
+    case SizeOnDisk:
+        return r.sizeBytes.value_or(-1);
+    case Status:
+        return int(r.status);
+    case Updated:
+        return r.updatedAt;
+    default:
+        return displayData(row, column);
     }
 }
 
@@ -100,9 +115,11 @@ QVariant ModelTableModel::data(const QModelIndex &index, int role) const
     const ModelRecord &r = row.record;
     const JobProgress p = row.progress.value_or(JobProgress{});
     switch (role) {
-    case Qt::DisplayRole: return displayData(row, index.column());
+    case Qt::DisplayRole:
+        return displayData(row, index.column());
     case Qt::ToolTipRole:
-        if (index.column() == Status && r.status == ModelStatus::Failed && !r.errorMessage.isEmpty())
+        if (index.column() == Status && r.status == ModelStatus::Failed &&
+            !r.errorMessage.isEmpty())
             return tr("Failed: %1").arg(r.errorMessage);
         if (index.column() == Revision && !r.commitSha.isEmpty())
             return r.commitSha;
@@ -117,25 +134,38 @@ QVariant ModelTableModel::data(const QModelIndex &index, int role) const
         if (index.column() == Parameters || index.column() == SizeOnDisk)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         return {};
-    case SortRole: return sortData(row, index.column());
-    case IdRole: return r.id;
-    case StatusRole: return int(r.status);
+    case SortRole:
+        return sortData(row, index.column());
+    case IdRole:
+        return r.id;
+    case StatusRole:
+        return int(r.status);
     case ActiveRole:
-        return row.progress.has_value()
-               && (r.status == ModelStatus::Downloading || r.status == ModelStatus::Quantizing);
-    case PausedRole: return row.paused;
-    case PercentRole: return row.progress ? p.percent : r.progress;
-    case BytesDoneRole: return p.bytesDone;
-    case BytesTotalRole: return p.bytesTotal;
-    case SpeedRole: return p.bytesPerSecond;
-    case EtaRole: return p.etaSeconds;
+        return row.progress.has_value() &&
+               (r.status == ModelStatus::Downloading || r.status == ModelStatus::Quantizing);
+    case PausedRole:
+        return row.paused;
+    case PercentRole:
+        return row.progress ? p.percent : r.progress;
+    case BytesDoneRole:
+        return p.bytesDone;
+    case BytesTotalRole:
+        return p.bytesTotal;
+    case SpeedRole:
+        return p.bytesPerSecond;
+    case EtaRole:
+        return p.etaSeconds;
     case PhaseRole:
-        return int(row.progress ? p.phase
-                                : (r.status == ModelStatus::Quantizing ? JobProgress::Phase::Quantize
-                                                                       : JobProgress::Phase::Download));
-    case ErrorRole: return r.errorMessage;
-    case FilePathRole: return r.quantizedPath.isEmpty() ? r.filePath : r.quantizedPath;
-    default: return {};
+        return int(row.progress
+                       ? p.phase
+                       : (r.status == ModelStatus::Quantizing ? JobProgress::Phase::Quantize
+                                                              : JobProgress::Phase::Download));
+    case ErrorRole:
+        return r.errorMessage;
+    case FilePathRole:
+        return r.quantizedPath.isEmpty() ? r.filePath : r.quantizedPath;
+    default:
+        return {};
     }
 }
 
@@ -144,14 +174,22 @@ QVariant ModelTableModel::headerData(int section, Qt::Orientation orientation, i
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case Name: return tr("Name");
-    case RepoId: return tr("Repo id");
-    case Revision: return tr("Revision");
-    case Parameters: return tr("Parameters");
-    case Quantization: return tr("Quantization");
-    case SizeOnDisk: return tr("Size on disk");
-    case Status: return tr("Status");
-    case Updated: return tr("Updated");
+    case Name:
+        return tr("Name");
+    case RepoId:
+        return tr("Repo id");
+    case Revision:
+        return tr("Revision");
+    case Parameters:
+        return tr("Parameters");
+    case Quantization:
+        return tr("Quantization");
+    case SizeOnDisk:
+        return tr("Size on disk");
+    case Status:
+        return tr("Status");
+    case Updated:
+        return tr("Updated");
     }
     return {};
 }
@@ -301,14 +339,14 @@ void ModelTableModel::flush()
         if (row < 0)
             continue;
         Row &r = m_rows[size_t(row)];
-        const bool jobEnded = it->status != ModelStatus::Downloading
-                              && it->status != ModelStatus::Quantizing;
+        const bool jobEnded =
+            it->status != ModelStatus::Downloading && it->status != ModelStatus::Quantizing;
         r.record = *it;
-        if (jobEnded) {
+        if (jobEnded)
             r.progress.reset();
-            if (it->status != ModelStatus::Pending)
-                r.paused = false;
-        }
+        // Paused is a pending record whose job keeps its place; any other status ends it.
+        if (it->status != ModelStatus::Pending)
+            r.paused = false;
         wholeRows.push_back(row);
     }
     for (auto it = m_pendingProgress.cbegin(); it != m_pendingProgress.cend(); ++it) {
@@ -316,8 +354,9 @@ void ModelTableModel::flush()
         if (row < 0)
             continue;
         Row &r = m_rows[size_t(row)];
+        if (r.paused)
+            continue; // a progress event that was under way when the job paused
         r.progress = *it;
-        r.paused = false;
         r.record.progress = it->percent;
         statusRows.push_back(row);
     }

@@ -22,11 +22,22 @@ class ModelTableModel final : public QAbstractTableModel
     Q_DISABLE_COPY_MOVE(ModelTableModel)
 
 public:
-    enum Column { Name, RepoId, Revision, Parameters, Quantization, SizeOnDisk, Status, Updated,
-                  ColumnCount };
+    enum Column
+    {
+        Name,
+        RepoId,
+        Revision,
+        Parameters,
+        Quantization,
+        SizeOnDisk,
+        Status,
+        Updated,
+        ColumnCount
+    };
     Q_ENUM(Column)
 
-    enum Role {
+    enum Role
+    {
         SortRole = Qt::UserRole + 1, // raw value for sorting
         IdRole,
         StatusRole,     // int(ModelStatus)

@@ -26,7 +26,8 @@ namespace mistudio::ui {
 namespace {
 
 // The Hub preview's keys, with the spellings other producers use (the design's, the Hub's).
-QJsonValue pick(const QJsonObject &o, std::initializer_list<const char16_t *> keys, QSet<QString> *used = nullptr)
+QJsonValue pick(const QJsonObject &o, std::initializer_list<const char16_t *> keys,
+                QSet<QString> *used = nullptr)
 {
     for (const char16_t *k : keys) {
         const QString key = QString::fromUtf16(k);
@@ -44,14 +45,16 @@ qint64 asBytes(const QJsonValue &v)
     if (v.isDouble())
         return qint64(v.toDouble());
     if (v.isObject())
-        return asBytes(pick(v.toObject(), {u"output_bytes", u"disk_bytes", u"size_bytes", u"bytes", u"size"}));
+        return asBytes(
+            pick(v.toObject(), {u"output_bytes", u"disk_bytes", u"size_bytes", u"bytes", u"size"}));
     return -1;
 }
 
 QJsonValue modeEntry(const QJsonObject &preview, const QString &mode)
 {
-    for (const QJsonValue &table : {pick(preview, {u"sizes", u"estimates", u"quantization_estimates", u"size_estimates"}),
-                                    pick(preview, {u"size_on_disk", u"estimated_size_on_disk", u"disk_bytes"})}) {
+    for (const QJsonValue &table :
+         {pick(preview, {u"sizes", u"estimates", u"quantization_estimates", u"size_estimates"}),
+          pick(preview, {u"size_on_disk", u"estimated_size_on_disk", u"disk_bytes"})}) {
         if (table.isObject() && table.toObject().contains(mode))
             return table.toObject().value(mode);
         if (table.isArray()) {
@@ -63,18 +66,25 @@ QJsonValue modeEntry(const QJsonObject &preview, const QString &mode)
     return {};
 }
 
-QString yesNo(bool b) { return b ? PreviewDialog::tr("yes") : PreviewDialog::tr("no"); }
+QString yesNo(bool b)
+{
+    return b ? PreviewDialog::tr("yes") : PreviewDialog::tr("no");
+}
 
 QString scalarText(const QJsonValue &v)
 {
     switch (v.type()) {
-    case QJsonValue::Bool: return yesNo(v.toBool());
+    case QJsonValue::Bool:
+        return yesNo(v.toBool());
     case QJsonValue::Double: {
         const double d = v.toDouble();
-        return d == double(qint64(d)) ? QLocale().toString(qint64(d)) : QLocale().toString(d, 'g', 6);
+        return d == double(qint64(d)) ? QLocale().toString(qint64(d))
+                                      : QLocale().toString(d, 'g', 6);
     }
-    case QJsonValue::String: return v.toString();
-    default: return {};
+    case QJsonValue::String:
+        return v.toString();
+    default:
+        return {};
     }
 }
 
@@ -98,7 +108,9 @@ qint64 PreviewDialog::memoryBytes(const QJsonObject &preview, const QString &mod
 {
     const QJsonValue e = modeEntry(preview, mode);
     if (e.isObject())
-        if (const QJsonValue m = pick(e.toObject(), {u"memory_bytes", u"memory", u"load_memory_bytes"}); m.isDouble())
+        if (const QJsonValue m =
+                pick(e.toObject(), {u"memory_bytes", u"memory", u"load_memory_bytes"});
+            m.isDouble())
             return qint64(m.toDouble());
     const QJsonValue table = pick(preview, {u"memory_estimates", u"memory_bytes", u"memory"});
     if (table.isObject() && table.toObject().value(mode).isDouble())
@@ -121,26 +133,34 @@ PreviewDialog::PreviewDialog(const QJsonObject &preview, const QuantOptions &qua
     title->setTextFormat(Qt::RichText);
     const QString sha = pick(preview, {u"commit_sha", u"sha", u"commit"}, &used).toString();
     const QString revision = pick(preview, {u"revision"}, &used).toString();
-    title->setText(u"<h2>%1</h2>"_s.arg(repo.toHtmlEscaped())
-                   + (sha.isEmpty() ? QString()
-                                    : tr("Revision %1 at commit <tt>%2</tt>")
-                                          .arg(revision.isEmpty() ? u"main"_s : revision.toHtmlEscaped(), sha.left(12))));
+    title->setText(
+        u"<h2>%1</h2>"_s.arg(repo.toHtmlEscaped()) +
+        (sha.isEmpty()
+             ? QString()
+             : tr("Revision %1 at commit <tt>%2</tt>")
+                   .arg(revision.isEmpty() ? u"main"_s : revision.toHtmlEscaped(), sha.left(12))));
     title->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     QStringList warnings;
     if (pick(preview, {u"requires_trust_remote_code", u"trust_remote_code"}, &used).toBool())
-        warnings << tr("<b>This model runs its own Python code</b> (trust_remote_code). miStudio "
-                       "downloads the code files but never runs them; review them before loading the "
-                       "model with transformers.");
+        warnings << tr(
+            "<b>This model runs its own Python code</b> (trust_remote_code). miStudio "
+            "downloads the code files but never runs them; review them before loading the "
+            "model with transformers.");
     const bool requiresAuth = pick(preview, {u"requires_auth"}, &used).toBool();
-    const QJsonValue canDownload = pick(preview, {u"can_download", u"access_granted", u"authorized"}, &used);
+    const QJsonValue canDownload =
+        pick(preview, {u"can_download", u"access_granted", u"authorized"}, &used);
     if (canDownload.isBool() && !canDownload.toBool())
         warnings << tr("<b>Gated model:</b> your token does not give access yet. Accept the "
                        "conditions on the model page and enter a token with access.");
-    if (pick(preview, {u"params_estimated", u"parameters_estimated", u"parameter_count_estimated"}, &used).toBool())
-        warnings << tr("This checkpoint has no safetensors headers: the parameter count is estimated "
-                       "from config.json and file sizes.");
-    if (const QJsonValue accessError = pick(preview, {u"access_error"}, &used); accessError.isObject()) {
+    if (pick(preview, {u"params_estimated", u"parameters_estimated", u"parameter_count_estimated"},
+             &used)
+            .toBool())
+        warnings << tr(
+            "This checkpoint has no safetensors headers: the parameter count is estimated "
+            "from config.json and file sizes.");
+    if (const QJsonValue accessError = pick(preview, {u"access_error"}, &used);
+        accessError.isObject()) {
         Error e;
         const QJsonObject o = accessError.toObject();
         if (!errorCodeFromName(o.value(u"code"_s).toString(), &e.code))
@@ -177,13 +197,17 @@ PreviewDialog::PreviewDialog(const QJsonObject &preview, const QuantOptions &qua
         return v.isDouble() ? loc.toString(qint64(v.toDouble())) : v.toString();
     };
     addField(u"model_type"_s, tr("Model type:"), pick(preview, {u"model_type"}, &used).toString());
-    const QJsonValue exact = pick(preview, {u"parameter_count", u"num_parameters", u"total_parameters", u"parameters_exact"}, &used);
+    const QJsonValue exact = pick(
+        preview, {u"parameter_count", u"num_parameters", u"total_parameters", u"parameters_exact"},
+        &used);
     QString params = pick(preview, {u"parameters"}, &used).toString();
     if (exact.isDouble())
-        params = tr("%1 (%2 exactly)").arg(params.isEmpty() ? formatParamCount(qint64(exact.toDouble())) : params,
-                                           loc.toString(qint64(exact.toDouble())));
+        params = tr("%1 (%2 exactly)")
+                     .arg(params.isEmpty() ? formatParamCount(qint64(exact.toDouble())) : params,
+                          loc.toString(qint64(exact.toDouble())));
     addField(u"parameters"_s, tr("Parameters:"), params);
-    const QJsonValue byDtype = pick(preview, {u"parameters_by_dtype", u"dtype_parameters", u"params_by_dtype"}, &used);
+    const QJsonValue byDtype =
+        pick(preview, {u"parameters_by_dtype", u"dtype_parameters", u"params_by_dtype"}, &used);
     if (byDtype.isObject()) {
         QStringList parts;
         const QJsonObject o = byDtype.toObject();
@@ -199,8 +223,10 @@ PreviewDialog::PreviewDialog(const QJsonObject &preview, const QuantOptions &qua
     addField(u"num_attention_heads"_s, tr("Attention heads:"),
              kv.isEmpty() ? heads : tr("%1 (%2 key/value heads)").arg(heads, kv));
     addField(u"vocab_size"_s, tr("Vocabulary:"), num({u"vocab_size"}));
-    addField(u"max_position_embeddings"_s, tr("Context length:"), num({u"max_position_embeddings", u"context_length"}));
-    addField(u"torch_dtype"_s, tr("Dtype:"), pick(preview, {u"torch_dtype", u"dtype"}, &used).toString());
+    addField(u"max_position_embeddings"_s, tr("Context length:"),
+             num({u"max_position_embeddings", u"context_length"}));
+    addField(u"torch_dtype"_s, tr("Dtype:"),
+             pick(preview, {u"torch_dtype", u"dtype"}, &used).toString());
     addField(u"license"_s, tr("License:"), pick(preview, {u"license"}, &used).toString());
     const QJsonValue gated = pick(preview, {u"gated"}, &used);
     QString access = requiresAuth ? tr("requires a token") : tr("public");
@@ -209,20 +235,26 @@ PreviewDialog::PreviewDialog(const QJsonObject &preview, const QuantOptions &qua
     if (pick(preview, {u"private"}, &used).toBool())
         access += tr(", private");
     if (canDownload.isBool())
-        access += canDownload.toBool() ? tr(", your token has access") : tr(", no access with this token");
+        access += canDownload.toBool() ? tr(", your token has access")
+                                       : tr(", no access with this token");
     addField(u"access"_s, tr("Access:"), access);
     used << u"estimated_size_gb"_s << u"estimated_quantized_size_gb"_s;
-    for (const char16_t *k : {u"estimates", u"quantization_estimates", u"size_estimates", u"size_on_disk",
-                              u"estimated_size_on_disk", u"disk_bytes", u"memory_estimates", u"memory_bytes",
-                              u"memory", u"files", u"download_bytes", u"total_download_bytes", u"sizes", u"architecture",
-                              u"free_bytes", u"free_disk_bytes", u"disk_free_bytes", u"fits", u"fits_on_disk"})
+    for (const char16_t *k :
+         {u"estimates", u"quantization_estimates", u"size_estimates", u"size_on_disk",
+          u"estimated_size_on_disk", u"disk_bytes", u"memory_estimates", u"memory_bytes", u"memory",
+          u"files", u"download_bytes", u"total_download_bytes", u"sizes", u"architecture",
+          u"free_bytes", u"free_disk_bytes", u"disk_free_bytes", u"fits", u"fits_on_disk"})
         used << QString::fromUtf16(k);
     // The Hub preview's extensions, with their own labels.
     const std::pair<const char16_t *, QString> extras[] = {
-        {u"params_source", tr("Counted from:")},          {u"hub_parameter_total", tr("Hub's count:")},
-        {u"params_match_hub", tr("Matches the Hub:")},    {u"shard_count", tr("Weight shards:")},
-        {u"sizes_estimated", tr("Sizes estimated:")},     {u"token_source", tr("Token from:")},
-        {u"header_bytes_fetched", tr("Header bytes fetched:")}, {u"data_dir", tr("Data directory:")},
+        {u"params_source", tr("Counted from:")},
+        {u"hub_parameter_total", tr("Hub's count:")},
+        {u"params_match_hub", tr("Matches the Hub:")},
+        {u"shard_count", tr("Weight shards:")},
+        {u"sizes_estimated", tr("Sizes estimated:")},
+        {u"token_source", tr("Token from:")},
+        {u"header_bytes_fetched", tr("Header bytes fetched:")},
+        {u"data_dir", tr("Data directory:")},
     };
     for (const auto &[key, label] : extras) {
         const QString k = QString::fromUtf16(key);
@@ -256,8 +288,9 @@ PreviewDialog::PreviewDialog(const QJsonObject &preview, const QuantOptions &qua
     qint64 sum = 0;
     // ModelPreview::toJson() nests the selection: {"files": {"files": [...], "skipped": [...]}}.
     const QJsonValue filesValue = preview.value(u"files"_s);
-    const QJsonArray files = filesValue.isObject() ? filesValue.toObject().value(u"files"_s).toArray()
-                                                   : filesValue.toArray();
+    const QJsonArray files = filesValue.isObject()
+                                 ? filesValue.toObject().value(u"files"_s).toArray()
+                                 : filesValue.toArray();
     for (const QJsonValue &f : files) {
         const QJsonObject o = f.toObject();
         const QString path = pick(o, {u"path", u"rfilename", u"name", u"filename"}).toString();
@@ -271,10 +304,12 @@ PreviewDialog::PreviewDialog(const QJsonObject &preview, const QuantOptions &qua
         m_files->setItem(row, 1, sizeItem);
         sum += std::max<qint64>(size, 0);
     }
-    qint64 download = qint64(pick(preview, {u"download_bytes", u"total_download_bytes"}).toDouble(-1));
+    qint64 download =
+        qint64(pick(preview, {u"download_bytes", u"total_download_bytes"}).toDouble(-1));
     if (download < 0)
         download = sum;
-    filesBox->setTitle(tr("Files to download: %n file(s), %1", nullptr, int(files.size())).arg(formatBytes(download)));
+    filesBox->setTitle(tr("Files to download: %n file(s), %1", nullptr, int(files.size()))
+                           .arg(formatBytes(download)));
     filesLayout->addWidget(m_files);
 
     // --- quantization modes ------------------------------------------------------------
@@ -282,7 +317,8 @@ PreviewDialog::PreviewDialog(const QJsonObject &preview, const QuantOptions &qua
     auto *modesLayout = new QVBoxLayout(modesBox);
     m_modes = new QTableWidget(0, 4, modesBox);
     m_modes->setObjectName(u"previewModes"_s);
-    m_modes->setHorizontalHeaderLabels({tr("Mode"), tr("Size on disk"), tr("Memory to load"), tr("Disk needed")});
+    m_modes->setHorizontalHeaderLabels(
+        {tr("Mode"), tr("Size on disk"), tr("Memory to load"), tr("Disk needed")});
     m_modes->verticalHeader()->hide();
     m_modes->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_modes->setSelectionMode(QAbstractItemView::NoSelection);
@@ -305,8 +341,10 @@ PreviewDialog::PreviewDialog(const QJsonObject &preview, const QuantOptions &qua
         const qint64 disk = diskBytes(preview, mode);
         const qint64 mem = memoryBytes(preview, mode);
         // The originals stay beside a quantized variant, so a quantized download needs both.
-        qint64 needed = disk < 0 ? -1 : (mode == u"none"_s ? std::max(download, disk) : download + disk);
-        if (const QJsonValue e = modeEntry(preview, mode); e.isObject() && e.toObject().value(u"disk_needed_bytes"_s).isDouble())
+        qint64 needed =
+            disk < 0 ? -1 : (mode == u"none"_s ? std::max(download, disk) : download + disk);
+        if (const QJsonValue e = modeEntry(preview, mode);
+            e.isObject() && e.toObject().value(u"disk_needed_bytes"_s).isDouble())
             needed = qint64(e.toObject().value(u"disk_needed_bytes"_s).toDouble());
         const QString cells[] = {disk >= 0 ? formatBytes(disk) : tr("unknown"),
                                  mem >= 0 ? formatBytes(mem) : tr("unknown"),
@@ -320,12 +358,15 @@ PreviewDialog::PreviewDialog(const QJsonObject &preview, const QuantOptions &qua
     }
     if (!m_modeGroup->checkedButton())
         m_modeGroup->button(0)->setChecked(true);
-    m_modes->setFixedHeight(m_modes->horizontalHeader()->sizeHint().height() + 3 * m_modes->rowHeight(0) + 6);
+    m_modes->setFixedHeight(m_modes->horizontalHeader()->sizeHint().height() +
+                            3 * m_modes->rowHeight(0) + 6);
     modesLayout->addWidget(m_modes);
-    const qint64 freeBytes = qint64(pick(preview, {u"free_bytes", u"free_disk_bytes", u"disk_free_bytes"}).toDouble(-1));
-    auto *freeLabel = new QLabel(freeBytes >= 0 ? tr("Free space in the data directory: %1").arg(formatBytes(freeBytes))
-                                                : tr("Free space in the data directory: unknown"),
-                                 modesBox);
+    const qint64 freeBytes =
+        qint64(pick(preview, {u"free_bytes", u"free_disk_bytes", u"disk_free_bytes"}).toDouble(-1));
+    auto *freeLabel = new QLabel(
+        freeBytes >= 0 ? tr("Free space in the data directory: %1").arg(formatBytes(freeBytes))
+                       : tr("Free space in the data directory: unknown"),
+        modesBox);
     freeLabel->setObjectName(u"freeSpace"_s);
     modesLayout->addWidget(freeLabel);
     m_spaceWarning = new QLabel(modesBox);
@@ -394,16 +435,16 @@ void PreviewDialog::updateSpaceWarning()
 {
     const int row = m_modeGroup->checkedId();
     const qint64 needed = row < 0 ? -1 : m_modes->item(row, 3)->data(Qt::UserRole).toLongLong();
-    const qint64 freeBytes = qint64(pick(m_preview, {u"free_bytes", u"free_disk_bytes", u"disk_free_bytes"}).toDouble(-1));
+    const qint64 freeBytes = qint64(
+        pick(m_preview, {u"free_bytes", u"free_disk_bytes", u"disk_free_bytes"}).toDouble(-1));
     const QJsonValue fits = pick(m_preview, {u"fits", u"fits_on_disk"});
-    const bool doesNotFit = (needed >= 0 && freeBytes >= 0 && needed > freeBytes)
-                            || (needed < 0 && fits.isBool() && !fits.toBool());
+    const bool doesNotFit = (needed >= 0 && freeBytes >= 0 && needed > freeBytes) ||
+                            (needed < 0 && fits.isBool() && !fits.toBool());
     if (doesNotFit) {
-        m_spaceWarning->setText(
-            u"<span style=\"color:#d03b3b\">&#9888; <b>%1</b></span> %2"_s.arg(
-                tr("Not enough disk space."),
-                tr("This needs %1 but only %2 are free. Free some space or choose another data directory in Settings.")
-                    .arg(formatBytes(needed), formatBytes(freeBytes))));
+        m_spaceWarning->setText(u"<span style=\"color:#d03b3b\">&#9888; <b>%1</b></span> %2"_s.arg(
+            tr("Not enough disk space."), tr("This needs %1 but only %2 are free. Free some space "
+                                             "or choose another data directory in Settings.")
+                                              .arg(formatBytes(needed), formatBytes(freeBytes))));
     }
     m_spaceWarning->setVisible(doesNotFit);
 }

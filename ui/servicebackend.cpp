@@ -5,8 +5,8 @@
 #include "service/modelservice.h"
 
 #include <QFuture>
-#include <QtConcurrent>
 #include <QJsonArray>
+#include <QtConcurrent>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -26,87 +26,109 @@ void ServiceBackend::call(QObject *context, Work work, Done done)
 {
     QPointer<QObject> ctx(context);
     QPointer<ServiceBackend> self(this);
-    QMetaObject::invokeMethod(m_service, [service = m_service, work, done, ctx, self]() mutable {
-        R result = work(service);
-        if (!self)
-            return;
-        // Back to the GUI thread; the caller's context is checked there, where it lives.
-        QMetaObject::invokeMethod(self.data(), [done, ctx, result = std::move(result)]() mutable {
-            if (ctx)
-                done(std::move(result));
-        }, Qt::QueuedConnection);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_service,
+        [service = m_service, work, done, ctx, self]() mutable {
+            R result = work(service);
+            if (!self)
+                return;
+            // Back to the GUI thread; the caller's context is checked there, where it lives.
+            QMetaObject::invokeMethod(
+                self.data(),
+                [done, ctx, result = std::move(result)]() mutable {
+                    if (ctx)
+                        done(std::move(result));
+                },
+                Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
 }
 
 void ServiceBackend::listModels(QObject *context, BatchCallback batch)
 {
     QPointer<QObject> ctx(context);
     QPointer<ServiceBackend> self(this);
-    QMetaObject::invokeMethod(m_service, [service = m_service, batch, ctx, self] {
-        auto send = [&](Result<std::vector<ModelRecord>> items, bool last) {
-            if (!self)
-                return false;
-            QMetaObject::invokeMethod(self.data(), [self, batch, ctx, items = std::move(items), last]() mutable {
-                if (items)
-                    for (const ModelRecord &m : *items)
-                        self->m_repoOf.insert(m.id, m.repoId);
-                if (ctx)
-                    batch(std::move(items), last);
-            }, Qt::QueuedConnection);
-            return true;
-        };
-        // Newest first, as the table sorts by default: a small first page paints at once and
-        // the rest follows in large pages while the user already sees the top of the list.
-        constexpr int kFirst = 200;
-        constexpr int kPage = 1000;
-        ModelQuery q;
-        q.sort = SortKey::UpdatedAt;
-        q.order = SortOrder::Descending;
-        q.limit = kFirst;
-        Result<ModelPage> first = service->list(q);
-        if (!first) {
-            send(first.error(), true);
-            return;
-        }
-        const qint64 total = first->total;
-        if (!send(std::move(first->items), total <= kFirst) || total <= kFirst)
-            return;
-        q.limit = kPage;
-        for (q.page = 1; qint64(q.page - 1) * kPage < total; ++q.page) {
-            Result<ModelPage> page = service->list(q);
-            if (!page) {
-                send(page.error(), true);
+    QMetaObject::invokeMethod(
+        m_service,
+        [service = m_service, batch, ctx, self] {
+            auto send = [&](Result<std::vector<ModelRecord>> items, bool last) {
+                if (!self)
+                    return false;
+                QMetaObject::invokeMethod(
+                    self.data(),
+                    [self, batch, ctx, items = std::move(items), last]() mutable {
+                        if (items)
+                            for (const ModelRecord &m : *items)
+                                self->m_repoOf.insert(m.id, m.repoId);
+                        if (ctx)
+                            batch(std::move(items), last);
+                    },
+                    Qt::QueuedConnection);
+                return true;
+            };
+            // Newest first, as the table sorts by default: a small first page paints at once and
+            // the rest follows in large pages while the user already sees the top of the list.
+            constexpr int kFirst = 200;
+            constexpr int kPage = 1000;
+            ModelQuery q;
+            q.sort = SortKey::UpdatedAt;
+            q.order = SortOrder::Descending;
+            q.limit = kFirst;
+            Result<ModelPage> first = service->list(q);
+            if (!first) {
+                send(first.error(), true);
                 return;
             }
-            std::vector<ModelRecord> items = std::move(page->items);
-            if (q.page == 1) // its first rows went out in the first batch
-                items.erase(items.begin(), items.begin() + std::min<qsizetype>(kFirst, qsizetype(items.size())));
-            const bool last = items.empty() || qint64(q.page) * kPage >= page->total;
-            if (!send(std::move(items), last) || last)
+            const qint64 total = first->total;
+            if (!send(std::move(first->items), total <= kFirst) || total <= kFirst)
                 return;
-        }
-    }, Qt::QueuedConnection);
+            q.limit = kPage;
+            for (q.page = 1; qint64(q.page - 1) * kPage < total; ++q.page) {
+                Result<ModelPage> page = service->list(q);
+                if (!page) {
+                    send(page.error(), true);
+                    return;
+                }
+                std::vector<ModelRecord> items = std::move(page->items);
+                if (q.page == 1) // its first rows went out in the first batch
+                    items.erase(items.begin(),
+                                items.begin() +
+                                    std::min<qsizetype>(kFirst, qsizetype(items.size())));
+                const bool last = items.empty() || qint64(q.page) * kPage >= page->total;
+                if (!send(std::move(items), last) || last)
+                    return;
+            }
+        },
+        Qt::QueuedConnection);
 }
 
-void ServiceBackend::preview(const PreviewRequest &request, QObject *context, Callback<QJsonObject> done)
+void ServiceBackend::preview(const PreviewRequest &request, QObject *context,
+                             Callback<QJsonObject> done)
 {
     QPointer<QObject> ctx(context);
     QPointer<ServiceBackend> self(this);
-    QMetaObject::invokeMethod(m_service, [service = m_service, request, done, ctx, self] {
-        // The preview runs on the service's pool; its continuation comes back to this thread.
-        service->preview(request.repoId, request.revision, request.token)
-            .then([done, ctx, self](Result<QJsonObject> r) {
-                if (!self)
-                    return;
-                QMetaObject::invokeMethod(self.data(), [done, ctx, r = std::move(r)] {
-                    if (ctx)
-                        done(r);
-                }, Qt::QueuedConnection);
-            });
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_service,
+        [service = m_service, request, done, ctx, self] {
+            // The preview runs on the service's pool; its continuation comes back to this thread.
+            service->preview(request.repoId, request.revision, request.token)
+                .then([done, ctx, self](Result<QJsonObject> r) {
+                    if (!self)
+                        return;
+                    QMetaObject::invokeMethod(
+                        self.data(),
+                        [done, ctx, r = std::move(r)] {
+                            if (ctx)
+                                done(r);
+                        },
+                        Qt::QueuedConnection);
+                });
+        },
+        Qt::QueuedConnection);
 }
 
-void ServiceBackend::searchRepos(const QString &query, int limit, QObject *context, Callback<QStringList> done)
+void ServiceBackend::searchRepos(const QString &query, int limit, QObject *context,
+                                 Callback<QStringList> done)
 {
     if (!m_search) {
         deliver(context, [done] {
@@ -115,50 +137,58 @@ void ServiceBackend::searchRepos(const QString &query, int limit, QObject *conte
         return;
     }
     QPointer<QObject> ctx(context);
-    QtConcurrent::run([search = m_search, query, limit] { return search(query, limit); })
-        .then(this, [ctx, done](Result<QStringList> hits) {
-            if (ctx)
-                done(std::move(hits));
-        });
-}
-
-void ServiceBackend::download(const DownloadRequest &request, QObject *context, Callback<ModelRecord> done)
-{
-    call<Result<ModelRecord>>(context, [request](ModelService *s) -> Result<ModelRecord> {
-        mistudio::DownloadRequest d;
-        d.quantization = request.quant.mode;
-        d.hfToken = request.token;
-        d.revision = request.revision;
-        // A record of this repo that is waiting or failed is downloaded again instead of
-        // adding a second one (the usual case after a gated download asked for a token).
-        QUuid id;
-        if (Result<ModelRecord> existing = s->resolve(request.repoId); existing) {
-            if (existing->status == ModelStatus::Ready)
-                return Error::make(ErrorCode::Conflict,
-                                   u"%1 is already downloaded; use Re-quantize for another mode"_s.arg(request.repoId));
-            if (existing->status == ModelStatus::Downloading || existing->status == ModelStatus::Quantizing)
-                return Error::make(ErrorCode::Conflict, u"%1 is already being downloaded"_s.arg(request.repoId));
-            id = existing->id;
-        } else {
-            NewModel n;
-            n.repoId = request.repoId;
-            n.revision = request.revision;
-            n.quantization = request.quant.mode;
-            Result<ModelRecord> created = s->create(n);
-            if (!created)
-                return created.error();
-            id = created->id;
-        }
-        return s->download(id, d);
-    }, [this, done](Result<ModelRecord> r) {
-        if (r)
-            m_repoOf.insert(r->id, r->repoId);
-        done(std::move(r));
+    QtConcurrent::run([search = m_search, query, limit] {
+        return search(query, limit);
+    }).then(this, [ctx, done](Result<QStringList> hits) {
+        if (ctx)
+            done(std::move(hits));
     });
 }
 
-template<class Fn>
-static auto statusOf(Fn fn)
+void ServiceBackend::download(const DownloadRequest &request, QObject *context,
+                              Callback<ModelRecord> done)
+{
+    call<Result<ModelRecord>>(
+        context,
+        [request](ModelService *s) -> Result<ModelRecord> {
+            mistudio::DownloadRequest d;
+            d.quantization = request.quant.mode;
+            d.hfToken = request.token;
+            d.revision = request.revision;
+            // A record of this repo that is waiting or failed is downloaded again instead of
+            // adding a second one (the usual case after a gated download asked for a token).
+            QUuid id;
+            if (Result<ModelRecord> existing = s->resolve(request.repoId); existing) {
+                if (existing->status == ModelStatus::Ready)
+                    return Error::make(
+                        ErrorCode::Conflict,
+                        u"%1 is already downloaded; use Re-quantize for another mode"_s.arg(
+                            request.repoId));
+                if (existing->status == ModelStatus::Downloading ||
+                    existing->status == ModelStatus::Quantizing)
+                    return Error::make(ErrorCode::Conflict,
+                                       u"%1 is already being downloaded"_s.arg(request.repoId));
+                id = existing->id;
+            } else {
+                NewModel n;
+                n.repoId = request.repoId;
+                n.revision = request.revision;
+                n.quantization = request.quant.mode;
+                Result<ModelRecord> created = s->create(n);
+                if (!created)
+                    return created.error();
+                id = created->id;
+            }
+            return s->download(id, d);
+        },
+        [this, done](Result<ModelRecord> r) {
+            if (r)
+                m_repoOf.insert(r->id, r->repoId);
+            done(std::move(r));
+        });
+}
+
+template<class Fn> static auto statusOf(Fn fn)
 {
     return [fn](ModelService *s) -> Status {
         Result<ModelRecord> r = fn(s);
@@ -170,63 +200,79 @@ static auto statusOf(Fn fn)
 
 void ServiceBackend::cancel(const QUuid &id, QObject *context, StatusCallback done)
 {
-    call<Status>(context, statusOf([id](ModelService *s) { return s->cancel(id); }), std::move(done));
+    call<Status>(context, statusOf([id](ModelService *s) { return s->cancel(id); }),
+                 std::move(done));
 }
 
 void ServiceBackend::pause(const QUuid &id, QObject *context, StatusCallback done)
 {
-    call<Status>(context, statusOf([id](ModelService *s) { return s->pause(id); }), std::move(done));
+    call<Status>(context, statusOf([id](ModelService *s) { return s->pause(id); }),
+                 std::move(done));
 }
 
-void ServiceBackend::resume(const QUuid &id, const QString &token, QObject *context, StatusCallback done)
+void ServiceBackend::resume(const QUuid &id, const QString &token, QObject *context,
+                            StatusCallback done)
 {
-    call<Status>(context, statusOf([id, token](ModelService *s) { return s->resume(id, token); }), std::move(done));
+    call<Status>(context, statusOf([id, token](ModelService *s) { return s->resume(id, token); }),
+                 std::move(done));
 }
 
-void ServiceBackend::retry(const QUuid &id, const QString &token, QObject *context, StatusCallback done)
+void ServiceBackend::retry(const QUuid &id, const QString &token, QObject *context,
+                           StatusCallback done)
 {
-    call<Status>(context, statusOf([id, token](ModelService *s) { return s->retry(id, token); }), std::move(done));
+    call<Status>(context, statusOf([id, token](ModelService *s) { return s->retry(id, token); }),
+                 std::move(done));
 }
 
-void ServiceBackend::requantize(const QUuid &id, const QuantOptions &quant, QObject *context, StatusCallback done)
+void ServiceBackend::requantize(const QUuid &id, const QuantOptions &quant, QObject *context,
+                                StatusCallback done)
 {
     call<Status>(context, statusOf([id, quant](ModelService *s) {
-        QuantizeRequest q;
-        q.mode = quant.mode;
-        return s->quantize(id, q);
-    }), std::move(done));
+                     QuantizeRequest q;
+                     q.mode = quant.mode;
+                     return s->quantize(id, q);
+                 }),
+                 std::move(done));
 }
 
 void ServiceBackend::remove(const QUuid &id, QObject *context, Callback<qint64> done)
 {
     QPointer<QObject> ctx(context);
     QPointer<ServiceBackend> self(this);
-    QMetaObject::invokeMethod(m_service, [service = m_service, id, done, ctx, self] {
-        service->remove(id).then([done, ctx, self](Result<qint64> r) {
-            if (!self)
-                return;
-            QMetaObject::invokeMethod(self.data(), [done, ctx, r] {
-                if (ctx)
-                    done(r);
-            }, Qt::QueuedConnection);
-        });
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_service,
+        [service = m_service, id, done, ctx, self] {
+            service->remove(id).then([done, ctx, self](Result<qint64> r) {
+                if (!self)
+                    return;
+                QMetaObject::invokeMethod(
+                    self.data(),
+                    [done, ctx, r] {
+                        if (ctx)
+                            done(r);
+                    },
+                    Qt::QueuedConnection);
+            });
+        },
+        Qt::QueuedConnection);
 }
 
 void ServiceBackend::architecture(const QUuid &id, QObject *context, Callback<QJsonObject> done)
 {
-    call<Result<QJsonObject>>(context, [id](ModelService *s) { return s->architecture(id); }, std::move(done));
+    call<Result<QJsonObject>>(
+        context, [id](ModelService *s) { return s->architecture(id); }, std::move(done));
 }
 
 void ServiceBackend::refreshRecord(const QUuid &id)
 {
-    call<Result<ModelRecord>>(this, [id](ModelService *s) { return s->get(id); },
-                              [this](Result<ModelRecord> r) {
-                                  if (!r)
-                                      return; // deleted meanwhile: model_deleted follows
-                                  m_repoOf.insert(r->id, r->repoId);
-                                  Q_EMIT modelChanged(*r);
-                              });
+    call<Result<ModelRecord>>(
+        this, [id](ModelService *s) { return s->get(id); },
+        [this](Result<ModelRecord> r) {
+            if (!r)
+                return; // deleted meanwhile: model_deleted follows
+            m_repoOf.insert(r->id, r->repoId);
+            Q_EMIT modelChanged(*r);
+        });
 }
 
 void ServiceBackend::handleEvent(const ModelEvent &e)
@@ -281,18 +327,20 @@ void ServiceBackend::handleEvent(const ModelEvent &e)
     case ModelEvent::Type::DownloadCompleted:
     case ModelEvent::Type::QuantizeCompleted:
         refreshRecord(id);
-        Q_EMIT jobFinished(id, m_repoOf.value(id), e.type() == ModelEvent::Type::DownloadCompleted
-                                                       ? JobProgress::Phase::Download
-                                                       : JobProgress::Phase::Quantize,
+        Q_EMIT jobFinished(id, m_repoOf.value(id),
+                           e.type() == ModelEvent::Type::DownloadCompleted
+                               ? JobProgress::Phase::Download
+                               : JobProgress::Phase::Quantize,
                            true, Error());
         break;
     case ModelEvent::Type::DownloadFailed:
     case ModelEvent::Type::QuantizeFailed: {
         refreshRecord(id);
         const Error err = errorOf();
-        Q_EMIT jobFinished(id, m_repoOf.value(id), e.type() == ModelEvent::Type::DownloadFailed
-                                                       ? JobProgress::Phase::Download
-                                                       : JobProgress::Phase::Quantize,
+        Q_EMIT jobFinished(id, m_repoOf.value(id),
+                           e.type() == ModelEvent::Type::DownloadFailed
+                               ? JobProgress::Phase::Download
+                               : JobProgress::Phase::Quantize,
                            false, err);
         break;
     }

@@ -32,21 +32,26 @@ public:
     void setRepoSearch(RepoSearch search) { m_search = std::move(search); }
 
     void listModels(QObject *context, BatchCallback batch) override;
-    void preview(const PreviewRequest &request, QObject *context, Callback<QJsonObject> done) override;
-    void searchRepos(const QString &query, int limit, QObject *context, Callback<QStringList> done) override;
-    void download(const DownloadRequest &request, QObject *context, Callback<ModelRecord> done) override;
+    void preview(const PreviewRequest &request, QObject *context,
+                 Callback<QJsonObject> done) override;
+    void searchRepos(const QString &query, int limit, QObject *context,
+                     Callback<QStringList> done) override;
+    void download(const DownloadRequest &request, QObject *context,
+                  Callback<ModelRecord> done) override;
     void cancel(const QUuid &id, QObject *context, StatusCallback done) override;
     void pause(const QUuid &id, QObject *context, StatusCallback done) override;
-    void resume(const QUuid &id, const QString &token, QObject *context, StatusCallback done) override;
-    void retry(const QUuid &id, const QString &token, QObject *context, StatusCallback done) override;
+    void resume(const QUuid &id, const QString &token, QObject *context,
+                StatusCallback done) override;
+    void retry(const QUuid &id, const QString &token, QObject *context,
+               StatusCallback done) override;
     void remove(const QUuid &id, QObject *context, Callback<qint64> done) override;
-    void requantize(const QUuid &id, const QuantOptions &quant, QObject *context, StatusCallback done) override;
+    void requantize(const QUuid &id, const QuantOptions &quant, QObject *context,
+                    StatusCallback done) override;
     void architecture(const QUuid &id, QObject *context, Callback<QJsonObject> done) override;
 
 private:
     // Runs `work` in the service's thread and `finish(result)` back in this one, for `context`.
-    template<class R, class Work, class Done>
-    void call(QObject *context, Work work, Done done);
+    template<class R, class Work, class Done> void call(QObject *context, Work work, Done done);
     void handleEvent(const ModelEvent &event);
     void refreshRecord(const QUuid &id);
 

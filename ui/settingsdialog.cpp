@@ -28,7 +28,10 @@ namespace keys = mistudio::settingskeys;
 
 namespace mistudio::ui {
 
-static QString key(const char *k) { return QString::fromLatin1(k); }
+static QString key(const char *k)
+{
+    return QString::fromLatin1(k);
+}
 
 SettingsDialog::SettingsDialog(QSettings *settings, TokenStore *tokens, QWidget *parent)
     : QDialog(parent)
@@ -80,8 +83,10 @@ SettingsDialog::SettingsDialog(QSettings *settings, TokenStore *tokens, QWidget 
     m_language->addItem(u"Deutsch"_s, u"de"_s);
     m_language->addItem(u"简体中文"_s, u"zh_CN"_s);
     gForm->addRow(tr("&Language:"), m_language);
-    auto *restartNote = new QLabel(tr("Changes to the data directory, catalogue and language take effect "
-                                      "the next time miStudio Models starts."), general);
+    auto *restartNote =
+        new QLabel(tr("Changes to the data directory, catalogue and language take effect "
+                      "the next time miStudio Models starts."),
+                   general);
     restartNote->setWordWrap(true);
     gForm->addRow(restartNote);
     tabs->addTab(general, tr("General"));
@@ -128,7 +133,8 @@ SettingsDialog::SettingsDialog(QSettings *settings, TokenStore *tokens, QWidget 
     // Embedded API server.
     auto *server = new QWidget(tabs);
     auto *sForm = new QFormLayout(server);
-    m_serverEnabled = new QCheckBox(tr("Run the API server inside the app (REST + WebSocket)"), server);
+    m_serverEnabled =
+        new QCheckBox(tr("Run the API server inside the app (REST + WebSocket)"), server);
     m_serverEnabled->setObjectName(u"serverEnabled"_s);
     sForm->addRow(m_serverEnabled);
     m_serverHost = new QLineEdit(server);
@@ -148,8 +154,10 @@ SettingsDialog::SettingsDialog(QSettings *settings, TokenStore *tokens, QWidget 
     m_origins = new QLineEdit(server);
     m_origins->setPlaceholderText(tr("comma-separated origins allowed for browsers"));
     sForm->addRow(tr("Allowed &origins:"), m_origins);
-    auto *serverNote = new QLabel(tr("Listening on an address other than 127.0.0.1 requires the API token "
-                                     "(Authorization: Bearer) on every request."), server);
+    auto *serverNote =
+        new QLabel(tr("Listening on an address other than 127.0.0.1 requires the API token "
+                      "(Authorization: Bearer) on every request."),
+                   server);
     serverNote->setWordWrap(true);
     sForm->addRow(serverNote);
     tabs->addTab(server, tr("Server"));
@@ -204,7 +212,8 @@ void SettingsDialog::load()
     m_serverHost->setText(s.value(key(keys::kServerHost), u"127.0.0.1"_s).toString());
     m_serverPort->setValue(s.value(key(keys::kServerPort), kDefaultPort).toInt());
     m_origins->setText(s.value(key(keys::kServerAllowedOrigins)).toStringList().join(u", "_s));
-    m_language->setCurrentIndex(std::max(0, m_language->findData(s.value(key(keys::kLanguage)).toString())));
+    m_language->setCurrentIndex(
+        std::max(0, m_language->findData(s.value(key(keys::kLanguage)).toString())));
     updateEnabled();
 }
 
@@ -237,7 +246,8 @@ bool SettingsDialog::apply()
     const QString endpoint = m_endpoint->text().trimmed();
     if (!endpoint.isEmpty()) {
         const QUrl u(endpoint, QUrl::StrictMode);
-        if (!u.isValid() || (u.scheme() != u"https"_s && u.scheme() != u"http"_s) || u.host().isEmpty())
+        if (!u.isValid() || (u.scheme() != u"https"_s && u.scheme() != u"http"_s) ||
+            u.host().isEmpty())
             return fail(tr("The Hub endpoint must be an http(s) URL, e.g. https://huggingface.co"));
     }
     const QString proxy = m_proxy->text().trimmed();

@@ -22,19 +22,23 @@ static QColor mix(const QColor &a, const QColor &b, double t)
 static QColor statusHue(ModelStatus status, const QPalette &palette)
 {
     switch (status) {
-    case ModelStatus::Ready: return QColor(0x2e, 0xa0, 0x43);
-    case ModelStatus::Failed: return QColor(0xd0, 0x3b, 0x3b);
-    case ModelStatus::Downloading: return palette.color(QPalette::Highlight);
-    case ModelStatus::Quantizing: return QColor(0x8a, 0x4f, 0xd8);
-    case ModelStatus::Pending: break;
+    case ModelStatus::Ready:
+        return QColor(0x2e, 0xa0, 0x43);
+    case ModelStatus::Failed:
+        return QColor(0xd0, 0x3b, 0x3b);
+    case ModelStatus::Downloading:
+        return palette.color(QPalette::Highlight);
+    case ModelStatus::Quantizing:
+        return QColor(0x8a, 0x4f, 0xd8);
+    case ModelStatus::Pending:
+        break;
     }
     return palette.color(QPalette::PlaceholderText);
 }
 
 StatusDelegate::StatusDelegate(QObject *parent)
     : QStyledItemDelegate(parent)
-{
-}
+{}
 
 QString StatusDelegate::formatEta(qint64 seconds)
 {
@@ -91,7 +95,8 @@ void StatusDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
     painter->setRenderHint(QPainter::Antialiasing, true);
 
     if (active && !paused) {
-        const double percent = std::clamp(index.data(ModelTableModel::PercentRole).toDouble(), 0.0, 100.0);
+        const double percent =
+            std::clamp(index.data(ModelTableModel::PercentRole).toDouble(), 0.0, 100.0);
         const auto phase = JobProgress::Phase(index.data(ModelTableModel::PhaseRole).toInt());
         QStyleOptionProgressBar bar;
         bar.initFrom(widget);
@@ -106,18 +111,20 @@ void StatusDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
         QString detail = progressDetail(index);
         if (phase == JobProgress::Phase::Quantize) {
             // Quantization has its own colour and says so: the bar alone looks like a download.
-            bar.palette.setColor(QPalette::Highlight, statusHue(ModelStatus::Quantizing, opt.palette));
+            bar.palette.setColor(QPalette::Highlight,
+                                 statusHue(ModelStatus::Quantizing, opt.palette));
             detail = detail.isEmpty() ? tr("Quantizing") : tr("Quantizing · %1").arg(detail);
         }
-        const int barWidth = std::min(r.width(), std::max(opt.fontMetrics.horizontalAdvance(u"100.0 %"_s) + 16,
-                                                          r.width() * 2 / 5));
+        const int barWidth =
+            std::min(r.width(), std::max(opt.fontMetrics.horizontalAdvance(u"100.0 %"_s) + 16,
+                                         r.width() * 2 / 5));
         bar.rect = QRect(r.left(), r.top(), barWidth, r.height());
         style->drawControl(QStyle::CE_ProgressBar, &bar, painter, widget);
         if (barWidth + 8 < r.width() && !detail.isEmpty()) {
-            painter->setPen(opt.palette.color(opt.state & QStyle::State_Selected
-                                                  ? QPalette::HighlightedText
-                                                  : QPalette::Text));
-            const QRect textRect(r.left() + barWidth + 8, r.top(), r.width() - barWidth - 8, r.height());
+            painter->setPen(opt.palette.color(
+                opt.state & QStyle::State_Selected ? QPalette::HighlightedText : QPalette::Text));
+            const QRect textRect(r.left() + barWidth + 8, r.top(), r.width() - barWidth - 8,
+                                 r.height());
             painter->drawText(textRect, Qt::AlignVCenter | Qt::AlignLeft,
                               opt.fontMetrics.elidedText(detail, Qt::ElideRight, textRect.width()));
         }

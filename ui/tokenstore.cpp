@@ -19,10 +19,9 @@ static const auto kKey = u"huggingface-token"_s;
 TokenStore::TokenStore(QObject *parent)
     : QObject(parent)
     // Keychains on Linux are D-Bus services: without a session bus there is none to ask.
-    , m_keychain(!qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS")
-                 && qgetenv("MISTUDIO_TOKEN_STORE") != "file")
-{
-}
+    , m_keychain(!qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS") &&
+                 qgetenv("MISTUDIO_TOKEN_STORE") != "file")
+{}
 
 TokenStore::~TokenStore() = default;
 
@@ -76,7 +75,9 @@ void TokenStore::clear()
         job->setKey(kKey);
         job->start();
     }
-    QtConcurrent::run([] { QFile::remove(fallbackFile()); }).then(this, [this] { Q_EMIT cleared(); });
+    QtConcurrent::run([] { QFile::remove(fallbackFile()); }).then(this, [this] {
+        Q_EMIT cleared();
+    });
 }
 
 void TokenStore::loadFromFile()
@@ -97,7 +98,8 @@ void TokenStore::saveToFile(const QString &token)
             return tr("Could not create %1").arg(QFileInfo(path).absolutePath());
         const auto ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
         QFile f(path);
-        // Created owner-only; an existing file is narrowed before any byte of the secret is written.
+        // Created owner-only; an existing file is narrowed before any byte of the secret is
+        // written.
         if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate, ownerOnly))
             return f.errorString();
         if (!f.setPermissions(ownerOnly))

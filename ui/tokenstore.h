@@ -14,7 +14,11 @@ class TokenStore final : public QObject
     Q_DISABLE_COPY_MOVE(TokenStore)
 
 public:
-    enum class Backend { Keychain, File };
+    enum class Backend
+    {
+        Keychain,
+        File
+    };
     Q_ENUM(Backend)
 
     explicit TokenStore(QObject *parent = nullptr);

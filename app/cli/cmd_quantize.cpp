@@ -3,16 +3,21 @@
 #include "cli/command.h"
 #include "cli/exitcodes.h"
 
+#include "common/result.h"
 #include "quant/quantizer.h"
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
 
 #include <atomic>
+#include <memory>
 #include <csignal>
 
 using namespace Qt::Literals::StringLiterals;
@@ -42,6 +47,45 @@ Error toError(const quant::QuantError &e)
     if (!e.path.empty())
         message += u" ("_s + QString::fromStdString(e.path) + u')';
     return Error::make(code, message, details);
+}
+
+bool hasSafetensors(const QDir &d)
+{
+    return d.exists(u"model.safetensors"_s) || d.exists(u"model.safetensors.index.json"_s);
+}
+
+bool hasPytorchBin(const QDir &d)
+{
+    return d.exists(u"pytorch_model.bin"_s) || d.exists(u"pytorch_model.bin.index.json"_s);
+}
+
+// A checkpoint with only PyTorch .bin weights: convert them with mistudio-bin2safetensors (which
+// holds LibTorch, so this binary never loads it) into `work`, with config and companion files,
+// and quantize from there.
+Result<QString> convertBin(const QString &input, const QString &work)
+{
+    const QString tool = QDir(QCoreApplication::applicationDirPath()).filePath(u"mistudio-bin2safetensors"_s);
+    if (!QFileInfo(tool).isExecutable())
+        return Error::make(ErrorCode::UnsupportedCheckpoint,
+                           u"the checkpoint has only PyTorch .bin weights and this build has no LibTorch reader "
+                           u"(mistudio-bin2safetensors)"_s);
+    QProcess proc;
+    proc.start(tool, {input, work});
+    proc.waitForFinished(-1);
+    if (proc.exitStatus() != QProcess::NormalExit || proc.exitCode() != 0) {
+        const QJsonObject e = QJsonDocument::fromJson(proc.readAllStandardError().trimmed()).object();
+        ErrorCode code = ErrorCode::InvalidCheckpoint;
+        if (!errorCodeFromName(e.value(u"code"_s).toString(), &code))
+            code = proc.exitStatus() == QProcess::NormalExit ? ErrorCode::InvalidCheckpoint : ErrorCode::Internal;
+        return Error::make(code, e.value(u"message"_s).toString(u"converting the .bin weights failed"_s));
+    }
+    const QDir in(input);
+    for (const QFileInfo &fi : in.entryInfoList(QDir::Files)) {
+        const std::string name = fi.fileName().toStdString();
+        if (name == "config.json" || quant::isCompanionFile(name))
+            QFile::copy(fi.absoluteFilePath(), QDir(work).filePath(fi.fileName()));
+    }
+    return work;
 }
 
 int runQuantize(Context &ctx)
@@ -105,6 +149,18 @@ int runQuantize(Context &ctx)
 
     quant::QuantizeRequest req;
     req.inputDir = dir.absoluteFilePath().toStdString();
+    std::unique_ptr<QTemporaryDir> binWork;
+    if (!hasSafetensors(QDir(dir.absoluteFilePath())) && hasPytorchBin(QDir(dir.absoluteFilePath()))) {
+        binWork = std::make_unique<QTemporaryDir>(dir.absoluteFilePath() + u"/.bin-convert-XXXXXX"_s);
+        if (!binWork->isValid())
+            return fail(Error::make(ErrorCode::IoError, u"cannot create a work directory in %1"_s.arg(pos.first())));
+        if (!p.isSet(json) && !p.isSet(jsonProgress))
+            ctx.err << "quantize: converting PyTorch .bin weights to safetensors\n";
+        auto converted = convertBin(dir.absoluteFilePath(), binWork->path());
+        if (!converted)
+            return fail(converted.error());
+        req.inputDir = converted->toStdString();
+    }
     req.outputDir = (p.isSet(output) ? QFileInfo(p.value(output)).absoluteFilePath()
                                      : QDir(dir.absoluteFilePath()).filePath(u"quantized"_s))
                         .toStdString();

@@ -14,6 +14,7 @@ Registry buildRegistry()
     Registry r;
     registerModelsCommands(r);
     registerHubCommands(r);
+    registerServeCommands(r);
     registerQuantizeCommands(r);
     return r;
 }

@@ -40,6 +40,7 @@ private:
 
 // Each command group registers itself here; app/cli/command.cpp calls them in order.
 void registerModelsCommands(Registry &registry);
+void registerServeCommands(Registry &registry);
 void registerHubCommands(Registry &registry);
 void registerQuantizeCommands(Registry &registry);
 

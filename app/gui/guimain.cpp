@@ -24,7 +24,8 @@ namespace keys = mistudio::settingskeys;
 
 namespace {
 
-mistudio::gui::RealEngineOptions engineOptions(const mistudio::AppConfig &config, const QSettings &settings)
+mistudio::gui::RealEngineOptions engineOptions(const mistudio::AppConfig &config,
+                                               const QSettings &settings)
 {
     mistudio::gui::RealEngineOptions o;
     o.env = QProcessEnvironment::systemEnvironment();
@@ -32,12 +33,14 @@ mistudio::gui::RealEngineOptions engineOptions(const mistudio::AppConfig &config
     o.dataDir = config.dataDir;
     o.download.connectionsPerFile =
         std::max(1, settings.value(QLatin1StringView(keys::kConnectionsPerFile), 8).toInt());
-    o.download.filesInParallel = std::max(1, settings.value(QLatin1StringView(keys::kFilesInParallel), 4).toInt());
+    o.download.filesInParallel =
+        std::max(1, settings.value(QLatin1StringView(keys::kFilesInParallel), 4).toInt());
     o.maxBytesPerSecond = settings.value(QLatin1StringView(keys::kBandwidthCap), 0).toLongLong();
     return o;
 }
 
-mistudio::ServiceOptions serviceOptions(const mistudio::AppConfig &config, const QSettings &settings)
+mistudio::ServiceOptions serviceOptions(const mistudio::AppConfig &config,
+                                        const QSettings &settings)
 {
     mistudio::ServiceOptions o;
     o.dataDir = config.dir();
@@ -64,7 +67,8 @@ extern "C" Q_DECL_EXPORT int mistudio_gui_main(int &argc, char **argv,
     const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
     QLocale::setDefault(locale);
     QTranslator qtTranslator;
-    if (qtTranslator.load(locale, u"qtbase"_s, u"_"_s, QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+    if (qtTranslator.load(locale, u"qtbase"_s, u"_"_s,
+                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         QApplication::installTranslator(&qtTranslator);
     QTranslator appTranslator;
     if (appTranslator.load(locale, u"mistudio"_s, u"_"_s, u":/i18n"_s))
@@ -73,8 +77,8 @@ extern "C" Q_DECL_EXPORT int mistudio_gui_main(int &argc, char **argv,
     const mistudio::AppConfig config = mistudio::AppConfig::resolve(
         overrides, QProcessEnvironment::systemEnvironment(), &settings);
     const mistudio::gui::RealEngineOptions engines = engineOptions(config, settings);
-    auto session = mistudio::ui::DesktopSession::open(config, mistudio::gui::makeRealEngines(engines),
-                                                      serviceOptions(config, settings));
+    auto session = mistudio::ui::DesktopSession::open(
+        config, mistudio::gui::makeRealEngines(engines), serviceOptions(config, settings));
     if (!session) {
         std::fprintf(stderr, "mistudio: %s\n", qPrintable(session.error().toString()));
         QMessageBox::critical(nullptr, QApplication::applicationDisplayName(),
@@ -86,14 +90,17 @@ extern "C" Q_DECL_EXPORT int mistudio_gui_main(int &argc, char **argv,
     window.show();
     if (settings.value(QLatin1StringView(keys::kServerEnabled), false).toBool()) {
         mistudio::ServerConfig server;
-        const QString host = settings.value(QLatin1StringView(keys::kServerHost), u"127.0.0.1"_s).toString();
+        const QString host =
+            settings.value(QLatin1StringView(keys::kServerHost), u"127.0.0.1"_s).toString();
         server.host = QHostAddress(host);
         server.port = quint16(settings.value(QLatin1StringView(keys::kServerPort), 8765).toUInt());
-        server.allowedOrigins = settings.value(QLatin1StringView(keys::kServerAllowedOrigins)).toStringList();
-        (*session)->startServer(server, &window, [&window, host](mistudio::Result<quint16> port, const QString &token) {
-            window.setServerApiToken(token);
-            window.reportServer(host, port);
-        });
+        server.allowedOrigins =
+            settings.value(QLatin1StringView(keys::kServerAllowedOrigins)).toStringList();
+        (*session)->startServer(
+            server, &window, [&window, host](mistudio::Result<quint16> port, const QString &token) {
+                window.setServerApiToken(token);
+                window.reportServer(host, port);
+            });
     }
     return QApplication::exec();
 }

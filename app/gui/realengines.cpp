@@ -31,8 +31,7 @@ hub::HubOptions hubOptionsFor(const RealEngineOptions &o, const QString &explici
 }
 
 // Runs an asynchronous HubClient call to completion on this (pool) thread.
-template<class T, class Start>
-Result<T> await(Start start)
+template<class T, class Start> Result<T> await(Start start)
 {
     QEventLoop loop;
     std::optional<Result<T>> out;
@@ -48,9 +47,12 @@ Result<T> await(Start start)
 class HubPreview final : public PreviewBackend
 {
 public:
-    explicit HubPreview(RealEngineOptions o) : m_o(std::move(o)) {}
+    explicit HubPreview(RealEngineOptions o)
+        : m_o(std::move(o))
+    {}
 
-    Result<QJsonObject> preview(const QString &repoId, const QString &revision, const QString &token) override
+    Result<QJsonObject> preview(const QString &repoId, const QString &revision,
+                                const QString &token) override
     {
         hub::HubClient client(hubOptionsFor(m_o, token));
         hub::PreviewRequest request;
@@ -71,18 +73,22 @@ private:
 class PinnedDownloader final : public DownloadBackend
 {
 public:
-    explicit PinnedDownloader(RealEngineOptions o) : m_o(std::move(o)) {}
+    explicit PinnedDownloader(RealEngineOptions o)
+        : m_o(std::move(o))
+    {}
 
-    Result<DownloadOutcome> download(const DownloadSpec &spec,
-                                     const std::function<void(const DownloadProgressInfo &)> &progress,
-                                     const JobControl &control) override
+    Result<DownloadOutcome>
+    download(const DownloadSpec &spec,
+             const std::function<void(const DownloadProgressInfo &)> &progress,
+             const JobControl &control) override
     {
         const hub::HubOptions options = hubOptionsFor(m_o, spec.token);
         hub::HubClient client(options);
         // One commit for every file: the one resolved by an earlier attempt, else the branch's now.
         const QString rev = spec.pinnedCommit.isEmpty() ? spec.revision : spec.pinnedCommit;
-        Result<hub::ModelInfo> info = await<hub::ModelInfo>(
-            [&](auto done) { client.modelInfo(spec.repoId, rev.isEmpty() ? u"main"_s : rev, std::move(done)); });
+        Result<hub::ModelInfo> info = await<hub::ModelInfo>([&](auto done) {
+            client.modelInfo(spec.repoId, rev.isEmpty() ? u"main"_s : rev, std::move(done));
+        });
         if (!info)
             return info.error();
         Result<QList<hub::RepoFile>> tree = await<QList<hub::RepoFile>>(
@@ -90,7 +96,8 @@ public:
         if (!tree)
             return tree.error();
         // Access is checked before any byte: a gated repo fails here with its own code.
-        Result<bool> access = await<bool>([&](auto done) { client.authCheck(spec.repoId, std::move(done)); });
+        Result<bool> access =
+            await<bool>([&](auto done) { client.authCheck(spec.repoId, std::move(done)); });
         if (!access)
             return access.error();
         const bool remoteCode = info->config.contains(u"auto_map"_s);
@@ -110,7 +117,8 @@ public:
         if (spec.connections > 0)
             dlOptions.connectionsPerFile = spec.connections;
         engine.setDefaultOptions(dlOptions);
-        engine.setBandwidthLimit(spec.maxBytesPerSecond > 0 ? spec.maxBytesPerSecond : m_o.maxBytesPerSecond);
+        engine.setBandwidthLimit(spec.maxBytesPerSecond > 0 ? spec.maxBytesPerSecond
+                                                            : m_o.maxBytesPerSecond);
         QEventLoop loop;
         std::optional<Status> finished;
         QObject::connect(&engine, &DownloadEngine::progressUpdated, &loop,
@@ -166,21 +174,26 @@ private:
 class BnbQuantizer final : public QuantizeBackend
 {
 public:
-    explicit BnbQuantizer(RealEngineOptions o) : m_o(std::move(o)) {}
+    explicit BnbQuantizer(RealEngineOptions o)
+        : m_o(std::move(o))
+    {}
 
     // One CPU pool; the quantizer itself picks CUDA when `device` is auto and a GPU is usable.
     QStringList gpus() const override { return {}; }
 
-    Result<QuantizeOutcome> quantize(const QuantizeSpec &spec,
-                                     const std::function<void(const QuantizeProgressInfo &)> &progress,
-                                     const JobControl &control) override
+    Result<QuantizeOutcome>
+    quantize(const QuantizeSpec &spec,
+             const std::function<void(const QuantizeProgressInfo &)> &progress,
+             const JobControl &control) override
     {
         quant::QuantizeRequest r;
         r.inputDir = spec.inputDir.toStdString();
         r.outputDir = spec.outputDir.toStdString();
         r.overwrite = true;
-        r.options.mode = spec.mode == u"bnb-8bit"_s ? quant::QuantMode::Bnb8bit : quant::QuantMode::Bnb4bit;
-        const QString device = spec.device.isEmpty() || spec.device == u"auto"_s ? m_o.quantizeDevice : spec.device;
+        r.options.mode =
+            spec.mode == u"bnb-8bit"_s ? quant::QuantMode::Bnb8bit : quant::QuantMode::Bnb4bit;
+        const QString device =
+            spec.device.isEmpty() || spec.device == u"auto"_s ? m_o.quantizeDevice : spec.device;
         if (device == u"cpu"_s) {
             r.device = quant::DeviceKind::Cpu;
         } else if (device.startsWith(u"cuda"_s)) {
@@ -205,7 +218,8 @@ public:
             if (control.stopRequested())
                 return Error::make(ErrorCode::Cancelled, u"stopped"_s);
             ErrorCode code = ErrorCode::QuantizationFailed;
-            errorCodeFromName(QString::fromLatin1(quant::quantErrcName(report.error().code)), &code);
+            errorCodeFromName(QString::fromLatin1(quant::quantErrcName(report.error().code)),
+                              &code);
             return Error::make(code, QString::fromStdString(report.error().toString()));
         }
         QuantizeOutcome out;
@@ -226,7 +240,8 @@ public:
     {
         QFile cfgFile(modelDir + u"/config.json"_s);
         if (!cfgFile.open(QIODevice::ReadOnly))
-            return Error::make(ErrorCode::InvalidCheckpoint, u"%1 has no config.json"_s.arg(modelDir));
+            return Error::make(ErrorCode::InvalidCheckpoint,
+                               u"%1 has no config.json"_s.arg(modelDir));
         const QJsonObject config = QJsonDocument::fromJson(cfgFile.readAll()).object();
         QList<arch::TensorDesc> tensors;
         QDirIterator it(modelDir, {u"*.safetensors"_s}, QDir::Files);
@@ -238,7 +253,8 @@ public:
             Result<quint64> n = hub::safetensorsHeaderLength(f.read(8));
             if (!n)
                 return n.error();
-            Result<hub::SafetensorsHeader> h = hub::parseSafetensorsHeaderJson(path, f.read(qint64(*n)));
+            Result<hub::SafetensorsHeader> h =
+                hub::parseSafetensorsHeaderJson(path, f.read(qint64(*n)));
             if (!h)
                 return h.error();
             tensors += h->tensors;
@@ -254,7 +270,8 @@ public:
 
 } // namespace
 
-std::function<Result<QStringList>(const QString &, int)> makeRepoSearch(const RealEngineOptions &options)
+std::function<Result<QStringList>(const QString &, int)>
+makeRepoSearch(const RealEngineOptions &options)
 {
     return [options](const QString &query, int limit) -> Result<QStringList> {
         hub::HubClient client(hubOptionsFor(options, QString()));

@@ -28,6 +28,7 @@ Engines makeRealEngines(const RealEngineOptions &options);
 
 // Repo ids matching `query` from the Hub's search (GET /api/models?search=), for the download
 // form's autocompletion. Blocking: call it on a worker thread.
-std::function<Result<QStringList>(const QString &query, int limit)> makeRepoSearch(const RealEngineOptions &options);
+std::function<Result<QStringList>(const QString &query, int limit)>
+makeRepoSearch(const RealEngineOptions &options);
 
 } // namespace mistudio::gui

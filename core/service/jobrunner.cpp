@@ -758,7 +758,7 @@ void JobRunner::runQuantize(const std::shared_ptr<Job> &job, Execution &exec)
     (void)setStatus(id, ModelStatus::Ready, {}, u"done"_s);
 }
 
-Status JobRunner::recover()
+Status JobRunner::recover(std::optional<QUuid> onlyModel)
 {
     // 1. What this host was running when it stopped goes back to the queue.
     if (const Result<int> n = m_jobStore->requeueOwnedBy(m_options.hostName); !n)
@@ -771,6 +771,8 @@ Status JobRunner::recover()
     if (!pending)
         return pending.error();
     for (const JobRecord &rec : pending.value()) {
+        if (onlyModel && rec.modelId != *onlyModel)
+            continue;
         const Result<ModelRecord> model = m_store->get(rec.modelId);
         if (!model) {
             (void)m_jobStore->transition(rec.id, JobState::Cancelled, u"model gone"_s);
@@ -796,6 +798,8 @@ Status JobRunner::recover()
     if (!held)
         return held.error();
     for (const JobRecord &rec : held.value()) {
+        if (onlyModel && rec.modelId != *onlyModel)
+            continue;
         if (!m_store->get(rec.modelId)) {
             (void)m_jobStore->transition(rec.id, JobState::Cancelled, u"model gone"_s);
             continue;
@@ -813,7 +817,7 @@ Status JobRunner::recover()
         if (!page)
             return page.error();
         for (const ModelRecord &r : page->items) {
-            if (findJob(r.id))
+            if (findJob(r.id) || (onlyModel && r.id != *onlyModel))
                 continue;
             (void)setStatus(r.id, ModelStatus::Failed,
                             u"Interrupted by a restart; retry to continue"_s);

@@ -30,7 +30,7 @@ public:
               Engines engines, ServiceOptions options);
     ~JobRunner();
 
-    Status recover();
+    Status recover(std::optional<QUuid> onlyModel = std::nullopt);
     void shutdown();
 
     Result<ModelRecord> startDownload(const ModelRecord &record, const DownloadRequest &request);

@@ -60,11 +60,11 @@ ModelService::~ModelService()
     shutdown();
 }
 
-Status ModelService::start()
+Status ModelService::start(std::optional<QUuid> onlyModel)
 {
     if (Status s = m_options.dataDir.ensureExists(); !s)
         return s;
-    return m_runner->recover();
+    return m_runner->recover(onlyModel);
 }
 
 void ModelService::shutdown()

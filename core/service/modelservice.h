@@ -38,7 +38,9 @@ public:
 
     // Recovers what a crash or restart interrupted: downloads resume (or wait in needs_token),
     // quantizations restart from their inputs, no record is left `downloading`. Call once.
-    Status start();
+    // With `onlyModel`, only that model's jobs are taken up (a CLI download re-run); the
+    // others stay queued for the next full start.
+    Status start(std::optional<QUuid> onlyModel = std::nullopt);
     // Stops running jobs so that the next start() resumes them; waits for the workers.
     void shutdown();
 

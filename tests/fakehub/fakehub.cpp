@@ -3,7 +3,10 @@
 #include "hubstate.h"
 #include "serverthread.h"
 
+#include <QDir>
 #include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMutexLocker>
@@ -310,6 +313,41 @@ QList<FileInfo> FakeHub::files(const QString &repo, const QString &revision) con
             out.append(*info);
     }
     return out;
+}
+
+bool FakeHub::writeSnapshot(const QString &repo, const QString &revision, const QString &dir, QString *error) const
+{
+    QList<RepoFile> files;
+    {
+        QMutexLocker lock(&m_state->mutex);
+        const Repo *r = m_state->repo(repo);
+        const Commit *c = r ? r->commit(r->resolveRevision(revision)) : nullptr;
+        if (!c) {
+            if (error)
+                *error = u"unknown repo or revision: "_s + repo + u'@' + revision;
+            return false;
+        }
+        files = c->files.values();
+    }
+    for (const RepoFile &f : std::as_const(files)) {
+        const QString path = QDir(dir).filePath(f.path);
+        QFile out(path);
+        if (!QDir().mkpath(QFileInfo(path).path()) || !out.open(QIODevice::WriteOnly)) {
+            if (error)
+                *error = u"cannot write "_s + path + u": "_s + out.errorString();
+            return false;
+        }
+        constexpr qint64 kChunk = 4 << 20;
+        for (qint64 pos = 0; pos < f.size(); pos += kChunk) {
+            const QByteArray chunk = f.blob->read(pos, std::min(kChunk, f.size() - pos));
+            if (out.write(chunk) != chunk.size()) {
+                if (error)
+                    *error = u"cannot write "_s + path + u": "_s + out.errorString();
+                return false;
+            }
+        }
+    }
+    return true;
 }
 
 bool FakeHub::moveBranch(const QString &repo, const QString &branch, const QString &toRef)

@@ -67,6 +67,9 @@ public:
     std::optional<FileInfo> fileInfo(const QString &repo, const QString &revision, const QString &path) const;
     QByteArray fileContent(const QString &repo, const QString &revision, const QString &path) const;
     QList<FileInfo> files(const QString &repo, const QString &revision = QStringLiteral("main")) const;
+    // Writes the files of one revision under dir (dir/<path>), e.g. to give a test a "downloaded" model
+    // without network. Streams big blobs. False and *error on an unknown repo/revision or an I/O error.
+    bool writeSnapshot(const QString &repo, const QString &revision, const QString &dir, QString *error = nullptr) const;
     // Moves a branch to the commit of another ref (branch, tag or sha).
     bool moveBranch(const QString &repo, const QString &branch, const QString &toRef);
 

@@ -108,8 +108,15 @@ void HttpConnection::processBuffer()
             endWithClose(true);
             return;
         }
-        if (m_buffer.size() < headerEnd + 4 + contentLength)
+        if (m_buffer.size() < headerEnd + 4 + contentLength) {
+            // curl waits a second for this before sending a large body
+            if (!m_continued && request.header("expect").compare("100-continue", Qt::CaseInsensitive) == 0) {
+                m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+                m_continued = true;
+            }
             return; // wait for the rest of the body
+        }
+        m_continued = false;
         request.body = m_buffer.mid(headerEnd + 4, contentLength);
         m_buffer.remove(0, headerEnd + 4 + contentLength);
 

@@ -49,6 +49,7 @@ private:
     bool m_keepAlive = true;
     bool m_chunked = false;
     bool m_stalled = false;
+    bool m_continued = false; // 100 Continue sent for the request being read
     HttpResponse m_response;
     qint64 m_pos = 0;        // body bytes queued so far
     QElapsedTimer m_clock;   // since the body started, for the bandwidth cap

@@ -28,7 +28,8 @@ int main(int argc, char **argv)
     const QCommandLineOption bigOpt(u"big-size"_s, u"Data bytes of org/big's model.safetensors."_s, u"BYTES"_s);
     const QCommandLineOption rateOpt(u"cdn-rate"_s, u"Per-connection CDN bandwidth cap in bytes/s."_s, u"BPS"_s);
     const QCommandLineOption noStdOpt(u"no-standard-fixtures"_s, u"Serve only the --fixtures directory."_s);
-    parser.addOptions({portOpt, cdnPortOpt, fixturesOpt, faultsOpt, bigOpt, rateOpt, noStdOpt});
+    const QCommandLineOption exportOpt(u"export"_s, u"Write every repo's main snapshot to DIR/<org>/<name>/ and exit."_s, u"DIR"_s);
+    parser.addOptions({portOpt, cdnPortOpt, fixturesOpt, faultsOpt, bigOpt, rateOpt, noStdOpt, exportOpt});
     parser.process(app);
 
     FakeHub::Options options;
@@ -58,6 +59,18 @@ int main(int argc, char **argv)
             std::fprintf(stderr, "fakehub: bad --faults: %s\n", qPrintable(error));
             return 2;
         }
+    }
+    if (parser.isSet(exportOpt)) {
+        const QStringList repos = hub.repoIds();
+        for (const QString &repo : repos) {
+            if (!hub.writeSnapshot(repo, u"main"_s, parser.value(exportOpt) + u'/' + repo, &error)) {
+                std::fprintf(stderr, "fakehub: %s\n", qPrintable(error));
+                return 1;
+            }
+        }
+        std::fprintf(stderr, "fakehub: wrote %lld repos to %s\n", static_cast<long long>(repos.size()),
+                     qPrintable(parser.value(exportOpt)));
+        return 0;
     }
     if (parser.isSet(rateOpt))
         hub.setCdnBandwidthPerConnection(parser.value(rateOpt).toLongLong());

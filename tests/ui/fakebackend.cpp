@@ -6,8 +6,10 @@ namespace mistudio::ui::test {
 
 ModelRecord FakeBackend::makeRecord(int i, ModelStatus status)
 {
-    static const char *const kOrgs[] = {"google", "meta-llama", "Qwen", "mistralai", "EleutherAI", "openai-community"};
-    static const char *const kNames[] = {"gemma-2-2b", "Llama-3.2-1B", "Qwen2.5-0.5B", "Mistral-7B-v0.3", "pythia-160m", "gpt2"};
+    static const char *const kOrgs[] = {"google",    "meta-llama", "Qwen",
+                                        "mistralai", "EleutherAI", "openai-community"};
+    static const char *const kNames[] = {"gemma-2-2b",      "Llama-3.2-1B", "Qwen2.5-0.5B",
+                                         "Mistral-7B-v0.3", "pythia-160m",  "gpt2"};
     ModelRecord r;
     r.id = QUuid::fromString(u"{00000000-0000-4000-8000-%1}"_s.arg(i, 12, 10, QChar(u'0')));
     const int k = i % 6;
@@ -39,17 +41,19 @@ void FakeBackend::listModels(QObject *context, BatchCallback batch)
         deliver(context, [batch, rest] { batch(rest, true); });
 }
 
-void FakeBackend::preview(const PreviewRequest &request, QObject *context, Callback<QJsonObject> done)
+void FakeBackend::preview(const PreviewRequest &request, QObject *context,
+                          Callback<QJsonObject> done)
 {
     calls << u"preview %1 %2 token=%3"_s.arg(request.repoId, request.revision,
-                                              request.token.isEmpty() ? u"no"_s : u"yes"_s);
+                                             request.token.isEmpty() ? u"no"_s : u"yes"_s);
     if (previewError)
         deliver(context, [done, e = *previewError] { done(e); });
     else
         deliver(context, [done, p = previewJson] { done(p); });
 }
 
-void FakeBackend::searchRepos(const QString &query, int, QObject *context, Callback<QStringList> done)
+void FakeBackend::searchRepos(const QString &query, int, QObject *context,
+                              Callback<QStringList> done)
 {
     calls << u"search "_s + query;
     QStringList hits;
@@ -59,9 +63,11 @@ void FakeBackend::searchRepos(const QString &query, int, QObject *context, Callb
     deliver(context, [done, hits] { done(hits); });
 }
 
-void FakeBackend::download(const DownloadRequest &request, QObject *context, Callback<ModelRecord> done)
+void FakeBackend::download(const DownloadRequest &request, QObject *context,
+                           Callback<ModelRecord> done)
 {
-    calls << u"download %1 %2 %3 %4"_s.arg(request.repoId, request.quant.mode, request.quant.quantType,
+    calls << u"download %1 %2 %3 %4"_s.arg(request.repoId, request.quant.mode,
+                                           request.quant.quantType,
                                            request.quant.doubleQuant ? u"dq"_s : u"nodq"_s);
     ModelRecord r = makeRecord(int(records.size()) + 1000, ModelStatus::Downloading);
     r.repoId = request.repoId;
@@ -73,15 +79,28 @@ void FakeBackend::download(const DownloadRequest &request, QObject *context, Cal
 }
 
 #define FAKE_STATUS_CALL(verb)                                                                     \
-    calls << QString(QStringLiteral(#verb " ") + id.toString(QUuid::WithoutBraces));              \
+    calls << QString(QStringLiteral(#verb " ") + id.toString(QUuid::WithoutBraces));               \
     deliver(context, [done] { done(Status()); })
 
-void FakeBackend::cancel(const QUuid &id, QObject *context, StatusCallback done) { FAKE_STATUS_CALL(cancel); }
-void FakeBackend::pause(const QUuid &id, QObject *context, StatusCallback done) { FAKE_STATUS_CALL(pause); }
-void FakeBackend::resume(const QUuid &id, const QString &, QObject *context, StatusCallback done) { FAKE_STATUS_CALL(resume); }
-void FakeBackend::retry(const QUuid &id, const QString &, QObject *context, StatusCallback done) { FAKE_STATUS_CALL(retry); }
+void FakeBackend::cancel(const QUuid &id, QObject *context, StatusCallback done)
+{
+    FAKE_STATUS_CALL(cancel);
+}
+void FakeBackend::pause(const QUuid &id, QObject *context, StatusCallback done)
+{
+    FAKE_STATUS_CALL(pause);
+}
+void FakeBackend::resume(const QUuid &id, const QString &, QObject *context, StatusCallback done)
+{
+    FAKE_STATUS_CALL(resume);
+}
+void FakeBackend::retry(const QUuid &id, const QString &, QObject *context, StatusCallback done)
+{
+    FAKE_STATUS_CALL(retry);
+}
 
-void FakeBackend::requantize(const QUuid &id, const QuantOptions &quant, QObject *context, StatusCallback done)
+void FakeBackend::requantize(const QUuid &id, const QuantOptions &quant, QObject *context,
+                             StatusCallback done)
 {
     calls << u"requantize %1 %2"_s.arg(id.toString(QUuid::WithoutBraces), quant.mode);
     deliver(context, [done] { done(Status()); });

@@ -56,12 +56,16 @@ QJsonObject samplePreview(qint64 freeBytes)
                                  {u"weight_format"_s, u"safetensors"_s},
                                  {u"total_bytes"_s, total}}},
         {u"total_download_bytes"_s, total},
-        {u"sizes"_s, QJsonObject{
-             {u"none"_s, QJsonObject{{u"output_bytes"_s, 5'228'717'488LL}, {u"memory_bytes"_s, 5'750'000'000LL},
+        {u"sizes"_s,
+         QJsonObject{
+             {u"none"_s, QJsonObject{{u"output_bytes"_s, 5'228'717'488LL},
+                                     {u"memory_bytes"_s, 5'750'000'000LL},
                                      {u"disk_needed_bytes"_s, total}}},
-             {u"bnb-4bit"_s, QJsonObject{{u"output_bytes"_s, 2'175'455'232LL}, {u"memory_bytes"_s, 2'400'000'000LL},
+             {u"bnb-4bit"_s, QJsonObject{{u"output_bytes"_s, 2'175'455'232LL},
+                                         {u"memory_bytes"_s, 2'400'000'000LL},
                                          {u"disk_needed_bytes"_s, total + 2'175'455'232LL}}},
-             {u"bnb-8bit"_s, QJsonObject{{u"output_bytes"_s, 3'176'726'528LL}, {u"memory_bytes"_s, 3'500'000'000LL},
+             {u"bnb-8bit"_s, QJsonObject{{u"output_bytes"_s, 3'176'726'528LL},
+                                         {u"memory_bytes"_s, 3'500'000'000LL},
                                          {u"disk_needed_bytes"_s, total + 3'176'726'528LL}}}}},
         {u"free_disk_bytes"_s, freeBytes},
         {u"params_source"_s, u"safetensors_headers"_s},
@@ -87,11 +91,16 @@ QJsonObject sampleArchitecture(int layers)
         t.append({p + u"post_attention_layernorm.weight"_s, u"BF16"_s, {H}});
     }
     t.append({u"model.norm.weight"_s, u"BF16"_s, {H}});
-    const QJsonObject config{{u"model_type"_s, u"llama"_s}, {u"hidden_size"_s, H},
-                             {u"intermediate_size"_s, I}, {u"num_hidden_layers"_s, layers},
-                             {u"num_attention_heads"_s, 32}, {u"num_key_value_heads"_s, 8},
-                             {u"vocab_size"_s, V}, {u"max_position_embeddings"_s, 131072},
-                             {u"torch_dtype"_s, u"bfloat16"_s}, {u"tie_word_embeddings"_s, true}};
+    const QJsonObject config{{u"model_type"_s, u"llama"_s},
+                             {u"hidden_size"_s, H},
+                             {u"intermediate_size"_s, I},
+                             {u"num_hidden_layers"_s, layers},
+                             {u"num_attention_heads"_s, 32},
+                             {u"num_key_value_heads"_s, 8},
+                             {u"vocab_size"_s, V},
+                             {u"max_position_embeddings"_s, 131072},
+                             {u"torch_dtype"_s, u"bfloat16"_s},
+                             {u"tie_word_embeddings"_s, true}};
     const auto a = arch::extractArchitecture(config, t);
     if (!a)
         return {};

@@ -50,9 +50,9 @@ static void save(QWidget *w, const QString &name)
 
 static void fillCatalogue(FakeBackend &b)
 {
-    const ModelStatus statuses[] = {ModelStatus::Ready, ModelStatus::Downloading, ModelStatus::Ready,
-                                    ModelStatus::Quantizing, ModelStatus::Failed, ModelStatus::Pending,
-                                    ModelStatus::Ready, ModelStatus::Ready};
+    const ModelStatus statuses[] = {
+        ModelStatus::Ready,  ModelStatus::Downloading, ModelStatus::Ready, ModelStatus::Quantizing,
+        ModelStatus::Failed, ModelStatus::Pending,     ModelStatus::Ready, ModelStatus::Ready};
     for (int i = 0; i < 8; ++i)
         b.records.push_back(FakeBackend::makeRecord(i, statuses[i]));
 }
@@ -61,7 +61,8 @@ static void playProgress(FakeBackend &b, MainWindow &w)
 {
     w.modelsPanel()->tableModel()->setFlushInterval(0);
     b.emitProgress(FakeBackend::makeRecord(1).id,
-                   JobProgress{JobProgress::Phase::Download, 63.4, 1'054'000'000, 1'662'000'000, 48'200'000.0, 13, 2, 4});
+                   JobProgress{JobProgress::Phase::Download, 63.4, 1'054'000'000, 1'662'000'000,
+                               48'200'000.0, 13, 2, 4});
     b.emitProgress(FakeBackend::makeRecord(3).id,
                    JobProgress{JobProgress::Phase::Quantize, 27.0, -1, -1, -1.0, 95, -1, -1});
 }
@@ -114,7 +115,8 @@ int main(int argc, char **argv)
         w.downloadForm()->showError(Error::make(ErrorCode::GatedAuthRequired, u"gated"_s));
         save(&w, u"download-form-gated"_s);
 
-        PreviewDialog preview(test::samplePreview(), QuantOptions{u"bnb-4bit"_s, u"nf4"_s, true}, &w);
+        PreviewDialog preview(test::samplePreview(), QuantOptions{u"bnb-4bit"_s, u"nf4"_s, true},
+                              &w);
         preview.show();
         save(&preview, u"preview"_s);
         PreviewDialog tight(test::samplePreview(4'000'000'000LL), QuantOptions{}, &w);

@@ -81,11 +81,12 @@ void TestDownloadForm::validatesAsYouType()
 void TestDownloadForm::searchIsDebounced()
 {
     FakeBackend backend;
-    backend.searchResults = {u"google/gemma-2-2b"_s, u"google/gemma-2-9b"_s, u"openai-community/gpt2"_s};
+    backend.searchResults = {u"google/gemma-2-2b"_s, u"google/gemma-2-9b"_s,
+                             u"openai-community/gpt2"_s};
     DownloadForm form(&backend, nullptr);
     form.show();
     form.repoEdit()->setFocus();
-    QTest::keyClicks(form.repoEdit(), u"gemma"_s); // five keystrokes...
+    QTest::keyClicks(form.repoEdit(), u"gemma"_s);             // five keystrokes...
     QTRY_COMPARE(backend.calls.filter(u"search"_s).size(), 1); // ...one search
     QCOMPARE(backend.calls.filter(u"search"_s).first(), u"search gemma"_s);
     auto *model = qobject_cast<QStringListModel *>(form.completer()->model());
@@ -116,8 +117,10 @@ void TestDownloadForm::errorsByCode_data()
     QTest::addColumn<int>("code");
     QTest::addColumn<bool>("tokenHighlighted");
     QTest::addColumn<QString>("text");
-    QTest::newRow("gated, no token") << int(ErrorCode::GatedAuthRequired) << true << u"settings/tokens"_s;
-    QTest::newRow("access denied") << int(ErrorCode::GatedAccessDenied) << true << u"Request access"_s;
+    QTest::newRow("gated, no token")
+        << int(ErrorCode::GatedAuthRequired) << true << u"settings/tokens"_s;
+    QTest::newRow("access denied")
+        << int(ErrorCode::GatedAccessDenied) << true << u"Request access"_s;
     QTest::newRow("invalid token") << int(ErrorCode::InvalidToken) << true << u"rejected"_s;
     QTest::newRow("repo 404") << int(ErrorCode::RepoNotFound) << false << u"does not exist"_s;
     QTest::newRow("revision 404") << int(ErrorCode::RevisionNotFound) << false << u"revision"_s;
@@ -136,10 +139,12 @@ void TestDownloadForm::errorsByCode()
     form.repoEdit()->setText(u"meta-llama/Llama-3.2-1B"_s);
     QTest::mouseClick(form.previewButton(), Qt::LeftButton);
     QTRY_VERIFY(form.errorLabel()->isVisible());
-    QVERIFY2(form.errorLabel()->text().contains(text, Qt::CaseInsensitive), qPrintable(form.errorLabel()->text()));
+    QVERIFY2(form.errorLabel()->text().contains(text, Qt::CaseInsensitive),
+             qPrintable(form.errorLabel()->text()));
     QCOMPARE(form.tokenHighlighted(), tokenHighlighted);
     QCOMPARE(form.tokenEdit()->property("invalid").toBool(), tokenHighlighted);
-    QCOMPARE(form.repoEdit()->property("invalid").toBool(), ErrorCode(code) == ErrorCode::RepoNotFound);
+    QCOMPARE(form.repoEdit()->property("invalid").toBool(),
+             ErrorCode(code) == ErrorCode::RepoNotFound);
     // Typing a token clears the highlight.
     if (tokenHighlighted) {
         QTest::keyClicks(form.tokenEdit(), u"hf_x"_s);
@@ -159,7 +164,8 @@ void TestDownloadForm::previewSendsTheForm()
     form.tokenEdit()->setText(u"hf_secret"_s);
     QTest::keyClick(form.repoEdit(), Qt::Key_Return); // Enter previews
     QTRY_COMPARE(ready.count(), 1);
-    QCOMPARE(backend.calls.filter(u"preview"_s), QStringList{u"preview openai-community/gpt2 v1.0 token=yes"_s});
+    QCOMPARE(backend.calls.filter(u"preview"_s),
+             QStringList{u"preview openai-community/gpt2 v1.0 token=yes"_s});
     QCOMPARE(ready.first().at(0).toJsonObject().value(u"repo_id"_s).toString(), u"gpt2"_s);
 }
 
@@ -175,7 +181,8 @@ void TestDownloadForm::downloadSendsQuantOptions()
     form.findChild<QCheckBox *>(u"doubleQuantBox"_s)->setChecked(false);
     QTest::mouseClick(form.downloadButton(), Qt::LeftButton);
     QTRY_COMPARE(started.count(), 1);
-    QCOMPARE(backend.calls.filter(u"download"_s), QStringList{u"download Qwen/Qwen2.5-0.5B bnb-4bit fp4 nodq"_s});
+    QCOMPARE(backend.calls.filter(u"download"_s),
+             QStringList{u"download Qwen/Qwen2.5-0.5B bnb-4bit fp4 nodq"_s});
 }
 
 void TestDownloadForm::tokenRevealAndRemember()
@@ -183,7 +190,8 @@ void TestDownloadForm::tokenRevealAndRemember()
     FakeBackend backend;
     backend.previewJson = QJsonObject{{u"repo_id"_s, u"x"_s}};
     TokenStore store;
-    QVERIFY(QFile::remove(TokenStore::fallbackFile()) || !QFile::exists(TokenStore::fallbackFile()));
+    QVERIFY(QFile::remove(TokenStore::fallbackFile()) ||
+            !QFile::exists(TokenStore::fallbackFile()));
     {
         DownloadForm form(&backend, &store);
         QSignalSpy saved(&store, &TokenStore::saved);
@@ -203,8 +211,9 @@ void TestDownloadForm::tokenRevealAndRemember()
     }
     QFile f(TokenStore::fallbackFile());
     QVERIFY(f.exists());
-    QCOMPARE(f.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup
-                                | QFileDevice::WriteOther), QFileDevice::Permissions());
+    QCOMPARE(f.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther |
+                                QFileDevice::WriteGroup | QFileDevice::WriteOther),
+             QFileDevice::Permissions());
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), QByteArray("hf_remembered"));
     // A new form finds it again.

@@ -17,22 +17,23 @@
 #include "realengines.h"
 
 #include <QAction>
-#include <QCompleter>
-#include <QJsonDocument>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QStringListModel>
 #include <QApplication>
+#include <QCompleter>
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStringListModel>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -52,7 +53,8 @@ namespace {
 
 qint64 nowMs()
 {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
         .count();
 }
 
@@ -70,8 +72,17 @@ public:
             m_last = t;
         });
     }
-    void start() { QMetaObject::invokeMethod(this, [this] { m_last = nowMs(); m_timer.start(); }); }
-    void stop() { QMetaObject::invokeMethod(this, [this] { m_timer.stop(); }); }
+    void start()
+    {
+        QMetaObject::invokeMethod(this, [this] {
+            m_last = nowMs();
+            m_timer.start();
+        });
+    }
+    void stop()
+    {
+        QMetaObject::invokeMethod(this, [this] { m_timer.stop(); });
+    }
     qint64 maxGap() const { return m_maxGap; }
 
 private:
@@ -80,12 +91,12 @@ private:
     std::atomic<qint64> m_maxGap{0};
 };
 
-template<class T>
-T *waitForChild(QWidget *parent, int timeoutMs)
+template<class T> T *waitForChild(QWidget *parent, int timeoutMs)
 {
     T *found = nullptr;
     const bool ok = QTest::qWaitFor(
-        [&] { return (found = parent->findChild<T *>()) != nullptr && found->isVisible(); }, timeoutMs);
+        [&] { return (found = parent->findChild<T *>()) != nullptr && found->isVisible(); },
+        timeoutMs);
     return ok ? found : nullptr;
 }
 
@@ -103,6 +114,7 @@ private Q_SLOTS:
     void gatedModelAsksForATokenAndSucceedsWithOne();
     void missingRepoSaysSo();
     void hubSearchCompletesRepoIds();
+    void pauseResumeRequantizeCancel();
     void embeddedServerServesTheCatalogue();
 
 private:
@@ -127,7 +139,8 @@ void TestGuiFlow::initTestCase()
 void TestGuiFlow::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
-    m_settings = std::make_unique<QSettings>(m_dir->filePath(u"settings.ini"_s), QSettings::IniFormat);
+    m_settings =
+        std::make_unique<QSettings>(m_dir->filePath(u"settings.ini"_s), QSettings::IniFormat);
     m_hub.setCdnBandwidthPerConnection(0);
     m_hub.clearLog();
 }
@@ -178,7 +191,8 @@ void TestGuiFlow::previewDownloadQuantizeArchitectureDelete()
 {
     openWindow();
     const QString repo = u"org/tiny-sharded"_s;
-    const fakehub::TinyModel truth = fakehub::TinyModel::make(fakehub::TinyModel::Family::Llama, "BF16", 7);
+    const fakehub::TinyModel truth =
+        fakehub::TinyModel::make(fakehub::TinyModel::Family::Llama, "BF16", 7);
     qint64 shardBytes = 0;
     for (const auto &f : m_hub.files(repo))
         if (f.path.endsWith(u".safetensors"_s))
@@ -194,10 +208,13 @@ void TestGuiFlow::previewDownloadQuantizeArchitectureDelete()
     QVERIFY2(preview, qPrintable(form->errorLabel()->text()));
 
     // Exact figures: the fixture's own parameter count (from its tensor specs, not from headers).
-    QVERIFY2(preview->fieldText(u"parameters"_s).contains(QLocale().toString(truth.parameterCount())),
-             qPrintable(preview->fieldText(u"parameters"_s)));
-    QCOMPARE(preview->fieldText(u"num_layers"_s), QLocale().toString(truth.config.value(u"num_hidden_layers"_s).toInteger()));
-    QCOMPARE(preview->fieldText(u"hidden_size"_s), QLocale().toString(truth.config.value(u"hidden_size"_s).toInteger()));
+    QVERIFY2(
+        preview->fieldText(u"parameters"_s).contains(QLocale().toString(truth.parameterCount())),
+        qPrintable(preview->fieldText(u"parameters"_s)));
+    QCOMPARE(preview->fieldText(u"num_layers"_s),
+             QLocale().toString(truth.config.value(u"num_hidden_layers"_s).toInteger()));
+    QCOMPARE(preview->fieldText(u"hidden_size"_s),
+             QLocale().toString(truth.config.value(u"hidden_size"_s).toInteger()));
     QTableWidget *files = preview->filesTable();
     int shardsListed = 0;
     for (int r = 0; r < files->rowCount(); ++r) {
@@ -229,14 +246,14 @@ void TestGuiFlow::previewDownloadQuantizeArchitectureDelete()
         if (r < 0)
             return;
         const QModelIndex s = model->index(r, ModelTableModel::Status);
-        if (s.data(ModelTableModel::ActiveRole).toBool()
-            && ModelStatus(s.data(ModelTableModel::StatusRole).toInt()) == ModelStatus::Downloading)
+        if (s.data(ModelTableModel::ActiveRole).toBool() &&
+            ModelStatus(s.data(ModelTableModel::StatusRole).toInt()) == ModelStatus::Downloading)
             percents << s.data(ModelTableModel::PercentRole).toDouble();
     });
     // The quantization's own end, as the tray notification hears it.
     QSignalSpy finished(m_session->backend(), &ModelBackend::jobFinished);
-    QTRY_VERIFY_WITH_TIMEOUT(model->record(rowOf(repo))->status == ModelStatus::Ready
-                                 || model->record(rowOf(repo))->status == ModelStatus::Failed,
+    QTRY_VERIFY_WITH_TIMEOUT(model->record(rowOf(repo))->status == ModelStatus::Ready ||
+                                 model->record(rowOf(repo))->status == ModelStatus::Failed,
                              120000);
     disconnect(c);
     gui.stop();
@@ -252,15 +269,19 @@ void TestGuiFlow::previewDownloadQuantizeArchitectureDelete()
     QCOMPARE(finished.at(1).at(2).value<JobProgress::Phase>(), JobProgress::Phase::Quantize);
     QVERIFY(finished.at(1).at(3).toBool());
     QCOMPARE(done.quantization, u"bnb-4bit"_s);
-    QVERIFY2(!done.quantizedPath.isEmpty() && QFileInfo::exists(done.quantizedPath), qPrintable(done.quantizedPath));
+    QVERIFY2(!done.quantizedPath.isEmpty() && QFileInfo::exists(done.quantizedPath),
+             qPrintable(done.quantizedPath));
     QVERIFY(QDir(done.filePath).exists());
     QCOMPARE(m_hub.cdnRequestsWithAuthorization(), 0);
-    qInfo("progress updates seen: %lld (%.1f%% → %.1f%%); GUI thread longest gap %lld ms, idle thread %lld ms",
-          qint64(percents.size()), percents.first(), percents.last(), gui.maxGap(), reference.maxGap());
+    qInfo("progress updates seen: %lld (%.1f%% → %.1f%%); GUI thread longest gap %lld ms, idle "
+          "thread %lld ms",
+          qint64(percents.size()), percents.first(), percents.last(), gui.maxGap(),
+          reference.maxGap());
     // The GUI thread never stalls: no gap beyond 100 ms more than an idle thread saw meanwhile
     // (the idle thread's gaps are the machine's scheduling, not the app's doing).
     QVERIFY2(gui.maxGap() <= 100 + reference.maxGap(),
-             qPrintable(u"GUI thread stalled %1 ms (idle thread: %2 ms)"_s.arg(gui.maxGap()).arg(reference.maxGap())));
+             qPrintable(u"GUI thread stalled %1 ms (idle thread: %2 ms)"_s.arg(gui.maxGap())
+                            .arg(reference.maxGap())));
 
     // View architecture: blocks → modules → tensors, and the hook points.
     m_window->modelsPanel()->selectModel(done.id);
@@ -279,7 +300,8 @@ void TestGuiFlow::previewDownloadQuantizeArchitectureDelete()
     m_window->modelsPanel()->deleteAction()->trigger();
     auto *box = waitForChild<QMessageBox>(m_window.get(), 5000);
     QVERIFY(box);
-    QVERIFY2(box->informativeText().contains(formatBytes(done.sizeBytes.value_or(0))), qPrintable(box->informativeText()));
+    QVERIFY2(box->informativeText().contains(formatBytes(done.sizeBytes.value_or(0))),
+             qPrintable(box->informativeText()));
     QTest::mouseClick(box->findChild<QPushButton *>(u"confirmDelete"_s), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(rowOf(repo), -1, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(!QDir(done.filePath).exists(), 10000);
@@ -295,18 +317,21 @@ void TestGuiFlow::gatedModelAsksForATokenAndSucceedsWithOne()
     QTest::mouseClick(form->downloadButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(form->tokenHighlighted(), 30000);
     QVERIFY(form->errorLabel()->text().contains(u"settings/tokens"_s));
-    QTRY_COMPARE_WITH_TIMEOUT(m_window->modelsPanel()->tableModel()->record(rowOf(repo))->status, ModelStatus::Failed,
-                              10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->modelsPanel()->tableModel()->record(rowOf(repo))->status,
+                              ModelStatus::Failed, 10000);
 
     // A token without a grant: access denied, explained as such.
     form->tokenEdit()->setText(QString::fromLatin1(fakehub::kUserToken));
     QTest::mouseClick(form->downloadButton(), Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(form->errorLabel()->isVisible() && form->errorLabel()->text().contains(u"granted"_s), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(form->errorLabel()->isVisible() &&
+                                 form->errorLabel()->text().contains(u"granted"_s),
+                             30000);
 
     // The approved token: the same record downloads and becomes ready.
     form->tokenEdit()->setText(QString::fromLatin1(fakehub::kApprovedToken));
     QTest::mouseClick(form->downloadButton(), Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(m_window->modelsPanel()->tableModel()->record(rowOf(repo))->status == ModelStatus::Ready,
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->modelsPanel()->tableModel()->record(rowOf(repo))->status ==
+                                 ModelStatus::Ready,
                              60000);
     QCOMPARE(m_window->modelsPanel()->tableModel()->rowCount(), 1);
     QVERIFY(!form->tokenHighlighted());
@@ -320,9 +345,84 @@ void TestGuiFlow::missingRepoSaysSo()
     form->repoEdit()->setText(u"org/does-not-exist"_s);
     QTest::mouseClick(form->previewButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(form->errorLabel()->isVisible(), 30000);
-    QVERIFY2(form->errorLabel()->text().contains(u"does not exist"_s), qPrintable(form->errorLabel()->text()));
+    QVERIFY2(form->errorLabel()->text().contains(u"does not exist"_s),
+             qPrintable(form->errorLabel()->text()));
     QVERIFY(form->repoEdit()->property("invalid").toBool());
     QVERIFY(!form->tokenHighlighted());
+}
+
+void TestGuiFlow::pauseResumeRequantizeCancel()
+{
+    openWindow();
+    ModelsPanel *panel = m_window->modelsPanel();
+    ModelTableModel *model = panel->tableModel();
+    DownloadForm *form = m_window->downloadForm();
+    auto slowDownload = [&](const QString &repo) {
+        qint64 bytes = 0;
+        for (const auto &f : m_hub.files(repo))
+            bytes += f.size;
+        m_hub.setCdnBandwidthPerConnection(std::max<qint64>(bytes / 8, 4096)); // ~8 s
+        form->repoEdit()->setText(repo);
+        QTest::mouseClick(form->downloadButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(rowOf(repo) >= 0 &&
+                                     model->index(rowOf(repo), ModelTableModel::Status)
+                                             .data(ModelTableModel::PercentRole)
+                                             .toDouble() > 0,
+                                 30000);
+        panel->selectModel(model->record(rowOf(repo))->id);
+    };
+    auto status = [&](const QString &repo) { return model->record(rowOf(repo))->status; };
+
+    // Pause keeps the partial data and shows "Paused"; Resume finishes the download.
+    const QString repo = u"org/tiny-qwen2"_s;
+    slowDownload(repo);
+    QCOMPARE(panel->pauseResumeAction()->text().remove(u'&'), u"Pause"_s);
+    panel->pauseResumeAction()->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(status(repo), ModelStatus::Pending, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(model->index(rowOf(repo), ModelTableModel::Status)
+                                 .data(ModelTableModel::PausedRole)
+                                 .toBool(),
+                             10000);
+    QCOMPARE(model->index(rowOf(repo), ModelTableModel::Status).data().toString(), u"Paused"_s);
+    m_hub.setCdnBandwidthPerConnection(0);
+    QTRY_COMPARE(panel->pauseResumeAction()->text().remove(u'&'), u"Resume"_s);
+    panel->pauseResumeAction()->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(status(repo), ModelStatus::Ready, 60000);
+
+    // Re-quantize the ready model into 8-bit without downloading again.
+    const qint64 cdnBefore = m_hub.requestCount(fakehub::Listener::Cdn);
+    panel->selectModel(model->record(rowOf(repo))->id);
+    QVERIFY(panel->requantizeAction()->isEnabled());
+    QAction *eightBit = nullptr;
+    for (QAction *a : panel->requantizeAction()->menu()->actions())
+        if (a->data().toString() == u"bnb-8bit"_s)
+            eightBit = a;
+    QVERIFY(eightBit);
+    QSignalSpy finished(m_session->backend(), &ModelBackend::jobFinished);
+    eightBit->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 60000);
+    QCOMPARE(finished.first().at(2).value<JobProgress::Phase>(), JobProgress::Phase::Quantize);
+    QVERIFY2(finished.first().at(3).toBool(),
+             qPrintable(finished.first().at(4).value<Error>().toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(status(repo) == ModelStatus::Ready &&
+                                 model->record(rowOf(repo))->quantization == u"bnb-8bit"_s &&
+                                 QFileInfo::exists(model->record(rowOf(repo))->quantizedPath),
+                             10000);
+    QCOMPARE(m_hub.requestCount(fakehub::Listener::Cdn), cdnBefore);
+
+    // Cancel stops the download and leaves no partial data.
+    const QString other = u"org/tiny-gpt2"_s;
+    slowDownload(other);
+    const QString dir = m_dir->filePath(u"data/models/org--tiny-gpt2"_s);
+    panel->cancelAction()->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(status(other), ModelStatus::Pending, 10000);
+    m_hub.setCdnBandwidthPerConnection(0);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        QDir(dir).entryList(QDir::Files | QDir::NoDotAndDotDot).filter(u"safetensors"_s).isEmpty(),
+        10000);
+    QVERIFY(!model->index(rowOf(other), ModelTableModel::Status)
+                 .data(ModelTableModel::ActiveRole)
+                 .toBool());
 }
 
 void TestGuiFlow::hubSearchCompletesRepoIds()
@@ -342,7 +442,7 @@ void TestGuiFlow::embeddedServerServesTheCatalogue()
 {
     openWindow();
     ServerConfig config;
-    config.port = 0; // any free port
+    config.port = 0;                                       // any free port
     QSignalSpy started(this, &QObject::objectNameChanged); // reused as a "done" signal
     quint16 port = 0;
     QString token;
@@ -357,7 +457,8 @@ void TestGuiFlow::embeddedServerServesTheCatalogue()
     QCOMPARE(token.size(), 64); // 256 bits, hex
     QFile tokenFile(m_dir->filePath(u"data/server/api-token"_s));
     QVERIFY(tokenFile.exists());
-    QCOMPARE(tokenFile.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther), QFileDevice::Permissions());
+    QCOMPARE(tokenFile.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+             QFileDevice::Permissions());
     QNetworkAccessManager nam;
     QNetworkRequest request(QUrl(u"http://127.0.0.1:%1/api/v1/models"_s.arg(port)));
     QNetworkReply *reply = nam.get(request);

@@ -37,7 +37,10 @@ private Q_SLOTS:
     void copyRepoIds();
 };
 
-static QStackedWidget *stackOf(ModelsPanel &p) { return p.findChild<QStackedWidget *>(); }
+static QStackedWidget *stackOf(ModelsPanel &p)
+{
+    return p.findChild<QStackedWidget *>();
+}
 
 void TestModelsPanel::emptyStateTellsWhatToDo()
 {
@@ -77,7 +80,8 @@ void TestModelsPanel::loadsCatalogueAndFilters()
     QCOMPARE(panel.view()->model()->rowCount(), 5);
     panel.filterEdit()->setText(u"no-such-model"_s);
     QCOMPARE(stackOf(panel)->currentWidget()->objectName(), u"emptyState"_s);
-    QVERIFY(stackOf(panel)->currentWidget()->findChild<QLabel *>()->text().contains(u"no-such-model"_s));
+    QVERIFY(stackOf(panel)->currentWidget()->findChild<QLabel *>()->text().contains(
+        u"no-such-model"_s));
     QVERIFY(!panel.findChild<QPushButton *>(u"emptyAddButton"_s)->isVisible());
     panel.filterEdit()->clear();
     QCOMPARE(stackOf(panel)->currentWidget(), panel.view());
@@ -86,7 +90,8 @@ void TestModelsPanel::loadsCatalogueAndFilters()
 void TestModelsPanel::actionsFollowStatus_data()
 {
     QTest::addColumn<int>("status");
-    QTest::addColumn<QString>("enabled"); // initials: c=cancel p=pause/resume r=retry q=requantize a=arch
+    QTest::addColumn<QString>(
+        "enabled"); // initials: c=cancel p=pause/resume r=retry q=requantize a=arch
     QTest::newRow("pending") << int(ModelStatus::Pending) << u"cp"_s;
     QTest::newRow("downloading") << int(ModelStatus::Downloading) << u"cp"_s;
     QTest::newRow("quantizing") << int(ModelStatus::Quantizing) << u"c"_s;
@@ -121,7 +126,8 @@ void TestModelsPanel::actionsFollowStatus()
     if (enabled.contains(u'p')) {
         panel.pauseResumeAction()->trigger();
         QTRY_COMPARE(backend.calls.size(), 2);
-        QVERIFY(backend.calls.at(1).startsWith(ModelStatus(status) == ModelStatus::Pending ? u"resume"_s : u"pause"_s));
+        QVERIFY(backend.calls.at(1).startsWith(
+            ModelStatus(status) == ModelStatus::Pending ? u"resume"_s : u"pause"_s));
     }
 }
 
@@ -150,7 +156,8 @@ void TestModelsPanel::deleteConfirmsWithSpaceFreed()
     QMessageBox *box = nullptr;
     QTRY_VERIFY((box = panel.findChild<QMessageBox *>(u"deleteConfirmation"_s)) != nullptr);
     QVERIFY2(box->text().contains(u"2 model"_s), qPrintable(box->text()));
-    QVERIFY2(box->informativeText().contains(mistudio::formatBytes(expected)), qPrintable(box->informativeText()));
+    QVERIFY2(box->informativeText().contains(mistudio::formatBytes(expected)),
+             qPrintable(box->informativeText()));
     QTest::mouseClick(box->findChild<QPushButton *>(u"confirmDelete"_s), Qt::LeftButton);
     QTRY_COMPARE(panel.tableModel()->rowCount(), 1);
     QCOMPARE(backend.calls.filter(u"remove "_s).size(), 2);
@@ -169,7 +176,8 @@ void TestModelsPanel::liveEventsUpdateRows()
     backend.emitChanged(r); // model_created
     QCOMPARE(panel.tableModel()->rowCount(), 1);
     QCOMPARE(stackOf(panel)->currentWidget(), panel.view());
-    backend.emitProgress(r.id, JobProgress{JobProgress::Phase::Download, 25.0, 250, 1000, 100.0, 7, 0, 2});
+    backend.emitProgress(
+        r.id, JobProgress{JobProgress::Phase::Download, 25.0, 250, 1000, 100.0, 7, 0, 2});
     const QModelIndex s = panel.tableModel()->index(0, ModelTableModel::Status);
     QTRY_COMPARE(s.data(ModelTableModel::PercentRole).toDouble(), 25.0);
     r.status = ModelStatus::Ready;

@@ -22,6 +22,7 @@ private Q_SLOTS:
     void testerThroughAllChanges();
     void progressIsBatched();
     void recordUpdateEndsProgress();
+    void pausedSurvivesLateProgress();
     void displayAndRoles_data();
     void displayAndRoles();
     void proxySortsByRawValue();
@@ -35,7 +36,8 @@ static std::vector<ModelRecord> makeRecords(int n)
 {
     std::vector<ModelRecord> v;
     for (int i = 0; i < n; ++i)
-        v.push_back(FakeBackend::makeRecord(i, i % 5 == 0 ? ModelStatus::Downloading : ModelStatus::Ready));
+        v.push_back(
+            FakeBackend::makeRecord(i, i % 5 == 0 ? ModelStatus::Downloading : ModelStatus::Ready));
     return v;
 }
 
@@ -45,7 +47,8 @@ void TestModelTableModel::testerThroughAllChanges()
     ModelFilterProxy proxy;
     proxy.setSourceModel(&model);
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester proxyTester(&proxy,
+                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
     proxy.sort(ModelTableModel::SizeOnDisk, Qt::DescendingOrder);
 
     std::vector<ModelRecord> all = makeRecords(20);
@@ -59,9 +62,11 @@ void TestModelTableModel::testerThroughAllChanges()
     ModelRecord changed = FakeBackend::makeRecord(3);
     changed.sizeBytes = 1; // moves to the end of the sorted proxy
     model.upsert(changed);
-    model.setProgress(FakeBackend::makeRecord(0).id, JobProgress{JobProgress::Phase::Download, 42.0, 42, 100, 10.0, 6, 1, 2});
+    model.setProgress(FakeBackend::makeRecord(0).id,
+                      JobProgress{JobProgress::Phase::Download, 42.0, 42, 100, 10.0, 6, 1, 2});
     model.flush();
-    QCOMPARE(proxy.index(proxy.rowCount() - 1, ModelTableModel::Name).data().toString(), changed.name);
+    QCOMPARE(proxy.index(proxy.rowCount() - 1, ModelTableModel::Name).data().toString(),
+             changed.name);
     model.remove(FakeBackend::makeRecord(7).id);
     QCOMPARE(model.rowCount(), 20);
     model.remove(QUuid::createUuid()); // unknown: no change
@@ -83,8 +88,10 @@ void TestModelTableModel::progressIsBatched()
     const QUuid b = FakeBackend::makeRecord(5).id;
     // 2 000 progress events (a download's bytes) for two rows...
     for (int i = 1; i <= 1000; ++i) {
-        model.setProgress(a, JobProgress{JobProgress::Phase::Download, i / 10.0, i, 1000, 5.0, 1, 0, 1});
-        model.setProgress(b, JobProgress{JobProgress::Phase::Download, i / 20.0, i, 2000, 5.0, 1, 0, 1});
+        model.setProgress(
+            a, JobProgress{JobProgress::Phase::Download, i / 10.0, i, 1000, 5.0, 1, 0, 1});
+        model.setProgress(
+            b, JobProgress{JobProgress::Phase::Download, i / 20.0, i, 2000, 5.0, 1, 0, 1});
     }
     QCOMPARE(changed.count(), 0); // nothing until the timer fires
     QTRY_VERIFY(changed.count() > 0);
@@ -120,6 +127,29 @@ void TestModelTableModel::recordUpdateEndsProgress()
     QCOMPARE(s.data().toString(), u"Paused"_s);
 }
 
+void TestModelTableModel::pausedSurvivesLateProgress()
+{
+    ModelTableModel model;
+    model.setFlushInterval(0);
+    ModelRecord r = FakeBackend::makeRecord(0, ModelStatus::Downloading);
+    model.setRecords({r});
+    const QModelIndex s = model.index(0, ModelTableModel::Status);
+    model.setPaused(r.id, true);
+    r.status = ModelStatus::Pending;
+    model.upsert(r);
+    // A progress event sent just before the pause arrives after it: the row stays paused.
+    model.setProgress(r.id, JobProgress{JobProgress::Phase::Download, 30.0, 3, 10, 1.0, 7, 0, 1});
+    QVERIFY(s.data(ModelTableModel::PausedRole).toBool());
+    QCOMPARE(s.data().toString(), u"Paused"_s);
+    // Resumed: the record is downloading again and the row shows progress.
+    r.status = ModelStatus::Downloading;
+    model.upsert(r);
+    QVERIFY(!s.data(ModelTableModel::PausedRole).toBool());
+    model.setProgress(r.id, JobProgress{JobProgress::Phase::Download, 40.0, 4, 10, 1.0, 6, 0, 1});
+    QVERIFY(s.data(ModelTableModel::ActiveRole).toBool());
+    QCOMPARE(s.data(ModelTableModel::PercentRole).toDouble(), 40.0);
+}
+
 void TestModelTableModel::displayAndRoles_data()
 {
     QTest::addColumn<int>("column");
@@ -127,16 +157,22 @@ void TestModelTableModel::displayAndRoles_data()
     QTest::addColumn<QVariant>("expected");
     const ModelRecord r = FakeBackend::makeRecord(2);
     QTest::newRow("name") << int(ModelTableModel::Name) << int(Qt::DisplayRole) << QVariant(r.name);
-    QTest::newRow("repo") << int(ModelTableModel::RepoId) << int(Qt::DisplayRole) << QVariant(r.repoId);
+    QTest::newRow("repo") << int(ModelTableModel::RepoId) << int(Qt::DisplayRole)
+                          << QVariant(r.repoId);
     QTest::newRow("revision with sha") << int(ModelTableModel::Revision) << int(Qt::DisplayRole)
                                        << QVariant(u"main ("_s + r.commitSha.left(7) + u')');
-    QTest::newRow("params") << int(ModelTableModel::Parameters) << int(Qt::DisplayRole) << QVariant(u"372M"_s);
-    QTest::newRow("params sort") << int(ModelTableModel::Parameters) << int(ModelTableModel::SortRole)
-                                 << QVariant(qint64(372'000'002));
-    QTest::newRow("quant") << int(ModelTableModel::Quantization) << int(Qt::DisplayRole) << QVariant(u"8-bit (bnb)"_s);
-    QTest::newRow("size") << int(ModelTableModel::SizeOnDisk) << int(Qt::DisplayRole) << QVariant(u"750 MB"_s);
-    QTest::newRow("status") << int(ModelTableModel::Status) << int(Qt::DisplayRole) << QVariant(u"Ready"_s);
-    QTest::newRow("id") << int(ModelTableModel::Name) << int(ModelTableModel::IdRole) << QVariant(r.id);
+    QTest::newRow("params") << int(ModelTableModel::Parameters) << int(Qt::DisplayRole)
+                            << QVariant(u"372M"_s);
+    QTest::newRow("params sort") << int(ModelTableModel::Parameters)
+                                 << int(ModelTableModel::SortRole) << QVariant(qint64(372'000'002));
+    QTest::newRow("quant") << int(ModelTableModel::Quantization) << int(Qt::DisplayRole)
+                           << QVariant(u"8-bit (bnb)"_s);
+    QTest::newRow("size") << int(ModelTableModel::SizeOnDisk) << int(Qt::DisplayRole)
+                          << QVariant(u"750 MB"_s);
+    QTest::newRow("status") << int(ModelTableModel::Status) << int(Qt::DisplayRole)
+                            << QVariant(u"Ready"_s);
+    QTest::newRow("id") << int(ModelTableModel::Name) << int(ModelTableModel::IdRole)
+                        << QVariant(r.id);
 }
 
 void TestModelTableModel::displayAndRoles()
@@ -156,9 +192,9 @@ void TestModelTableModel::proxySortsByRawValue()
     ModelFilterProxy proxy;
     proxy.setSourceModel(&model);
     std::vector<ModelRecord> recs = makeRecords(3);
-    recs[0].sizeBytes = 9'000'000'000;   // "9.00 GB": sorts last as text, first as bytes
-    recs[1].sizeBytes = 10'000'000'000;  // "10.0 GB"
-    recs[2].sizeBytes = 800'000'000;     // "800 MB"
+    recs[0].sizeBytes = 9'000'000'000;  // "9.00 GB": sorts last as text, first as bytes
+    recs[1].sizeBytes = 10'000'000'000; // "10.0 GB"
+    recs[2].sizeBytes = 800'000'000;    // "800 MB"
     model.setRecords(recs);
     proxy.sort(ModelTableModel::SizeOnDisk, Qt::AscendingOrder);
     QCOMPARE(proxy.index(0, ModelTableModel::SizeOnDisk).data().toString(), u"800 MB"_s);

@@ -65,7 +65,8 @@ void TestTranslations::complete()
             source = xml.readElementText();
         } else if (xml.name() == u"translation"_s) {
             const QString where = context + u": "_s + source;
-            QVERIFY2(xml.attributes().value(u"type"_s).isEmpty(), qPrintable(u"unfinished: "_s + where));
+            QVERIFY2(xml.attributes().value(u"type"_s).isEmpty(),
+                     qPrintable(u"unfinished: "_s + where));
             QStringList forms;
             if (numerus) {
                 while (xml.readNextStartElement())
@@ -80,7 +81,8 @@ void TestTranslations::complete()
                 QSet<QString> got = placeholders(t);
                 if (numerus && forms.size() > 1 && &t == &forms.first())
                     want.remove(u"%n"_s), got.remove(u"%n"_s); // a singular may spell out "one"
-                QVERIFY2(got == want, qPrintable(u"placeholders differ: "_s + where + u" → "_s + t));
+                QVERIFY2(got == want,
+                         qPrintable(u"placeholders differ: "_s + where + u" → "_s + t));
             }
         }
     }
@@ -107,7 +109,9 @@ void TestTranslations::embeddedCatalogueTranslates()
     QVERIFY(t.load(QLocale(locale), u"mistudio"_s, u"_"_s, u":/i18n"_s));
     QVERIFY(QCoreApplication::installTranslator(&t));
     ModelTableModel model;
-    QCOMPARE(model.headerData(ModelTableModel::SizeOnDisk, Qt::Horizontal, Qt::DisplayRole).toString(), sizeHeader);
+    QCOMPARE(
+        model.headerData(ModelTableModel::SizeOnDisk, Qt::Horizontal, Qt::DisplayRole).toString(),
+        sizeHeader);
     QCOMPARE(StatusDelegate::formatEta(42), eta);
     QCoreApplication::removeTranslator(&t);
 }

@@ -8,6 +8,8 @@
 #include "store/storefactory.h"
 
 #include <QEventLoop>
+
+#include <optional>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -38,7 +40,8 @@ struct HttpResult
 
 struct ServerHarness
 {
-    explicit ServerHarness(ServerConfig config = {}, int chunkDelayMs = 0)
+    explicit ServerHarness(ServerConfig config = {}, int chunkDelayMs = 0,
+                           std::optional<Engines> engines = std::nullopt)
     {
         AppConfig cfg;
         cfg.dataDir = dir.path();
@@ -56,7 +59,8 @@ struct ServerHarness
         o.dataDir = DataDir(dir.path());
         o.progressIntervalMs = 0;
         o.hostName = QStringLiteral("test-host");
-        service = std::make_unique<ModelService>(stores.models, stores.jobs, &bus, e, o);
+        service = std::make_unique<ModelService>(stores.models, stores.jobs, &bus,
+                                                 engines ? *engines : e, o);
         if (!service->start())
             qFatal("service start failed");
         config.port = 0;

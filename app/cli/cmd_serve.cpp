@@ -1,0 +1,339 @@
+// `mistudio serve` (the headless API server) and `mistudio models download` (a download through
+// the service from the command line). Both run the same ModelService the GUI and the API use;
+// neither loads a GUI library. docs/api.md and docs/cli.md describe them.
+#include "cli/command.h"
+#include "cli/exitcodes.h"
+
+#include "common/settingskeys.h"
+#include "common/units.h"
+#include "hub/huboptions.h"
+#include "server/apiserver.h"
+#include "server/apitoken.h"
+#include "service/modelservice.h"
+#include "service/realengines.h"
+#include "store/storefactory.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QHostInfo>
+#include <QJsonDocument>
+#include <QProcessEnvironment>
+#include <QSettings>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace mistudio::cli {
+namespace {
+
+int g_signalFd[2] = {-1, -1};
+
+void handleSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] const ssize_t n = ::write(g_signalFd[1], &c, 1);
+}
+
+// SIGINT/SIGTERM end the event loop (and with it the jobs, which resume on the next start).
+void quitOnSignals(std::function<void()> onSignal)
+{
+    if (g_signalFd[0] < 0 && ::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFd) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(g_signalFd[0], QSocketNotifier::Read, QCoreApplication::instance());
+    QObject::connect(notifier, &QSocketNotifier::activated, notifier, [onSignal = std::move(onSignal)] {
+        char c;
+        [[maybe_unused]] const ssize_t n = ::read(g_signalFd[0], &c, 1);
+        onSignal();
+    });
+    struct sigaction sa = {};
+    sa.sa_handler = handleSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    ::sigaction(SIGINT, &sa, nullptr);
+    ::sigaction(SIGTERM, &sa, nullptr);
+}
+
+void addCatalogueOptions(QCommandLineParser &p)
+{
+    p.addOption({u"data-dir"_s, u"Data directory (env MISTUDIO_DATA_DIR)."_s, u"DIR"_s});
+    p.addOption({u"database-url"_s, u"postgresql://... catalogue (env MISTUDIO_DATABASE_URL)."_s, u"URL"_s});
+    p.addOption({{u"h"_s, u"help"_s}, u"Show this help."_s});
+}
+
+AppConfig configFrom(const QCommandLineParser &p, const AppConfig &base)
+{
+    AppConfig c = base;
+    if (p.isSet(u"data-dir"_s) || p.isSet(u"database-url"_s)) {
+        AppConfig::Overrides o;
+        o.dataDir = p.value(u"data-dir"_s);
+        o.databaseUrl = p.value(u"database-url"_s);
+        const QSettings settings;
+        c = AppConfig::resolve(o, QProcessEnvironment::systemEnvironment(), &settings);
+        if (o.dataDir.isEmpty())
+            c.dataDir = base.dataDir;
+        if (o.databaseUrl.isEmpty())
+            c.databaseUrl = base.databaseUrl;
+    }
+    return c;
+}
+
+int fail(Context &ctx, const Error &e)
+{
+    ctx.err << "mistudio: " << e.toString() << '\n';
+    ctx.err.flush();
+    return exitCodeFor(e.code);
+}
+
+// Everything a service needs, built the way serve, the CLI and the GUI build it.
+struct ServiceStack
+{
+    Stores stores;
+    EventBus bus;
+    std::unique_ptr<ModelService> service;
+};
+
+Result<std::unique_ptr<ServiceStack>> buildService(const AppConfig &config, const QString &hostSuffix)
+{
+    auto stack = std::make_unique<ServiceStack>();
+    Result<Stores> stores = openStores(config);
+    if (!stores)
+        return stores.error();
+    stack->stores = stores.value();
+    const QSettings settings;
+    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    const hub::HubOptions hubOptions = hub::HubOptions::fromEnvironment(env, &settings);
+    HubSettings hs;
+    hs.endpoint = hubOptions.endpoint;
+    hs.offline = hubOptions.offline;
+    hs.environment = env;
+    hs.dataDir = config.dataDir;
+    hs.connectionsPerFile = settings.value(QLatin1StringView(settingskeys::kConnectionsPerFile), 0).toInt();
+    hs.filesInParallel = settings.value(QLatin1StringView(settingskeys::kFilesInParallel), 0).toInt();
+    ServiceOptions o;
+    o.dataDir = config.dir();
+    o.maxConcurrentDownloads =
+        settings.value(QLatin1StringView(settingskeys::kMaxConcurrentDownloads), 2).toInt();
+    if (!hostSuffix.isEmpty())
+        o.hostName = QHostInfo::localHostName() + hostSuffix;
+    stack->service = std::make_unique<ModelService>(stack->stores.models, stack->stores.jobs,
+                                                    &stack->bus, makeRealEngines(hs), o);
+    return stack;
+}
+
+int runServe(Context &ctx)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(u"Runs the model service and its HTTP/WebSocket API (docs/api.md)."_s);
+    p.addOption({u"host"_s, u"Address to listen on (default 127.0.0.1). Any other address requires the API token."_s, u"H"_s});
+    p.addOption({u"port"_s, u"Port (default 8765; 0 = any free port, printed)."_s, u"P"_s});
+    p.addOption({u"allowed-origin"_s, u"Browser origin allowed for CORS/WebSocket (repeatable)."_s, u"ORIGIN"_s});
+    p.addOption({u"require-token"_s, u"Require the API token even on 127.0.0.1."_s});
+    addCatalogueOptions(p);
+    if (!p.parse(ctx.args))
+        return fail(ctx, Error::make(ErrorCode::InvalidInput, p.errorText()));
+    if (p.isSet(u"help"_s)) {
+        ctx.out << p.helpText();
+        return ExitOk;
+    }
+    const AppConfig config = configFrom(p, ctx.config);
+    const QSettings settings;
+    ServerConfig sc;
+    const QString host = p.isSet(u"host"_s) ? p.value(u"host"_s)
+                                            : settings.value(QLatin1StringView(settingskeys::kServerHost), u"127.0.0.1"_s).toString();
+    if (host == u"localhost"_s)
+        sc.host = QHostAddress(QHostAddress::LocalHost);
+    else if (!sc.host.setAddress(host))
+        return fail(ctx, Error::make(ErrorCode::InvalidInput, u"--host must be an IP address: %1"_s.arg(host)));
+    bool ok = true;
+    const uint port = (p.isSet(u"port"_s) ? p.value(u"port"_s)
+                                          : settings.value(QLatin1StringView(settingskeys::kServerPort), 8765).toString())
+                          .toUInt(&ok);
+    if (!ok || port > 65535)
+        return fail(ctx, Error::make(ErrorCode::InvalidInput, u"--port must be 0..65535"_s));
+    sc.port = quint16(port);
+    sc.allowedOrigins = settings.value(QLatin1StringView(settingskeys::kServerAllowedOrigins)).toStringList()
+                        + p.values(u"allowed-origin"_s);
+    sc.requireToken = p.isSet(u"require-token"_s);
+    QString tokenFile;
+    if (sc.tokenRequired()) {
+        tokenFile = apiTokenPath(config.dataDir);
+        const Result<QString> token = loadOrCreateApiToken(tokenFile);
+        if (!token)
+            return fail(ctx, token.error());
+        sc.token = token.value();
+    }
+
+    Result<std::unique_ptr<ServiceStack>> stack = buildService(config, {});
+    if (!stack)
+        return fail(ctx, stack.error());
+    ModelService *service = stack.value()->service.get();
+    if (Status s = service->start(); !s)
+        return fail(ctx, s.error());
+    ApiServer server(service, sc);
+    const Result<quint16> listening = server.start();
+    if (!listening)
+        return fail(ctx, listening.error());
+    ctx.out << "mistudio: serving http://" << (sc.host.protocol() == QAbstractSocket::IPv6Protocol
+                                                   ? u"["_s + sc.host.toString() + u"]"_s
+                                                   : sc.host.toString())
+            << ':' << listening.value() << "/api/v1 (data " << config.dataDir << ")\n";
+    if (!tokenFile.isEmpty())
+        ctx.out << "mistudio: API token required (Authorization: Bearer); it is in " << tokenFile << '\n';
+    ctx.out.flush();
+    quitOnSignals([] { QCoreApplication::quit(); });
+    const int rc = QCoreApplication::exec();
+    service->shutdown();
+    return rc == 0 ? ExitOk : ExitFailure;
+}
+
+QString progressBar(const QJsonObject &d)
+{
+    const double pct = d.value(u"progress"_s).toDouble();
+    const int filled = int(pct / 100.0 * 30.0);
+    QString bar = QString(filled, u'#') + QString(30 - filled, u' ');
+    QString eta = d.value(u"eta_seconds"_s).isNull() ? u"?"_s
+                                                     : u"%1s"_s.arg(d.value(u"eta_seconds"_s).toInteger());
+    return u"\r[%1] %2%  %3 / %4  %5 MB/s  ETA %6   "_s.arg(bar)
+        .arg(pct, 5, 'f', 1)
+        .arg(formatBytes(d.value(u"downloaded_bytes"_s).toInteger()))
+        .arg(formatBytes(d.value(u"total_bytes"_s).toInteger()))
+        .arg(d.value(u"speed_mbps"_s).toDouble(), 0, 'f', 1)
+        .arg(eta);
+}
+
+int runDownload(Context &ctx)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(u"Registers REPO (or takes its existing record) and downloads it through the service; a re-run resumes. Exit 0 only when the model is ready."_s);
+    p.addPositionalArgument(u"REPO"_s, u"Hub repo id, e.g. openai-community/gpt2"_s);
+    p.addOption({u"revision"_s, u"Branch, tag or commit (default main)."_s, u"R"_s});
+    p.addOption({u"include"_s, u"Only files matching GLOB (repeatable)."_s, u"GLOB"_s});
+    p.addOption({u"exclude"_s, u"Skip files matching GLOB (repeatable)."_s, u"GLOB"_s});
+    p.addOption({u"connections"_s, u"Connections per file."_s, u"N"_s});
+    p.addOption({u"max-bandwidth"_s, u"Bandwidth cap, e.g. 50M (bytes/s)."_s, u"RATE"_s});
+    p.addOption({u"quantization"_s, u"none, bnb-4bit or bnb-8bit (default none)."_s, u"Q"_s, u"none"_s});
+    p.addOption({u"json-progress"_s, u"Print every event as one JSON line (the WebSocket messages)."_s});
+    addCatalogueOptions(p);
+    p.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
+    if (!p.parse(ctx.args))
+        return fail(ctx, Error::make(ErrorCode::InvalidInput, p.errorText()));
+    if (p.isSet(u"help"_s)) {
+        ctx.out << p.helpText();
+        return ExitOk;
+    }
+    if (p.positionalArguments().size() != 1)
+        return fail(ctx, Error::make(ErrorCode::InvalidInput, u"Usage: mistudio models download REPO [options]"_s));
+    const QString repo = p.positionalArguments().first();
+    DownloadRequest req;
+    req.quantization = p.value(u"quantization"_s);
+    req.revision = p.value(u"revision"_s);
+    req.include = p.values(u"include"_s);
+    req.exclude = p.values(u"exclude"_s);
+    if (p.isSet(u"connections"_s)) {
+        bool ok = false;
+        req.connections = p.value(u"connections"_s).toInt(&ok);
+        if (!ok || req.connections < 1 || req.connections > 64)
+            return fail(ctx, Error::make(ErrorCode::InvalidInput, u"--connections must be 1..64"_s));
+    }
+    if (p.isSet(u"max-bandwidth"_s)) {
+        const std::optional<qint64> bw = parseByteSize(p.value(u"max-bandwidth"_s));
+        if (!bw || *bw <= 0)
+            return fail(ctx, Error::make(ErrorCode::InvalidInput, u"--max-bandwidth: a rate like 50M"_s));
+        req.maxBytesPerSecond = *bw;
+    }
+    const bool json = p.isSet(u"json-progress"_s);
+    const AppConfig config = configFrom(p, ctx.config);
+    // A CLI run owns its jobs under its own name, so that it never takes over what a running
+    // `mistudio serve` on the same catalogue is doing.
+    Result<std::unique_ptr<ServiceStack>> stack = buildService(config, u"/cli"_s);
+    if (!stack)
+        return fail(ctx, stack.error());
+    ModelService *service = stack.value()->service.get();
+
+    Result<ModelRecord> rec = service->resolve(repo);
+    if (!rec && rec.error().code == ErrorCode::NotFound) {
+        NewModel m;
+        m.repoId = repo;
+        if (!req.revision.isEmpty())
+            m.revision = req.revision;
+        m.quantization = req.quantization;
+        rec = service->create(m);
+    }
+    if (!rec)
+        return fail(ctx, rec.error());
+    const QUuid id = rec->id;
+    int rc = -1;
+    Error lastError;
+    stack.value()->bus.subscribe(QCoreApplication::instance(), [&](const ModelEvent &e) {
+        if (e.modelId() != id)
+            return;
+        if (json) {
+            ctx.out << QJsonDocument(e.toMessage()).toJson(QJsonDocument::Compact) << '\n';
+            ctx.out.flush();
+        } else if (e.type() == ModelEvent::Type::DownloadProgress) {
+            ctx.err << progressBar(e.payload());
+            ctx.err.flush();
+        } else if (e.type() == ModelEvent::Type::DownloadCompleted) {
+            ctx.err << "\nmistudio: downloaded " << formatBytes(e.payload().value(u"size_bytes"_s).toInteger())
+                    << " into " << e.payload().value(u"file_path"_s).toString() << '\n';
+        }
+        if (e.type() == ModelEvent::Type::DownloadFailed || e.type() == ModelEvent::Type::QuantizeFailed) {
+            ErrorCode code = ErrorCode::Internal;
+            errorCodeFromName(e.payload().value(u"error_code"_s).toString(), &code);
+            lastError = Error::make(code, e.payload().value(u"error"_s).toString());
+        }
+        if (e.type() == ModelEvent::Type::StatusChanged) {
+            const QString s = e.payload().value(u"status"_s).toString();
+            if (s == u"ready"_s)
+                rc = ExitOk;
+            else if (s == u"failed"_s)
+                rc = exitCodeFor(lastError.code);
+            else if (e.payload().value(u"job_state"_s).toString() == u"needs_token"_s)
+                rc = ExitAuth;
+            if (rc >= 0)
+                QCoreApplication::exit(0);
+        }
+    });
+    // Take up this model's interrupted job, if any (a re-run resumes), else start one.
+    if (Status s = service->start(id); !s)
+        return fail(ctx, s.error());
+    rec = service->get(id);
+    if (!rec)
+        return fail(ctx, rec.error());
+    if (rec->status == ModelStatus::Ready) {
+        ctx.err << "mistudio: " << repo << " is already downloaded (" << rec->filePath << ")\n";
+        return ExitOk;
+    }
+    const std::optional<JobView> held = service->activeJob(id);
+    if (!held || held->state == u"paused"_s || held->state == u"needs_token"_s) {
+        const Result<ModelRecord> started = held ? service->resume(id) : service->download(id, req);
+        if (!started)
+            return fail(ctx, started.error());
+    }
+    quitOnSignals([&] {
+        rc = ExitCancelled;
+        QCoreApplication::exit(0);
+    });
+    QCoreApplication::exec();
+    service->shutdown();
+    if (!json && rc != ExitOk)
+        ctx.err << '\n';
+    if (rc != ExitOk && rc != ExitCancelled && !json)
+        ctx.err << "mistudio: " << (lastError.message.isEmpty() ? u"download did not complete"_s : lastError.toString()) << '\n';
+    return rc < 0 ? ExitFailure : rc;
+}
+
+} // namespace
+
+void registerServeCommands(Registry &registry)
+{
+    registry.add({{u"serve"_s}, u"Run the HTTP/WebSocket API server (headless)"_s, runServe});
+    registry.add({{u"models"_s, u"download"_s}, u"Download a model through the service (resumable)"_s, runDownload});
+}
+
+} // namespace mistudio::cli

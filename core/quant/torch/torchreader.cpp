@@ -1,0 +1,154 @@
+// The only translation unit that includes LibTorch (its headers compile slowly).
+#include "quant/torch/torchreader.h"
+
+#include "quant/safetensors.h"
+
+#include <torch/serialize.h>
+#include <torch/torch.h>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <set>
+
+namespace mistudio::quant {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::optional<DType> fromTorch(c10::ScalarType t)
+{
+    switch (t) {
+    case c10::ScalarType::Float: return DType::F32;
+    case c10::ScalarType::Half: return DType::F16;
+    case c10::ScalarType::BFloat16: return DType::BF16;
+    case c10::ScalarType::Double: return DType::F64;
+    case c10::ScalarType::Long: return DType::I64;
+    case c10::ScalarType::Int: return DType::I32;
+    case c10::ScalarType::Short: return DType::I16;
+    case c10::ScalarType::Char: return DType::I8;
+    case c10::ScalarType::Byte: return DType::U8;
+    case c10::ScalarType::Bool: return DType::BOOL;
+    default: return std::nullopt;
+    }
+}
+
+QuantError unsafe(const std::string &file, const std::string &why)
+{
+    return makeError(QuantErrc::UnsafeCheckpoint,
+                     "this checkpoint contains Python objects that cannot be loaded safely (" + why + ")", {}, file);
+}
+
+// Loads one .bin into name -> contiguous CPU tensor.
+Result<std::vector<std::pair<std::string, at::Tensor>>> loadBin(const fs::path &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return makeError(QuantErrc::IoError, "cannot open", {}, path.string());
+    std::vector<char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    c10::IValue value;
+    try {
+        value = torch::pickle_load(data);
+    } catch (const std::exception &e) {
+        std::string what = e.what();
+        what = what.substr(0, what.find('\n'));
+        if (what.find("zip archive") != std::string::npos)
+            return makeError(QuantErrc::UnsupportedCheckpoint,
+                             "not a zip-format PyTorch checkpoint (saved before torch 1.6, or not a checkpoint): " + what,
+                             {}, path.string());
+        return unsafe(path.string(), what);
+    }
+    if (!value.isGenericDict())
+        return unsafe(path.string(), "the top-level object is not a dict of tensors");
+    std::vector<std::pair<std::string, at::Tensor>> out;
+    for (const auto &item : value.toGenericDict()) {
+        if (!item.key().isString())
+            return unsafe(path.string(), "a key is not a string");
+        const std::string name = item.key().toStringRef();
+        if (!item.value().isTensor())
+            return unsafe(path.string(), "entry " + name + " is not a tensor");
+        at::Tensor t = item.value().toTensor().contiguous().cpu();
+        if (!fromTorch(t.scalar_type()))
+            return makeError(QuantErrc::UnsupportedCheckpoint,
+                             std::string("unsupported tensor type ") + c10::toString(t.scalar_type()), name,
+                             path.string());
+        out.emplace_back(name, std::move(t));
+    }
+    return out;
+}
+
+Status writeSafetensors(const fs::path &path, const std::vector<std::pair<std::string, at::Tensor>> &tensors)
+{
+    std::vector<PlannedTensor> plan;
+    std::map<std::string, const at::Tensor *> byName;
+    for (const auto &[name, t] : tensors) {
+        plan.push_back(PlannedTensor{name, *fromTorch(t.scalar_type()), std::vector<int64_t>(t.sizes().begin(), t.sizes().end())});
+        byName[name] = &t;
+    }
+    sortForSafetensors(plan);
+    auto w = SafetensorsWriter::create(path.string(), plan);
+    if (!w)
+        return w.error();
+    for (const auto &p : plan) {
+        const at::Tensor &t = *byName.at(p.name);
+        if (auto s = (*w)->write(p.name, t.data_ptr(), size_t(t.numel()) * t.element_size()); !s)
+            return s;
+    }
+    return (*w)->finish();
+}
+
+} // namespace
+
+bool hasPytorchBin(const std::string &dir)
+{
+    return fs::exists(fs::path(dir) / "pytorch_model.bin") || fs::exists(fs::path(dir) / "pytorch_model.bin.index.json");
+}
+
+Result<TorchConversion> convertPytorchBin(const std::string &inputDir, const std::string &outputDir)
+{
+    const fs::path in(inputDir), out(outputDir);
+    std::vector<std::string> bins;
+    if (fs::exists(in / "pytorch_model.bin.index.json")) {
+        // Same shape as the safetensors index; reuse its strict reader (no paths outside the dir).
+        auto idx = readShardIndex((in / "pytorch_model.bin.index.json").string());
+        if (!idx)
+            return idx.error();
+        bins = idx->shardFiles();
+    } else if (fs::exists(in / "pytorch_model.bin")) {
+        bins = {"pytorch_model.bin"};
+    } else {
+        return makeError(QuantErrc::InvalidCheckpoint, "no pytorch_model.bin or pytorch_model.bin.index.json", {},
+                         in.string());
+    }
+    std::error_code ec;
+    fs::create_directories(out, ec);
+    TorchConversion conv;
+    ShardIndex index;
+    for (size_t i = 0; i < bins.size(); ++i) {
+        auto tensors = loadBin(in / bins[i]);
+        if (!tensors)
+            return tensors.error();
+        char name[64];
+        std::snprintf(name, sizeof name, "model-%05zu-of-%05zu.safetensors", i + 1, bins.size());
+        const std::string file = bins.size() == 1 ? "model.safetensors" : name;
+        if (auto s = writeSafetensors(out / file, *tensors); !s)
+            return s.error();
+        conv.files.push_back(file);
+        for (const auto &[n, t] : *tensors) {
+            index.weightMap[n] = file;
+            index.totalSize += uint64_t(t.numel()) * t.element_size();
+            ++conv.tensors;
+        }
+    }
+    conv.bytes = index.totalSize;
+    if (bins.size() > 1)
+        if (auto s = writeShardIndex((out / "model.safetensors.index.json").string(), index); !s)
+            return s.error();
+    return conv;
+}
+
+} // namespace mistudio::quant
