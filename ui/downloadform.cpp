@@ -130,6 +130,7 @@ DownloadForm::DownloadForm(ModelBackend *backend, TokenStore *tokens, QWidget *p
     m_error->setWordWrap(true);
     m_error->setTextFormat(Qt::RichText);
     m_error->setOpenExternalLinks(true);
+    m_error->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
     m_error->hide();
 
     auto *form = new QFormLayout;
@@ -159,8 +160,12 @@ DownloadForm::DownloadForm(ModelBackend *backend, TokenStore *tokens, QWidget *p
     tokenRow->addWidget(m_previewButton);
     tokenRow->addWidget(m_downloadButton);
     form->addRow(buddyLabel(tr("&Token:"), m_token), tokenRow);
-    form->addRow(QString(), m_error);
-    setLayout(form);
+    // The error sits under the whole form: a wrapping label inside the form layout made the
+    // box reserve its height for the narrowest width.
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addLayout(form);
+    outer->addWidget(m_error);
 
     m_searchTimer.setSingleShot(true);
     m_searchTimer.setInterval(300); // debounce: one Hub search when typing pauses

@@ -219,7 +219,7 @@ int main(int argc, char **argv)
     std::printf("%-28s %9s %9s %8s %10s  %s\n", "phase", "seconds", "GB/s in", "vs floor", "RSS MB", "notes");
     double floorSeconds = 0;
     auto row = [&](const std::string &name, const PhaseResult &p, uint64_t bytes, bool ratio) {
-        const double gbs = p.seconds > 0 ? double(bytes) / 1e9 / p.seconds : 0;
+        const double gbs = p.ok && p.seconds > 0 ? double(bytes) / 1e9 / p.seconds : 0;
         const double r = ratio && p.ok && floorSeconds > 0 && p.seconds > 0 ? floorSeconds / p.seconds : 0;
         std::printf("%-28s %9.2f %9.3f %8s %10.0f  %s%s\n", name.c_str(), p.seconds, gbs,
                     r > 0 ? (std::to_string(r).substr(0, 5) + "x").c_str() : "-", double(p.maxRssKb) / 1024,

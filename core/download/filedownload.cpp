@@ -237,6 +237,7 @@ void FileDownload::handlePrepared(Result<std::shared_ptr<FileSink>> sink)
         return;
     }
     m_sink = std::move(*sink);
+    m_sink->setDurable(m_ctx->options.durable);
     m_resumed = m_resumed || m_sink->resumed();
     m_chunks.assign(m_sink->chunks().size(), Chunk{});
     for (const ChunkRange &c : m_sink->chunks()) {

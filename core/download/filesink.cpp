@@ -142,8 +142,10 @@ Status FileSink::catchUpLocked()
 Status FileSink::commit(const std::vector<int> &chunks)
 {
     QMutexLocker commitLock(&m_commitMutex);
-    if (Status st = m_data->syncData(); !st)
-        return st;
+    if (m_durable) {
+        if (Status st = m_data->syncData(); !st)
+            return st;
+    }
     for (int k : chunks) {
         if (Status st = m_journal->markDone(k); !st)
             return st;

@@ -52,6 +52,10 @@ public:
     // Writes bytes of `chunk` at `offset` (which must be begin + written(chunk)) and feeds
     // them to the digest when they extend the hashed prefix.
     Status write(int chunk, qint64 offset, const char *data, qint64 size);
+    // Off: skip the fdatasync before journal records. Still safe against a killed process (the
+    // page cache survives it), not against a power cut. On by default (DownloadOptions::durable).
+    void setDurable(bool durable) { m_durable = durable; }
+
     // fdatasync the data, then journal every chunk in `chunks`, then advance the digest over
     // whatever became contiguous. Called from one commit task at a time per file.
     Status commit(const std::vector<int> &chunks);
@@ -71,6 +75,7 @@ private:
     std::vector<ChunkRange> m_chunks;
     std::unique_ptr<std::atomic<qint64>[]> m_written;
     bool m_resumed = false;
+    bool m_durable = true;
 
     mutable QMutex m_hashMutex;
     std::unique_ptr<ContentHasher> m_hasher;

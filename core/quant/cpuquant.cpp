@@ -13,6 +13,14 @@
 #include <cmath>
 #include <cstring>
 
+// The hot loops are compiled twice, for AVX2 and for the x86-64 baseline, and picked at load
+// time (GCC function multiversioning): same arithmetic, twice the vector width where available.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define MISTUDIO_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define MISTUDIO_SIMD_CLONES
+#endif
+
 namespace mistudio::quant::cpu {
 
 namespace {
@@ -44,7 +52,7 @@ inline float roundBf16(float f)
 
 // Loads `count` elements of the matrix starting at `first`, cast to the target dtype, into
 // vals[0..count) and zeros after; returns false if one is not finite.
-bool loadBlock(const QuantInput &in, uint64_t first, int count, float *vals, int width)
+MISTUDIO_SIMD_CLONES bool loadBlock(const QuantInput &in, uint64_t first, int count, float *vals, int width)
 {
     const float *half = halfTable();
     if (!in.transposed) {
@@ -97,7 +105,7 @@ bool loadBlock(const QuantInput &in, uint64_t first, int count, float *vals, int
 // Subnormal -> 0 (sign irrelevant for every later use), everything else unchanged.
 inline float flush(float x) { return std::fabs(x) < FLT_MIN ? 0.0f : x; }
 
-void quantizeBlock(const float *vals, int count, QuantType type, uint8_t *packedOut, float *absmaxOut)
+MISTUDIO_SIMD_CLONES void quantizeBlock(const float *vals, int count, QuantType type, uint8_t *packedOut, float *absmaxOut)
 {
     float x[kBs];
     float m = -FLT_MAX;
@@ -135,6 +143,15 @@ void quantizeBlock(const float *vals, int count, QuantType type, uint8_t *packed
     const int bytes = (count + 1) / 2;
     for (int j = 0; j < bytes; ++j)
         packedOut[j] = uint8_t((codes[2 * j] << 4) | codes[2 * j + 1]);
+}
+
+MISTUDIO_SIMD_CLONES void quantizeRow8(const float *row, int64_t cols, float scale, int8_t *cb)
+{
+    for (int64_t c = 0; c < cols; ++c) {
+        const float y = flush(row[c] * scale);
+        // rint (half to even, the default rounding mode); NaN (0 * inf) gives 0 like __float2int_rn
+        cb[c] = int8_t(y != y ? 0 : int(std::nearbyint(y)));
+    }
 }
 
 } // namespace
@@ -203,12 +220,7 @@ Status quantize8bit(const QuantInput &in, Int8Result &out, ThreadPool &pool)
                 }
             }
             out.scb[r] = m;
-            const float scale = flush(127.0f * rcpApprox(m));
-            int8_t *cb = out.cb.data() + base;
-            for (int64_t c = 0; c < cols; ++c) {
-                const float y = flush(row[size_t(c)] * scale);
-                cb[c] = int8_t(std::isnan(y) ? 0 : int(std::nearbyint(y)));
-            }
+            quantizeRow8(row.data(), cols, flush(127.0f * rcpApprox(m)), out.cb.data() + base);
         }
     });
     if (firstBad.load() != UINT64_MAX) {

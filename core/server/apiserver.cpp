@@ -67,9 +67,16 @@ ApiServer::ApiServer(ModelService *service, ServerConfig config, QObject *parent
     , m_config(std::move(config))
     , m_routes(service)
     , m_throttle(m_config.maxAuthFailures, m_config.failureWindowSeconds, m_config.lockoutSeconds)
-    , m_ws(new WebSocketHub(service->events(), m_config.wsMaxPendingBytes,
-                            m_config.wsMaxQueuedMessages, this))
+    , m_ws(nullptr)
 {
+    // Connected before the WebSocket hub's own connection: a client that hears of a change
+    // and then lists the models never gets the page cached before it.
+    connect(service->events(), &EventBus::eventPublished, this, [this](const ModelEvent &e) {
+        if (!e.isProgress())
+            m_routes.invalidateLists();
+    });
+    m_ws = new WebSocketHub(service->events(), m_config.wsMaxPendingBytes,
+                            m_config.wsMaxQueuedMessages, this);
     // Must be connected before clients arrive: Qt 6.4 accepts an upgrade only then.
     connect(this, &QAbstractHttpServer::newWebSocketConnection, this,
             &ApiServer::handleNewWebSocket);

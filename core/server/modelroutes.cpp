@@ -5,6 +5,7 @@
 #include "server/jsonbody.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -149,6 +150,20 @@ ApiResult ModelRoutes::system()
 
 ApiResult ModelRoutes::listModels(const ApiRequest &req)
 {
+    constexpr qint64 kBodyMs = 1000;
+    constexpr qint64 kRowsMs = 5000;
+    const QString cacheKey = req.query.toString(QUrl::FullyEncoded);
+    const qint64 now = m_uptime.elapsed();
+    const bool jobsRunning = !m_service->jobs().isEmpty();
+    if (auto it = m_listCache.find(cacheKey); it != m_listCache.end()) {
+        if (!jobsRunning || now - it->bodyAtMs < kBodyMs)
+            return ApiReply{200, it->body, {}};
+        if (now - it->pageAtMs < kRowsMs) {
+            it->body = renderList(it->page);
+            it->bodyAtMs = now;
+            return ApiReply{200, it->body, {}};
+        }
+    }
     static const QStringList kKeys{u"status"_s, u"search"_s, u"sort"_s, u"order"_s, u"page"_s,
                                    u"limit"_s};
     ModelQuery q;
@@ -185,15 +200,28 @@ ApiResult ModelRoutes::listModels(const ApiRequest &req)
     const Result<ModelPage> page = m_service->list(q);
     if (!page)
         return ApiReply::error(page.error());
+    if (m_listCache.size() >= 256)
+        m_listCache.clear();
+    CachedList &c = m_listCache[cacheKey];
+    c.page = page.value();
+    c.pageAtMs = now;
+    c.body = renderList(c.page);
+    c.bodyAtMs = now;
+    return ApiReply{200, c.body, {}};
+}
+
+QByteArray ModelRoutes::renderList(const ModelPage &page) const
+{
     QJsonArray arr;
-    for (const ModelRecord &r : page->items)
+    for (const ModelRecord &r : page.items)
         arr.append(modelJson(r));
-    const qint64 pages = page->limit > 0 ? (page->total + page->limit - 1) / page->limit : 0;
-    return ApiReply::json(200, {{u"items"_s, arr},
-                                {u"total"_s, page->total},
-                                {u"page"_s, page->page},
-                                {u"limit"_s, page->limit},
-                                {u"pages"_s, pages}});
+    const qint64 pages = page.limit > 0 ? (page.total + page.limit - 1) / page.limit : 0;
+    return QJsonDocument(QJsonObject{{u"items"_s, arr},
+                                     {u"total"_s, page.total},
+                                     {u"page"_s, page.page},
+                                     {u"limit"_s, page.limit},
+                                     {u"pages"_s, pages}})
+        .toJson(QJsonDocument::Compact);
 }
 
 ApiResult ModelRoutes::createModel(const ApiRequest &req)

@@ -4,6 +4,7 @@
 #include "store/modelrecord.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 
 namespace mistudio {
 
@@ -18,6 +19,8 @@ public:
 
     // Answers every path under /api/v1 (404/405 for unknown ones).
     ApiResult handle(const ApiRequest &request);
+    // The catalogue changed (any event but progress): cached list pages are dropped.
+    void invalidateLists() { m_listCache.clear(); }
 
 private:
     ApiResult health();
@@ -37,6 +40,19 @@ private:
 
     ModelService *m_service;
     QElapsedTimer m_uptime;
+    // GET /models answers, by query string. Dropped on every list change. While jobs run, the
+    // rendered body is rebuilt at most every second from the cached rows (its live job
+    // progress is never older than that) and the rows are read again every few seconds (the
+    // persisted progress column).
+    struct CachedList
+    {
+        ModelPage page;
+        qint64 pageAtMs = 0;
+        QByteArray body;
+        qint64 bodyAtMs = 0;
+    };
+    QByteArray renderList(const ModelPage &page) const;
+    QHash<QString, CachedList> m_listCache;
 };
 
 } // namespace mistudio

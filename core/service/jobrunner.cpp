@@ -285,23 +285,18 @@ void JobRunner::runSlot(QThreadPool *, JobKind kind, const QString &device)
     if (!claimed.value())
         return;
     const JobRecord record = *claimed.value();
-    bool known = false;
+    std::shared_ptr<Job> job;
     {
         QMutexLocker lock(&m_mutex);
-        known = m_byJobId.contains(record.id);
+        job = m_byJobId.value(record.id);
     }
-    std::shared_ptr<Job> job = adopt(record);
-    if (!known) {
+    if (!job) {
         // Not ours in memory: another host's job, or one a cancel finished between the claim
         // and now (finishJob writes the table before it forgets the job).
         const Result<JobRecord> now = m_jobStore->get(record.id);
-        if (!now || now->state != JobState::Running || now->ownerHost != m_options.hostName) {
-            QMutexLocker lock(&m_mutex);
-            if (m_jobs.value(job->modelId) == job)
-                m_jobs.remove(job->modelId);
-            m_byJobId.remove(job->id);
+        if (!now || now->state != JobState::Running || now->ownerHost != m_options.hostName)
             return;
-        }
+        job = adopt(record);
     }
     std::shared_ptr<Execution> exec;
     QFuture<void> previous;
@@ -640,9 +635,9 @@ void JobRunner::runDownload(const std::shared_ptr<Job> &job, Execution &exec)
     if (!out) {
         const Error &e = out.error();
         if (isTokenError(e.code) && job->recovered && job->download.hfToken.isEmpty()) {
-            job->setState(JobState::NeedsToken, e.message);
             persistState(*job, JobState::NeedsToken, e.message);
             (void)setStatus(id, ModelStatus::Pending, {}, u"needs_token"_s);
+            job->setState(JobState::NeedsToken, e.message);
             return;
         }
         failModel(id, e, false, {});

@@ -47,7 +47,7 @@ manual_build() {
 CMAKE_OK=0
 if command -v cmake >/dev/null && cmake --version | head -1 | awk '{split($3,v,"."); exit !(v[1]>3 || (v[1]==3 && v[2]>=25))}'; then
   echo "== build (cmake)"
-  if cmake -S core/quant -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DMISTUDIO_REQUIRE_GPU=ON -DMISTUDIO_CUDA=ON \
+  if cmake -S core/quant -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DMISTUDIO_REQUIRE_GPU=ON -DMISTUDIO_CUDA=ON -DMISTUDIO_TORCH=OFF \
       -DCMAKE_CUDA_COMPILER="$NVCC" "${EXTRA[@]}" > "$OUT/configure.log" 2>&1 \
      && cmake --build "$BUILD" -j"$(nproc)" > "$OUT/build.log" 2>&1; then
     CMAKE_OK=1; grep "core/quant:" "$OUT/configure.log"

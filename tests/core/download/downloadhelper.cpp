@@ -4,7 +4,7 @@
 // REQUEST.json: {"endpoint","repo","commit","token","target",
 //                "files":[{"path","size","sha256","git_oid"}],
 //                "options":{"connections","files","chunk","stall_ms","backoff_ms","max_retries",
-//                           "preallocate","bandwidth","margin"}}
+//                           "preallocate","bandwidth","margin","durable"}}
 // Prints one JSON line per progress event, then {"result":"ok"|"error","code","message",
 // "cpu_ms","wall_ms","peak_rss_kb"}. Exit 0 on success, 3 on a download error, 2 on bad usage.
 #include "download/downloadengine.h"
@@ -82,6 +82,7 @@ int main(int argc, char **argv)
     o.maxRetries = opt.value(u"max_retries"_s).toInt(o.maxRetries);
     o.preallocate = opt.value(u"preallocate"_s).toBool(o.preallocate);
     o.freeSpaceMargin = opt.value(u"margin"_s).toInteger(o.freeSpaceMargin);
+    o.durable = opt.value(u"durable"_s).toBool(o.durable);
 
     DownloadEngine engine;
     engine.setDefaultOptions(o);

@@ -3,6 +3,7 @@
 #include "downloadtestutil.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QTemporaryDir>
@@ -43,6 +44,7 @@ void TestDownloadFaults::cleanup()
 {
     m_hub->clearFaults();
     m_hub->setCdnDown(false);
+    m_hub->setHubDown(false);
     m_hub->clearLog();
 }
 
@@ -86,6 +88,7 @@ void TestDownloadFaults::fault_data()
     row("stall forever", R"({"kind":"stall","listener":"cdn","after_bytes":0,"stall_ms":4000,"times":-1})", "timeout", "");
     row("URL always expired", R"({"kind":"expire_urls","listener":"cdn","times":-1})", "forbidden", "");
     row("CDN down", "cdn_down", "network_error", "");
+    row("Hub down (the HEAD is refused)", "hub_down", "network_error", "");
 }
 
 void TestDownloadFaults::fault()
@@ -100,6 +103,8 @@ void TestDownloadFaults::fault()
 
     if (faultJson == u"cdn_down"_s) {
         m_hub->setCdnDown(true);
+    } else if (faultJson == u"hub_down"_s) {
+        m_hub->setHubDown(true);
     } else {
         QString error;
         const auto fault = Fault::fromJson(QJsonDocument::fromJson(faultJson.toUtf8()).object(), &error);
@@ -122,9 +127,17 @@ void TestDownloadFaults::fault()
     o.maxRetries = 4;
     engine.setDefaultOptions(o);
 
+    QElapsedTimer clock;
+    clock.start();
     const auto r = testutil::runDownload(engine, d, 90000);
+    const qint64 elapsed = clock.elapsed();
     QVERIFY(r.finished);
     m_hub->setCdnDown(false);
+    m_hub->setHubDown(false);
+    // A 429 that names its wait (RateLimit t=0 → 1 s, Retry-After: 0 → 1 s) is honoured, not
+    // replaced by the 20 ms test backoff.
+    if (faultJson.contains(u"\"rate_limit\""_s) || faultJson.contains(u"\"retry_after\""_s))
+        QVERIFY2(elapsed >= 1000, qPrintable(QString::number(elapsed)));
 
     const QString finalPath = target + u'/' + kFile;
     if (expected.isEmpty()) {

@@ -20,6 +20,7 @@ private Q_SLOTS:
     void route_data();
     void route();
     void listEnvelopeAndFilters();
+    void listReflectsChanges();
     void createReturnsLocationAndEvent();
     void downloadThenDeleteReportsBytesFreed();
     void cancelPauseResumeRetryOverHttp();
@@ -174,6 +175,23 @@ void TestApiRoutes::listEnvelopeAndFilters()
     QCOMPARE(r.json.value(u"items"_s).toArray().at(0).toObject().value(u"status"_s).toString(), u"ready"_s);
 }
 
+void TestApiRoutes::listReflectsChanges()
+{
+    // The list answer is cached; every change must still show up in the next answers.
+    auto total = [&](const QString &q) {
+        return h->call("GET", u"/api/v1/models"_s + q).json.value(u"total"_s).toInt();
+    };
+    QCOMPARE(total(u"?status=ready"_s), 1);
+    QCOMPARE(total(QString()), 2);
+    QCOMPARE(h->call("POST", u"/api/v1/models"_s, R"({"repo_id":"org/third"})").status, 201);
+    QCOMPARE(total(QString()), 3);
+    QCOMPARE(h->call("POST", u"/api/v1/models/%1/download"_s.arg(m_pending.toString(QUuid::WithoutBraces))).status, 202);
+    QTRY_COMPARE(total(u"?status=ready"_s), 2);
+    QCOMPARE(h->call("DELETE", u"/api/v1/models/%1"_s.arg(m_ready.toString(QUuid::WithoutBraces))).status, 200);
+    QTRY_COMPARE(total(QString()), 2);
+    QCOMPARE(total(u"?status=ready"_s), 1);
+}
+
 void TestApiRoutes::createReturnsLocationAndEvent()
 {
     QList<ModelEvent> events;
@@ -225,7 +243,8 @@ void TestApiRoutes::cancelPauseResumeRetryOverHttp()
     // A failure, then retry.
     h->download->chunkDelayMs = 0;
     h->download->failWith = int(ErrorCode::NetworkError);
-    QCOMPARE(h->call("POST", base + u"download"_s).status, 202);
+    r = h->call("POST", base + u"download"_s);
+    QVERIFY2(r.status == 202, r.body.constData());
     QTRY_COMPARE(h->status(m_pending), ModelStatus::Failed);
     r = h->call("GET", base.chopped(1));
     QCOMPARE(r.json.value(u"status"_s).toString(), u"failed"_s);
