@@ -160,12 +160,11 @@ int runArch(Context &ctx)
     const auto r = wait<hub::ModelPreview>([&](auto done) { hub::buildPreview(&client, req, done); });
     if (!r.ok())
         return reportError(ctx, r.error(), json);
+    if (r->accessError)
+        return reportError(ctx, *r->accessError, json); // gated/private: config and headers are unreadable
     if (!r->architecture)
         return reportError(ctx,
-                           Error::make(ErrorCode::InvalidCheckpoint,
-                                       r->accessError ? u"the architecture needs config.json and the weight headers: "_s
-                                                            + r->accessError->message
-                                                      : u"no config.json or tensor headers to read"_s),
+                           Error::make(ErrorCode::InvalidCheckpoint, u"no config.json or tensor headers to read"_s),
                            json);
     const arch::Architecture &a = *r->architecture;
     if (json) {

@@ -199,7 +199,7 @@ void HubClient::handleFinished(const std::shared_ptr<Request> &request, QNetwork
     o.url = request->url;
     o.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     o.headers = reply->rawHeaderPairs();
-    o.body = request->stoppedEarly ? request->early : reply->readAll();
+    o.body = request->stoppedEarly ? request->early : reply->isOpen() ? reply->readAll() : QByteArray();
     o.authSent = reply->property("mistudio_auth").toBool();
     m_bytesReceived += o.body.size();
     if (!request->stoppedEarly && reply->error() != QNetworkReply::NoError && o.status == 0) {

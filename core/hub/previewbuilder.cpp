@@ -231,8 +231,13 @@ void buildPreview(HubClient *client, const PreviewRequest &request, HubClient::C
         p.license = s->info.license;
         p.modelType = s->info.config.value(u"model_type"_s).toString();
         p.hubParameterTotal = s->info.safetensorsTotal;
-        if (s->info.disabled)
-            return s->done(Error::make(ErrorCode::RepoDisabled, u"Access to this resource is disabled."_s));
+        if (s->info.disabled) {
+            // Fail with the Hub's own answer (message, request id) for the files of a disabled repo.
+            return s->client->authCheck(s->request.repo, [s](Result<bool> a) {
+                s->done(a.ok() ? Error::make(ErrorCode::RepoDisabled, u"Access to this resource is disabled."_s)
+                               : a.error());
+            });
+        }
         // The tree at the commit, as snapshot_download lists it (paginated).
         s->client->listTree(s->request.repo, p.commitSha, [s](Result<QList<RepoFile>> t) {
             if (!t.ok())
