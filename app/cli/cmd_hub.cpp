@@ -7,6 +7,7 @@
 #include "hub/hubclient.h"
 #include "common/units.h"
 #include "hub/previewbuilder.h"
+#include "store/storefactory.h"
 
 #include <QCommandLineParser>
 #include <QEventLoop>
@@ -137,15 +138,41 @@ int runPreview(Context &ctx)
     return ExitOk;
 }
 
+// The architecture JSON as printed by `models arch` (Hub or catalogue).
+void printArchitectureText(QTextStream &out, const QString &title, const QJsonObject &a)
+{
+    out << title << " (" << a.value(u"model_type"_s).toString() << ", " << a.value(u"detection"_s).toString()
+        << ")\nhidden " << a.value(u"hidden_size"_s).toInteger() << ", intermediate "
+        << a.value(u"intermediate_size"_s).toInteger() << ", layers " << a.value(u"num_hidden_layers"_s).toInteger()
+        << ", heads " << a.value(u"num_attention_heads"_s).toInteger() << "/"
+        << a.value(u"num_key_value_heads"_s).toInteger() << " kv, vocab " << a.value(u"vocab_size"_s).toInteger()
+        << ", dtype " << a.value(u"torch_dtype"_s).toString()
+        << (a.value(u"parallel_residual"_s).toBool() ? ", parallel residual" : "")
+        << "\n\nHook points (name | TransformerLens | module [input/output] | width):\n";
+    const QJsonArray details = a.value(u"hook_point_details"_s).toArray();
+    if (details.isEmpty()) {
+        for (const QJsonValue &h : a.value(u"hook_points"_s).toArray())
+            out << "  " << h.toString() << '\n';
+    }
+    for (const QJsonValue &v : details) {
+        const QJsonObject h = v.toObject();
+        out << "  " << h.value(u"name"_s).toString() << " | " << h.value(u"transformer_lens"_s).toString() << " | "
+            << h.value(u"module"_s).toString() << " [" << h.value(u"io"_s).toString() << "] | "
+            << h.value(u"width"_s).toInteger() << '\n';
+    }
+    for (const QJsonValue &w : a.value(u"warnings"_s).toArray())
+        out << "warning: " << w.toString() << '\n';
+}
+
 int runArch(Context &ctx)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(u"Architecture, layer tree and hook points of a Hub repo."_s);
+    p.setApplicationDescription(u"Architecture, layer tree and hook points of a catalogue model or a Hub repo."_s);
     p.addHelpOption();
-    p.addPositionalArgument(u"REPO"_s, u"Hub repo id (catalogue ids are accepted once the catalogue lands)"_s);
-    p.addOption({u"revision"_s, u"branch, tag or commit (default main)"_s, u"R"_s, u"main"_s});
+    p.addPositionalArgument(u"REPO|ID"_s, u"catalogue id (or unique prefix) of a model, or a Hub repo id"_s);
+    p.addOption({u"revision"_s, u"branch, tag or commit when reading the Hub (default main)"_s, u"R"_s, u"main"_s});
     p.addOption({u"token"_s, u"Hub token"_s, u"T"_s});
-    p.addOption({u"json"_s, u"print JSON (architecture + layer_tree)"_s});
+    p.addOption({u"json"_s, u"print JSON (architecture, and layer_tree when read from the Hub)"_s});
     if (!p.parse(ctx.args))
         return usage(ctx, p, p.errorText());
     if (p.isSet(u"help"_s)) {
@@ -153,10 +180,36 @@ int runArch(Context &ctx)
         return ExitOk;
     }
     if (p.positionalArguments().size() != 1)
-        return usage(ctx, p, u"expected one REPO"_s);
+        return usage(ctx, p, u"expected one REPO or ID"_s);
     const bool json = p.isSet(u"json"_s);
+    const QString target = p.positionalArguments().first();
+
+    // A catalogue record with an extracted architecture answers without the network.
+    QString repo = target;
+    QString revision = p.value(u"revision"_s);
+    if (const auto stores = openStores(ctx.config); stores.ok()) {
+        const auto rec = stores->models->resolve(target);
+        if (rec.ok() && !rec->architecture.isEmpty()) {
+            if (json)
+                ctx.out << QJsonDocument(QJsonObject{{u"model_id"_s, rec->id.toString(QUuid::WithoutBraces)},
+                                                     {u"repo_id"_s, rec->repoId},
+                                                     {u"commit_sha"_s, rec->commitSha},
+                                                     {u"architecture"_s, rec->architecture}})
+                               .toJson(QJsonDocument::Indented);
+            else
+                printArchitectureText(ctx.out, rec->repoId + u" ["_s + rec->shortId() + u']', rec->architecture);
+            return ExitOk;
+        }
+        if (rec.ok()) { // known model, architecture not extracted yet: read it from the Hub
+            repo = rec->repoId;
+            revision = rec->commitSha.isEmpty() ? rec->revision : rec->commitSha;
+        } else if (rec.error().code != ErrorCode::NotFound && rec.error().code != ErrorCode::InvalidInput) {
+            return reportError(ctx, rec.error(), json);
+        }
+    }
+
     hub::HubClient client(hubOptions(p.value(u"token"_s)));
-    hub::PreviewRequest req{p.positionalArguments().first(), p.value(u"revision"_s), QString()};
+    hub::PreviewRequest req{repo, revision, QString()};
     const auto r = wait<hub::ModelPreview>([&](auto done) { hub::buildPreview(&client, req, done); });
     if (!r.ok())
         return reportError(ctx, r.error(), json);
@@ -175,16 +228,7 @@ int runArch(Context &ctx)
                        .toJson(QJsonDocument::Indented);
         return ExitOk;
     }
-    ctx.out << r->repoId << " (" << a.modelType << ", " << a.detection << ")\n"
-            << "hidden " << a.hiddenSize << ", intermediate " << a.intermediateSize << ", layers "
-            << a.numHiddenLayers << ", heads " << a.numAttentionHeads << "/" << a.numKeyValueHeads << " kv, vocab "
-            << a.vocabSize << ", dtype " << a.torchDtype << (a.parallelResidual ? ", parallel residual" : "")
-            << "\n\nHook points (name | TransformerLens | module [input/output] | width):\n";
-    for (const arch::HookPoint &h : a.hookPoints)
-        ctx.out << "  " << h.name << " | " << h.tlName << " | " << h.modulePath << " ["
-                << (h.side == arch::HookSide::Input ? "input" : "output") << "] | " << h.width << '\n';
-    for (const QString &w : a.warnings)
-        ctx.out << "warning: " << w << '\n';
+    printArchitectureText(ctx.out, r->repoId, a.toJson());
     return ExitOk;
 }
 

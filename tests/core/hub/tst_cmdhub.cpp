@@ -2,6 +2,7 @@
 // against the fake Hub through HF_ENDPOINT; --json output and errors, and the exit codes.
 #include "fakehub/fakehub.h"
 #include "fakehub/fixtures/fixturerepos.h"
+#include "store/storefactory.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -24,6 +25,7 @@ private Q_SLOTS:
     void previewJson();
     void previewText();
     void archJson();
+    void archFromCatalogue();
     void searchJson();
 
 private:
@@ -150,6 +152,35 @@ void TestCmdHub::archJson()
     QCOMPARE(hooks.first().toString(), u"transformer.h.0.hook_resid_pre"_s);
     QCOMPARE(j.value(u"layer_tree"_s).toObject().value(u"blocks"_s).toArray().size(),
              a.value(u"num_hidden_layers"_s).toInt());
+}
+
+void TestCmdHub::archFromCatalogue()
+{
+    mistudio::AppConfig config;
+    config.dataDir = m_dir.filePath(u"data"_s);
+    const auto stores = mistudio::openStores(config);
+    QVERIFY2(stores.ok(), stores.ok() ? "" : qPrintable(stores.error().toString()));
+    auto rec = stores->models->create(mistudio::NewModel{QString(), u"org/tiny-neox"_s});
+    QVERIFY(rec.ok());
+    // Without an extracted architecture, the command reads the record's repo from the Hub.
+    Run r = run({u"models"_s, u"arch"_s, rec->shortId(), u"--json"_s});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(QJsonDocument::fromJson(r.out).object().value(u"repo_id"_s).toString(), u"org/tiny-neox"_s);
+    // With one, the catalogue answers and the Hub sees no request.
+    mistudio::ModelPatch patch;
+    patch.architecture = QJsonObject{{u"model_type"_s, u"gpt_neox"_s},
+                                     {u"hook_points"_s, QJsonArray{u"gpt_neox.layers.0.hook_resid_post"_s}}};
+    QVERIFY(stores->models->update(rec->id, patch).ok());
+    m_hub.clearLog();
+    r = run({u"models"_s, u"arch"_s, rec->shortId(), u"--json"_s});
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(j.value(u"model_id"_s).toString(), rec->id.toString(QUuid::WithoutBraces));
+    QCOMPARE(j.value(u"architecture"_s).toObject(), *patch.architecture);
+    QCOMPARE(m_hub.log().size(), 0);
+    const Run text = run({u"models"_s, u"arch"_s, rec->shortId()});
+    QCOMPARE(text.exitCode, 0);
+    QVERIFY(text.out.contains("gpt_neox.layers.0.hook_resid_post"));
 }
 
 void TestCmdHub::searchJson()
