@@ -2,12 +2,17 @@
 #include "quant/torch/torchreader.h"
 
 #include "quant/safetensors.h"
+#include "quant/torch/picklerewriter.h"
 
-#include <torch/serialize.h>
+#include <caffe2/serialize/in_memory_adapter.h>
+#include <caffe2/serialize/inline_container.h>
+#include <torch/csrc/jit/serialization/unpickler.h>
 #include <torch/torch.h>
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -37,6 +42,22 @@ std::optional<DType> fromTorch(c10::ScalarType t)
     }
 }
 
+bool validUtf8(const std::string &s)
+{
+    size_t i = 0;
+    while (i < s.size()) {
+        const auto c = uint8_t(s[i]);
+        const size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+        if (n == 0 || i + n > s.size())
+            return false;
+        for (size_t k = 1; k < n; ++k)
+            if ((uint8_t(s[i + k]) & 0xc0) != 0x80)
+                return false;
+        i += n;
+    }
+    return true;
+}
+
 QuantError unsafe(const std::string &file, const std::string &why)
 {
     return makeError(QuantErrc::UnsafeCheckpoint,
@@ -51,16 +72,45 @@ Result<std::vector<std::pair<std::string, at::Tensor>>> loadBin(const fs::path &
         return makeError(QuantErrc::IoError, "cannot open", {}, path.string());
     std::vector<char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     c10::IValue value;
+    std::unique_ptr<caffe2::serialize::PyTorchStreamReader> zip;
     try {
-        value = torch::pickle_load(data);
+        zip = std::make_unique<caffe2::serialize::PyTorchStreamReader>(
+            std::make_shared<caffe2::serialize::MemoryReadAdapter>(data.data(), off_t(data.size())));
     } catch (const std::exception &e) {
         std::string what = e.what();
-        what = what.substr(0, what.find('\n'));
-        if (what.find("zip archive") != std::string::npos)
-            return makeError(QuantErrc::UnsupportedCheckpoint,
-                             "not a zip-format PyTorch checkpoint (saved before torch 1.6, or not a checkpoint): " + what,
-                             {}, path.string());
-        return unsafe(path.string(), what);
+        return makeError(QuantErrc::UnsupportedCheckpoint,
+                         "not a zip-format PyTorch checkpoint (saved before torch 1.6, or not a checkpoint): " +
+                             what.substr(0, what.find('\n')),
+                         {}, path.string());
+    }
+    try {
+        // What torch::pickle_load does (readArchiveAndTensors), with the pickle rewritten first:
+        // LibTorch 1.13 reads a top-level collections.OrderedDict (every torch.save(state_dict))
+        // as None. See picklerewriter.h.
+        auto [pickle, size] = zip->getRecord("data.pkl");
+        auto rewritten = rewriteStateDictPickle(std::string_view(static_cast<const char *>(pickle.get()), size));
+        if (!rewritten) {
+            QuantError err = rewritten.error();
+            if (err.code == QuantErrc::UnsafeCheckpoint)
+                return unsafe(path.string(), err.message);
+            err.path = path.string();
+            return err;
+        }
+        size_t readPos = 0;
+        const std::string &bytes = *rewritten;
+        auto reader = [&bytes, &readPos](char *buffer, size_t len) -> size_t {
+            len = std::min(len, bytes.size() - readPos);
+            std::memcpy(buffer, bytes.data() + readPos, len);
+            readPos += len;
+            return len;
+        };
+        auto readRecord = [&zip](const std::string &name) { return std::get<0>(zip->getRecord("data/" + name)); };
+        torch::jit::Unpickler unpickler(reader, nullptr, nullptr, readRecord, c10::nullopt);
+        unpickler.set_version(zip->version());
+        value = unpickler.parse_ivalue();
+    } catch (const std::exception &e) {
+        std::string what = e.what();
+        return unsafe(path.string(), what.substr(0, what.find('\n')));
     }
     if (!value.isGenericDict())
         return unsafe(path.string(), "the top-level object is not a dict of tensors");
@@ -69,6 +119,8 @@ Result<std::vector<std::pair<std::string, at::Tensor>>> loadBin(const fs::path &
         if (!item.key().isString())
             return unsafe(path.string(), "a key is not a string");
         const std::string name = item.key().toStringRef();
+        if (name.empty() || !validUtf8(name))
+            return makeError(QuantErrc::InvalidCheckpoint, "a tensor name is empty or not UTF-8", {}, path.string());
         if (!item.value().isTensor())
             return unsafe(path.string(), "entry " + name + " is not a tensor");
         at::Tensor t = item.value().toTensor().contiguous().cpu();

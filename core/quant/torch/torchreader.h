@@ -9,8 +9,9 @@
 namespace mistudio::quant {
 
 // PyTorch `.bin` checkpoints (torch.save of a state dict), read with LibTorch's restricted
-// unpickler (torch::pickle_load): only tensors, containers and the few globals torch itself
-// writes are accepted. Anything else is UnsafeCheckpoint ("contains Python objects that cannot
+// unpickler (torch::jit::Unpickler, as torch::pickle_load does) after picklerewriter.h turns the
+// state dict's collections.OrderedDict / Parameter wrappers into what LibTorch 1.13 reads: only
+// tensors, containers and the few globals torch itself writes are accepted. Anything else is UnsafeCheckpoint ("contains Python objects that cannot
 // be loaded safely"), never a crash or code execution. Kept in its own target
 // (mistudio_torchreader) so that core/quant does not depend on LibTorch.
 
