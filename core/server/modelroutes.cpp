@@ -102,9 +102,15 @@ ApiResult ModelRoutes::handle(const ApiRequest &req)
     return ApiReply::error(ErrorCode::NotFound, u"No route %1"_s.arg(req.path));
 }
 
-QJsonObject ModelRoutes::modelJson(const ModelRecord &record) const
+QJsonObject ModelRoutes::modelJson(const ModelRecord &record, bool compact) const
 {
     QJsonObject o = record.toJson();
+    if (compact && o.value(u"architecture"_s).isObject()) {
+        QJsonObject arch = o.value(u"architecture"_s).toObject();
+        arch.remove(u"layer_tree"_s);
+        arch.remove(u"hook_point_details"_s);
+        o.insert(u"architecture"_s, arch);
+    }
     if (const std::optional<JobView> job = m_service->activeJob(record.id))
         o.insert(u"job"_s, job->toJson());
     else
@@ -214,7 +220,7 @@ QByteArray ModelRoutes::renderList(const ModelPage &page) const
 {
     QJsonArray arr;
     for (const ModelRecord &r : page.items)
-        arr.append(modelJson(r));
+        arr.append(modelJson(r, true));
     const qint64 pages = page.limit > 0 ? (page.total + page.limit - 1) / page.limit : 0;
     return QJsonDocument(QJsonObject{{u"items"_s, arr},
                                      {u"total"_s, page.total},

@@ -35,7 +35,9 @@ private:
     ApiResult quantize(const QUuid &id, const ApiRequest &request);
     ApiResult control(const QUuid &id, const QString &action, const ApiRequest &request);
 
-    QJsonObject modelJson(const ModelRecord &record) const;
+    // `compact`: list items carry the design's §2.2 architecture keys only (the layer tree and
+    // the hook point details are in GET /models/{id} and /architecture).
+    QJsonObject modelJson(const ModelRecord &record, bool compact = false) const;
     ApiReply modelReply(int status, const Result<ModelRecord> &record) const;
 
     ModelService *m_service;

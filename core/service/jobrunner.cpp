@@ -461,7 +461,12 @@ Result<ModelRecord> JobRunner::stop(const QUuid &modelId, StopKind kind)
     }
     if (kind == StopKind::Pause) {
         job->setState(JobState::Paused);
-        persistState(*job, JobState::Paused);
+        // The table allows paused only from running: a job no worker has claimed yet passes
+        // through running (no slot can claim it any more once it is paused).
+        if (!m_jobStore->transition(job->id, JobState::Paused)) {
+            (void)m_jobStore->transition(job->id, JobState::Running);
+            (void)m_jobStore->transition(job->id, JobState::Paused);
+        }
     } else {
         finishJob(job, JobState::Cancelled);
     }

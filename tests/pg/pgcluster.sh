@@ -45,17 +45,29 @@ destroy() {
   rm -rf "$dir"
 }
 
-# Clusters of killed runs: older than a few minutes and their postmaster.pid names a process
-# that no longer exists (or there is none). Running clusters of other checkouts, and ones
-# another run is creating right now, are left alone.
+# True when $1 is a live (not zombie) postgres process: a pid may be reused, and a killed
+# server can stay a zombie for a while.
+server_alive() {
+  local pid=$1
+  [[ -n "$pid" && -r "/proc/$pid/stat" ]] || return 1
+  [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == postgres ]] || return 1
+  [[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]]
+}
+
+# Clusters of killed runs, older than a few minutes: their server is gone, or it still runs but
+# the state dir that started it no longer points to it. Clusters of other live runs (whose state
+# dir names them), and ones another run is creating right now, are left alone.
 clean_stale() {
-  local dir pid
+  local dir pid owner
   for dir in /tmp/mistudio-pg.*; do
     [[ -d "$dir" ]] || continue
     [[ -n "$(find "$dir" -maxdepth 0 -mmin +5 2>/dev/null)" ]] || continue
     pid=$(head -n1 "$dir/data/postmaster.pid" 2>/dev/null || true)
-    if [[ -z "$pid" ]] || ! kill -0 "$pid" 2>/dev/null; then
+    owner=$(cat "$dir/owner" 2>/dev/null || true)
+    if ! server_alive "$pid"; then
       rm -rf "$dir"
+    elif [[ -n "$owner" && "$(cat "$owner/cluster" 2>/dev/null || true)" != "$dir" ]]; then
+      destroy "$dir" # still running, but the run that started it is gone (build dir deleted)
     fi
   done
 }
@@ -70,6 +82,7 @@ start)
   clean_stale
   dir=$(mktemp -d /tmp/mistudio-pg.XXXXXX)
   echo "$dir" >"$state/cluster"
+  (cd "$state" && pwd) >"$dir/owner"
   mkdir -p "$dir/data" "$dir/sock"
   if [[ $(id -u) -eq 0 ]]; then
     chown -R postgres:postgres "$dir"

@@ -638,7 +638,7 @@ private Q_SLOTS:
         SqlModelStore other(*otherDb);
         SqlJobStore otherJobs(*otherDb);
 
-        constexpr int kModels = 20;
+        constexpr int kModels = 100;
         constexpr int kUpdates = 60;
         constexpr int kJobs = 30;
         std::vector<QUuid> ids;
@@ -658,7 +658,13 @@ private Q_SLOTS:
             std::vector<QUuid> claimed;
         };
         Outcome a, b;
+        // Both threads start together, so that they race on the same rows.
+        std::atomic<int> ready{0};
         auto work = [&](ModelStore &store, JobStore &jobs, Outcome &out, bool isA) {
+            (void)store.get(ids.front()); // open this thread's connection before the race
+            ready.fetch_add(1);
+            while (ready.load() < 2)
+                std::this_thread::yield();
             for (const QUuid &id : ids) {
                 auto r = store.transition(id, ModelStatus::Downloading);
                 if (r.ok())
