@@ -2,6 +2,7 @@
 // (docs/quantization.md). ID mode (a catalogue model) is wired through the service later.
 #include "cli/command.h"
 #include "cli/exitcodes.h"
+#include "cli/servicecommands.h"
 
 #include "common/result.h"
 #include "quant/quantizer.h"
@@ -140,6 +141,9 @@ int runQuantize(Context &ctx)
     if (pos.size() != 1)
         return usage(pos.isEmpty() ? u"Missing DIR"_s : u"Too many arguments"_s);
     const QFileInfo dir(pos.first());
+    // Not a directory: a catalogue model (id, id prefix or repo id), quantized by the service.
+    if (!dir.isDir() && !QFileInfo::exists(pos.first()) && p.isSet(mode))
+        return quantizeCatalogueModel(ctx, pos.first(), p.value(mode), p.value(device), p.isSet(jsonProgress));
     if (!dir.isDir()) {
         return usage(pos.first().contains(u'/') && !pos.first().startsWith(u'/') && !pos.first().startsWith(u'.')
                          ? u"%1 is not a directory (quantizing a catalogue model by id goes through the service; "

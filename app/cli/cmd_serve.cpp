@@ -3,6 +3,7 @@
 // neither loads a GUI library. docs/api.md and docs/cli.md describe them.
 #include "cli/command.h"
 #include "cli/exitcodes.h"
+#include "cli/servicecommands.h"
 
 #include "common/settingskeys.h"
 #include "common/units.h"
@@ -329,6 +330,60 @@ int runDownload(Context &ctx)
 }
 
 } // namespace
+
+int quantizeCatalogueModel(Context &ctx, const QString &idOrRepo, const QString &mode,
+                           const QString &device, bool jsonProgress)
+{
+    Result<std::unique_ptr<ServiceStack>> stack = buildService(ctx.config, u"/cli"_s);
+    if (!stack)
+        return fail(ctx, stack.error());
+    ModelService *service = stack.value()->service.get();
+    const Result<ModelRecord> rec = service->resolve(idOrRepo);
+    if (!rec)
+        return fail(ctx, rec.error());
+    const QUuid id = rec->id;
+    int rc = -1;
+    Error lastError;
+    stack.value()->bus.subscribe(QCoreApplication::instance(), [&](const ModelEvent &e) {
+        if (e.modelId() != id)
+            return;
+        if (jsonProgress) {
+            ctx.out << QJsonDocument(e.toMessage()).toJson(QJsonDocument::Compact) << '\n';
+            ctx.out.flush();
+        } else if (e.type() == ModelEvent::Type::QuantizeProgress) {
+            ctx.err << u"\rquantizing %1 on %2: %3%   "_s.arg(mode, e.payload().value(u"device"_s).toString())
+                           .arg(e.payload().value(u"progress"_s).toDouble(), 0, 'f', 1);
+            ctx.err.flush();
+        } else if (e.type() == ModelEvent::Type::QuantizeCompleted) {
+            ctx.err << "\nmistudio: wrote " << e.payload().value(u"file_path"_s).toString() << '\n';
+        }
+        if (e.type() == ModelEvent::Type::QuantizeFailed) {
+            ErrorCode code = ErrorCode::QuantizationFailed;
+            errorCodeFromName(e.payload().value(u"error_code"_s).toString(), &code);
+            lastError = Error::make(code, e.payload().value(u"error"_s).toString());
+        }
+        if (e.type() == ModelEvent::Type::StatusChanged && e.payload().value(u"status"_s).toString() != u"quantizing"_s) {
+            rc = lastError.message.isEmpty() ? ExitOk : exitCodeFor(lastError.code);
+            QCoreApplication::exit(0);
+        }
+    });
+    if (Status s = service->start(id); !s)
+        return fail(ctx, s.error());
+    const Result<ModelRecord> started = service->quantize(id, QuantizeRequest{mode, device.isEmpty() ? u"auto"_s : device});
+    if (!started)
+        return fail(ctx, started.error());
+    quitOnSignals([&] {
+        rc = ExitCancelled;
+        QCoreApplication::exit(0);
+    });
+    QCoreApplication::exec();
+    if (rc == ExitCancelled)
+        (void)service->cancel(id);
+    service->shutdown();
+    if (rc != ExitOk && rc != ExitCancelled && !jsonProgress)
+        ctx.err << "mistudio: " << lastError.toString() << '\n';
+    return rc < 0 ? ExitFailure : rc;
+}
 
 void registerServeCommands(Registry &registry)
 {

@@ -216,6 +216,19 @@ void HubClient::handleFinished(const std::shared_ptr<Request> &request, QNetwork
         o.timedOut = reply->error() == QNetworkReply::OperationCanceledError;
     }
 
+    if (o.status >= 200 && o.status < 300 && request->method != "HEAD" && !request->stoppedEarly
+        && o.header("Content-Encoding").isEmpty()) {
+        // Qt may report a connection closed mid-body as a normal end: hold the body to its length.
+        bool known = false;
+        const qint64 promised = o.header("Content-Length").toLongLong(&known);
+        if (known && o.body.size() < promised) {
+            o.networkError = QNetworkReply::RemoteHostClosedError;
+            o.networkErrorText = u"connection closed after "_s + QString::number(o.body.size()) + u" of "_s
+                + QString::number(promised) + u" bytes"_s;
+            o.status = 0;
+        }
+    }
+
     if (o.status >= 300 && o.status < 400 && o.status != 304) {
         const QByteArray location = o.header("Location");
         if (location.isEmpty()) {

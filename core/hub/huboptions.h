@@ -32,7 +32,6 @@ struct HubOptions
     int timeoutMs = 30000;      // no bytes for this long → timeout error
     int maxAttempts = 6;        // per request, for 408/429/5xx/timeouts (backoff 1, 2, 4, 8, 8 s)
     int maxRateLimitWaitMs = 5 * 60 * 1000; // a longer RateLimit reset fails at once with rate_limited
-    int parallelHeaderFetches = 6; // one QNAM opens at most 6 connections per host
 
     // explicit endpoint > HF_ENDPOINT > settings hub/endpoint > https://huggingface.co;
     // HF_HUB_OFFLINE in {1, true, yes, on}; the token per resolveToken().

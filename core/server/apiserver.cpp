@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
+#include <QTcpServer>
 #include <QTcpSocket>
 #include <QUrl>
 #include <QWebSocket>
@@ -45,6 +46,29 @@ bool isLoopbackHostName(const QString &host)
     return host == u"127.0.0.1"_s || host == u"localhost"_s || host == u"[::1]"_s
         || host == u"::1"_s;
 }
+
+// Accepted sockets buffer at most this much: QHttpServer 6.4 reads a whole request before
+// any handler sees it, so without a cap one huge body would be held in memory. Bodies over
+// the API's limit but under this get 413; beyond it the connection simply stalls.
+constexpr qint64 kSocketReadBuffer = 1024 * 1024;
+
+class BoundedTcpServer final : public QTcpServer
+{
+public:
+    explicit BoundedTcpServer(QObject *parent) : QTcpServer(parent) {}
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        auto *socket = new QTcpSocket(this);
+        if (!socket->setSocketDescriptor(descriptor)) {
+            delete socket;
+            return;
+        }
+        socket->setReadBufferSize(kSocketReadBuffer);
+        addPendingConnection(socket);
+    }
+};
 
 const QList<QPair<QByteArray, QByteArray>> &securityHeaders()
 {
@@ -89,12 +113,18 @@ Result<quint16> ApiServer::start()
     if (m_config.tokenRequired() && m_config.token.size() < 32)
         return Error::make(ErrorCode::Forbidden,
                            u"Listening on %1 requires an API token"_s.arg(m_config.host.toString()));
-    const quint16 port = listen(m_config.host, m_config.port);
-    if (port == 0)
-        return Error::make(ErrorCode::IoError,
-                           u"Cannot listen on %1:%2"_s.arg(m_config.host.toString()).arg(m_config.port));
-    m_port = port;
-    return port;
+    auto *tcp = new BoundedTcpServer(this);
+    if (!tcp->listen(m_config.host, m_config.port)) {
+        const QString why = tcp->errorString();
+        delete tcp;
+        return Error::make(ErrorCode::IoError, u"Cannot listen on %1:%2: %3"_s
+                                                   .arg(m_config.host.toString())
+                                                   .arg(m_config.port)
+                                                   .arg(why));
+    }
+    bind(tcp);
+    m_port = tcp->serverPort();
+    return m_port;
 }
 
 bool ApiServer::originAllowed(const QByteArray &origin) const

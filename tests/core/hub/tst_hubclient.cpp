@@ -30,6 +30,8 @@ private Q_SLOTS:
     void regularFileMetadata();
     void renamedRepoKeepsToken();
     void safetensorsHeaderGoesToCdnWithoutToken();
+    void cdnIgnoringRangeIsCutShort();
+    void truncatedHeaderIsRetried();
     void errors_data();
     void errors();
     void offlineMakesNoRequest();
@@ -177,6 +179,40 @@ void TestHubClient::safetensorsHeaderGoesToCdnWithoutToken()
             QVERIFY(e.authorization);
         }
     }
+}
+
+void TestHubClient::cdnIgnoringRangeIsCutShort()
+{
+    Fault f;
+    f.kind = Fault::Kind::IgnoreRange;
+    f.listener = Listener::Cdn;
+    f.times = -1;
+    m_hub.addFault(f);
+    const auto info = m_hub.fileInfo(u"org/big"_s, u"main"_s, u"model.safetensors"_s);
+    QVERIFY(info);
+    RecordingClient c(optionsFor(m_hub));
+    const auto r = await<hub::SafetensorsHeader>(
+        [&](auto done) { c.client.safetensorsHeader(u"org/big"_s, u"main"_s, u"model.safetensors"_s, done); });
+    QVERIFY2(r && r->ok(), r ? qPrintable(r->ok() ? QString() : r->error().toString()) : "hang");
+    QCOMPARE(r->value().tensors.size(), 1);
+    // The 200 with the whole 64 MB body is abandoned once the header is in.
+    QVERIFY2(c.client.bytesReceived() < info->size / 4, qPrintable(QString::number(c.client.bytesReceived())));
+}
+
+void TestHubClient::truncatedHeaderIsRetried()
+{
+    Fault f;
+    f.kind = Fault::Kind::Truncate;
+    f.listener = Listener::Cdn;
+    f.afterBytes = 4;
+    f.times = 1;
+    m_hub.addFault(f);
+    RecordingClient c(optionsFor(m_hub));
+    const auto r = await<hub::SafetensorsHeader>(
+        [&](auto done) { c.client.safetensorsHeader(u"org/big"_s, u"main"_s, u"model.safetensors"_s, done); });
+    QVERIFY2(r && r->ok(), r ? qPrintable(r->ok() ? QString() : r->error().toString()) : "hang");
+    QCOMPARE(c.waits, (QList<qint64>{1000}));
+    QCOMPARE(m_hub.faults().first().fired, 1);
 }
 
 void TestHubClient::errors_data()

@@ -28,6 +28,7 @@ private Q_SLOTS:
     void securityHeadersOnEveryResponse_data();
     void securityHeadersOnEveryResponse();
     void errorStatusMappingCoversEveryCode();
+    void oversizedBodies();
 
 private:
     QString expand(QString path) const;
@@ -300,6 +301,16 @@ void TestApiRoutes::errorStatusMappingCoversEveryCode()
     QCOMPARE(httpStatusFor(ErrorCode::Unauthorized), 401);
     QCOMPARE(httpStatusFor(ErrorCode::RateLimited), 429);
     QCOMPARE(httpStatusFor(ErrorCode::Internal), 500);
+}
+
+void TestApiRoutes::oversizedBodies()
+{
+    // Over the 64 KiB limit: 413, whatever the route.
+    const QByteArray big = "{\"repo_id\":\"" + QByteArray(300 * 1024, 'a') + "\"}";
+    HttpResult r = h->call("POST", u"/api/v1/models"_s, big);
+    QCOMPARE(r.status, 413);
+    QCOMPARE(r.errorCode(), u"payload_too_large"_s);
+    QCOMPARE(h->call("GET", u"/api/v1/models"_s).status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestApiRoutes)

@@ -214,6 +214,23 @@ void TestServeProcess::cliDownloadNdjsonAndRerunResumes()
     QCOMPARE(lines.last().value(u"data"_s).toObject().value(u"status"_s).toString(), u"ready"_s);
     // Again: already there, nothing to do, still 0.
     QCOMPARE(run({u"org/tiny-gpt2"_s}, 0).first, 0);
+    // Re-quantize it by repo id through the service (`models quantize ID`).
+    {
+        QProcess q;
+        q.setProcessEnvironment(env(m_home.path()));
+        q.start(QStringLiteral(MISTUDIO_BINARY),
+                {u"--data-dir"_s, data.path(), u"models"_s, u"quantize"_s, u"org/tiny-gpt2"_s,
+                 u"--mode"_s, u"bnb-4bit"_s, u"--device"_s, u"cpu"_s, u"--json-progress"_s});
+        QVERIFY(q.waitForFinished(60000));
+        QCOMPARE(q.exitCode(), 0);
+        const QList<QByteArray> out = q.readAllStandardOutput().trimmed().split('\n');
+        QStringList events;
+        for (const QByteArray &l : out)
+            events << QJsonDocument::fromJson(l).object().value(u"event"_s).toString();
+        QVERIFY2(events.contains(u"quantize_completed"_s), qPrintable(events.join(u',')));
+        QCOMPARE(QJsonDocument::fromJson(out.last()).object().value(u"data"_s).toObject().value(u"status"_s).toString(), u"ready"_s);
+        QVERIFY(QFile::exists(data.path() + u"/models/org--tiny-gpt2/quantized/model.safetensors"_s));
+    }
     // A big one killed half-way; the re-run resumes it and ends ready.
     auto killed = run({u"org/big"_s, u"--max-bandwidth"_s, u"6M"_s}, 2);
     QCOMPARE(killed.first, -9);

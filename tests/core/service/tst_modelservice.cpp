@@ -1,9 +1,13 @@
-// ModelService end to end over a real SQLite catalogue, with test engines that write real
+// ModelService end to end over a real catalogue (SQLite; PostgreSQL as tst_modelservice_pg), with test engines that write real
 // files: the flow, its events, cancel/pause/resume/retry/delete/re-quantize, and recovery
 // after a restart (a second service on the same data dir).
 #include "service/modelservice.h"
 #include "store/storefactory.h"
 #include "testengines.h"
+
+#ifdef MISTUDIO_TEST_PG
+#include "pgtestdb.h"
+#endif
 
 #include <QDirIterator>
 #include <QFile>
@@ -23,6 +27,7 @@ struct Harness
     {
         AppConfig cfg;
         cfg.dataDir = dataDir;
+        cfg.databaseUrl = s_databaseUrl;
         Result<Stores> s = openStores(cfg);
         if (!s)
             qFatal("openStores: %s", qPrintable(s.error().toString()));
@@ -61,6 +66,7 @@ struct Harness
     QString storedToken;
     std::unique_ptr<ModelService> service;
     QList<ModelEvent> events;
+    static inline QString s_databaseUrl; // empty: SQLite in the data dir
 };
 
 QUuid createModel(Harness &h, const QString &repo = u"openai-community/gpt2"_s)
@@ -80,6 +86,8 @@ class TestModelService final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void init();
+    void cleanup();
     void downloadFlowEmitsDesignEvents();
     void downloadWithQuantizationChainsAJob();
     void illegalRequestsAreRefused_data();
@@ -95,7 +103,30 @@ private Q_SLOTS:
     void gatedDownloadWaitsForTokenAfterRestart();
     void gatedDownloadResumesWithStoredToken();
     void previewRunsOffThread();
+
+private:
+#ifdef MISTUDIO_TEST_PG
+    std::unique_ptr<test::ScratchPgDatabase> m_pg;
+#endif
 };
+
+void TestModelService::init()
+{
+#ifdef MISTUDIO_TEST_PG
+    // A fresh PostgreSQL database per test function; a missing cluster fails, never skips.
+    auto db = test::ScratchPgDatabase::create();
+    QVERIFY2(db.ok(), db.ok() ? "" : qPrintable(db.error().toString()));
+    m_pg = std::move(db.value());
+    Harness::s_databaseUrl = m_pg->url();
+#endif
+}
+
+void TestModelService::cleanup()
+{
+#ifdef MISTUDIO_TEST_PG
+    m_pg.reset();
+#endif
+}
 
 void TestModelService::downloadFlowEmitsDesignEvents()
 {
@@ -340,6 +371,12 @@ void TestModelService::tokenIsNeverPersisted()
                                                         : QJsonObject())
                      .toJson()
                      .contains(token.toUtf8()));
+        // Every row of both tables, as stored.
+        const auto jobs = h.stores.jobs->list({});
+        QVERIFY(jobs.ok() && !jobs->empty());
+        for (const JobRecord &j : jobs.value())
+            QVERIFY(!QJsonDocument(j.toJson()).toJson().contains(token.toUtf8()));
+        QVERIFY(!QJsonDocument(h.service->get(id)->toJson()).toJson().contains(token.toUtf8()));
     }
     QDirIterator it(dir.path(), QDir::Files, QDirIterator::Subdirectories);
     int scanned = 0;
@@ -349,7 +386,8 @@ void TestModelService::tokenIsNeverPersisted()
         QVERIFY2(!f.readAll().contains(token.toUtf8()), qPrintable(f.fileName()));
         ++scanned;
     }
-    QVERIFY(scanned >= 3); // the database, its journal/wal or the model files were looked at
+    // The model files, and with SQLite the database and its journal, were looked at.
+    QVERIFY(scanned >= (Harness::s_databaseUrl.isEmpty() ? 3 : 2));
 }
 
 void TestModelService::restartResumesInterruptedDownload()
