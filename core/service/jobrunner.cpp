@@ -254,9 +254,20 @@ void JobRunner::enqueue(const std::shared_ptr<Job> &job)
 {
     auto exec = std::make_shared<Execution>();
     exec->done.reportStarted();
+    QFuture<void> cancelledRun;
+    {
+        QMutexLocker lock(&m_mutex);
+        cancelledRun = m_cancelledRuns.take(job->modelId);
+    }
     {
         QMutexLocker lock(&job->mutex);
-        job->previous = job->exec ? job->exec->done.future() : QFuture<void>();
+        // An abandoned execution never ran and its future is already finished: the new one
+        // waits for the execution that really ran last (it may still be draining after a
+        // pause), or two workers would write the same files.
+        if (job->exec && !job->exec->abandoned)
+            job->previous = job->exec->done.future();
+        else if (!job->exec)
+            job->previous = cancelledRun; // a new job waits for a cancelled one still stopping
         job->exec = exec;
         job->state = JobState::Queued;
     }
@@ -285,6 +296,8 @@ void JobRunner::runSlot(QThreadPool *, JobKind kind, const QString &device)
     if (!claimed.value())
         return;
     const JobRecord record = *claimed.value();
+    // Waits for a start/resume that is registering this job right now (see m_registerMutex).
+    QMutexLocker registering(&m_registerMutex);
     std::shared_ptr<Job> job;
     {
         QMutexLocker lock(&m_mutex);
@@ -316,6 +329,7 @@ void JobRunner::runSlot(QThreadPool *, JobKind kind, const QString &device)
         if (kind == JobKind::Quantize && !device.isEmpty())
             job->device = device;
     }
+    registering.unlock();
     previous.waitForFinished();
     if (!exec->control.stopRequested()) {
         if (kind == JobKind::Download)
@@ -358,6 +372,7 @@ Result<ModelRecord> JobRunner::startDownload(const ModelRecord &record,
     patch.errorMessage = QString();
     if (auto r = m_store->update(record.id, patch); !r)
         return r.error();
+    QMutexLocker registering(&m_registerMutex);
     const Result<JobRecord> created =
         m_jobStore->create(NewJob{record.id, JobKind::Download, request.toParams()});
     if (!created)
@@ -404,6 +419,7 @@ Result<ModelRecord> JobRunner::startQuantize(const ModelRecord &record,
     job->kind = JobKind::Quantize;
     job->quantize = request;
     job->requantize = true;
+    QMutexLocker registering(&m_registerMutex);
     const Result<JobRecord> created =
         m_jobStore->create(NewJob{record.id, JobKind::Quantize, job->params()});
     if (!created)
@@ -469,8 +485,27 @@ Result<ModelRecord> JobRunner::stop(const QUuid &modelId, StopKind kind)
         }
     } else {
         finishJob(job, JobState::Cancelled);
+        rememberCancelledRun(*job);
     }
     return r;
+}
+
+void JobRunner::rememberCancelledRun(Job &job)
+{
+    QFuture<void> lastRun;
+    {
+        QMutexLocker lock(&job.mutex);
+        if (job.exec && !job.exec->abandoned)
+            lastRun = job.exec->done.future();
+        else
+            lastRun = job.previous; // an abandoned execution never ran
+    }
+    if (!lastRun.isValid() || lastRun.isFinished())
+        return;
+    QMutexLocker lock(&m_mutex);
+    for (auto it = m_cancelledRuns.begin(); it != m_cancelledRuns.end();)
+        it = it.value().isFinished() ? m_cancelledRuns.erase(it) : std::next(it);
+    m_cancelledRuns.insert(job.modelId, lastRun);
 }
 
 Result<ModelRecord> JobRunner::cancel(const QUuid &modelId)
@@ -501,11 +536,16 @@ Result<ModelRecord> JobRunner::resume(const QUuid &modelId, const QString &token
                                u"This gated download needs a Hugging Face token to resume"_s);
         job->download.hfToken = stored;
     }
+    QMutexLocker registering(&m_registerMutex);
     if (const Result<JobRecord> q = m_jobStore->transition(job->id, JobState::Queued); !q)
         return q.error();
     Result<ModelRecord> r = setStatus(modelId, ModelStatus::Downloading, {}, u"queued"_s);
-    if (!r)
+    if (!r) {
+        // Back to paused, so that the job stays resumable and no slot runs it.
+        (void)m_jobStore->transition(job->id, JobState::Running);
+        (void)m_jobStore->transition(job->id, state);
         return r;
+    }
     enqueue(job);
     return r;
 }
@@ -545,13 +585,18 @@ Result<ModelRecord> JobRunner::retry(const ModelRecord &record, const QString &t
 QFuture<void> JobRunner::stopForDelete(const QUuid &modelId)
 {
     const auto job = findJob(modelId);
-    if (!job)
-        return QtFuture::makeReadyFuture();
+    if (!job) {
+        // A job cancelled just before may still be stopping in the model's directory.
+        QMutexLocker lock(&m_mutex);
+        const QFuture<void> cancelled = m_cancelledRuns.take(modelId);
+        return cancelled.isValid() ? cancelled : QtFuture::makeReadyFuture();
+    }
     std::shared_ptr<Execution> exec;
     {
         QMutexLocker lock(&job->mutex);
         exec = job->exec;
     }
+    QFuture<void> lastRun = QtFuture::makeReadyFuture();
     if (exec) {
         QMutexLocker commit(&exec->commitMutex);
         exec->control.request(JobControl::Request::Cancel);
@@ -560,9 +605,14 @@ QFuture<void> JobRunner::stopForDelete(const QUuid &modelId)
             exec->abandoned = true;
             exec->done.reportFinished();
         }
+        // An abandoned execution never ran; the one before it may still be draining.
+        if (!exec->abandoned)
+            lastRun = exec->done.future();
+        else if (job->previous.isValid())
+            lastRun = job->previous;
     }
     finishJob(job, JobState::Cancelled);
-    return exec ? exec->done.future() : QtFuture::makeReadyFuture();
+    return lastRun;
 }
 
 void JobRunner::failModel(const QUuid &id, const Error &error, bool quantizeStep,
@@ -584,9 +634,9 @@ void JobRunner::runDownload(const std::shared_ptr<Job> &job, Execution &exec)
     const Result<RepoId> repo = RepoId::parse(rec->repoId);
     if (!repo) {
         QMutexLocker commit(&exec.commitMutex);
+        finishJob(job, JobState::Failed, repo.error().message);
         if (!exec.control.stopRequested())
             failModel(id, repo.error(), false, {});
-        finishJob(job, JobState::Failed, repo.error().message);
         return;
     }
     DownloadSpec spec;
@@ -645,8 +695,9 @@ void JobRunner::runDownload(const std::shared_ptr<Job> &job, Execution &exec)
             job->setState(JobState::NeedsToken, e.message);
             return;
         }
-        failModel(id, e, false, {});
+        // The job is gone before the model shows failed, so that a retry right away is accepted.
         finishJob(job, JobState::Failed, e.message);
+        failModel(id, e, false, {});
         return;
     }
     ModelPatch patch;
@@ -672,20 +723,21 @@ void JobRunner::runDownload(const std::shared_ptr<Job> &job, Execution &exec)
     }
     // Chain the quantization as its own job on the GPU/CPU pool.
     if (!m_engines.quantize) {
+        finishJob(job, JobState::Failed);
         failModel(id, Error::make(ErrorCode::GpuUnavailable, u"This build has no quantizer"_s),
                   true, mode);
-        finishJob(job, JobState::Failed);
         return;
     }
     auto next = std::make_shared<Job>();
     next->modelId = id;
     next->kind = JobKind::Quantize;
     next->quantize.mode = mode;
+    QMutexLocker registering(&m_registerMutex);
     const Result<JobRecord> created =
         m_jobStore->create(NewJob{id, JobKind::Quantize, next->params()});
     if (!created) {
-        failModel(id, created.error(), true, mode);
         finishJob(job, JobState::Failed, created.error().message);
+        failModel(id, created.error(), true, mode);
         return;
     }
     next->id = created->id;
@@ -736,6 +788,7 @@ void JobRunner::runQuantize(const std::shared_ptr<Job> &job, Execution &exec)
         return;
     if (!out) {
         const Error &e = out.error();
+        finishJob(job, JobState::Failed, e.message);
         if (job->requantize) {
             m_bus->publish(ModelEvent::quantizeFailed(id, e, mode));
             ModelPatch patch;
@@ -745,7 +798,6 @@ void JobRunner::runQuantize(const std::shared_ptr<Job> &job, Execution &exec)
         } else {
             failModel(id, e, true, mode);
         }
-        finishJob(job, JobState::Failed, e.message);
         return;
     }
     ModelPatch patch;
@@ -760,6 +812,7 @@ void JobRunner::runQuantize(const std::shared_ptr<Job> &job, Execution &exec)
 
 Status JobRunner::recover(std::optional<QUuid> onlyModel)
 {
+    QMutexLocker registering(&m_registerMutex);
     // 1. What this host was running when it stopped goes back to the queue.
     if (const Result<int> n = m_jobStore->requeueOwnedBy(m_options.hostName); !n)
         return n.error();

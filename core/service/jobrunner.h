@@ -9,6 +9,7 @@
 #include <QFuture>
 #include <QHash>
 #include <QMutex>
+#include <QRecursiveMutex>
 #include <QThreadPool>
 
 #include <memory>
@@ -67,6 +68,8 @@ private:
     void runQuantize(const std::shared_ptr<Job> &job, Execution &exec);
     void finishJob(const std::shared_ptr<Job> &job, JobState state, const QString &error = {});
     void persistState(const Job &job, JobState state, const QString &error = {});
+    // A cancelled job's worker may still be stopping: the model's next job waits for it.
+    void rememberCancelledRun(Job &job);
     std::shared_ptr<Job> findJob(const QUuid &modelId) const;
     void failModel(const QUuid &id, const Error &error, bool quantizeStep, const QString &mode);
 
@@ -81,10 +84,18 @@ private:
     QThreadPool m_cpuPool;
     std::vector<std::unique_ptr<QThreadPool>> m_gpuPools;
 
-    mutable QMutex m_mutex; // guards m_jobs and m_lastDownload
+    // Held from the moment a job becomes claimable in the jobs table (created queued, or
+    // moved back to queued by a resume) until its Job and fresh Execution are registered in
+    // memory. A slot takes it after its claim: slots claim the oldest queued job, not the one
+    // that posted them, so a left-over slot (its execution abandoned by a pause) could
+    // otherwise claim a half-registered job and run a stale execution or adopt a duplicate.
+    // Recursive: event sinks run synchronously and may call back into the service.
+    QRecursiveMutex m_registerMutex;
+    mutable QMutex m_mutex; // guards m_jobs, m_lastDownload and m_cancelledRuns
     QHash<QUuid, std::shared_ptr<Job>> m_jobs; // by model id: at most one job per model
     QHash<QUuid, std::shared_ptr<Job>> m_byJobId;
     QHash<QUuid, DownloadRequest> m_lastDownload; // for retry (token removed)
+    QHash<QUuid, QFuture<void>> m_cancelledRuns;  // by model id, see rememberCancelledRun
     int m_nextGpu = 0;
 };
 

@@ -231,11 +231,11 @@ void TestApiRoutes::cancelPauseResumeRetryOverHttp()
     QCOMPARE(h->call("POST", base + u"download"_s).status, 202);
     QCOMPARE(h->call("POST", base + u"download"_s).status, 409); // already running
     HttpResult r = h->call("POST", base + u"pause"_s);
-    QCOMPARE(r.status, 200);
+    QVERIFY2(r.status == 200, r.body.constData());
     QCOMPARE(r.json.value(u"status"_s).toString(), u"pending"_s);
     QCOMPARE(r.json.value(u"job"_s).toObject().value(u"state"_s).toString(), u"paused"_s);
     r = h->call("POST", base + u"resume"_s, "{}");
-    QCOMPARE(r.status, 202);
+    QVERIFY2(r.status == 202, r.body.constData());
     QCOMPARE(r.json.value(u"status"_s).toString(), u"downloading"_s);
     r = h->call("POST", base + u"cancel"_s);
     QCOMPARE(r.status, 200);

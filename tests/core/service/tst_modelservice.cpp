@@ -12,6 +12,7 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QJsonDocument>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -21,9 +22,75 @@ using namespace mistudio;
 
 namespace {
 
+// A jobs table whose first claim waits at a gate, released just after the next job becomes
+// queued (created, or resumed) and before the service has registered it; the gated claim then
+// completes. That is a left-over worker slot (its execution abandoned by a pause) winning the
+// race against the start/resume that queued the job, made certain instead of rare.
+class GatedJobStore final : public JobStore
+{
+public:
+    explicit GatedJobStore(std::shared_ptr<JobStore> inner) : m_inner(std::move(inner)) {}
+
+    std::atomic<bool> gateNextClaim{false};
+    std::atomic<bool> openOnQueued{false}; // release the gated claim when a job becomes queued
+
+    Result<JobRecord> create(const NewJob &job) override
+    {
+        Result<JobRecord> r = m_inner->create(job);
+        if (r)
+            openGate();
+        return r;
+    }
+    Result<JobRecord> get(const QUuid &id) override { return m_inner->get(id); }
+    Result<std::vector<JobRecord>> list(const JobQuery &query) override { return m_inner->list(query); }
+    Result<std::optional<JobRecord>> claim(const QString &ownerHost, std::chrono::milliseconds lease,
+                                           const std::vector<JobKind> &kinds) override
+    {
+        const bool gated = gateNextClaim.exchange(false);
+        if (gated)
+            m_gate.acquire();
+        Result<std::optional<JobRecord>> r = m_inner->claim(ownerHost, lease, kinds);
+        if (gated)
+            m_claimed.release();
+        return r;
+    }
+    Status renewLease(const QUuid &id, const QString &ownerHost, std::chrono::milliseconds lease) override
+    {
+        return m_inner->renewLease(id, ownerHost, lease);
+    }
+    Result<JobRecord> transition(const QUuid &id, JobState to, const QString &lastError) override
+    {
+        Result<JobRecord> r = m_inner->transition(id, to, lastError);
+        if (r && to == JobState::Queued)
+            openGate();
+        return r;
+    }
+    Result<JobRecord> updateParams(const QUuid &id, const QJsonObject &params) override
+    {
+        return m_inner->updateParams(id, params);
+    }
+    Result<int> requeueOwnedBy(const QString &ownerHost) override { return m_inner->requeueOwnedBy(ownerHost); }
+    Status remove(const QUuid &id) override { return m_inner->remove(id); }
+
+private:
+    void openGate()
+    {
+        if (!openOnQueued.exchange(false))
+            return;
+        m_gate.release();
+        // The gated claim has run against the queued job (bounded: a hang is a failure too).
+        if (!m_claimed.tryAcquire(1, 20000))
+            qFatal("the gated claim never ran");
+    }
+
+    std::shared_ptr<JobStore> m_inner;
+    QSemaphore m_gate;
+    QSemaphore m_claimed;
+};
+
 struct Harness
 {
-    explicit Harness(const QString &dataDir, int chunkDelayMs = 0)
+    explicit Harness(const QString &dataDir, int chunkDelayMs = 0, bool gatedJobs = false)
     {
         AppConfig cfg;
         cfg.dataDir = dataDir;
@@ -43,7 +110,12 @@ struct Harness
         o.dataDir = DataDir(dataDir);
         o.progressIntervalMs = 0;
         o.hostName = u"test-host"_s;
-        service = std::make_unique<ModelService>(stores.models, stores.jobs, &bus, e, o);
+        std::shared_ptr<JobStore> jobs = stores.jobs;
+        if (gatedJobs) {
+            gated = std::make_shared<GatedJobStore>(stores.jobs);
+            jobs = gated;
+        }
+        service = std::make_unique<ModelService>(stores.models, jobs, &bus, e, o);
         QObject::connect(&bus, &EventBus::eventPublished, &bus,
                          [this](const ModelEvent &ev) { events.append(ev); });
     }
@@ -64,6 +136,7 @@ struct Harness
     std::shared_ptr<test::FakeDownload> download = std::make_shared<test::FakeDownload>();
     std::shared_ptr<test::FakeQuantizer> quantizer = std::make_shared<test::FakeQuantizer>();
     QString storedToken;
+    std::shared_ptr<GatedJobStore> gated;
     std::unique_ptr<ModelService> service;
     QList<ModelEvent> events;
     static inline QString s_databaseUrl; // empty: SQLite in the data dir
@@ -94,6 +167,10 @@ private Q_SLOTS:
     void illegalRequestsAreRefused();
     void cancelReturnsToPending();
     void pauseAndResume();
+    void pauseResumeChurnCompletes();
+    void cancelAndRetryAfterPauseChurn();
+    void leftOverSlotNeverRunsAHalfRegisteredJob_data();
+    void leftOverSlotNeverRunsAHalfRegisteredJob();
     void failedDownloadCanBeRetried();
     void deleteCancelsAndReportsBytesFreed();
     void requantizeReadyModel();
@@ -273,6 +350,101 @@ void TestModelService::pauseAndResume()
     // Resumed, not restarted: the file holds exactly the 60 chunks.
     const QString file = h.service->get(id)->filePath + u"/model.safetensors"_s;
     QCOMPARE(QFileInfo(file).size(), 60 * 64 * 1024);
+}
+
+void TestModelService::pauseResumeChurnCompletes()
+{
+    // A user clicking Pause then Resume quickly: each resume lands while the pause may still be
+    // draining the engine, or before any worker claimed the job. Every call is accepted and the
+    // download ends ready, resumed from its partial file.
+    QTemporaryDir dir;
+    Harness h(dir.path(), 2);
+    h.download->chunks = 150;
+    QVERIFY(h.service->start().ok());
+    const QUuid id = createModel(h);
+    QVERIFY(h.service->download(id, {}).ok());
+    for (int i = 0; i < 40; ++i) {
+        const Result<ModelRecord> p = h.service->pause(id);
+        QVERIFY2(p.ok(), qPrintable(u"pause %1: "_s.arg(i) + (p.ok() ? QString() : p.error().toString())));
+        QCOMPARE(h.service->activeJob(id)->state, u"paused"_s);
+        const Result<ModelRecord> r = h.service->resume(id);
+        QVERIFY2(r.ok(), qPrintable(u"resume %1: "_s.arg(i) + (r.ok() ? QString() : r.error().toString())));
+        QCOMPARE(r->status, ModelStatus::Downloading);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(h.status(id), ModelStatus::Ready, 30000);
+    QVERIFY(!h.service->activeJob(id));
+    const QString file = h.service->get(id)->filePath + u"/model.safetensors"_s;
+    QCOMPARE(QFileInfo(file).size(), 150 * 64 * 1024);
+    // A resume of a job that is not paused is still refused.
+    QCOMPARE(int(h.service->resume(id).error().code), int(ErrorCode::IllegalTransition));
+}
+
+void TestModelService::cancelAndRetryAfterPauseChurn()
+{
+    // Pause, resume, cancel in quick succession leave workers that are still stopping; the next
+    // download (failing, then retried) must belong to its own job only.
+    QTemporaryDir dir;
+    Harness h(dir.path(), 2);
+    h.download->chunks = 100;
+    QVERIFY(h.service->start().ok());
+    const QUuid id = createModel(h);
+    for (int i = 0; i < 15; ++i) {
+        h.download->failWith = -1;
+        QVERIFY(h.service->download(id, {}).ok());
+        QVERIFY(h.service->pause(id).ok());
+        QVERIFY(h.service->resume(id).ok());
+        QVERIFY(h.service->pause(id).ok());
+        const Result<ModelRecord> c = h.service->cancel(id);
+        QVERIFY2(c.ok(), qPrintable(c.ok() ? QString() : c.error().toString()));
+        QCOMPARE(c->status, ModelStatus::Pending);
+        QVERIFY(!h.service->activeJob(id));
+        QCOMPARE(int(h.service->resume(id).error().code), int(ErrorCode::IllegalTransition));
+        h.download->failWith = int(ErrorCode::NetworkError);
+        const Result<ModelRecord> d = h.service->download(id, {});
+        QVERIFY2(d.ok(), qPrintable(u"download %1: "_s.arg(i) + (d.ok() ? QString() : d.error().toString())));
+        QTRY_COMPARE(h.status(id), ModelStatus::Failed);
+        h.download->failWith = -1;
+        const Result<ModelRecord> r = h.service->retry(id);
+        QVERIFY2(r.ok(), qPrintable(u"retry %1: "_s.arg(i) + (r.ok() ? QString() : r.error().toString())));
+        QVERIFY(h.service->cancel(id).ok());
+        QCOMPARE(h.status(id), ModelStatus::Pending);
+    }
+    QVERIFY(h.service->download(id, {}).ok());
+    QTRY_COMPARE_WITH_TIMEOUT(h.status(id), ModelStatus::Ready, 30000);
+    // One writer at a time: no stopping worker appended to the file the new run completed.
+    const QString file = h.service->get(id)->filePath + u"/model.safetensors"_s;
+    QCOMPARE(QFileInfo(file).size(), 100 * 64 * 1024);
+}
+
+void TestModelService::leftOverSlotNeverRunsAHalfRegisteredJob_data()
+{
+    QTest::addColumn<bool>("cancelFirst");
+    // The slot of the first run, held at its claim, is left over once the pause abandons that
+    // run; it claims the job the moment a resume queues it again...
+    QTest::newRow("resume") << false;
+    // ...or the next job of the model between its creation and its registration (download
+    // after a cancel).
+    QTest::newRow("download after cancel") << true;
+}
+
+void TestModelService::leftOverSlotNeverRunsAHalfRegisteredJob()
+{
+    QFETCH(bool, cancelFirst);
+    QTemporaryDir dir;
+    Harness h(dir.path(), 0, true);
+    QVERIFY(h.service->start().ok());
+    const QUuid id = createModel(h);
+    h.gated->gateNextClaim = true;
+    QVERIFY(h.service->download(id, {}).ok());
+    QVERIFY(h.service->pause(id).ok());
+    if (cancelFirst)
+        QVERIFY(h.service->cancel(id).ok());
+    h.gated->openOnQueued = true;
+    QVERIFY(cancelFirst ? h.service->download(id, {}).ok() : h.service->resume(id).ok());
+    // The job's own execution runs, exactly once, and the job is gone when the model is ready.
+    QTRY_COMPARE(h.status(id), ModelStatus::Ready);
+    QVERIFY(!h.service->activeJob(id));
+    QCOMPARE(h.download->calls.load(), 1);
 }
 
 void TestModelService::failedDownloadCanBeRetried()
