@@ -17,7 +17,9 @@ namespace quanttest {
 class Pickler
 {
 public:
-    explicit Pickler(bool longMemo) : m_long(longMemo) {}
+    // longMemo: LONG_BINPUT/LONG_BINGET for every memo entry; long1Ints: every int as LONG1 of
+    // the fewest bytes (what Python writes for values past 32 bits).
+    Pickler(bool longMemo, bool long1Ints) : m_long(longMemo), m_long1(long1Ints) {}
 
     std::string out = std::string("\x80\x02", 2);
 
@@ -64,6 +66,18 @@ public:
     }
     void integer(int64_t v)
     {
+        if (m_long1) {
+            std::string bytes;
+            int64_t x = v;
+            do { // two's complement, little-endian, minimal (as pickle's encode_long)
+                bytes += char(x & 0xff);
+                x >>= 8;
+            } while (!((x == 0 && !(bytes.back() & 0x80)) || (x == -1 && (bytes.back() & 0x80))));
+            out += '\x8a';
+            out += char(bytes.size());
+            out += bytes;
+            return;
+        }
         if (v >= 0 && v < 256) {
             out += 'K';
             out += char(v);
@@ -109,6 +123,7 @@ private:
             out += char((v >> (8 * i)) & 0xff);
     }
     bool m_long;
+    bool m_long1;
     uint32_t m_next = 0;
     std::map<std::string, uint32_t> m_memo;
 };
@@ -173,9 +188,10 @@ inline void pickleTensor(Pickler &p, const SavedTensor &t)
 }
 
 // The data.pkl of torch.save(state_dict). `metadata` adds the `_metadata` instance state (BUILD).
-inline std::string stateDictPickle(const std::vector<SavedTensor> &tensors, bool longMemo, bool metadata)
+inline std::string stateDictPickle(const std::vector<SavedTensor> &tensors, bool longMemo, bool metadata,
+                                   bool long1Ints = false)
 {
-    Pickler p(longMemo);
+    Pickler p(longMemo, long1Ints);
     p.orderedDict();
     if (tensors.size() > 1)
         p.op('(');

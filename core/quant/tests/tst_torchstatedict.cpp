@@ -148,16 +148,18 @@ int main()
         bool longMemo;
         bool metadata;
         bool single;
+        bool long1 = false;
     };
     for (const Row &row : {Row{"binget+metadata", false, true, false}, Row{"long_binget+metadata", true, true, false},
-                           Row{"no metadata", false, false, false}, Row{"single item", false, true, true}}) {
+                           Row{"no metadata", false, false, false}, Row{"single item", false, true, true},
+                           Row{"LONG1 ints", false, true, false, true}}) {
         std::vector<SavedTensor> tensors = allTensors();
         std::vector<Expected> want = allExpected();
         if (row.single) {
             tensors = {tensors[5]};
             want = {want[5]};
         }
-        const std::string pickle = stateDictPickle(tensors, row.longMemo, row.metadata);
+        const std::string pickle = stateDictPickle(tensors, row.longMemo, row.metadata, row.long1);
         // The real shape of such a file: starts with the OrderedDict global, ends with BUILD.
         CHECK(pickle.compare(0, 27, B("\x80\x02" "ccollections\nOrderedDict\n")) == 0);
         CHECK(!row.metadata || pickle.substr(pickle.size() - 2) == "b.");
@@ -208,6 +210,22 @@ int main()
                   std::string(b.what) + ": " + (r.ok() ? "accepted" : r.error().toString()));
         if (!r.ok() && b.code == QuantErrc::UnsafeCheckpoint)
             CHECK_MSG(r.error().message.find("cannot be loaded safely") != std::string::npos, b.what);
+    }
+
+    // Views LibTorch would build past the bytes in the file: refused before any data is touched.
+    {
+        using W = SavedTensor::Wrap;
+        const std::vector<std::pair<const char *, SavedTensor>> views{
+            {"offset past the end", {"x", "0", "FloatStorage", 24, 20, {8}, {1}, W::None}},
+            {"stride past the end", {"x", "0", "FloatStorage", 24, 0, {4, 4}, {8, 1}, W::None}},
+            {"numel beyond the record", {"x", "0", "FloatStorage", 1000, 0, {100}, {1}, W::None}},
+            {"huge stride", {"x", "0", "FloatStorage", 24, 0, {2, 2}, {int64_t(1) << 62, 1}, W::None}},
+        };
+        for (const auto &[what, t] : views) {
+            auto r = convertPickle(root, stateDictPickle({t}, false, true, true));
+            CHECK_MSG(!r.ok() && r.error().code == QuantErrc::InvalidCheckpoint,
+                      std::string(what) + ": " + (r.ok() ? "accepted" : r.error().toString()));
+        }
     }
 
     // Every truncation of a real pickle is refused by the rewriter (no STOP), never read past.

@@ -381,6 +381,26 @@ private:
         return plain(start);
     }
 
+    // LONG1 as Python writes it has the fewest bytes that hold the value (e.g. 5 for a numel of
+    // 2^32); LibTorch 1.13 reads only 8-byte LONG1, so it is sign-extended to 8 bytes.
+    Err long1(size_t start)
+    {
+        std::string_view len, body;
+        if (!take(1, len) || !take(uint8_t(len[0]), body))
+            return invalid("truncated LONG1");
+        if (body.size() > 8)
+            return makeError(QuantErrc::UnsupportedCheckpoint, "integer wider than 64 bits");
+        (void)start;
+        const size_t at = m_out.size();
+        const char fill = !body.empty() && (uint8_t(body.back()) & 0x80) ? char(0xff) : char(0);
+        m_out += '\x8a';
+        m_out += '\x08';
+        m_out.append(body);
+        m_out.append(8 - body.size(), fill);
+        m_stack.push_back(Item{Slot::Other, at});
+        return std::nullopt;
+    }
+
     Err step(uint8_t op, size_t start)
     {
         std::string_view a, b;
@@ -401,7 +421,8 @@ private:
             if (!takeLine(a))
                 return invalid("truncated line argument");
             return plain(start);
-        case '\x8a': case 'U': case 'C': case '\x8c': return counted(1, start);
+        case '\x8a': return long1(start);
+        case 'U': case 'C': case '\x8c': return counted(1, start);
         case '\x8b': case 'T': case 'X': case 'B': return counted(4, start);
         case '\x8d': case '\x8e': case '\x96': return counted(8, start);
         case '\x80':

@@ -58,6 +58,31 @@ bool validUtf8(const std::string &s)
     return true;
 }
 
+// Whether every element the view addresses lies in its storage, and the storage in its record.
+bool withinStorage(const at::Tensor &t, const std::map<const void *, size_t> &recordBytes)
+{
+    if (t.numel() == 0)
+        return true;
+    const auto &storage = t.storage();
+    auto it = recordBytes.find(storage.data());
+    if (it == recordBytes.end() || storage.nbytes() > it->second)
+        return false;
+    if (t.storage_offset() < 0)
+        return false;
+    // Largest element index addressed (overflow-checked: sizes and strides come from the pickle).
+    int64_t last = t.storage_offset();
+    for (int64_t d = 0; d < t.dim(); ++d) {
+        int64_t span = 0;
+        if (t.stride(d) < 0 || __builtin_mul_overflow(t.size(d) - 1, t.stride(d), &span) ||
+            __builtin_add_overflow(last, span, &last))
+            return false;
+    }
+    int64_t end = 0;
+    if (__builtin_add_overflow(last, int64_t(1), &end) || __builtin_mul_overflow(end, int64_t(t.element_size()), &end))
+        return false;
+    return uint64_t(end) <= storage.nbytes();
+}
+
 QuantError unsafe(const std::string &file, const std::string &why)
 {
     return makeError(QuantErrc::UnsafeCheckpoint,
@@ -73,6 +98,7 @@ Result<std::vector<std::pair<std::string, at::Tensor>>> loadBin(const fs::path &
     std::vector<char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     c10::IValue value;
     std::unique_ptr<caffe2::serialize::PyTorchStreamReader> zip;
+    std::map<const void *, size_t> recordBytes; // storage data -> bytes actually in the file
     try {
         zip = std::make_unique<caffe2::serialize::PyTorchStreamReader>(
             std::make_shared<caffe2::serialize::MemoryReadAdapter>(data.data(), off_t(data.size())));
@@ -104,7 +130,11 @@ Result<std::vector<std::pair<std::string, at::Tensor>>> loadBin(const fs::path &
             readPos += len;
             return len;
         };
-        auto readRecord = [&zip](const std::string &name) { return std::get<0>(zip->getRecord("data/" + name)); };
+        auto readRecord = [&zip, &recordBytes](const std::string &name) {
+            auto [ptr, n] = zip->getRecord("data/" + name);
+            recordBytes[ptr.get()] = n;
+            return std::move(ptr);
+        };
         torch::jit::Unpickler unpickler(reader, nullptr, nullptr, readRecord, c10::nullopt);
         unpickler.set_version(zip->version());
         value = unpickler.parse_ivalue();
@@ -123,7 +153,12 @@ Result<std::vector<std::pair<std::string, at::Tensor>>> loadBin(const fs::path &
             return makeError(QuantErrc::InvalidCheckpoint, "a tensor name is empty or not UTF-8", {}, path.string());
         if (!item.value().isTensor())
             return unsafe(path.string(), "entry " + name + " is not a tensor");
-        at::Tensor t = item.value().toTensor().contiguous().cpu();
+        // LibTorch trusts the pickle's numel, offset, sizes and strides: check them against the
+        // bytes really read before anything touches the data.
+        const at::Tensor &view = item.value().toTensor();
+        if (!withinStorage(view, recordBytes))
+            return makeError(QuantErrc::InvalidCheckpoint, "tensor view lies outside its storage", name, path.string());
+        at::Tensor t = view.contiguous().cpu();
         if (!fromTorch(t.scalar_type()))
             return makeError(QuantErrc::UnsupportedCheckpoint,
                              std::string("unsupported tensor type ") + c10::toString(t.scalar_type()), name,
