@@ -107,14 +107,14 @@ Result<std::unique_ptr<ServiceStack>> buildService(const AppConfig &config, cons
     stack->stores = stores.value();
     const QSettings settings;
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    const hub::HubOptions hubOptions = hub::HubOptions::fromEnvironment(env, &settings);
     HubSettings hs;
-    hs.endpoint = hubOptions.endpoint;
-    hs.offline = hubOptions.offline;
+    hs.hub = hub::HubOptions::fromEnvironment(env, &settings);
     hs.environment = env;
     hs.dataDir = config.dataDir;
-    hs.connectionsPerFile = settings.value(QLatin1StringView(settingskeys::kConnectionsPerFile), 0).toInt();
-    hs.filesInParallel = settings.value(QLatin1StringView(settingskeys::kFilesInParallel), 0).toInt();
+    if (const int n = settings.value(QLatin1StringView(settingskeys::kConnectionsPerFile), 0).toInt(); n > 0)
+        hs.download.connectionsPerFile = n;
+    if (const int n = settings.value(QLatin1StringView(settingskeys::kFilesInParallel), 0).toInt(); n > 0)
+        hs.download.filesInParallel = n;
     ServiceOptions o;
     o.dataDir = config.dir();
     o.maxConcurrentDownloads =

@@ -6,7 +6,7 @@
 #include "desktopsession.h"
 #include "errortext.h"
 #include "mainwindow.h"
-#include "realengines.h"
+#include "service/realengines.h"
 
 #include <QApplication>
 #include <QHostAddress>
@@ -24,12 +24,11 @@ namespace keys = mistudio::settingskeys;
 
 namespace {
 
-mistudio::gui::RealEngineOptions engineOptions(const mistudio::AppConfig &config,
-                                               const QSettings &settings)
+mistudio::HubSettings engineOptions(const mistudio::AppConfig &config, const QSettings &settings)
 {
-    mistudio::gui::RealEngineOptions o;
-    o.env = QProcessEnvironment::systemEnvironment();
-    o.hub = mistudio::hub::HubOptions::fromEnvironment(o.env, &settings);
+    mistudio::HubSettings o;
+    o.environment = QProcessEnvironment::systemEnvironment();
+    o.hub = mistudio::hub::HubOptions::fromEnvironment(o.environment, &settings);
     o.dataDir = config.dataDir;
     o.download.connectionsPerFile =
         std::max(1, settings.value(QLatin1StringView(keys::kConnectionsPerFile), 8).toInt());
@@ -76,16 +75,16 @@ extern "C" Q_DECL_EXPORT int mistudio_gui_main(int &argc, char **argv,
 
     const mistudio::AppConfig config = mistudio::AppConfig::resolve(
         overrides, QProcessEnvironment::systemEnvironment(), &settings);
-    const mistudio::gui::RealEngineOptions engines = engineOptions(config, settings);
+    const mistudio::HubSettings engines = engineOptions(config, settings);
     auto session = mistudio::ui::DesktopSession::open(
-        config, mistudio::gui::makeRealEngines(engines), serviceOptions(config, settings));
+        config, mistudio::makeRealEngines(engines), serviceOptions(config, settings));
     if (!session) {
         std::fprintf(stderr, "mistudio: %s\n", qPrintable(session.error().toString()));
         QMessageBox::critical(nullptr, QApplication::applicationDisplayName(),
                               mistudio::ui::ErrorText::catalogueUnavailable(session.error()));
         return 1;
     }
-    (*session)->setRepoSearch(mistudio::gui::makeRepoSearch(engines));
+    (*session)->setRepoSearch(mistudio::makeRepoSearch(engines));
     mistudio::ui::MainWindow window(config, (*session)->backend(), &settings);
     window.show();
     if (settings.value(QLatin1StringView(keys::kServerEnabled), false).toBool()) {

@@ -145,7 +145,7 @@ int main(int argc, char **argv)
     auto stamps = std::make_shared<StampSink>(clock);
     bus.addSink(stamps);
     HubSettings hs;
-    hs.endpoint = hub.endpoint();
+    hs.hub.endpoint = hub.endpoint();
     hs.environment = QProcessEnvironment();
     ServiceOptions so;
     so.dataDir = DataDir(dir.path());

@@ -27,9 +27,10 @@ DownloadEngine::DownloadEngine(QObject *parent)
     qRegisterMetaType<Status>();
     // fdatasync, hashing and renames: a couple of threads are plenty and keep the disk queue short.
     m_blockingPool->setMaxThreadCount(2);
-    m_tick->setInterval(qMax(100, m_options.progressIntervalMs));
-    // Re-armed after each tick (never a periodic timer, whose late tick is followed by an early
-    // one): two progress events are always at least the interval apart.
+    m_clock.start();
+    // Re-armed after each tick for the time still due (never a periodic timer, whose late tick is
+    // followed by an early one). Timers may still fire a little early: emitProgressIfDue() checks
+    // the clock, so the interval holds whatever the timer does.
     m_tick->setTimerType(Qt::PreciseTimer);
     m_tick->setSingleShot(true);
     connect(m_tick, &QTimer::timeout, this, &DownloadEngine::handleTick);
@@ -61,7 +62,6 @@ void DownloadEngine::setResolver(UrlResolver *resolver)
 void DownloadEngine::setDefaultOptions(const DownloadOptions &options)
 {
     m_options = options;
-    m_tick->setInterval(qMax(100, m_options.progressIntervalMs));
 }
 
 void DownloadEngine::setMaxConcurrentDownloads(int n)
@@ -105,7 +105,10 @@ QString DownloadEngine::enqueue(const PinnedDownload &download, const DownloadOp
         Q_EMIT stateChanged(id, State::Paused);
         schedule();
     });
-    m_jobs.insert(id, Entry{job, State::Queued, false, -1000000});
+    Entry entry;
+    entry.job = job;
+    entry.intervalMs = qMax(100, options.progressIntervalMs); // ≤ 10 Hz whatever was asked
+    m_jobs.insert(id, entry);
     m_order.append(id);
     Q_EMIT stateChanged(id, State::Queued);
     schedule();
@@ -121,28 +124,49 @@ void DownloadEngine::schedule()
 {
     int running = 0;
     for (const Entry &e : std::as_const(m_jobs))
-        running += e.state == State::Running ? 1 : 0;
+        running += e.state == State::Running && !e.finishing ? 1 : 0; // a finishing one frees its slot
     for (const QString &id : std::as_const(m_order)) {
         if (running >= m_maxConcurrent)
             break;
         auto it = m_jobs.find(id);
-        if (it == m_jobs.end() || it->state != State::Queued)
+        if (it == m_jobs.end() || it->state != State::Queued || it->finishing)
             continue;
         it->state = State::Running;
+        it->runningSinceMs = m_clock.elapsed();
         ++running;
         Q_EMIT stateChanged(id, State::Running);
         it->job->start(); // may finish synchronously (e.g. not enough disk space)
     }
-    if (running > 0 && !m_tick->isActive())
-        m_tick->start();
-    else if (running == 0)
+    armTick();
+}
+
+qint64 DownloadEngine::msUntilEmitAllowed(const Entry &e) const
+{
+    if (e.lastEmitMs < 0)
+        return 0;
+    return qMax<qint64>(0, e.lastEmitMs + e.intervalMs - m_clock.elapsed());
+}
+
+void DownloadEngine::armTick()
+{
+    const qint64 now = m_clock.elapsed();
+    qint64 next = -1;
+    for (const Entry &e : std::as_const(m_jobs)) {
+        if (e.state != State::Running || e.finishing)
+            continue;
+        const qint64 due = qMax<qint64>(0, qMax(e.lastEmitMs, e.runningSinceMs) + e.intervalMs - now);
+        next = next < 0 ? due : qMin(next, due);
+    }
+    if (next < 0)
         m_tick->stop();
+    else
+        m_tick->start(int(qMax<qint64>(1, next)));
 }
 
 void DownloadEngine::pause(const QString &id)
 {
     auto it = m_jobs.find(id);
-    if (it == m_jobs.end())
+    if (it == m_jobs.end() || it->finishing) // over; only its final event is still to come
         return;
     if (it->state == State::Queued) {
         it->state = State::Paused;
@@ -155,7 +179,7 @@ void DownloadEngine::pause(const QString &id)
 void DownloadEngine::resume(const QString &id)
 {
     auto it = m_jobs.find(id);
-    if (it == m_jobs.end() || it->state != State::Paused)
+    if (it == m_jobs.end() || it->state != State::Paused || it->finishing)
         return;
     it->state = State::Queued;
     Q_EMIT stateChanged(id, State::Queued);
@@ -167,33 +191,31 @@ void DownloadEngine::cancel(const QString &id)
     auto it = m_jobs.find(id);
     if (it == m_jobs.end())
         return;
+    // Also while the final event waits: then the files go at once and the outcome reported
+    // becomes "cancelled" (handleJobFinished), matching what is left on disk.
     it->job->cancel(); // → finished(cancelled) once nothing is left
 }
 
-void DownloadEngine::emitProgress(const QString &id, Entry &e)
+bool DownloadEngine::emitProgressIfDue(const QString &id, Entry &e)
 {
-    e.lastEmitMs = m_nowMs;
-    Q_EMIT progressUpdated(id, e.job->sample());
+    if (msUntilEmitAllowed(e) > 0)
+        return false;
+    DownloadProgress p = e.job->sample();
+    p.emittedAtMs = m_clock.elapsed();
+    e.lastEmitMs = p.emittedAtMs;
+    Q_EMIT progressUpdated(id, p); // `e` may be gone after this (a slot may enqueue or cancel)
+    return true;
 }
 
 void DownloadEngine::handleTick()
 {
-    static QElapsedTimer clock;
-    if (!clock.isValid())
-        clock.start();
-    m_nowMs = clock.elapsed();
     const QStringList order = m_order;
     for (const QString &id : order) {
         auto it = m_jobs.find(id);
-        if (it != m_jobs.end() && it->state == State::Running)
-            emitProgress(id, *it);
+        if (it != m_jobs.end() && it->state == State::Running && !it->finishing)
+            emitProgressIfDue(id, *it);
     }
-    for (const Entry &e : std::as_const(m_jobs)) {
-        if (e.state == State::Running) {
-            m_tick->start();
-            break;
-        }
-    }
+    armTick();
 }
 
 void DownloadEngine::handleJobFinished(const QString &id, const Status &status)
@@ -201,13 +223,32 @@ void DownloadEngine::handleJobFinished(const QString &id, const Status &status)
     auto it = m_jobs.find(id);
     if (it == m_jobs.end())
         return;
-    // The last progress (100 % on success) comes first, keeping the ≤ 10 Hz promise.
-    const int interval = qMax(100, m_options.progressIntervalMs);
-    QTimer::singleShot(interval, Qt::PreciseTimer, this, [this, id, status] {
+    it->finalStatus = status; // a cancel while the final event waits replaces the outcome
+    if (it->finishing)
+        return;
+    it->finishing = true; // out of the running set and the ticks while the final event waits
+    finishWhenDue(id);
+}
+
+void DownloadEngine::finishWhenDue(const QString &id)
+{
+    auto it = m_jobs.find(id);
+    if (it == m_jobs.end())
+        return;
+    // The last progress (100 % on success) comes first, no sooner than the interval after the
+    // previous one; always from the event loop (the job may have finished inside schedule()).
+    QTimer::singleShot(int(msUntilEmitAllowed(*it)), Qt::PreciseTimer, this, [this, id] {
         auto e = m_jobs.find(id);
         if (e == m_jobs.end())
             return;
-        emitProgress(id, *e);
+        if (!emitProgressIfDue(id, *e)) {
+            finishWhenDue(id); // the timer fired early: wait for the rest
+            return;
+        }
+        e = m_jobs.find(id);
+        if (e == m_jobs.end())
+            return;
+        const Status status = e->finalStatus;
         DownloadJob *job = e->job;
         m_jobs.erase(e);
         m_order.removeAll(id);
@@ -215,7 +256,6 @@ void DownloadEngine::handleJobFinished(const QString &id, const Status &status)
         Q_EMIT downloadFinished(id, status);
         schedule();
     });
-    it->state = State::Paused; // out of the running set while the final event waits
 }
 
 } // namespace mistudio

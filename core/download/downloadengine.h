@@ -3,6 +3,7 @@
 #include "common/result.h"
 #include "download/downloadtypes.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QMetaType>
 #include <QObject>
@@ -63,8 +64,10 @@ public:
     QStringList ids() const { return m_order; }
 
 Q_SIGNALS:
-    // At most every options.progressIntervalMs (≥ 100 ms) per running download, and once more
-    // just before downloadFinished.
+    // Per download, at most every options.progressIntervalMs (≥ 100 ms), and once more just
+    // before downloadFinished. Guaranteed by construction: two events of one download are always
+    // at least the interval apart on the engine's monotonic clock (progress.emittedAtMs), the
+    // final one included (it is deferred rather than sent early).
     void progressUpdated(const QString &id, const mistudio::DownloadProgress &progress);
     void stateChanged(const QString &id, mistudio::DownloadEngine::State state);
     // ok: every file verified and in place. Otherwise the typed cause (cancelled included).
@@ -75,13 +78,20 @@ private:
     {
         DownloadJob *job = nullptr;
         State state = State::Queued;
-        bool pauseRequested = false;
-        qint64 lastEmitMs = -1000000;
+        int intervalMs = 100;        // max(100, the download's progressIntervalMs)
+        qint64 lastEmitMs = -1;      // engine clock; -1: never emitted
+        qint64 runningSinceMs = 0;   // the first tick comes one interval after the start
+        bool finishing = false;      // the job ended; its final event waits for the interval
+        Status finalStatus;
     };
     void schedule();
+    void armTick();
     void handleTick();
     void handleJobFinished(const QString &id, const Status &status);
-    void emitProgress(const QString &id, Entry &e);
+    void finishWhenDue(const QString &id);
+    // Emits unless the previous event of `id` is less than the interval ago; false then.
+    bool emitProgressIfDue(const QString &id, Entry &e);
+    qint64 msUntilEmitAllowed(const Entry &e) const;
 
     DownloadOptions m_options;
     int m_maxConcurrent = 2;
@@ -93,7 +103,7 @@ private:
     QTimer *m_tick = nullptr;
     QHash<QString, Entry> m_jobs;
     QStringList m_order; // queue order
-    qint64 m_nowMs = 0;
+    QElapsedTimer m_clock; // monotonic: the ≤ 10 Hz guard and progress.emittedAtMs
 };
 
 } // namespace mistudio

@@ -80,6 +80,9 @@ struct DownloadProgress
     int filesDone = 0;
     int filesTotal = 0;
     QList<FileProgress> files;
+    // When the engine emitted this snapshot, in ms on its monotonic clock (only differences
+    // between events of one engine mean anything); -1 if never emitted. Not in toJson().
+    qint64 emittedAtMs = -1;
 
     QJsonObject toJson() const;
     // toJson() plus a "files" array of the per-file states.

@@ -2,9 +2,11 @@
 
 #include "arch/architecture.h"
 #include "download/downloadengine.h"
+#include "download/hubresolver.h"
 #include "hub/fileselection.h"
 #include "hub/hubclient.h"
 #include "hub/previewbuilder.h"
+#include "hub/safetensorsheader.h"
 #include "quant/cudaquantizer.h"
 #include "quant/quantizer.h"
 
@@ -12,11 +14,9 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QTimer>
-#include <QtEndian>
 
 #include <optional>
 
@@ -40,12 +40,10 @@ Result<T> runLocal(const std::function<void(std::function<void(Result<T>)>)> &st
     return std::move(*out);
 }
 
-hub::HubOptions hubOptions(const HubSettings &s, const QString &token)
+hub::HubOptions hubOptions(const HubSettings &s, const QString &explicitToken)
 {
-    hub::HubOptions o;
-    o.endpoint = s.endpoint;
-    o.offline = s.offline;
-    o.token = hub::resolveToken(token, s.environment);
+    hub::HubOptions o = s.hub;
+    o.token = hub::resolveToken(explicitToken, s.environment, s.storedToken);
     return o;
 }
 
@@ -70,10 +68,12 @@ public:
                                      const std::function<void(const DownloadProgressInfo &)> &progress,
                                      const JobControl &control) override
     {
+        // Declared before the engine: the resolver's client outlives the engine's downloads.
         hub::HubClient client(hubOptions(m_settings, spec.token));
+        // One commit for every file: the one resolved by an earlier attempt, else the branch's now.
         const QString revision = spec.pinnedCommit.isEmpty() ? spec.revision : spec.pinnedCommit;
         const Result<hub::ModelInfo> info = runLocal<hub::ModelInfo>([&](auto done) {
-            client.modelInfo(spec.repoId, revision, done);
+            client.modelInfo(spec.repoId, revision.isEmpty() ? u"main"_s : revision, done);
         });
         if (!info)
             return info.error();
@@ -83,12 +83,17 @@ public:
         });
         if (!tree)
             return tree.error();
+        // Access is checked before any byte: a gated repo fails here with its own code.
+        const Result<bool> access =
+            runLocal<bool>([&](auto done) { client.authCheck(spec.repoId, done); });
+        if (!access)
+            return access.error();
         const hub::FileSelection sel =
             hub::selectFiles(tree.value(), hub::requiresTrustRemoteCode(info->config, tree.value()));
         PinnedDownload pd;
         pd.repoId = spec.repoId;
         pd.commit = commit;
-        pd.endpoint = m_settings.endpoint;
+        pd.endpoint = client.options().endpoint;
         pd.token = client.options().token.token;
         pd.targetDir = spec.targetDir;
         for (const hub::RepoFile &f : sel.files) {
@@ -96,21 +101,20 @@ public:
                 continue;
             if (matchesAny(f.path, spec.exclude))
                 continue;
-            pd.files.append(RemoteFile{f.path, f.size, f.lfsSha256, f.oid});
+            pd.files.append(RemoteFile{f.path, f.size, f.lfsSha256.toLower(), f.oid});
         }
         if (pd.files.isEmpty())
             return Error::make(ErrorCode::EntryNotFound, u"No file of %1 matches the selection"_s.arg(spec.repoId));
 
         DownloadEngine engine;
-        DownloadOptions opts = engine.defaultOptions();
+        HubResolver resolver(&client); // the client's HEAD rules, retries, proxy and token
+        engine.setResolver(&resolver);
+        DownloadOptions opts = m_settings.download;
         if (spec.connections > 0)
             opts.connectionsPerFile = spec.connections;
-        else if (m_settings.connectionsPerFile > 0)
-            opts.connectionsPerFile = m_settings.connectionsPerFile;
-        if (m_settings.filesInParallel > 0)
-            opts.filesInParallel = m_settings.filesInParallel;
         engine.setDefaultOptions(opts);
-        engine.setBandwidthLimit(spec.maxBytesPerSecond);
+        engine.setBandwidthLimit(spec.maxBytesPerSecond > 0 ? spec.maxBytesPerSecond
+                                                            : m_settings.maxBytesPerSecond);
         QEventLoop loop;
         std::optional<Status> finished;
         QObject::connect(&engine, &DownloadEngine::progressUpdated, &loop,
@@ -137,27 +141,28 @@ public:
         const QString id = engine.enqueue(pd);
         QTimer poll;
         poll.setInterval(50);
+        bool stopping = false;
         QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
-            if (!control.stopRequested())
+            if (stopping || !control.stopRequested())
                 return;
+            stopping = true;
             // Pause and shutdown keep the partial files (and journal) for a resume; cancel
             // removes them.
             if (control.requested() == JobControl::Request::Cancel)
                 engine.cancel(id);
             else
                 engine.pause(id);
-            finished = Status(Error::make(ErrorCode::Cancelled, u"stopped"_s));
-            loop.quit();
+            if (!finished) // a pause does not finish the download: stop waiting for it
+                QTimer::singleShot(0, &loop, &QEventLoop::quit);
         });
         poll.start();
         if (!finished)
             loop.exec();
+        if (stopping && (!finished || finished->ok()))
+            return Error::make(ErrorCode::Cancelled, u"stopped"_s);
         if (!finished->ok())
             return finished->error();
-        qint64 size = 0;
-        for (const RemoteFile &f : std::as_const(pd.files))
-            size += std::max<qint64>(0, f.size);
-        return DownloadOutcome{commit, spec.targetDir, size, int(pd.files.size())};
+        return DownloadOutcome{commit, spec.targetDir, pd.totalBytes(), int(pd.files.size())};
     }
 
 private:
@@ -190,33 +195,22 @@ private:
     HubSettings m_settings;
 };
 
-// The tensor list of a local safetensors file: 8-byte little-endian length, then JSON.
+// The tensor list of a local safetensors file, through the same strict parser the preview and
+// the quantizer use.
 Result<QList<arch::TensorDesc>> readTensors(const QString &path)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return Error::make(ErrorCode::IoError, u"Cannot read %1"_s.arg(path));
-    const QByteArray prefix = f.read(8);
-    if (prefix.size() != 8)
-        return Error::make(ErrorCode::InvalidCheckpoint, u"%1 is too short"_s.arg(path));
-    const quint64 n = qFromLittleEndian<quint64>(prefix.constData());
-    if (n == 0 || n > 100'000'000 || qint64(n) > f.size() - 8)
+    const Result<quint64> n = hub::safetensorsHeaderLength(f.read(8));
+    if (!n)
+        return n.error();
+    if (qint64(*n) > f.size() - 8)
         return Error::make(ErrorCode::InvalidCheckpoint, u"%1 has a bad header length"_s.arg(path));
-    const QJsonObject header = QJsonDocument::fromJson(f.read(qint64(n))).object();
-    QList<arch::TensorDesc> out;
-    for (auto it = header.constBegin(); it != header.constEnd(); ++it) {
-        if (it.key() == u"__metadata__"_s)
-            continue;
-        const QJsonObject t = it.value().toObject();
-        arch::TensorDesc d;
-        d.name = it.key();
-        d.dtype = t.value(u"dtype"_s).toString();
-        const QJsonArray shape = t.value(u"shape"_s).toArray();
-        for (const QJsonValue &v : shape)
-            d.shape << v.toInteger();
-        out << d;
-    }
-    return out;
+    Result<hub::SafetensorsHeader> h = hub::parseSafetensorsHeaderJson(path, f.read(qint64(*n)));
+    if (!h)
+        return h.error();
+    return h->tensors;
 }
 
 class LocalArchitecture final : public ArchitectureBackend
@@ -248,8 +242,14 @@ public:
 class StreamingQuantizer final : public QuantizeBackend
 {
 public:
-    StreamingQuantizer()
+    explicit StreamingQuantizer(QString device) : m_device(std::move(device))
     {
+        if (m_device == u"cpu"_s)
+            return; // no GPU pool at all: the runner sends every job to the CPU
+        if (m_device.startsWith(u"cuda"_s)) {
+            m_gpus << m_device;
+            return;
+        }
         if (const auto devs = quant::CudaQuantizer::devices(); devs.ok()) {
             for (const quant::GpuDevice &d : devs.value())
                 m_gpus << u"cuda:%1"_s.arg(d.index);
@@ -268,18 +268,20 @@ public:
         req.options.mode = spec.mode == u"bnb-8bit"_s ? quant::QuantMode::Bnb8bit
                                                       : quant::QuantMode::Bnb4bit;
         req.overwrite = true; // a re-quantize replaces the previous variant
-        if (spec.device.startsWith(u"cuda:"_s)) {
+        const QString device =
+            spec.device.isEmpty() || spec.device == u"auto"_s ? m_device : spec.device;
+        if (device.startsWith(u"cuda"_s)) {
             req.device = quant::DeviceKind::Cuda;
-            req.cudaDevice = spec.device.mid(5).toInt();
-        } else {
+            req.cudaDevice = device.section(u':', 1).toInt();
+        } else if (device == u"cpu"_s) {
             req.device = quant::DeviceKind::Cpu;
-        }
+        } // else auto: the quantizer takes CUDA when usable
         QElapsedTimer timer;
         timer.start();
         const auto report = quant::quantizeCheckpoint(req, [&](const quant::QuantizeProgress &p) {
             QuantizeProgressInfo i;
             i.mode = spec.mode;
-            i.device = spec.device;
+            i.device = device;
             i.tensorsDone = p.tensorIndex;
             i.tensorsTotal = p.tensorCount;
             i.bytesDone = qint64(p.bytesIn);
@@ -289,6 +291,8 @@ public:
             return !control.stopRequested();
         });
         if (!report.ok()) {
+            if (control.stopRequested())
+                return Error::make(ErrorCode::Cancelled, u"stopped"_s);
             ErrorCode code = ErrorCode::QuantizationFailed;
             errorCodeFromName(QString::fromLatin1(quant::quantErrcName(report.error().code)), &code);
             return Error::make(code, QString::fromStdString(report.error().message));
@@ -300,6 +304,7 @@ public:
     }
 
 private:
+    QString m_device;
     QStringList m_gpus;
 };
 
@@ -311,10 +316,26 @@ Engines makeRealEngines(const HubSettings &settings)
     e.download = std::make_shared<HubDownload>(settings);
     e.preview = std::make_shared<HubPreview>(settings);
     e.architecture = std::make_shared<LocalArchitecture>();
-    e.quantize = std::make_shared<StreamingQuantizer>();
+    e.quantize = std::make_shared<StreamingQuantizer>(settings.quantizeDevice);
     const QProcessEnvironment env = settings.environment;
-    e.storedToken = [env] { return hub::resolveToken(QString(), env).token; };
+    const QString stored = settings.storedToken;
+    e.storedToken = [env, stored] { return hub::resolveToken(QString(), env, stored).token; };
     return e;
+}
+
+RepoSearch makeRepoSearch(const HubSettings &settings)
+{
+    return [settings](const QString &query, int limit) -> Result<QStringList> {
+        hub::HubClient client(hubOptions(settings, QString()));
+        const Result<QList<hub::SearchHit>> hits = runLocal<QList<hub::SearchHit>>(
+            [&](auto done) { client.search(query, limit, done); });
+        if (!hits)
+            return hits.error();
+        QStringList ids;
+        for (const hub::SearchHit &h : hits.value())
+            ids << h.id;
+        return ids;
+    };
 }
 
 } // namespace mistudio

@@ -14,7 +14,7 @@
 #include "modelspanel.h"
 #include "modeltablemodel.h"
 #include "previewdialog.h"
-#include "realengines.h"
+#include "service/realengines.h"
 
 #include <QAction>
 #include <QApplication>
@@ -157,8 +157,8 @@ void TestGuiFlow::openWindow()
 {
     AppConfig config;
     config.dataDir = m_dir->filePath(u"data"_s);
-    gui::RealEngineOptions o;
-    o.env = QProcessEnvironment(); // no HF_TOKEN or token files of the machine
+    HubSettings o;
+    o.environment = QProcessEnvironment(); // no HF_TOKEN or token files of the machine
     o.hub.endpoint = m_hub.endpoint();
     o.hub.timeoutMs = 10000;
     o.dataDir = config.dataDir;
@@ -169,10 +169,10 @@ void TestGuiFlow::openWindow()
     o.quantizeDevice = u"cpu"_s;
     ServiceOptions so;
     so.progressIntervalMs = 100;
-    auto session = DesktopSession::open(config, gui::makeRealEngines(o), so);
+    auto session = DesktopSession::open(config, makeRealEngines(o), so);
     QVERIFY2(session.ok(), session.ok() ? "" : qPrintable(session.error().toString()));
     m_session = std::move(session).value();
-    m_session->setRepoSearch(gui::makeRepoSearch(o));
+    m_session->setRepoSearch(makeRepoSearch(o));
     m_window = std::make_unique<MainWindow>(config, m_session->backend(), m_settings.get());
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));

@@ -46,8 +46,7 @@ struct RunResult
 {
     bool finished = false;
     Status status;
-    QList<DownloadProgress> progress;
-    QList<qint64> progressAtMs;
+    QList<DownloadProgress> progress; // emittedAtMs says when the engine sent each
 };
 
 // Runs `d` on `engine` until it ends (or `timeoutMs`).
@@ -55,15 +54,12 @@ inline RunResult runDownload(DownloadEngine &engine, const PinnedDownload &d, in
                              const std::function<void(const QString &id, const DownloadProgress &)> &onProgress = {})
 {
     RunResult r;
-    QElapsedTimer clock;
-    clock.start();
     QString id;
     QObject ctx;
     QObject::connect(&engine, &DownloadEngine::progressUpdated, &ctx, [&](const QString &i, const DownloadProgress &p) {
         if (i != id)
             return;
         r.progress.append(p);
-        r.progressAtMs.append(clock.elapsed());
         if (onProgress)
             onProgress(i, p);
     });

@@ -121,7 +121,9 @@ void TestDownloadFaults::fault()
     DownloadOptions o;
     o.connectionsPerFile = 4;
     o.chunkSize = 2 * 1024 * 1024;
-    o.stallTimeoutMs = 700;
+    // Well below the injected 4 s stalls, well above any pause a loaded machine causes (a
+    // spurious "stall" retry would change the cause the rows assert).
+    o.stallTimeoutMs = 1500;
     o.backoffBaseMs = 20;
     o.backoffMaxMs = 200;
     o.maxRetries = 4;

@@ -324,8 +324,13 @@ void TestDownloadResume::progressAtMostTenHz()
     const auto r = testutil::runDownload(engine, d, 120000);
     QVERIFY(r.status.ok());
     QVERIFY(r.progress.size() >= 3);
-    for (int i = 1; i < r.progressAtMs.size(); ++i)
-        QVERIFY2(r.progressAtMs[i] - r.progressAtMs[i - 1] >= 95, qPrintable(QString::number(r.progressAtMs[i] - r.progressAtMs[i - 1])));
+    // The promise is about emission, so the engine's own monotonic emission times are checked
+    // (the final event included), not when this busy test thread got round to receiving them.
+    QVERIFY(r.progress.first().emittedAtMs >= 0);
+    for (int i = 1; i < r.progress.size(); ++i) {
+        const qint64 gap = r.progress[i].emittedAtMs - r.progress[i - 1].emittedAtMs;
+        QVERIFY2(gap >= 100, qPrintable(u"event %1: %2 ms after the previous one"_s.arg(i).arg(gap)));
+    }
     for (int i = 1; i < r.progress.size(); ++i)
         QVERIFY(r.progress[i].bytesDone >= r.progress[i - 1].bytesDone);
     const QJsonObject last = r.progress.last().toJson();

@@ -43,7 +43,7 @@ void TestWsDownload::initTestCase()
 std::unique_ptr<ServerHarness> TestWsDownload::harness()
 {
     HubSettings hs;
-    hs.endpoint = m_hub.endpoint();
+    hs.hub.endpoint = m_hub.endpoint();
     QProcessEnvironment env; // no HF_TOKEN from the machine running the tests
     env.insert(u"HOME"_s, u"/nonexistent"_s);
     hs.environment = env;
