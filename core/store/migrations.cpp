@@ -57,9 +57,22 @@ constexpr std::array kV2 = {
     "CREATE INDEX idx_jobs_model_id ON jobs(model_id)",
 };
 
+// Indexes that serve list()'s sort keys, each ending in id (the tie-break) so one index gives
+// a page in either direction without sorting the table; (status, created_at, id) serves the
+// status filter with the default sort. The name and repo sorts are case-insensitive, hence the
+// expression indexes (the ORDER BY must use the same LOWER(...) expression).
+constexpr std::array kV3 = {
+    "CREATE INDEX idx_models_created_at ON models(created_at, id)",
+    "CREATE INDEX idx_models_updated_at ON models(updated_at, id)",
+    "CREATE INDEX idx_models_name_lower ON models(LOWER(name), id)",
+    "CREATE INDEX idx_models_repo_id_lower ON models(LOWER(repo_id), id)",
+    "CREATE INDEX idx_models_status_created_at ON models(status, created_at, id)",
+};
+
 constexpr std::array kMigrations = {
     Migration{1, "models catalogue", kV1},
     Migration{2, "persisted jobs", kV2},
+    Migration{3, "list sort indexes", kV3},
 };
 
 } // namespace

@@ -37,8 +37,9 @@ class SqlDatabase final
     Q_DISABLE_COPY_MOVE(SqlDatabase)
 
 public:
-    // Schema versions: 1 = models (design §2.1 + catalogue columns), 2 = jobs.
-    static constexpr int kLatestSchemaVersion = 2;
+    // Schema versions: 1 = models (design §2.1 + catalogue columns), 2 = jobs, 3 = indexes for
+    // the list's sort keys.
+    static constexpr int kLatestSchemaVersion = 3;
 
     // Connects and migrates the schema to targetVersion (tests pass an older one). A database
     // whose schema is newer than this code knows is left untouched: ErrorCode::SchemaTooNew.

@@ -228,8 +228,13 @@ Result<ModelPage> SqlModelStore::list(const ModelQuery &query)
     }
     const QString column = sortColumn(query.sort);
     const QString dir = query.order == SortOrder::Ascending ? u"ASC"_s : u"DESC"_s;
-    // NULLs last in both orders and on both backends; ties by id so pages never overlap.
-    const QString order = u" ORDER BY (%1 IS NULL), %1 %2, id ASC"_s.arg(column, dir);
+    // Ties by id, in the sort's direction, so pages never overlap and one (column, id) index
+    // (schema v3) serves both directions: the page is read off the index instead of sorting
+    // every row. Only size_bytes may be NULL: NULLs last in both orders and on both backends
+    // (a leading expression no index serves, so that sort still sorts).
+    const QString order = query.sort == SortKey::SizeBytes
+        ? u" ORDER BY (%1 IS NULL), %1 %2, id %2"_s.arg(column, dir)
+        : u" ORDER BY %1 %2, id %2"_s.arg(column, dir);
     QVariantList pageValues = values;
     pageValues << query.limit << qint64(query.page - 1) * query.limit;
     auto q = m_db->run(u"SELECT "_s + m_columns + u" FROM models"_s + whereSql + order

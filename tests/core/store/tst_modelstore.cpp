@@ -16,6 +16,7 @@
 #include <QTest>
 #include <QThread>
 
+#include <algorithm>
 #include <atomic>
 #include <set>
 #include <thread>
@@ -183,7 +184,7 @@ private Q_SLOTS:
         QList<int> versions;
         while (rows.next())
             versions << rows.value(0).toInt();
-        QCOMPARE(versions, (QList<int>{1, 2}));
+        QCOMPARE(versions, (QList<int>{1, 2, 3}));
         // Both indexes of the design exist and the CHECK rejects an unknown status.
         REQUIRE_OK(add(u"a/b"_s));
         REQUIRE_ERROR(m_db->run(u"UPDATE models SET status = 'bogus'"_s), ErrorCode::DatabaseError);
@@ -194,7 +195,10 @@ private Q_SLOTS:
         QStringList names;
         while (idx.next())
             names << idx.value(0).toString();
-        QCOMPARE(names, (QStringList{u"idx_models_repo_id"_s, u"idx_models_status"_s}));
+        QCOMPARE(names, (QStringList{u"idx_models_created_at"_s, u"idx_models_name_lower"_s,
+                                     u"idx_models_repo_id"_s, u"idx_models_repo_id_lower"_s,
+                                     u"idx_models_status"_s, u"idx_models_status_created_at"_s,
+                                     u"idx_models_updated_at"_s}));
 
         // Opening again is a no-op.
         closeStore();
@@ -214,12 +218,27 @@ private Q_SLOTS:
         REQUIRE_ERROR(m_db->run(u"SELECT COUNT(*) FROM jobs"_s), ErrorCode::DatabaseError);
         closeStore();
 
-        REQUIRE_OK(openStore());
+        REQUIRE_OK(openStore(2));
         TAKE_OK(v2, m_db->schemaVersion());
         QCOMPARE(v2, 2);
         TAKE_OK(back, m_store->get(model.id));
         QCOMPARE(back.repoId, u"org/kept"_s);
         REQUIRE_OK(m_jobs->create({model.id, JobKind::Download, {}}));
+        TAKE_OK(second, add(u"org/second"_s));
+        closeStore();
+
+        // v3 adds the list's sort indexes over the rows already there; the list reads the same.
+        REQUIRE_OK(openStore());
+        TAKE_OK(v3, m_db->schemaVersion());
+        QCOMPARE(v3, 3);
+        ModelQuery byName;
+        byName.sort = SortKey::Name;
+        byName.order = SortOrder::Ascending;
+        TAKE_OK(page, m_store->list(byName));
+        QCOMPARE(int(page.total), 2);
+        QCOMPARE(int(page.items.size()), 2);
+        QCOMPARE(page.items[0].id, model.id); // "kept" < "second"
+        QCOMPARE(page.items[1].id, second.id);
     }
 
     void refusesANewerSchemaUntouched()
@@ -267,7 +286,7 @@ private Q_SLOTS:
             QList<int> versions;
             while (q.next())
                 versions << q.value(0).toInt();
-            QCOMPARE(versions, (QList<int>{1, 2, 99}));
+            QCOMPARE(versions, (QList<int>{1, 2, 3, 99}));
             QVERIFY(q.exec(u"SELECT repo_id FROM models"_s));
             QVERIFY(q.next());
             QCOMPARE(q.value(0).toString(), model.repoId);
@@ -567,6 +586,41 @@ private Q_SLOTS:
         TAKE_OK(ca, m_store->list(byCreated));
         for (size_t i = 1; i < ca.items.size(); ++i)
             QVERIFY(ca.items[i - 1].createdAt <= ca.items[i].createdAt);
+
+        // Rows that tie on the sort key (here: all created at the same instant) are ordered by
+        // id, pages of 2 with a status filter cover each row once, and the two directions are
+        // mirror images (what the v3 index scan in either direction gives).
+        REQUIRE_OK(m_db->run(u"UPDATE models SET created_at = ?"_s,
+                             {SqlDatabase::timeValue(QDateTime::currentDateTimeUtc())}));
+        auto ids = [](const ModelPage &page) {
+            QStringList n;
+            for (const ModelRecord &rec : page.items)
+                n << rec.id.toString(QUuid::WithoutBraces);
+            return n;
+        };
+        for (const auto order : {SortOrder::Ascending, SortOrder::Descending}) {
+            ModelQuery tied;
+            tied.order = order;
+            TAKE_OK(full, m_store->list(tied));
+            QStringList sorted = ids(full);
+            std::sort(sorted.begin(), sorted.end());
+            if (order == SortOrder::Descending)
+                std::reverse(sorted.begin(), sorted.end());
+            QCOMPARE(ids(full), sorted);
+
+            tied.status = ModelStatus::Ready;
+            TAKE_OK(readyAll, m_store->list(tied));
+            QCOMPARE(int(readyAll.items.size()), 3);
+            tied.limit = 2;
+            QStringList pages;
+            for (int p = 1; p <= 2; ++p) {
+                tied.page = p;
+                TAKE_OK(one, m_store->list(tied));
+                QCOMPARE(int(one.total), 3);
+                pages << ids(one);
+            }
+            QCOMPARE(pages, ids(readyAll));
+        }
     }
 
     // --- transitions ------------------------------------------------------------------------
