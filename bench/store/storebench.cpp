@@ -134,6 +134,12 @@ int main(int argc, char **argv)
         const double refUs = timeIt([&] { (void)store.get(someId); });
         out << "rows " << rows << " (schema v" << schema << "), " << calls << " calls each; reference get(id) "
             << QString::number(refUs, 'f', 1) << " us\n";
+        const double countUs = timeIt([&] {
+            auto q = (*db)->run(u"SELECT COUNT(*) FROM models"_s);
+            if (q)
+                q->next();
+        });
+        out << "  COUNT(*) alone (list()'s total): " << QString::number(countUs, 'f', 1) << " us\n";
         for (const Case &c : cases) {
             const double us = timeIt([&] { (void)store.list(c.query); });
             out << "  list " << c.label << ": " << QString::number(us, 'f', 1) << " us ("
