@@ -153,6 +153,12 @@ void ServiceBackend::download(const DownloadRequest &request, QObject *context,
         [request](ModelService *s) -> Result<ModelRecord> {
             mistudio::DownloadRequest d;
             d.quantization = request.quant.mode;
+            // The form keeps its (disabled) 4-bit choices when another mode is picked; the
+            // service refuses them with any mode but bnb-4bit.
+            if (d.quantization == u"bnb-4bit"_s) {
+                d.quantType = request.quant.quantType;
+                d.doubleQuant = request.quant.doubleQuant;
+            }
             d.hfToken = request.token;
             d.revision = request.revision;
             // A record of this repo that is waiting or failed is downloaded again instead of
@@ -230,6 +236,10 @@ void ServiceBackend::requantize(const QUuid &id, const QuantOptions &quant, QObj
     call<Status>(context, statusOf([id, quant](ModelService *s) {
                      QuantizeRequest q;
                      q.mode = quant.mode;
+                     if (q.mode == u"bnb-4bit"_s) {
+                         q.quantType = quant.quantType;
+                         q.doubleQuant = quant.doubleQuant;
+                     }
                      return s->quantize(id, q);
                  }),
                  std::move(done));

@@ -142,8 +142,14 @@ int runQuantize(Context &ctx)
         return usage(pos.isEmpty() ? u"Missing DIR"_s : u"Too many arguments"_s);
     const QFileInfo dir(pos.first());
     // Not a directory: a catalogue model (id, id prefix or repo id), quantized by the service.
-    if (!dir.isDir() && !QFileInfo::exists(pos.first()) && p.isSet(mode))
-        return quantizeCatalogueModel(ctx, pos.first(), p.value(mode), p.value(device), p.isSet(jsonProgress));
+    if (!dir.isDir() && !QFileInfo::exists(pos.first()) && p.isSet(mode)) {
+        QuantizeRequest q;
+        q.mode = p.value(mode);
+        q.device = p.value(device).isEmpty() ? u"auto"_s : p.value(device);
+        q.quantType = p.value(quantType);
+        q.doubleQuant = !p.isSet(noDq);
+        return quantizeCatalogueModel(ctx, pos.first(), q, p.isSet(jsonProgress));
+    }
     if (!dir.isDir()) {
         return usage(pos.first().contains(u'/') && !pos.first().startsWith(u'/') && !pos.first().startsWith(u'.')
                          ? u"%1 is not a directory (quantizing a catalogue model by id goes through the service; "

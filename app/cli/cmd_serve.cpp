@@ -218,6 +218,8 @@ int runDownload(Context &ctx)
     p.addOption({u"connections"_s, u"Connections per file."_s, u"N"_s});
     p.addOption({u"max-bandwidth"_s, u"Bandwidth cap, e.g. 50M (bytes/s)."_s, u"RATE"_s});
     p.addOption({u"quantization"_s, u"none, bnb-4bit or bnb-8bit (default none)."_s, u"Q"_s, u"none"_s});
+    p.addOption({u"quant-type"_s, u"nf4 (default) or fp4, for bnb-4bit."_s, u"TYPE"_s, u"nf4"_s});
+    p.addOption({u"no-double-quant"_s, u"bnb-4bit: do not quantize the absmax statistics again."_s});
     p.addOption({u"json-progress"_s, u"Print every event as one JSON line (the WebSocket messages)."_s});
     addCatalogueOptions(p);
     p.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
@@ -232,6 +234,14 @@ int runDownload(Context &ctx)
     const QString repo = p.positionalArguments().first();
     DownloadRequest req;
     req.quantization = p.value(u"quantization"_s);
+    req.quantType = p.value(u"quant-type"_s);
+    req.doubleQuant = !p.isSet(u"no-double-quant"_s);
+    // Checked before a record is created; the service refuses the same (bnb-4bit only).
+    if (req.quantType != u"nf4"_s && req.quantType != u"fp4"_s)
+        return fail(ctx, Error::make(ErrorCode::InvalidInput, u"--quant-type must be nf4 or fp4"_s));
+    if (req.quantization != u"bnb-4bit"_s && (req.quantType != u"nf4"_s || !req.doubleQuant))
+        return fail(ctx, Error::make(ErrorCode::InvalidInput,
+                                     u"--quant-type and --no-double-quant apply to --quantization bnb-4bit only"_s));
     req.revision = p.value(u"revision"_s);
     req.include = p.values(u"include"_s);
     req.exclude = p.values(u"exclude"_s);
@@ -331,9 +341,10 @@ int runDownload(Context &ctx)
 
 } // namespace
 
-int quantizeCatalogueModel(Context &ctx, const QString &idOrRepo, const QString &mode,
-                           const QString &device, bool jsonProgress)
+int quantizeCatalogueModel(Context &ctx, const QString &idOrRepo, const QuantizeRequest &request,
+                           bool jsonProgress)
 {
+    const QString &mode = request.mode;
     Result<std::unique_ptr<ServiceStack>> stack = buildService(ctx.config, u"/cli"_s);
     if (!stack)
         return fail(ctx, stack.error());
@@ -369,7 +380,7 @@ int quantizeCatalogueModel(Context &ctx, const QString &idOrRepo, const QString 
     });
     if (Status s = service->start(id); !s)
         return fail(ctx, s.error());
-    const Result<ModelRecord> started = service->quantize(id, QuantizeRequest{mode, device.isEmpty() ? u"auto"_s : device});
+    const Result<ModelRecord> started = service->quantize(id, request);
     if (!started)
         return fail(ctx, started.error());
     quitOnSignals([&] {

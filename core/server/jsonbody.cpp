@@ -88,6 +88,18 @@ std::optional<qint64> JsonBody::integer(const QString &key, qint64 min, qint64 m
     return qint64(d);
 }
 
+std::optional<bool> JsonBody::boolean(const QString &key)
+{
+    const QJsonValue v = m_object.value(key);
+    if (v.isUndefined() || v.isNull())
+        return std::nullopt;
+    if (!v.isBool()) {
+        fail(key, u"'%1' must be true or false"_s.arg(key));
+        return std::nullopt;
+    }
+    return v.toBool();
+}
+
 std::optional<QStringList> JsonBody::stringList(const QString &key, int maxItems)
 {
     const QJsonValue v = m_object.value(key);

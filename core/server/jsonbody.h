@@ -23,6 +23,7 @@ public:
 
     std::optional<QString> string(const QString &key, bool required = false, int maxLength = 1024);
     std::optional<qint64> integer(const QString &key, qint64 min, qint64 max);
+    std::optional<bool> boolean(const QString &key);
     std::optional<QStringList> stringList(const QString &key, int maxItems = 64);
     // One of `choices`.
     std::optional<QString> choice(const QString &key, const QStringList &choices);

@@ -274,10 +274,13 @@ ApiResult ModelRoutes::download(const QUuid &id, const ApiRequest &req)
     if (!obj)
         return ApiReply::error(obj.error());
     JsonBody b(obj.value(), {u"quantization"_s, u"hf_token"_s, u"revision"_s, u"include"_s,
-                             u"exclude"_s, u"connections"_s, u"max_bandwidth"_s});
+                             u"exclude"_s, u"connections"_s, u"max_bandwidth"_s,
+                             u"bnb_4bit_quant_type"_s, u"bnb_4bit_use_double_quant"_s});
     DownloadRequest d;
     d.quantization = b.choice(u"quantization"_s, {u"none"_s, u"bnb-4bit"_s, u"bnb-8bit"_s})
                          .value_or(u"none"_s);
+    d.quantType = b.choice(u"bnb_4bit_quant_type"_s, {u"nf4"_s, u"fp4"_s}).value_or(u"nf4"_s);
+    d.doubleQuant = b.boolean(u"bnb_4bit_use_double_quant"_s).value_or(true);
     d.hfToken = b.string(u"hf_token"_s, false, 4096).value_or(QString());
     d.revision = b.string(u"revision"_s, false, 255).value_or(QString());
     d.include = b.stringList(u"include"_s).value_or(QStringList());
@@ -331,13 +334,16 @@ ApiResult ModelRoutes::quantize(const QUuid &id, const ApiRequest &req)
     const Result<QJsonObject> obj = JsonBody::parseObject(req.body, false);
     if (!obj)
         return ApiReply::error(obj.error());
-    JsonBody b(obj.value(), {u"mode"_s, u"device"_s});
+    JsonBody b(obj.value(), {u"mode"_s, u"device"_s, u"bnb_4bit_quant_type"_s,
+                             u"bnb_4bit_use_double_quant"_s});
     QuantizeRequest q;
     q.mode = b.string(u"mode"_s, true, 32).value_or(QString());
     if (!b.error() && q.mode != u"bnb-4bit"_s && q.mode != u"bnb-8bit"_s)
         return ApiReply::error(ErrorCode::InvalidInput, u"'mode' must be one of: bnb-4bit, bnb-8bit"_s,
                                {{u"field"_s, u"mode"_s}});
     q.device = b.string(u"device"_s, false, 32).value_or(u"auto"_s);
+    q.quantType = b.choice(u"bnb_4bit_quant_type"_s, {u"nf4"_s, u"fp4"_s}).value_or(u"nf4"_s);
+    q.doubleQuant = b.boolean(u"bnb_4bit_use_double_quant"_s).value_or(true);
     if (b.error())
         return ApiReply::error(*b.error());
     return modelReply(202, m_service->quantize(id, q));

@@ -43,6 +43,8 @@ struct QuantizeSpec
 {
     QUuid modelId;
     QString mode;      // bnb-4bit | bnb-8bit
+    QString quantType = QStringLiteral("nf4"); // nf4 | fp4 (bnb-4bit)
+    bool doubleQuant = true;                   // bnb-4bit
     QString device;    // "auto", "cpu", "cuda:N"
     QString inputDir;  // the downloaded model
     QString outputDir; // DATA_DIR/models/{repo_dir}/quantized

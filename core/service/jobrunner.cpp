@@ -51,8 +51,13 @@ struct JobRunner::Job
     {
         if (kind == JobKind::Download)
             return download.toParams();
-        return {{u"mode"_s, quantize.mode}, {u"device"_s, quantize.device},
-                {u"requantize"_s, requantize}};
+        QJsonObject o{{u"mode"_s, quantize.mode}, {u"device"_s, quantize.device},
+                      {u"requantize"_s, requantize}};
+        if (quantize.mode == u"bnb-4bit"_s) {
+            o.insert(u"quant_type"_s, quantize.quantType);
+            o.insert(u"double_quant"_s, quantize.doubleQuant);
+        }
+        return o;
     }
     void setState(JobState s, const QString &error = {})
     {
@@ -242,6 +247,8 @@ std::shared_ptr<JobRunner::Job> JobRunner::adopt(const JobRecord &record)
     } else {
         job->quantize.mode = record.params.value(u"mode"_s).toString();
         job->quantize.device = record.params.value(u"device"_s).toString(u"auto"_s);
+        job->quantize.quantType = record.params.value(u"quant_type"_s).toString(u"nf4"_s);
+        job->quantize.doubleQuant = record.params.value(u"double_quant"_s).toBool(true);
         job->requantize = record.params.value(u"requantize"_s).toBool();
     }
     QMutexLocker lock(&m_mutex);
@@ -732,6 +739,8 @@ void JobRunner::runDownload(const std::shared_ptr<Job> &job, Execution &exec)
     next->modelId = id;
     next->kind = JobKind::Quantize;
     next->quantize.mode = mode;
+    next->quantize.quantType = job->download.quantType;
+    next->quantize.doubleQuant = job->download.doubleQuant;
     QMutexLocker registering(&m_registerMutex);
     const Result<JobRecord> created =
         m_jobStore->create(NewJob{id, JobKind::Quantize, next->params()});
@@ -759,6 +768,8 @@ void JobRunner::runQuantize(const std::shared_ptr<Job> &job, Execution &exec)
     QuantizeSpec spec;
     spec.modelId = id;
     spec.mode = mode;
+    spec.quantType = job->quantize.quantType;
+    spec.doubleQuant = job->quantize.doubleQuant;
     spec.device = job->device;
     spec.inputDir = rec->filePath;
     spec.outputDir = repo ? m_options.dataDir.quantizedDir(repo.value()) : QString();

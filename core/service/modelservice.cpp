@@ -26,6 +26,27 @@ bool isQuantizationMode(const QString &m)
     return m == u"none"_s || m == u"bnb-4bit"_s || m == u"bnb-8bit"_s;
 }
 
+// The 4-bit options apply to bnb-4bit only; anything but the defaults with another mode is
+// refused rather than silently ignored.
+Status validate4bitOptions(const QString &mode, const QString &quantType, bool doubleQuant)
+{
+    if (quantType != u"nf4"_s && quantType != u"fp4"_s)
+        return Error::make(ErrorCode::InvalidInput,
+                           u"Unknown 4-bit quant type '%1' (nf4, fp4)"_s.arg(quantType),
+                           {{u"field"_s, u"bnb_4bit_quant_type"_s}});
+    if (mode == u"bnb-4bit"_s)
+        return {};
+    if (quantType != u"nf4"_s)
+        return Error::make(ErrorCode::InvalidInput,
+                           u"The 4-bit quant type applies to bnb-4bit only (not %1)"_s.arg(mode),
+                           {{u"field"_s, u"bnb_4bit_quant_type"_s}});
+    if (!doubleQuant)
+        return Error::make(ErrorCode::InvalidInput,
+                           u"Double quantization applies to bnb-4bit only (not %1)"_s.arg(mode),
+                           {{u"field"_s, u"bnb_4bit_use_double_quant"_s}});
+    return {};
+}
+
 qint64 removeTree(const QString &path)
 {
     qint64 bytes = 0;
@@ -122,6 +143,8 @@ Result<ModelRecord> ModelService::download(const QUuid &id, const DownloadReques
         return Error::make(ErrorCode::InvalidInput,
                            u"Unknown quantization '%1' (none, bnb-4bit, bnb-8bit)"_s.arg(request.quantization),
                            {{u"field"_s, u"quantization"_s}});
+    if (Status s = validate4bitOptions(request.quantization, request.quantType, request.doubleQuant); !s)
+        return s.error();
     if (!request.revision.isEmpty()) {
         if (const Result<QString> rev = validateRevision(request.revision); !rev)
             return rev.error();
@@ -138,6 +161,8 @@ Result<ModelRecord> ModelService::quantize(const QUuid &id, const QuantizeReques
         return Error::make(ErrorCode::InvalidInput,
                            u"Unknown quantization mode '%1' (bnb-4bit, bnb-8bit)"_s.arg(request.mode),
                            {{u"field"_s, u"mode"_s}});
+    if (Status s = validate4bitOptions(request.mode, request.quantType, request.doubleQuant); !s)
+        return s.error();
     Result<ModelRecord> r = m_store->get(id);
     if (!r)
         return r;

@@ -267,6 +267,9 @@ public:
         req.outputDir = spec.outputDir.toStdString();
         req.options.mode = spec.mode == u"bnb-8bit"_s ? quant::QuantMode::Bnb8bit
                                                       : quant::QuantMode::Bnb4bit;
+        req.options.quantType = spec.quantType == u"fp4"_s ? quant::QuantType::FP4
+                                                           : quant::QuantType::NF4;
+        req.options.doubleQuant = spec.doubleQuant;
         req.overwrite = true; // a re-quantize replaces the previous variant
         const QString device =
             spec.device.isEmpty() || spec.device == u"auto"_s ? m_device : spec.device;

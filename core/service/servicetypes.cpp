@@ -9,6 +9,10 @@ namespace mistudio {
 QJsonObject DownloadRequest::toParams() const
 {
     QJsonObject o{{u"quantization"_s, quantization}};
+    if (quantization == u"bnb-4bit"_s) {
+        o.insert(u"quant_type"_s, quantType);
+        o.insert(u"double_quant"_s, doubleQuant);
+    }
     if (!revision.isEmpty())
         o.insert(u"revision"_s, revision);
     if (!include.isEmpty())
@@ -33,6 +37,8 @@ DownloadRequest DownloadRequest::fromParams(const QJsonObject &params)
     };
     DownloadRequest r;
     r.quantization = params.value(u"quantization"_s).toString(u"none"_s);
+    r.quantType = params.value(u"quant_type"_s).toString(u"nf4"_s);
+    r.doubleQuant = params.value(u"double_quant"_s).toBool(true);
     r.revision = params.value(u"revision"_s).toString();
     r.include = strings(params.value(u"include"_s));
     r.exclude = strings(params.value(u"exclude"_s));

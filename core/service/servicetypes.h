@@ -14,6 +14,10 @@ namespace mistudio {
 struct DownloadRequest
 {
     QString quantization = QStringLiteral("none"); // none | bnb-4bit | bnb-8bit
+    // bnb-4bit only (BitsAndBytesConfig's bnb_4bit_quant_type / bnb_4bit_use_double_quant);
+    // ModelService refuses other values with another mode.
+    QString quantType = QStringLiteral("nf4"); // nf4 | fp4
+    bool doubleQuant = true;
     QString hfToken;  // for this download only: never stored, logged or sent in an event
     QString revision; // empty = the record's revision
     QStringList include;
@@ -30,6 +34,8 @@ struct QuantizeRequest
 {
     QString mode;                             // bnb-4bit | bnb-8bit
     QString device = QStringLiteral("auto");  // auto | cpu | cuda:N
+    QString quantType = QStringLiteral("nf4"); // nf4 | fp4; bnb-4bit only, like doubleQuant
+    bool doubleQuant = true;
 };
 
 // A job the service runs or keeps for later (paused, waiting for a token), as the faces see it.

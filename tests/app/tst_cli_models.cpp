@@ -233,6 +233,25 @@ private Q_SLOTS:
             QVERIFY(!QFileInfo::exists(m_dataDir + u"/mistudio.sqlite3"_s));
     }
 
+    // The 4-bit options of `models download` apply to bnb-4bit only; refused before any
+    // catalogue or network work (the service refuses the same for the API and the GUI).
+    void downloadRefusesMisplaced4bitOptions_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("fp4 with 8-bit") << QStringList{u"--quantization"_s, u"bnb-8bit"_s, u"--quant-type"_s, u"fp4"_s};
+        QTest::newRow("no double quant without quantization") << QStringList{u"--no-double-quant"_s};
+        QTest::newRow("unknown type") << QStringList{u"--quantization"_s, u"bnb-4bit"_s, u"--quant-type"_s, u"int4"_s};
+    }
+    void downloadRefusesMisplaced4bitOptions()
+    {
+        QFETCH(QStringList, args);
+        const Run r = mistudio(QStringList{u"models"_s, u"download"_s, u"org/name"_s} + args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--quant-type"), r.err.constData());
+        if (m_databaseUrl.isEmpty())
+            QVERIFY(!QFileInfo::exists(m_dataDir + u"/mistudio.sqlite3"_s));
+    }
+
     void listFiltersSortsAndPages()
     {
         QVERIFY(!addJson(u"org/alpha"_s).isEmpty());

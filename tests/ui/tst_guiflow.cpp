@@ -18,10 +18,14 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QCompleter>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -201,6 +205,9 @@ void TestGuiFlow::previewDownloadQuantizeArchitectureDelete()
     m_hub.setCdnBandwidthPerConnection(std::max<qint64>(shardBytes / 3, 4096));
 
     DownloadForm *form = m_window->downloadForm();
+    // The advanced 4-bit choices travel with the preview to the quantizer.
+    form->findChild<QComboBox *>(u"quantTypeBox"_s)->setCurrentIndex(1); // FP4
+    form->findChild<QCheckBox *>(u"doubleQuantBox"_s)->setChecked(false);
     form->repoEdit()->setFocus();
     QTest::keyClicks(form->repoEdit(), repo);
     QTest::mouseClick(form->previewButton(), Qt::LeftButton);
@@ -271,6 +278,17 @@ void TestGuiFlow::previewDownloadQuantizeArchitectureDelete()
     QCOMPARE(done.quantization, u"bnb-4bit"_s);
     QVERIFY2(!done.quantizedPath.isEmpty() && QFileInfo::exists(done.quantizedPath),
              qPrintable(done.quantizedPath));
+    {
+        const QFileInfo q(done.quantizedPath);
+        QFile config((q.isDir() ? q.absoluteFilePath() : q.absolutePath()) + u"/config.json"_s);
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        const QJsonObject qc = QJsonDocument::fromJson(config.readAll())
+                                   .object()
+                                   .value(u"quantization_config"_s)
+                                   .toObject();
+        QCOMPARE(qc.value(u"bnb_4bit_quant_type"_s).toString(), u"fp4"_s);
+        QCOMPARE(qc.value(u"bnb_4bit_use_double_quant"_s).toBool(true), false);
+    }
     QVERIFY(QDir(done.filePath).exists());
     QCOMPARE(m_hub.cdnRequestsWithAuthorization(), 0);
     qInfo("progress updates seen: %lld (%.1f%% → %.1f%%); GUI thread longest gap %lld ms, idle "

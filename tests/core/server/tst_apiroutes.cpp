@@ -113,6 +113,12 @@ void TestApiRoutes::route_data()
     row("download bad bandwidth", "POST", u"/api/v1/models/{P}/download"_s, R"({"max_bandwidth":"fast"})", 422, u"invalid_input"_s);
     row("download connections range", "POST", u"/api/v1/models/{P}/download"_s, R"({"connections":1000})", 422, u"invalid_input"_s);
     row("download unknown field", "POST", u"/api/v1/models/{P}/download"_s, R"({"quantisation":"none"})", 422, u"invalid_input"_s);
+    row("download fp4 no double quant", "POST", u"/api/v1/models/{P}/download"_s, R"({"quantization":"bnb-4bit","bnb_4bit_quant_type":"fp4","bnb_4bit_use_double_quant":false})", 202);
+    row("download bad 4-bit type", "POST", u"/api/v1/models/{P}/download"_s, R"({"quantization":"bnb-4bit","bnb_4bit_quant_type":"int4"})", 422, u"invalid_input"_s);
+    row("download 4-bit type type", "POST", u"/api/v1/models/{P}/download"_s, R"({"quantization":"bnb-4bit","bnb_4bit_quant_type":4})", 422, u"invalid_input"_s);
+    row("download double quant type", "POST", u"/api/v1/models/{P}/download"_s, R"({"quantization":"bnb-4bit","bnb_4bit_use_double_quant":"no"})", 422, u"invalid_input"_s);
+    row("download fp4 with 8-bit", "POST", u"/api/v1/models/{P}/download"_s, R"({"quantization":"bnb-8bit","bnb_4bit_quant_type":"fp4"})", 422, u"invalid_input"_s);
+    row("download no double quant without 4-bit", "POST", u"/api/v1/models/{P}/download"_s, R"({"bnb_4bit_use_double_quant":false})", 422, u"invalid_input"_s);
     row("download GET", "GET", u"/api/v1/models/{P}/download"_s, {}, 405, u"method_not_allowed"_s);
     row("architecture", "GET", u"/api/v1/models/{R}/architecture"_s, {}, 200);
     row("architecture not yet", "GET", u"/api/v1/models/{P}/architecture"_s, {}, 404, u"not_found"_s);
@@ -129,6 +135,10 @@ void TestApiRoutes::route_data()
     row("retry unknown", "POST", u"/api/v1/models/{X}/retry"_s, {}, 404, u"not_found"_s);
     row("quantize", "POST", u"/api/v1/models/{R}/quantize"_s, R"({"mode":"bnb-8bit","device":"cpu"})", 202);
     row("quantize pending", "POST", u"/api/v1/models/{P}/quantize"_s, R"({"mode":"bnb-4bit"})", 409, u"illegal_transition"_s);
+    row("quantize fp4", "POST", u"/api/v1/models/{R}/quantize"_s, R"({"mode":"bnb-4bit","bnb_4bit_quant_type":"fp4","bnb_4bit_use_double_quant":false})", 202);
+    row("quantize bad 4-bit type", "POST", u"/api/v1/models/{R}/quantize"_s, R"({"mode":"bnb-4bit","bnb_4bit_quant_type":"nf8"})", 422, u"invalid_input"_s);
+    row("quantize double quant type", "POST", u"/api/v1/models/{R}/quantize"_s, R"({"mode":"bnb-4bit","bnb_4bit_use_double_quant":1})", 422, u"invalid_input"_s);
+    row("quantize fp4 with 8-bit", "POST", u"/api/v1/models/{R}/quantize"_s, R"({"mode":"bnb-8bit","bnb_4bit_quant_type":"fp4"})", 422, u"invalid_input"_s);
     row("quantize bad mode", "POST", u"/api/v1/models/{R}/quantize"_s, R"({"mode":"none"})", 422, u"invalid_input"_s);
     row("quantize no gpu", "POST", u"/api/v1/models/{R}/quantize"_s, R"({"mode":"bnb-4bit","device":"cuda:3"})", 503, u"gpu_unavailable"_s);
     row("unknown action", "POST", u"/api/v1/models/{P}/explode"_s, {}, 404, u"not_found"_s);
@@ -264,6 +274,15 @@ void TestApiRoutes::quantizeReadyModel()
     QTRY_COMPARE(h->status(m_ready), ModelStatus::Ready);
     r = h->call("GET", base.chopped(1));
     QCOMPARE(r.json.value(u"quantization"_s).toString(), u"bnb-4bit"_s);
+    QCOMPARE(h->quantizer->lastSpec().quantType, u"nf4"_s);
+    QCOMPARE(h->quantizer->lastSpec().doubleQuant, true);
+    // The 4-bit options (transformers' BitsAndBytesConfig names) reach the quantizer.
+    r = h->call("POST", base + u"quantize"_s,
+                R"({"mode":"bnb-4bit","bnb_4bit_quant_type":"fp4","bnb_4bit_use_double_quant":false})");
+    QCOMPARE(r.status, 202);
+    QTRY_COMPARE(h->status(m_ready), ModelStatus::Ready);
+    QCOMPARE(h->quantizer->lastSpec().quantType, u"fp4"_s);
+    QCOMPARE(h->quantizer->lastSpec().doubleQuant, false);
 }
 
 void TestApiRoutes::securityHeadersOnEveryResponse_data()

@@ -84,10 +84,20 @@ public:
     QStringList gpuList;
 
     QStringList gpus() const override { return gpuList; }
+    // The spec of the last call, to check what the service passed on.
+    QuantizeSpec lastSpec() const
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_lastSpec;
+    }
     Result<QuantizeOutcome> quantize(const QuantizeSpec &spec,
                                      const std::function<void(const QuantizeProgressInfo &)> &progress,
                                      const JobControl &control) override
     {
+        {
+            QMutexLocker lock(&m_mutex);
+            m_lastSpec = spec;
+        }
         if (fail)
             return Error::make(ErrorCode::QuantizationFailed, QStringLiteral("injected"));
         QuantizeProgressInfo p;
@@ -110,6 +120,10 @@ public:
         f.write(QByteArray(1000, 'q'));
         return QuantizeOutcome{out, 1000, spec.device};
     }
+
+private:
+    mutable QMutex m_mutex;
+    QuantizeSpec m_lastSpec;
 };
 
 class FakeArchitecture final : public ArchitectureBackend

@@ -177,6 +177,7 @@ private Q_SLOTS:
     void requantizeFailureKeepsModelReady();
     void tokenIsNeverPersisted();
     void restartResumesInterruptedDownload();
+    void restartKeeps4bitOptions();
     void gatedDownloadWaitsForTokenAfterRestart();
     void gatedDownloadResumesWithStoredToken();
     void previewRunsOffThread();
@@ -273,6 +274,10 @@ void TestModelService::illegalRequestsAreRefused_data()
     QTest::newRow("retry pending") << u"retry-pending"_s << int(ErrorCode::IllegalTransition);
     QTest::newRow("resume idle") << u"resume-idle"_s << int(ErrorCode::IllegalTransition);
     QTest::newRow("bad quantization") << u"bad-quant"_s << int(ErrorCode::InvalidInput);
+    QTest::newRow("bad 4-bit type") << u"bad-quant-type"_s << int(ErrorCode::InvalidInput);
+    QTest::newRow("fp4 with 8-bit download") << u"fp4-8bit"_s << int(ErrorCode::InvalidInput);
+    QTest::newRow("no double quant without quantization") << u"nodq-none"_s << int(ErrorCode::InvalidInput);
+    QTest::newRow("fp4 with 8-bit quantize") << u"quantize-fp4-8bit"_s << int(ErrorCode::InvalidInput);
     QTest::newRow("bad repo") << u"bad-repo"_s << int(ErrorCode::InvalidInput);
     QTest::newRow("unknown id") << u"unknown"_s << int(ErrorCode::NotFound);
 }
@@ -302,6 +307,25 @@ void TestModelService::illegalRequestsAreRefused()
         DownloadRequest r;
         r.quantization = u"gguf"_s;
         err = h.service->download(id, r).error();
+    } else if (what == u"bad-quant-type"_s) {
+        DownloadRequest r;
+        r.quantization = u"bnb-4bit"_s;
+        r.quantType = u"int4"_s;
+        err = h.service->download(id, r).error();
+    } else if (what == u"fp4-8bit"_s) {
+        DownloadRequest r;
+        r.quantization = u"bnb-8bit"_s;
+        r.quantType = u"fp4"_s;
+        err = h.service->download(id, r).error();
+    } else if (what == u"nodq-none"_s) {
+        DownloadRequest r;
+        r.doubleQuant = false;
+        err = h.service->download(id, r).error();
+    } else if (what == u"quantize-fp4-8bit"_s) {
+        QuantizeRequest q;
+        q.mode = u"bnb-8bit"_s;
+        q.quantType = u"fp4"_s;
+        err = h.service->quantize(id, q).error();
     } else if (what == u"bad-repo"_s) {
         NewModel m;
         m.repoId = u"../etc"_s;
@@ -583,6 +607,42 @@ void TestModelService::restartResumesInterruptedDownload()
     QCOMPARE(h2.download->calls.load(), 1);
     QCOMPARE(QFileInfo(h2.service->get(id)->filePath + u"/model.safetensors"_s).size(),
              40 * 64 * 1024);
+}
+
+void TestModelService::restartKeeps4bitOptions()
+{
+    QTemporaryDir dir;
+    QUuid id;
+    {
+        Harness h(dir.path(), 30);
+        h.download->chunks = 40;
+        QVERIFY(h.service->start().ok());
+        id = createModel(h);
+        DownloadRequest req;
+        req.quantization = u"bnb-4bit"_s;
+        req.quantType = u"fp4"_s;
+        req.doubleQuant = false;
+        QVERIFY(h.service->download(id, req).ok());
+        QTRY_VERIFY(h.names(id).contains(u"download_progress"_s));
+        h.service->shutdown(); // the options now live only in the jobs table
+    }
+    Harness h2(dir.path());
+    h2.download->chunks = 40;
+    QVERIFY(h2.service->start().ok());
+    QTRY_COMPARE(h2.status(id), ModelStatus::Ready);
+    QCOMPARE(h2.service->get(id)->quantization, u"bnb-4bit"_s);
+    const QuantizeSpec spec = h2.quantizer->lastSpec();
+    QCOMPARE(spec.mode, u"bnb-4bit"_s);
+    QCOMPARE(spec.quantType, u"fp4"_s);
+    QCOMPARE(spec.doubleQuant, false);
+    JobQuery q;
+    q.modelId = id;
+    q.kind = JobKind::Quantize;
+    const auto jobs = h2.stores.jobs->list(q);
+    QVERIFY(jobs.ok());
+    QCOMPARE(int(jobs->size()), 1);
+    QCOMPARE(jobs->front().params.value(u"quant_type"_s).toString(), u"fp4"_s);
+    QCOMPARE(jobs->front().params.value(u"double_quant"_s).toBool(true), false);
 }
 
 void TestModelService::gatedDownloadWaitsForTokenAfterRestart()
