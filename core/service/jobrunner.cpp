@@ -330,6 +330,11 @@ void JobRunner::runSlot(QThreadPool *, JobKind kind, const QString &device)
         previous = job->previous;
         if (exec->abandoned)
             return; // stopped meanwhile; the controller set the job's state
+        // Another slot already runs this execution: a slot left over from an earlier run can
+        // take a re-queued job's current execution before the slot that run posted arrives.
+        // The latecomer must neither run it a second time nor mark a paused job running.
+        if (exec->started)
+            return;
         exec->started = true;
         job->state = JobState::Running;
         job->attempts = record.attempts;
