@@ -275,9 +275,9 @@ int runSearch(Context &ctx)
 
 void registerHubCommands(Registry &registry)
 {
-    registry.add({{u"models"_s, u"preview"_s}, u"show what downloading a Hub repo would fetch"_s, runPreview});
-    registry.add({{u"models"_s, u"arch"_s}, u"architecture, layer tree and hook points of a repo"_s, runArch});
-    registry.add({{u"hub"_s, u"search"_s}, u"search Hub model ids"_s, runSearch});
+    registry.add({{u"models"_s, u"preview"_s}, u"Show exactly what downloading a Hub repo would fetch"_s, runPreview});
+    registry.add({{u"models"_s, u"arch"_s}, u"Architecture, layer tree and hook points of a repo or model"_s, runArch});
+    registry.add({{u"hub"_s, u"search"_s}, u"Search Hub model ids"_s, runSearch});
 }
 
 } // namespace mistudio::cli

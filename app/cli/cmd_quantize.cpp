@@ -280,7 +280,7 @@ int runQuantize(Context &ctx)
 
 void registerQuantizeCommands(Registry &registry)
 {
-    registry.add({{u"models"_s, u"quantize"_s}, u"Quantize a checkpoint directory with bitsandbytes 4/8-bit"_s,
+    registry.add({{u"models"_s, u"quantize"_s}, u"Quantize a catalogue model or a checkpoint directory (bitsandbytes 4/8-bit)"_s,
                   runQuantize});
 }
 
