@@ -3,6 +3,7 @@
 // has nothing else to do) and prints text or, with --json, one JSON document.
 #include "cli/command.h"
 #include "cli/exitcodes.h"
+#include "cli/output.h"
 
 #include "hub/hubclient.h"
 #include "common/units.h"
@@ -43,15 +44,10 @@ Result<T> wait(const std::function<void(hub::HubClient::Callback<T>)> &start)
 
 int reportError(Context &ctx, const Error &e, bool json)
 {
-    if (json) {
-        QJsonObject err{{u"code"_s, e.codeName()}, {u"message"_s, e.message},
-                        {u"request_id"_s, e.requestId.isEmpty() ? QJsonValue() : QJsonValue(e.requestId)}};
-        if (!e.details.isEmpty())
-            err.insert(u"details"_s, e.details);
-        ctx.out << QJsonDocument(QJsonObject{{u"error"_s, err}}).toJson(QJsonDocument::Compact) << '\n';
-    } else {
+    if (json)
+        printJsonError(ctx.out, e);
+    else
         ctx.err << "mistudio: " << e.toString() << '\n';
-    }
     return exitCodeFor(e.code);
 }
 

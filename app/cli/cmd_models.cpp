@@ -1,6 +1,7 @@
 // `mistudio models list|add|show|rm`: the catalogue from the command line (docs/cli.md).
 #include "cli/command.h"
 #include "cli/exitcodes.h"
+#include "cli/output.h"
 
 #include "common/repoid.h"
 #include "common/units.h"
@@ -90,10 +91,7 @@ public:
     int fail(const Error &e, bool usage = false)
     {
         if (m_json) {
-            m_ctx.out << QJsonDocument(QJsonObject{{u"error"_s, QJsonObject{{u"code"_s, e.codeName()},
-                                                                           {u"message"_s, e.message}}}})
-                             .toJson(QJsonDocument::Compact)
-                      << '\n';
+            printJsonError(m_ctx.out, e);
         } else {
             m_ctx.err << "mistudio: " << e.message << '\n';
             if (usage)

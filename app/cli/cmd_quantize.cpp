@@ -2,6 +2,7 @@
 // (docs/quantization.md). ID mode (a catalogue model) is wired through the service later.
 #include "cli/command.h"
 #include "cli/exitcodes.h"
+#include "cli/output.h"
 #include "cli/servicecommands.h"
 
 #include "common/result.h"
@@ -115,9 +116,7 @@ int runQuantize(Context &ctx)
     auto fail = [&](const Error &e) {
         if (asJson)
             ctx.out << QJsonDocument(QJsonObject{{u"event"_s, u"quantize_failed"_s},
-                                                 {u"error"_s, QJsonObject{{u"code"_s, e.codeName()},
-                                                                          {u"message"_s, e.message},
-                                                                          {u"details"_s, e.details}}}})
+                                                 {u"error"_s, errorJson(e)}})
                            .toJson(QJsonDocument::Compact)
                     << '\n';
         else
