@@ -4,6 +4,7 @@
 #include "quant/bnbkernels.h"
 
 #include "quant/bnblayout.h"
+#include "quant/cpusimd.h"
 #include "quant/rcpapprox.h"
 #include "quant/threadpool.h"
 
@@ -11,7 +12,9 @@
 #include <atomic>
 #include <cfloat>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <string_view>
 
 // The hot loops are compiled twice, for AVX2 and for the x86-64 baseline, and picked at load
 // time (GCC function multiversioning): same arithmetic, twice the vector width where available.
@@ -156,6 +159,55 @@ MISTUDIO_SIMD_CLONES void quantizeRow8(const float *row, int64_t cols, float sca
 
 } // namespace
 
+namespace simd {
+
+Isa detectedIsa()
+{
+    static const Isa isa = [] {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+        __builtin_cpu_init();
+        if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")
+            && __builtin_cpu_supports("avx512dq"))
+            return Isa::Avx512;
+        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c"))
+            return Isa::Avx2;
+#endif
+        return Isa::None;
+    }();
+    return isa;
+}
+
+const char *isaName(Isa isa)
+{
+    switch (isa) {
+    case Isa::Avx512: return "avx512";
+    case Isa::Avx2: return "avx2";
+    case Isa::None: break;
+    }
+    return "portable";
+}
+
+namespace {
+// MISTUDIO_QUANT_ISA=avx2|portable lowers the kernel set (benchmarks, bug reports).
+std::atomic<int> g_limit{[] {
+    const char *e = std::getenv("MISTUDIO_QUANT_ISA");
+    const std::string_view v = e ? e : "";
+    return int(v == "portable" || v == "none" ? Isa::None : v == "avx2" ? Isa::Avx2 : Isa::Avx512);
+}()};
+} // namespace
+
+void setIsaLimit(Isa limit) { g_limit.store(int(limit)); }
+
+Isa activeIsa() { return Isa(std::min(int(detectedIsa()), g_limit.load())); }
+
+bool handles(const QuantInput &in)
+{
+    auto ok = [](DType t) { return t == DType::F32 || t == DType::F16 || t == DType::BF16; };
+    return !in.transposed && ok(in.sourceDtype) && ok(in.targetDtype);
+}
+
+} // namespace simd
+
 Status quantize4bit(const QuantInput &in, QuantType type, Quant4Result &out, ThreadPool &pool)
 {
     const uint64_t n = in.numel();
@@ -163,7 +215,20 @@ Status quantize4bit(const QuantInput &in, QuantType type, Quant4Result &out, Thr
     out.absmax.resize(blocks);
     out.packed.resize(bnb::packedBytes(n));
     std::atomic<uint64_t> firstBad{UINT64_MAX};
+    const simd::Isa isa = simd::handles(in) ? simd::activeIsa() : simd::Isa::None;
     pool.parallelFor(size_t(blocks), 2048, [&](size_t b0, size_t b1) {
+        if (isa != simd::Isa::None) {
+            const bool finite = isa == simd::Isa::Avx512
+                                    ? simd::quantize4Avx512(in, type, b0, b1, out.packed.data(), out.absmax.data())
+                                    : simd::quantize4Avx2(in, type, b0, b1, out.packed.data(), out.absmax.data());
+            if (!finite && !in.allowNonFinite) {
+                const uint64_t first = uint64_t(b0) * kBs; // the search below starts here
+                uint64_t cur = firstBad.load();
+                while (first < cur && !firstBad.compare_exchange_weak(cur, first)) {
+                }
+            }
+            return;
+        }
         alignas(64) float vals[kBs];
         for (size_t b = b0; b < b1; ++b) {
             const uint64_t first = uint64_t(b) * kBs;
@@ -192,9 +257,22 @@ Status quantize8bit(const QuantInput &in, Int8Result &out, ThreadPool &pool)
     const int64_t cols = in.cols;
     std::atomic<uint64_t> firstBad{UINT64_MAX};
     const float *half = halfTable();
+    const simd::Isa isa = simd::handles(in) ? simd::activeIsa() : simd::Isa::None;
     pool.parallelFor(size_t(in.rows), std::max<size_t>(1, size_t(65536 / std::max<int64_t>(1, cols))),
                      [&](size_t r0, size_t r1) {
         std::vector<float> row(static_cast<size_t>(cols));
+        if (isa != simd::Isa::None) {
+            const bool finite = isa == simd::Isa::Avx512
+                                    ? simd::quantize8Avx512(in, r0, r1, out.cb.data(), out.scb.data(), row.data())
+                                    : simd::quantize8Avx2(in, r0, r1, out.cb.data(), out.scb.data(), row.data());
+            if (!finite && !in.allowNonFinite) {
+                const uint64_t first = uint64_t(r0) * uint64_t(cols);
+                uint64_t cur = firstBad.load();
+                while (first < cur && !firstBad.compare_exchange_weak(cur, first)) {
+                }
+            }
+            return;
+        }
         constexpr int kChunk = 256;
         for (size_t r = r0; r < r1; ++r) {
             const uint64_t base = uint64_t(r) * uint64_t(cols);

@@ -411,11 +411,11 @@ SafetensorsWriter::~SafetensorsWriter()
         ::close(m_fd);
 }
 
-Status SafetensorsWriter::flushBuffer()
+Status SafetensorsWriter::writeAll(const uint8_t *data, size_t size)
 {
     size_t done = 0;
-    while (done < m_buffer.size()) {
-        const ssize_t r = ::write(m_fd, m_buffer.data() + done, m_buffer.size() - done);
+    while (done < size) {
+        const ssize_t r = ::write(m_fd, data + done, size - done);
         if (r < 0) {
             if (errno == EINTR)
                 continue;
@@ -424,6 +424,13 @@ Status SafetensorsWriter::flushBuffer()
         }
         done += size_t(r);
     }
+    return {};
+}
+
+Status SafetensorsWriter::flushBuffer()
+{
+    if (auto s = writeAll(m_buffer.data(), m_buffer.size()); !s)
+        return s;
     m_buffer.clear();
     return {};
 }
@@ -440,13 +447,12 @@ Status SafetensorsWriter::write(std::string_view name, const void *data, size_t 
         return makeError(QuantErrc::Internal, "more bytes than planned", std::string(name), m_path);
     const auto *p = static_cast<const uint8_t *>(data);
     if (size >= m_buffer.capacity()) {
+        // Large pieces go to the file straight from the caller's memory (often the input's
+        // mapping): copying them through the buffer would cost a memcpy and fresh pages.
         if (auto s = flushBuffer(); !s)
             return s;
-        m_buffer.insert(m_buffer.end(), p, p + size); // one large write, no extra copy kept
-        if (auto s = flushBuffer(); !s)
+        if (auto s = writeAll(p, size); !s)
             return s;
-        m_buffer.shrink_to_fit();
-        m_buffer.reserve(8u << 20);
     } else {
         if (m_buffer.size() + size > m_buffer.capacity())
             if (auto s = flushBuffer(); !s)

@@ -140,6 +140,7 @@ public:
 private:
     SafetensorsWriter() = default;
     Status flushBuffer();
+    Status writeAll(const uint8_t *data, size_t size);
 
     std::string m_path;
     std::vector<PlannedTensor> m_tensors; // fixed ones first, then deferred ones

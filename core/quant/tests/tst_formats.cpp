@@ -4,6 +4,7 @@
 #include "check.h"
 #include "identitydata.h"
 
+#include "quant/cpusimd.h"
 #include "quant/threadpool.h"
 
 #include <cfloat>
@@ -133,6 +134,8 @@ void compareBytes(const std::string &what, const std::vector<uint8_t> &a, const 
     CHECK_MSG(bad == 0, what + ": " + std::to_string(bad) + " mismatching bytes");
 }
 
+void testIdentityOnce(ThreadPool &pool);
+
 void compareFloats(const std::string &what, const std::vector<float> &a, const std::vector<float> &b, Tally &t)
 {
     t.compared += a.size();
@@ -143,7 +146,25 @@ void compareFloats(const std::string &what, const std::vector<float> &a, const s
     CHECK_MSG(bad == 0, what + ": " + std::to_string(bad) + " mismatching floats");
 }
 
+// Every kernel set this processor can run (AVX-512, AVX2, portable loops) against the reference.
 void testIdentity(ThreadPool &pool)
+{
+    using cpu::simd::Isa;
+    const Isa detected = cpu::simd::detectedIsa();
+    for (Isa isa : {Isa::Avx512, Isa::Avx2, Isa::None}) {
+        if (int(isa) > int(detected)) {
+            std::printf("kernel set %s: not supported by this processor, not compared here\n", cpu::simd::isaName(isa));
+            continue;
+        }
+        cpu::simd::setIsaLimit(isa);
+        CHECK(cpu::simd::activeIsa() == isa);
+        std::printf("kernel set %s:\n", cpu::simd::isaName(isa));
+        testIdentityOnce(pool);
+    }
+    cpu::simd::setIsaLimit(Isa::Avx512);
+}
+
+void testIdentityOnce(ThreadPool &pool)
 {
     std::printf("%-8s %-6s %12s %10s %12s %10s   (reference vs CPU)\n", "format", "dtype", "codes", "mismatch",
                 "absmax", "mismatch");

@@ -1,0 +1,35 @@
+#pragma once
+
+// Hand-vectorized kernels of the CPU path (internal to core/quant). Each one computes exactly
+// the reference's arithmetic (bnb-format.md) with intrinsics; cpuquant.cpp picks one at run time
+// when the processor has the instructions, and falls back to its portable loops otherwise.
+// tst_formats checks every path against the scalar reference byte for byte.
+#include "quant/bnbkernels.h"
+
+#include <cstddef>
+#include <cstdint>
+
+namespace mistudio::quant::cpu::simd {
+
+// Which kernel set this processor can run (decided once).
+enum class Isa { None, Avx2, Avx512 };
+Isa detectedIsa();
+const char *isaName(Isa isa);
+// For tests and benchmarks: force a lower kernel set (never a higher one than detected).
+void setIsaLimit(Isa limit);
+Isa activeIsa();
+
+// Whether the kernels handle this input: not transposed, F32/F16/BF16 source and target.
+bool handles(const QuantInput &in);
+
+// 4-bit: blocks [b0, b1) of the flattened matrix into packed/absmax (whole arrays, indexed by
+// block). Returns false if an element is NaN/Inf (the caller finds which); results are written
+// regardless, as the reference does.
+bool quantize4Avx512(const QuantInput &in, QuantType type, size_t b0, size_t b1, uint8_t *packed, float *absmax);
+bool quantize4Avx2(const QuantInput &in, QuantType type, size_t b0, size_t b1, uint8_t *packed, float *absmax);
+
+// LLM.int8: rows [r0, r1) into cb/scb (whole arrays). rowBuffer holds at least `cols` floats.
+bool quantize8Avx512(const QuantInput &in, size_t r0, size_t r1, int8_t *cb, float *scb, float *rowBuffer);
+bool quantize8Avx2(const QuantInput &in, size_t r0, size_t r1, int8_t *cb, float *scb, float *rowBuffer);
+
+} // namespace mistudio::quant::cpu::simd

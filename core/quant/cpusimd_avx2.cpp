@@ -1,0 +1,325 @@
+// AVX2 (+F16C) kernels of the CPU path (see cpusimd.h and cpusimd_avx512.cpp, whose structure this
+// follows with 8 lanes and no mask registers): the 4-bit code by binary search over the thresholds
+// (blend / permute of the next threshold, compare, add), blocks in chunks so that the reciprocal
+// lookups overlap, partial blocks and row tails through a zero-padded copy.
+// Only functions marked MST_AVX2 run AVX2; nothing here is an inline function shared with other
+// translation units.
+#include "quant/cpusimd.h"
+
+#include "quant/bnbconstants.h"
+#include "quant/rcpapprox.h"
+
+#include <cfloat>
+#include <cmath>
+#include <cstring>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define MST_HAVE_AVX2 1
+#define MST_AVX2 __attribute__((target("avx2,f16c")))
+#define MST_AVX2_INLINE __attribute__((target("avx2,f16c"), always_inline)) static inline
+#endif
+
+namespace mistudio::quant::cpu::simd {
+
+#ifdef MST_HAVE_AVX2
+
+namespace {
+
+constexpr int kBs = 64;
+constexpr size_t kChunkBlocks = 32;
+constexpr size_t kPrefetchBlocks = 16;
+
+float fromBits(uint32_t b)
+{
+    float f;
+    std::memcpy(&f, &b, 4);
+    return f;
+}
+
+size_t elementSize(DType t) { return t == DType::F32 ? 4 : 2; }
+
+// 8 elements from p (already offset) as float.
+MST_AVX2_INLINE __m256 load8(const uint8_t *p, DType src)
+{
+    switch (src) {
+    case DType::BF16: {
+        const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+        return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+    }
+    case DType::F16:
+        return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i *>(p)));
+    default:
+        return _mm256_loadu_ps(reinterpret_cast<const float *>(p));
+    }
+}
+
+MST_AVX2_INLINE __m256 roundHalf(__m256 v)
+{
+    return _mm256_cvtph_ps(_mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+}
+
+MST_AVX2_INLINE __m256 roundBf16(__m256 v)
+{
+    const __m256i b = _mm256_castps_si256(v);
+    // |b| > 0x7f800000 as signed compare of the sign-cleared bits (both are non-negative)
+    const __m256i nan = _mm256_cmpgt_epi32(_mm256_and_si256(b, _mm256_set1_epi32(0x7fffffff)),
+                                           _mm256_set1_epi32(0x7f800000));
+    const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(b, 16), _mm256_set1_epi32(1));
+    const __m256i rounded = _mm256_and_si256(_mm256_add_epi32(_mm256_add_epi32(b, _mm256_set1_epi32(0x7fff)), lsb),
+                                             _mm256_set1_epi32(int(0xffff0000u)));
+    const __m256i quiet = _mm256_and_si256(_mm256_or_si256(b, _mm256_set1_epi32(0x00400000)),
+                                           _mm256_set1_epi32(int(0xffff0000u)));
+    return _mm256_castsi256_ps(_mm256_blendv_epi8(rounded, quiet, nan));
+}
+
+MST_AVX2_INLINE __m256 castTo(__m256 v, DType src, DType target)
+{
+    if (target == DType::BF16 && src != DType::BF16)
+        return roundBf16(v);
+    if (target == DType::F16 && src != DType::F16)
+        return roundHalf(v);
+    return v;
+}
+
+MST_AVX2_INLINE int nonFinite(__m256 v)
+{
+    const __m256i e = _mm256_and_si256(_mm256_castps_si256(v), _mm256_set1_epi32(0x7f800000));
+    return _mm256_movemask_epi8(_mm256_cmpeq_epi32(e, _mm256_set1_epi32(0x7f800000)));
+}
+
+MST_AVX2_INLINE __m256 absv(__m256 v)
+{
+    return _mm256_and_ps(v, _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)));
+}
+
+MST_AVX2_INLINE __m256 flush(__m256 v)
+{
+    const __m256 keep = _mm256_cmp_ps(absv(v), _mm256_set1_ps(FLT_MIN), _CMP_NLT_UQ);
+    return _mm256_and_ps(keep, v);
+}
+
+// Horizontal max of non-NaN lanes.
+MST_AVX2_INLINE float hmax(__m256 v)
+{
+    __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    m = _mm_max_ss(m, _mm_shuffle_ps(m, m, 1));
+    return _mm_cvtss_f32(m);
+}
+
+MST_AVX2_INLINE __m256i gtStep(__m256 y, __m256 t, int step)
+{
+    return _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(y, t, _CMP_GT_OQ)), _mm256_set1_epi32(step));
+}
+
+struct Tables
+{
+    // NF4: T7; T3/T11; T[p+1] for p = 0,4,8,12 (index p/4); T[p] for even p (index p/2).
+    // FP4: T3; T1/T5; T[p] for p = 0,2,4,6 (index p/2); rank bits.
+    __m256 a, b0, b1, c, d;
+    __m256i rank;
+};
+
+MST_AVX2_INLINE __m256i nf4Codes(__m256 y, const Tables &t)
+{
+    __m256i p = gtStep(y, t.a, 8);
+    const __m256 t2 = _mm256_blendv_ps(t.b0, t.b1, _mm256_castsi256_ps(_mm256_slli_epi32(p, 28)));
+    p = _mm256_add_epi32(p, gtStep(y, t2, 4));
+    p = _mm256_add_epi32(p, gtStep(y, _mm256_permutevar8x32_ps(t.c, _mm256_srli_epi32(p, 2)), 2));
+    p = _mm256_add_epi32(p, gtStep(y, _mm256_permutevar8x32_ps(t.d, _mm256_srli_epi32(p, 1)), 1));
+    return p;
+}
+
+MST_AVX2_INLINE __m256i fp4Codes(__m256 y, const Tables &t)
+{
+    const __m256 a = absv(y);
+    __m256i p = gtStep(a, t.a, 4);
+    const __m256 t2 = _mm256_blendv_ps(t.b0, t.b1, _mm256_castsi256_ps(_mm256_slli_epi32(p, 29)));
+    p = _mm256_add_epi32(p, gtStep(a, t2, 2));
+    p = _mm256_add_epi32(p, gtStep(a, _mm256_permutevar8x32_ps(t.c, _mm256_srli_epi32(p, 1)), 1));
+    const __m256i code = _mm256_permutevar8x32_epi32(t.rank, p);
+    const __m256i neg = _mm256_castps_si256(_mm256_cmp_ps(y, _mm256_setzero_ps(), _CMP_LT_OQ));
+    return _mm256_or_si256(code, _mm256_and_si256(neg, _mm256_set1_epi32(8)));
+}
+
+// Four vectors of 8 int32 values (elements 0..31 in order) -> 32 bytes in order (values fit a byte).
+MST_AVX2_INLINE __m256i bytesInOrder(__m256i v0, __m256i v1, __m256i v2, __m256i v3, bool isSigned)
+{
+    __m256i b;
+    if (isSigned)
+        b = _mm256_packs_epi16(_mm256_packs_epi32(v0, v1), _mm256_packs_epi32(v2, v3));
+    else
+        b = _mm256_packus_epi16(_mm256_packus_epi32(v0, v1), _mm256_packus_epi32(v2, v3));
+    return _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+}
+
+MST_AVX2 Tables makeTables(QuantType type)
+{
+    Tables t{};
+    if (type == QuantType::NF4) {
+        uint32_t c[8], d[8];
+        for (int i = 0; i < 4; ++i)
+            c[i] = bnb::kNf4ThresholdBits[4 * i + 1];
+        for (int i = 4; i < 8; ++i)
+            c[i] = 0;
+        for (int i = 0; i < 8; ++i)
+            d[i] = bnb::kNf4ThresholdBits[2 * i];
+        t.a = _mm256_set1_ps(fromBits(bnb::kNf4ThresholdBits[7]));
+        t.b0 = _mm256_set1_ps(fromBits(bnb::kNf4ThresholdBits[3]));
+        t.b1 = _mm256_set1_ps(fromBits(bnb::kNf4ThresholdBits[11]));
+        t.c = _mm256_castsi256_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(c)));
+        t.d = _mm256_castsi256_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(d)));
+    } else {
+        uint32_t c[8] = {}, rank[8];
+        for (int i = 0; i < 4; ++i)
+            c[i] = bnb::kFp4ThresholdBits[2 * i];
+        for (int i = 0; i < 8; ++i)
+            rank[i] = bnb::kFp4RankBits[i];
+        t.a = _mm256_set1_ps(fromBits(bnb::kFp4ThresholdBits[3]));
+        t.b0 = _mm256_set1_ps(fromBits(bnb::kFp4ThresholdBits[1]));
+        t.b1 = _mm256_set1_ps(fromBits(bnb::kFp4ThresholdBits[5]));
+        t.c = _mm256_castsi256_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(c)));
+        t.rank = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(rank));
+    }
+    return t;
+}
+
+MST_AVX2 void quantizeChunk4(const QuantInput &in, QuantType type, const Tables &tables, size_t b0, size_t b1,
+                             uint8_t *packed, float *absmax, int &special, float *xs)
+{
+    const uint64_t n = in.numel();
+    const size_t es = elementSize(in.sourceDtype);
+    alignas(32) uint8_t padded[kBs * 4];
+    for (size_t b = b0; b < b1; ++b) {
+        const uint64_t first = uint64_t(b) * kBs;
+        const uint64_t count = n - first < uint64_t(kBs) ? n - first : uint64_t(kBs);
+        const uint8_t *src = in.data + first * es;
+        if (count < uint64_t(kBs)) { // the partial last block: zero-padded copy
+            std::memset(padded, 0, sizeof padded);
+            std::memcpy(padded, src, count * es);
+            src = padded;
+        }
+        // The input streams from memory: ask for a later block's lines now (a prefetch never faults).
+        const uint8_t *ahead = in.data + (first + uint64_t(kPrefetchBlocks * kBs)) * es;
+        for (size_t off = 0; off < size_t(kBs) * es; off += 64)
+            _mm_prefetch(reinterpret_cast<const char *>(ahead + off), _MM_HINT_T0);
+        __m256 mx = _mm256_set1_ps(-FLT_MAX);
+        float *x = xs + (b - b0) * kBs;
+        for (int q = 0; q < 8; ++q) {
+            const __m256 v = castTo(load8(src + size_t(8 * q) * es, in.sourceDtype), in.sourceDtype, in.targetDtype);
+            special |= nonFinite(v);
+            const __m256 f = flush(v);
+            mx = _mm256_max_ps(absv(f), mx); // a > m ? a : m
+            _mm256_store_ps(x + 8 * q, f);
+        }
+        absmax[b] = hmax(mx);
+    }
+    float rs[kChunkBlocks];
+    for (size_t b = b0; b < b1; ++b)
+        rs[b - b0] = rcpApprox(absmax[b]);
+    for (size_t b = b0; b < b1; ++b) {
+        const uint64_t first = uint64_t(b) * kBs;
+        const uint64_t count = n - first < uint64_t(kBs) ? n - first : uint64_t(kBs);
+        const __m256 r = _mm256_set1_ps(rs[b - b0]);
+        const float *x = xs + (b - b0) * kBs;
+        __m256i codes[8];
+        for (int q = 0; q < 8; ++q) {
+            const __m256 y = flush(_mm256_mul_ps(_mm256_load_ps(x + 8 * q), r));
+            codes[q] = type == QuantType::NF4 ? nf4Codes(y, tables) : fp4Codes(y, tables);
+        }
+        const __m256i c0 = bytesInOrder(codes[0], codes[1], codes[2], codes[3], false);
+        const __m256i c1 = bytesInOrder(codes[4], codes[5], codes[6], codes[7], false);
+        // 16-bit lanes hold (even, odd) codes: (even << 4) | odd in the low byte.
+        const __m256i w0 = _mm256_and_si256(_mm256_or_si256(_mm256_slli_epi16(c0, 4), _mm256_srli_epi16(c0, 8)),
+                                            _mm256_set1_epi16(0xff));
+        const __m256i w1 = _mm256_and_si256(_mm256_or_si256(_mm256_slli_epi16(c1, 4), _mm256_srli_epi16(c1, 8)),
+                                            _mm256_set1_epi16(0xff));
+        const __m256i out = _mm256_permute4x64_epi64(_mm256_packus_epi16(w0, w1), 0xd8);
+        uint8_t *dst = packed + first / 2;
+        if (count == uint64_t(kBs)) {
+            _mm256_storeu_si256(reinterpret_cast<__m256i *>(dst), out);
+        } else {
+            alignas(32) uint8_t tmp[32];
+            _mm256_store_si256(reinterpret_cast<__m256i *>(tmp), out);
+            std::memcpy(dst, tmp, size_t((count + 1) / 2));
+        }
+    }
+}
+
+} // namespace
+
+MST_AVX2 bool quantize4Avx2(const QuantInput &in, QuantType type, size_t b0, size_t b1, uint8_t *packed,
+                            float *absmax)
+{
+    alignas(32) float xs[kChunkBlocks * kBs];
+    const Tables tables = makeTables(type);
+    int special = 0;
+    for (size_t c = b0; c < b1; c += kChunkBlocks)
+        quantizeChunk4(in, type, tables, c, c + kChunkBlocks < b1 ? c + kChunkBlocks : b1, packed, absmax, special, xs);
+    return special == 0;
+}
+
+MST_AVX2 bool quantize8Avx2(const QuantInput &in, size_t r0, size_t r1, int8_t *cb, float *scb, float *rowBuffer)
+{
+    const int64_t cols = in.cols;
+    const size_t es = elementSize(in.sourceDtype);
+    const int64_t full = cols / 32 * 32;
+    int special = 0;
+    for (size_t r = r0; r < r1; ++r) {
+        const uint64_t base = uint64_t(r) * uint64_t(cols);
+        const uint8_t *row = in.data + base * es;
+        __m256 mx = _mm256_setzero_ps();
+        alignas(32) uint8_t padded[8 * 4];
+        for (int64_t c = 0; c < cols; c += 8) {
+            const uint8_t *src = row + size_t(c) * es;
+            if (cols - c < 8) {
+                std::memset(padded, 0, sizeof padded);
+                std::memcpy(padded, src, size_t(cols - c) * es);
+                src = padded;
+            }
+            __m256 v = castTo(load8(src, in.sourceDtype), in.sourceDtype, in.targetDtype);
+            if (in.targetDtype != DType::F16)
+                v = roundHalf(v); // Int8Params always goes through fp16 (§3)
+            special |= nonFinite(v);
+            mx = _mm256_max_ps(absv(v), mx);
+            if (cols - c >= 8) {
+                _mm256_storeu_ps(rowBuffer + c, v);
+            } else {
+                alignas(32) float tmp[8];
+                _mm256_store_ps(tmp, v);
+                std::memcpy(rowBuffer + c, tmp, size_t(cols - c) * 4);
+            }
+        }
+        const float absmaxRow = hmax(mx);
+        scb[r] = absmaxRow;
+        float scale = 127.0f * rcpApprox(absmaxRow);
+        scale = (scale < FLT_MIN && scale > -FLT_MIN) ? 0.0f : scale;
+        const __m256 s = _mm256_set1_ps(scale);
+        for (int64_t c = 0; c < full; c += 32) {
+            __m256i q[4];
+            for (int k = 0; k < 4; ++k) {
+                const __m256 y = flush(_mm256_mul_ps(_mm256_loadu_ps(rowBuffer + c + 8 * k), s));
+                // rint via the default rounding mode (nearest even); NaN (0 * inf) gives 0
+                q[k] = _mm256_and_si256(_mm256_cvtps_epi32(y), _mm256_castps_si256(_mm256_cmp_ps(y, y, _CMP_ORD_Q)));
+            }
+            _mm256_storeu_si256(reinterpret_cast<__m256i *>(cb + base + uint64_t(c)),
+                                bytesInOrder(q[0], q[1], q[2], q[3], true));
+        }
+        for (int64_t c = full; c < cols; ++c) {
+            float y = rowBuffer[c] * scale;
+            y = (y < FLT_MIN && y > -FLT_MIN) ? 0.0f : y;
+            cb[base + uint64_t(c)] = int8_t(y != y ? 0 : int(std::nearbyint(y)));
+        }
+    }
+    return special == 0;
+}
+
+#else
+
+bool quantize4Avx2(const QuantInput &, QuantType, size_t, size_t, uint8_t *, float *) { return false; }
+bool quantize8Avx2(const QuantInput &, size_t, size_t, int8_t *, float *, float *) { return false; }
+
+#endif
+
+} // namespace mistudio::quant::cpu::simd
