@@ -77,6 +77,11 @@ std::vector<float> dequantizeAbsmax(const NestedResult &nested);
 namespace cpu {
 Status quantize4bit(const QuantInput &in, QuantType type, Quant4Result &out, ThreadPool &pool);
 Status quantize8bit(const QuantInput &in, Int8Result &out, ThreadPool &pool);
+// reference::dynamicCode's decisions without branches (the nested absmax codes; identical results,
+// checked by tst_quant_formats): the branchy search mispredicts on every step.
+uint8_t dynamicCode(float x);
+// Codes of n values with the widest kernel set this processor runs (same results).
+void dynamicCodes(const float *x, size_t n, uint8_t *codes);
 } // namespace cpu
 
 // Dequantization (bnb's formulas), for error measurements and tests.

@@ -208,6 +208,40 @@ bool handles(const QuantInput &in)
 
 } // namespace simd
 
+uint8_t dynamicCode(float x)
+{
+    // The reference's search tracks the bracketing values with the pivots; they are always
+    // code(lowerPivot) and code(upperPivot) (a pivot becomes a bracket only when it was compared,
+    // and the brackets start at 0 and 255), so only the indices are carried here, with mask
+    // arithmetic that the compiler cannot turn back into branches.
+    const auto code = [](int i) { return bitsF(bnb::kDynamicMap[size_t(i)]); };
+    int pivot = 127, upperPivot = 255, lowerPivot = 0;
+    for (int i = 64; i > 0; i >>= 1) {
+        const int gt = -int(x > code(pivot)); // all ones or zero
+        lowerPivot = (pivot & gt) | (lowerPivot & ~gt);
+        upperPivot = (upperPivot & gt) | (pivot & ~gt);
+        pivot += (i & gt) - (i & ~gt);
+    }
+    const float val = code(pivot);
+    const int gt = -int(x > val);
+    const int up = -int(x > (code(upperPivot) + val) * 0.5f);
+    const int down = -int(x < (code(lowerPivot) + val) * 0.5f);
+    const int above = (upperPivot & up) | (pivot & ~up);
+    const int below = (lowerPivot & down) | (pivot & ~down);
+    return uint8_t((above & gt) | (below & ~gt));
+}
+
+void dynamicCodes(const float *x, size_t n, uint8_t *codes)
+{
+    switch (simd::activeIsa()) {
+    case simd::Isa::Avx512: simd::dynamicCodesAvx512(x, n, codes); return;
+    case simd::Isa::Avx2: simd::dynamicCodesAvx2(x, n, codes); return;
+    case simd::Isa::None: break;
+    }
+    for (size_t i = 0; i < n; ++i)
+        codes[i] = dynamicCode(x[i]);
+}
+
 Status quantize4bit(const QuantInput &in, QuantType type, Quant4Result &out, ThreadPool &pool)
 {
     const uint64_t n = in.numel();

@@ -7,6 +7,7 @@
 #include "quant/cpusimd.h"
 
 #include "quant/bnbconstants.h"
+#include "quant/bnblayout.h"
 #include "quant/rcpapprox.h"
 
 #include <cfloat>
@@ -139,7 +140,8 @@ MST_AVX2_INLINE __m256i fp4Codes(__m256 y, const Tables &t)
     p = _mm256_add_epi32(p, gtStep(a, t2, 2));
     p = _mm256_add_epi32(p, gtStep(a, _mm256_permutevar8x32_ps(t.c, _mm256_srli_epi32(p, 1)), 1));
     const __m256i code = _mm256_permutevar8x32_epi32(t.rank, p);
-    const __m256i neg = _mm256_castps_si256(_mm256_cmp_ps(y, _mm256_setzero_ps(), _CMP_LT_OQ));
+    // the sign bit of the flushed y: y < 0 after flushing <=> y <= -FLT_MIN
+    const __m256i neg = _mm256_castps_si256(_mm256_cmp_ps(y, _mm256_set1_ps(-FLT_MIN), _CMP_LE_OQ));
     return _mm256_or_si256(code, _mm256_and_si256(neg, _mm256_set1_epi32(8)));
 }
 
@@ -225,7 +227,9 @@ MST_AVX2 void quantizeChunk4(const QuantInput &in, QuantType type, const Tables 
         const float *x = xs + (b - b0) * kBs;
         __m256i codes[8];
         for (int q = 0; q < 8; ++q) {
-            const __m256 y = flush(_mm256_mul_ps(_mm256_load_ps(x + 8 * q), r));
+            // y is not flushed: no threshold lies in the subnormal range, so a subnormal y codes
+            // like 0, except for FP4's sign, which fp4Codes takes as y <= -FLT_MIN.
+            const __m256 y = _mm256_mul_ps(_mm256_load_ps(x + 8 * q), r);
             codes[q] = type == QuantType::NF4 ? nf4Codes(y, tables) : fp4Codes(y, tables);
         }
         const __m256i c0 = bytesInOrder(codes[0], codes[1], codes[2], codes[3], false);
@@ -315,10 +319,42 @@ MST_AVX2 bool quantize8Avx2(const QuantInput &in, size_t r0, size_t r1, int8_t *
     return special == 0;
 }
 
+MST_AVX2 void dynamicCodesAvx2(const float *x, size_t n, uint8_t *codes)
+{
+    const float *map = reinterpret_cast<const float *>(bnb::kDynamicMap.data());
+    const size_t full = n / 8 * 8;
+    for (size_t i = 0; i < full; i += 8) {
+        const __m256 v = _mm256_loadu_ps(x + i);
+        __m256i pivot = _mm256_set1_epi32(127), up = _mm256_set1_epi32(255), lo = _mm256_setzero_si256();
+        for (int step = 64; step > 0; step >>= 1) {
+            const __m256i gt = _mm256_castps_si256(_mm256_cmp_ps(v, _mm256_i32gather_ps(map, pivot, 4), _CMP_GT_OQ));
+            lo = _mm256_blendv_epi8(lo, pivot, gt);
+            up = _mm256_blendv_epi8(pivot, up, gt);
+            // +step where greater, -step elsewhere
+            const __m256i s = _mm256_set1_epi32(step);
+            pivot = _mm256_add_epi32(pivot, _mm256_blendv_epi8(_mm256_sub_epi32(_mm256_setzero_si256(), s), s, gt));
+        }
+        const __m256 val = _mm256_i32gather_ps(map, pivot, 4);
+        const __m256 half = _mm256_set1_ps(0.5f);
+        const __m256 upMid = _mm256_mul_ps(_mm256_add_ps(_mm256_i32gather_ps(map, up, 4), val), half);
+        const __m256 loMid = _mm256_mul_ps(_mm256_add_ps(_mm256_i32gather_ps(map, lo, 4), val), half);
+        const __m256i above = _mm256_blendv_epi8(pivot, up, _mm256_castps_si256(_mm256_cmp_ps(v, upMid, _CMP_GT_OQ)));
+        const __m256i below = _mm256_blendv_epi8(pivot, lo, _mm256_castps_si256(_mm256_cmp_ps(v, loMid, _CMP_LT_OQ)));
+        const __m256i code = _mm256_blendv_epi8(below, above, _mm256_castps_si256(_mm256_cmp_ps(v, val, _CMP_GT_OQ)));
+        alignas(32) int32_t c[8];
+        _mm256_store_si256(reinterpret_cast<__m256i *>(c), code);
+        for (int k = 0; k < 8; ++k)
+            codes[i + size_t(k)] = uint8_t(c[k]);
+    }
+    for (size_t i = full; i < n; ++i)
+        codes[i] = dynamicCode(x[i]);
+}
+
 #else
 
 bool quantize4Avx2(const QuantInput &, QuantType, size_t, size_t, uint8_t *, float *) { return false; }
 bool quantize8Avx2(const QuantInput &, size_t, size_t, int8_t *, float *, float *) { return false; }
+void dynamicCodesAvx2(const float *, size_t, uint8_t *) {}
 
 #endif
 

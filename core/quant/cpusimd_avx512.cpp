@@ -11,6 +11,7 @@
 #include "quant/cpusimd.h"
 
 #include "quant/bnbconstants.h"
+#include "quant/bnblayout.h"
 #include "quant/rcpapprox.h"
 
 #include <cfloat>
@@ -165,7 +166,8 @@ MST_AVX512_INLINE __m512i fp4Codes(__m512 y, const Fp4Tables &t)
     p = _mm512_mask_add_epi32(p, _mm512_cmp_ps_mask(a, _mm512_permutexvar_ps(p, t.l3), _CMP_GT_OQ), p,
                               _mm512_set1_epi32(1));
     const __m512i code = _mm512_permutexvar_epi32(p, t.rankBits);
-    return _mm512_mask_or_epi32(code, _mm512_cmp_ps_mask(y, _mm512_setzero_ps(), _CMP_LT_OQ), code,
+    // the sign bit of the flushed y: y < 0 after flushing <=> y <= -FLT_MIN
+    return _mm512_mask_or_epi32(code, _mm512_cmp_ps_mask(y, _mm512_set1_ps(-FLT_MIN), _CMP_LE_OQ), code,
                                 _mm512_set1_epi32(8));
 }
 
@@ -195,11 +197,13 @@ MST_AVX512 void quantizeChunk4(const QuantInput &in, QuantType type, size_t b0, 
             const __mmask16 m = laneMask(count - 16 * q);
             const __m512 v = castTo(load16(in.data, in.sourceDtype, first + uint64_t(16 * q), m), in.sourceDtype,
                                     in.targetDtype);
-            special |= nonFinite(v);
-            const __m512 f = flush(v);
-            // max(a, m) = a > m ? a : m: a NaN never wins (fmaxf), like the reference.
-            mx = _mm512_max_ps(_mm512_abs_ps(f), mx);
-            _mm512_store_ps(x + 16 * q, f);
+            const __m512 a = _mm512_abs_ps(v);
+            // NaN or inf: |v| > FLT_MAX or unordered
+            special |= _mm512_cmp_ps_mask(a, _mm512_set1_ps(FLT_MAX), _CMP_NLE_UQ);
+            // flush subnormals to 0 (NaN kept); max(a, m) = a > m ? a : m: a NaN never wins (fmaxf)
+            const __mmask16 keep = _mm512_cmp_ps_mask(a, _mm512_set1_ps(FLT_MIN), _CMP_NLT_UQ);
+            mx = _mm512_max_ps(_mm512_maskz_mov_ps(keep, a), mx);
+            _mm512_store_ps(x + 16 * q, _mm512_maskz_mov_ps(keep, v));
         }
         absmax[b] = _mm512_reduce_max_ps(mx);
     }
@@ -237,7 +241,9 @@ MST_AVX512 void quantizeChunk4(const QuantInput &in, QuantType type, size_t b0, 
         const float *x = xs + (b - b0) * kBs;
         __m128i bytes[4];
         for (int q = 0; q < 4; ++q) {
-            const __m512 y = flush(_mm512_mul_ps(_mm512_load_ps(x + 16 * q), r));
+            // y is not flushed: no threshold lies in the subnormal range, so a subnormal y codes
+            // like 0, except for FP4's sign, which fp4Codes takes as y <= -FLT_MIN.
+            const __m512 y = _mm512_mul_ps(_mm512_load_ps(x + 16 * q), r);
             bytes[q] = packPairs(type == QuantType::NF4 ? nf4Codes(y, nf4) : fp4Codes(y, fp4));
         }
         const __m256i out = _mm256_set_m128i(_mm_unpacklo_epi64(bytes[2], bytes[3]),
@@ -303,10 +309,36 @@ MST_AVX512 bool quantize8Avx512(const QuantInput &in, size_t r0, size_t r1, int8
     return special == 0;
 }
 
+MST_AVX512 void dynamicCodesAvx512(const float *x, size_t n, uint8_t *codes)
+{
+    const float *map = reinterpret_cast<const float *>(bnb::kDynamicMap.data());
+    for (size_t i = 0; i < n; i += 16) {
+        const __mmask16 m = laneMask(int64_t(n - i));
+        const __m512 v = _mm512_maskz_loadu_ps(m, x + i);
+        __m512i pivot = _mm512_set1_epi32(127), up = _mm512_set1_epi32(255), lo = _mm512_setzero_si512();
+        for (int step = 64; step > 0; step >>= 1) {
+            const __mmask16 gt = _mm512_cmp_ps_mask(v, _mm512_i32gather_ps(pivot, map, 4), _CMP_GT_OQ);
+            lo = _mm512_mask_mov_epi32(lo, gt, pivot);
+            up = _mm512_mask_mov_epi32(pivot, gt, up);
+            pivot = _mm512_mask_add_epi32(_mm512_sub_epi32(pivot, _mm512_set1_epi32(step)), gt, pivot,
+                                          _mm512_set1_epi32(step));
+        }
+        const __m512 val = _mm512_i32gather_ps(pivot, map, 4);
+        const __m512 half = _mm512_set1_ps(0.5f);
+        const __m512 upMid = _mm512_mul_ps(_mm512_add_ps(_mm512_i32gather_ps(up, map, 4), val), half);
+        const __m512 loMid = _mm512_mul_ps(_mm512_add_ps(_mm512_i32gather_ps(lo, map, 4), val), half);
+        const __m512i above = _mm512_mask_mov_epi32(pivot, _mm512_cmp_ps_mask(v, upMid, _CMP_GT_OQ), up);
+        const __m512i below = _mm512_mask_mov_epi32(pivot, _mm512_cmp_ps_mask(v, loMid, _CMP_LT_OQ), lo);
+        const __m512i code = _mm512_mask_mov_epi32(below, _mm512_cmp_ps_mask(v, val, _CMP_GT_OQ), above);
+        _mm_mask_storeu_epi8(codes + i, m, _mm512_cvtepi32_epi8(code));
+    }
+}
+
 #else // no AVX-512 on this compiler/target: never selected (detectedIsa() says so)
 
 bool quantize4Avx512(const QuantInput &, QuantType, size_t, size_t, uint8_t *, float *) { return false; }
 bool quantize8Avx512(const QuantInput &, size_t, size_t, int8_t *, float *, float *) { return false; }
+void dynamicCodesAvx512(const float *, size_t, uint8_t *) {}
 
 #endif
 

@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 #include <vector>
 
 // The gzip'd table (136 KB) is embedded at build time with .incbin; MISTUDIO_RCP_TABLE_GZ is its
@@ -32,25 +31,29 @@ namespace {
 
 constexpr size_t kEntries = size_t(1) << 23;
 
-const int8_t *table()
+const int8_t *loadTable()
 {
-    static std::vector<int8_t> t;
-    static std::once_flag once;
-    std::call_once(once, [] {
-        t.resize(kEntries);
-        z_stream zs{};
-        zs.next_in = const_cast<Bytef *>(mistudio_rcp_table_gz);
-        zs.avail_in = uInt(mistudio_rcp_table_gz_end - mistudio_rcp_table_gz);
-        zs.next_out = reinterpret_cast<Bytef *>(t.data());
-        zs.avail_out = uInt(kEntries);
-        // 16 + MAX_WBITS: expect a gzip wrapper
-        const bool ok = inflateInit2(&zs, 16 + MAX_WBITS) == Z_OK && inflate(&zs, Z_FINISH) == Z_STREAM_END
-                        && zs.total_out == kEntries;
-        inflateEnd(&zs);
-        if (!ok)
-            std::abort(); // a corrupt embedded table is a build defect, not a runtime condition
-    });
+    static std::vector<int8_t> t(kEntries);
+    z_stream zs{};
+    zs.next_in = const_cast<Bytef *>(mistudio_rcp_table_gz);
+    zs.avail_in = uInt(mistudio_rcp_table_gz_end - mistudio_rcp_table_gz);
+    zs.next_out = reinterpret_cast<Bytef *>(t.data());
+    zs.avail_out = uInt(kEntries);
+    // 16 + MAX_WBITS: expect a gzip wrapper
+    const bool ok = inflateInit2(&zs, 16 + MAX_WBITS) == Z_OK && inflate(&zs, Z_FINISH) == Z_STREAM_END
+                    && zs.total_out == kEntries;
+    inflateEnd(&zs);
+    if (!ok)
+        std::abort(); // a corrupt embedded table is a build defect, not a runtime condition
     return t.data();
+}
+
+// Initialised once, thread-safely (a function-local static: one inlined guard check per call,
+// where std::call_once cost a library call on every reciprocal).
+inline const int8_t *table()
+{
+    static const int8_t *const t = loadTable();
+    return t;
 }
 
 } // namespace

@@ -217,13 +217,19 @@ NestedResult doubleQuantize(const std::vector<float> &absmax, ThreadPool *pool)
             float vals[bnb::kNestedBlocksize];
             for (uint64_t j = 0; j < uint64_t(bnb::kNestedBlocksize); ++j)
                 vals[j] = j < count ? absmax[first + j] - r.offset : 0.0f; // torch's subtraction (IEEE)
+            // maxFtz(m, absFtz(v)) over the block as a select that vectorizes: m starts at -FLT_MAX
+            // and only ever takes a (flushed, non-negative) a that compares greater, so it is never
+            // NaN or subnormal, and "a > m ? a : m" is fmax's result (a NaN a never wins).
             float m = -FLT_MAX;
-            for (float v : vals)
-                m = maxFtz(m, absFtz(v));
+            for (float v : vals) {
+                const float a = absFtz(v);
+                m = a > m ? a : m;
+            }
             r.nestedAbsmax[b] = m;
             const float rc = rcpApprox(m);
             for (uint64_t j = 0; j < count; ++j)
-                r.qabsmax[first + j] = reference::dynamicCode(mulFtz(vals[j], rc));
+                vals[j] = mulFtz(vals[j], rc);
+            cpu::dynamicCodes(vals, size_t(count), r.qabsmax.data() + first); // = reference::dynamicCode
         }
     };
     if (pool)

@@ -7,6 +7,7 @@
 #include "quant/bnblayout.h"
 #include "quant/rcpapprox.h"
 
+#include <cfloat>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -152,6 +153,10 @@ inline std::vector<float> specialBlocks()
     block([](int j) { return j == 0 ? 3.0e38f : float(j) * 1e36f; });
     block([](int j) { return j == 0 ? 1.2e-38f : float(j - 32) * 1.5e-40f; });
     block([](int j) { return float(j - 32) * 0.03125f; });
+    // normal elements whose scaled value y = x * (1/absmax) is subnormal or straddles FLT_MIN, of
+    // both signs (y is flushed before coding: FP4's sign bit depends on it)
+    block([](int j) { return j == 0 ? 1e4f : (j % 2 ? -1.0f : 1.0f) * 1.5e-38f * float(j); });
+    block([](int j) { return j == 0 ? 2.0f : (j % 2 ? -1.0f : 1.0f) * FLT_MIN * (1.0f + float(j) / 32.0f); });
     // bnb's NaN/Inf behaviour (§1.6), compared with allowNonFinite
     block([](int j) { return j == 3 ? NAN : float(j) * 0.01f; });
     block([](int) { return NAN; });

@@ -11,6 +11,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <map>
+#include <random>
 
 using namespace mistudio::quant;
 using namespace quanttest;
@@ -27,6 +28,64 @@ QuantInput rowInput(const std::vector<uint8_t> &bytes, DType t, int64_t rows, in
     in.cols = cols;
     in.name = "test.weight";
     return in;
+}
+
+// The branch-free dynamic code (used for the nested absmax) against the reference's search: every
+// map value and midpoint +-4 ulp, random values in [-1, 1], and a sweep of all floats in [-1, 1]
+// with a stride of 97 ulp.
+void testDynamicCodeIdentity()
+{
+    std::vector<float> probes;
+    auto around = [&](float v) {
+        uint32_t b = floatToBits(v);
+        for (int d = -4; d <= 4; ++d)
+            probes.push_back(bitsToFloat(uint32_t(int64_t(b) + d)));
+    };
+    for (int i = 0; i < 256; ++i) {
+        const float v = bitsToFloat(bnb::kDynamicMap[size_t(i)]);
+        around(v);
+        if (i < 255)
+            around((v + bitsToFloat(bnb::kDynamicMap[size_t(i + 1)])) * 0.5f);
+    }
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+    for (int i = 0; i < 1000000; ++i)
+        probes.push_back(u(rng));
+    for (uint32_t b = 0; b <= 0x3f800000u; b += 97) {
+        probes.push_back(bitsToFloat(b));
+        probes.push_back(bitsToFloat(b | 0x80000000u));
+    }
+    probes.push_back(NAN);
+    probes.push_back(INFINITY);
+    probes.push_back(-INFINITY);
+    std::vector<uint8_t> expect(probes.size());
+    uint64_t bad = 0;
+    for (size_t i = 0; i < probes.size(); ++i) {
+        expect[i] = reference::dynamicCode(probes[i]);
+        bad += cpu::dynamicCode(probes[i]) != expect[i];
+    }
+    std::printf("dynamic code, branch-free vs reference: %zu values, %" PRIu64 " mismatches\n", probes.size(), bad);
+    CHECK_EQ(bad, uint64_t(0));
+    using cpu::simd::Isa;
+    for (Isa isa : {Isa::Avx512, Isa::Avx2, Isa::None}) {
+        if (int(isa) > int(cpu::simd::detectedIsa()))
+            continue;
+        cpu::simd::setIsaLimit(isa);
+        std::vector<uint8_t> got(probes.size());
+        // odd lengths and offsets so that every tail path runs
+        for (size_t i = 0; i < probes.size();) {
+            const size_t len = std::min<size_t>(probes.size() - i, 1 + (i * 7919) % 300);
+            cpu::dynamicCodes(probes.data() + i, len, got.data() + i);
+            i += len;
+        }
+        uint64_t badSimd = 0;
+        for (size_t i = 0; i < probes.size(); ++i)
+            badSimd += got[i] != expect[i];
+        std::printf("dynamic codes (%s) vs reference: %zu values, %" PRIu64 " mismatches\n", cpu::simd::isaName(isa),
+                    probes.size(), badSimd);
+        CHECK_EQ(badSimd, uint64_t(0));
+    }
+    cpu::simd::setIsaLimit(Isa::Avx512);
 }
 
 void testWorkedFacts()
@@ -116,6 +175,7 @@ void testWorkedFacts()
         evenOk += reference::dynamicCode(mid) == (j % 2 == 0 ? j : j + 1);
     }
     std::printf("dynamic map midpoints: %d pairs, %d to the even index\n", pairs, evenOk);
+    testDynamicCodeIdentity();
     CHECK_EQ(evenOk, pairs);
 }
 
