@@ -8,21 +8,26 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace mistudio::quant {
 
-// Runs write tasks in order on one thread, so that disk writes overlap the next tensor's
-// compute. Tasks that own buffers count their bytes against a budget: push() blocks while the
-// queued bytes exceed it, which bounds the memory held by pending output.
+// Runs write tasks on a few I/O threads, so that disk writes overlap the compute of later
+// tensors. Tasks that own buffers count their bytes against a budget: push() blocks while the
+// queued bytes exceed it, which bounds the memory held by pending output. Tasks that hold no
+// memory (in-kernel copies of unchanged tensors) go to a background queue that the threads serve
+// only when no buffer is waiting, so they never hold back the buffers that block the producer.
+// Tasks may run concurrently and in any order: they must write to places of their own.
 class AsyncWriter final
 {
 public:
-    explicit AsyncWriter(uint64_t budgetBytes);
+    explicit AsyncWriter(uint64_t budgetBytes, unsigned threads = 1);
     ~AsyncWriter(); // abandons pending tasks and joins
     AsyncWriter(const AsyncWriter &) = delete;
     AsyncWriter &operator=(const AsyncWriter &) = delete;
 
     void push(std::function<Status()> task, uint64_t bytes);
+    void pushBackground(std::function<Status()> task);
     Status drain();           // waits for every queued task; the first error, if any
     bool failed() const;      // a task has failed (later ones are skipped)
 
@@ -37,12 +42,13 @@ private:
     mutable std::mutex m_mutex;
     std::condition_variable m_cv;
     std::deque<Task> m_queue;
+    std::deque<Task> m_background;
     uint64_t m_budget;
     uint64_t m_queuedBytes = 0;
-    bool m_busy = false;
+    unsigned m_busy = 0;
     bool m_stop = false;
     Status m_error;
-    std::thread m_thread;
+    std::vector<std::thread> m_threads;
 };
 
 } // namespace mistudio::quant

@@ -16,6 +16,7 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <sstream>
 
@@ -60,6 +61,59 @@ struct Shard
     std::string fileName;
     std::vector<size_t> planIndices;
     uint64_t bytes = 0;
+};
+
+// Output buffers go back here once written, so the next tensor of the same shape reuses them:
+// a fresh large allocation costs a page fault and a cleared page per 4 KB. Kernels overwrite
+// every element of a reused buffer (they resize it; shrinking or regrowing within capacity
+// allocates nothing). At most two buffers of each type are kept.
+template<typename T>
+class BufferPool
+{
+public:
+    std::vector<T> take()
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_free.empty())
+            return {};
+        std::vector<T> v = std::move(m_free.back());
+        m_free.pop_back();
+        return v;
+    }
+    void give(std::vector<T> &&v)
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_free.size() < 2)
+            m_free.push_back(std::move(v));
+    }
+
+private:
+    std::mutex m_mutex;
+    std::vector<std::vector<T>> m_free;
+};
+
+// A buffer on its way to the file; returns to its pool when the write task is done with it.
+template<typename T>
+struct Recycled
+{
+    std::vector<T> v;
+    BufferPool<T> *pool = nullptr;
+    Recycled(std::vector<T> &&buf, BufferPool<T> &p) : v(std::move(buf)), pool(&p) {}
+    Recycled(Recycled &&o) noexcept : v(std::move(o.v)), pool(o.pool) { o.pool = nullptr; }
+    Recycled(const Recycled &) = delete;
+    ~Recycled()
+    {
+        if (pool)
+            pool->give(std::move(v));
+    }
+    const T *data() const { return v.data(); }
+};
+
+struct Buffers
+{
+    BufferPool<uint8_t> bytes;
+    BufferPool<int8_t> int8;
+    BufferPool<float> floats;
 };
 
 class Backend
@@ -220,8 +274,10 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
     const int tensorCount = int(plan.tensors.size());
     uint64_t bytesIn = 0, bytesOut = 0;
     ShardIndex index;
-    // Writes run on their own thread, overlapping the next tensor's read and compute.
-    AsyncWriter writer(64u << 20);
+    // Writes run on two I/O threads, overlapping the next tensors' read and compute; every output
+    // has its place in the file from the start, so they may land in any order.
+    Buffers buffers; // declared before the writer: outlives its tasks
+    AsyncWriter writer(64u << 20, 2);
     // The next tensor's pages are mapped on another thread while this one is computed.
     std::map<std::string, std::shared_future<void>> prefetched;
     auto prefetch = [&](const std::string &name) {
@@ -251,10 +307,15 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
         if (!writerR)
             return writerR.error();
         std::shared_ptr<SafetensorsWriter> w(std::move(*writerR));
-        // Queues a write of bytes the task owns (counted against the writer's budget).
-        auto writeOwned = [&](const std::string &name, auto buffer, size_t bytes) {
+        // Queues a write of bytes the task owns (counted against the writer's budget) to their
+        // place: `offset` bytes into tensor `name`.
+        auto writeOwnedAt = [&](const std::string &name, uint64_t offset, auto buffer, size_t bytes) {
             auto holder = std::make_shared<decltype(buffer)>(std::move(buffer));
-            writer.push([w, name, holder, bytes] { return w->write(name, holder->data(), bytes); }, bytes);
+            writer.push([w, name, offset, holder, bytes] { return w->writeAt(name, offset, holder->data(), bytes); },
+                        bytes);
+        };
+        auto writeOwned = [&](const std::string &name, auto buffer, size_t bytes) {
+            writeOwnedAt(name, 0, std::move(buffer), bytes);
         };
         for (size_t pi : shard.planIndices) {
             const TensorPlan &tp = plan.tensors[pi];
@@ -280,15 +341,17 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
                 index.weightMap[o.name] = shard.fileName;
             Status st;
             if (tp.action == TensorAction::Copy || (tp.action == TensorAction::Cast && tp.sourceDtype == tp.targetDtype)) {
-                // Straight from the mapping; its pages are dropped once written.
-                const SafetensorsFile *file = src.file;
-                const TensorEntry *entry = src.entry;
-                writer.push([w, file, entry, ready] {
-                    Status s = w->write(entry->name, file->data(*entry), entry->byteSize());
-                    ready.wait(); // no release while the prefetch may still map pages
-                    file->release(*entry);
-                    return s;
-                }, src.entry->byteSize()); // its pages are resident until written: count them
+                // File to file in the kernel (never mapped here), in pieces that the I/O threads
+                // share, whenever no computed output is waiting to be written.
+                const int fd = src.file->fd();
+                const uint64_t from = src.file->fileOffset(*src.entry), total = src.entry->byteSize();
+                constexpr uint64_t kPiece = 32u << 20;
+                for (uint64_t off = 0; off < total; off += kPiece) {
+                    const size_t len = size_t(std::min(kPiece, total - off));
+                    writer.pushBackground([w, name = tp.name, off, fd, from, len] {
+                        return w->copyFromFile(name, off, fd, from + off, len);
+                    });
+                }
             } else if (tp.action == TensorAction::Cast) {
                 // Chunked conversion on the pool: never a full copy of the tensor.
                 const uint64_t n = src.entry->numel();
@@ -296,12 +359,13 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
                 const size_t inSize = dtypeSize(tp.sourceDtype), outSize = dtypeSize(tp.targetDtype);
                 for (uint64_t first = 0; first < n; first += chunk) {
                     const uint64_t cnt = std::min(chunk, n - first);
-                    std::vector<uint8_t> buf(size_t(cnt * outSize));
+                    std::vector<uint8_t> buf = buffers.bytes.take();
+                    buf.resize(size_t(cnt * outSize)); // every byte is written below
                     backend.pool.parallelFor(size_t(cnt), 1u << 18, [&](size_t b, size_t e) {
                         convertFloats(data + (first + b) * inSize, tp.sourceDtype, buf.data() + b * outSize,
                                       tp.targetDtype, e - b);
                     });
-                    writeOwned(tp.name, std::move(buf), size_t(cnt * outSize));
+                    writeOwnedAt(tp.name, first * outSize, Recycled(std::move(buf), buffers.bytes), size_t(cnt * outSize));
                 }
                 ready.wait();
                 src.file->release(*src.entry);
@@ -316,6 +380,8 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
                 qin.name = tp.name;
                 if (tp.action == TensorAction::Quantize4bit) {
                     Quant4Result q;
+                    q.packed = buffers.bytes.take();
+                    q.absmax = buffers.floats.take();
                     st = backend.quantize4(qin, req.options.quantType, q);
                     ready.wait();
                     src.file->release(*src.entry);
@@ -323,10 +389,11 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
                         return st.error();
                     const std::string &w0 = tp.name;
                     const size_t packedBytes = q.packed.size();
-                    writeOwned(w0, std::move(q.packed), packedBytes);
+                    writeOwned(w0, Recycled(std::move(q.packed), buffers.bytes), packedBytes);
                     float offset = 0.0f;
                     if (req.options.doubleQuant) {
                         NestedResult nested = doubleQuantize(q.absmax, &backend.pool);
+                        buffers.floats.give(std::move(q.absmax));
                         offset = nested.offset;
                         const size_t nq = nested.qabsmax.size(), nn = nested.nestedAbsmax.size() * 4;
                         writeOwned(w0 + ".absmax", std::move(nested.qabsmax), nq);
@@ -334,7 +401,7 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
                         writeOwned(w0 + ".nested_quant_map", bnb::kDynamicMap, 256 * 4);
                     } else {
                         const size_t na = q.absmax.size() * 4;
-                        writeOwned(w0 + ".absmax", std::move(q.absmax), na);
+                        writeOwned(w0 + ".absmax", Recycled(std::move(q.absmax), buffers.floats), na);
                     }
                     std::array<uint32_t, 16> map{};
                     std::memcpy(map.data(), req.options.quantType == QuantType::NF4 ? bnb::kNf4ValueBits
@@ -344,13 +411,16 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
                                                            req.options.doubleQuant, offset);
                     const std::string key = quantStateKey(w0, req.options.quantType);
                     if (req.options.doubleQuant) {
-                        writer.push([w, key, json] { return w->writeDeferred(key, json); }, 0);
+                        // Only kept by the writer until finish() (the I/O threads never touch it).
+                        if (auto s = w->writeDeferred(key, json); !s)
+                            return s.error();
                     } else {
                         const size_t nj = json.size();
                         writeOwned(key, std::move(json), nj);
                     }
                 } else {
                     Int8Result q;
+                    q.cb = buffers.int8.take();
                     st = backend.quantize8(qin, q);
                     ready.wait();
                     src.file->release(*src.entry);
@@ -358,7 +428,7 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
                         return st.error();
                     const std::string module = tp.name.substr(0, tp.name.size() - 7);
                     const size_t ncb = q.cb.size(), nscb = q.scb.size() * 4;
-                    writeOwned(tp.name, std::move(q.cb), ncb);
+                    writeOwned(tp.name, Recycled(std::move(q.cb), buffers.int8), ncb);
                     writeOwned(module + ".SCB", std::move(q.scb), nscb);
                     writeOwned(module + ".weight_format", std::array<uint8_t, 1>{0}, 1); // "row"
                 }
@@ -371,8 +441,9 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
             if (progress && !progress(QuantizeProgress{tensorIndex, tensorCount, bytesIn, bytesOut, plan.inputBytes, tp.name}))
                 return makeError(QuantErrc::Cancelled, "cancelled");
         }
-        writer.push([w] { return w->finish(); }, 0);
         if (auto s = writer.drain(); !s)
+            return s.error();
+        if (auto s = w->finish(); !s)
             return s.error();
         for (const auto &t : w->tensors()) // tensor bytes (real quant_state sizes), as transformers counts them
             index.totalSize += t.byteSize();

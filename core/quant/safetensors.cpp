@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -246,11 +247,14 @@ Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string
         return e;
     }
     void *map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    ::close(fd);
-    if (map == MAP_FAILED)
-        return makeError(QuantErrc::IoError, std::string("cannot map: ") + std::strerror(errno), {}, path);
+    if (map == MAP_FAILED) {
+        const int e = errno;
+        ::close(fd);
+        return makeError(QuantErrc::IoError, std::string("cannot map: ") + std::strerror(e), {}, path);
+    }
     ::madvise(map, size, MADV_SEQUENTIAL);
     std::unique_ptr<SafetensorsFile> f(new SafetensorsFile());
+    f->m_fd = fd;
     f->m_path = path;
     f->m_map = static_cast<const uint8_t *>(map);
     f->m_size = size;
@@ -268,6 +272,13 @@ SafetensorsFile::~SafetensorsFile()
 {
     if (m_map)
         ::munmap(const_cast<uint8_t *>(m_map), m_size);
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+uint64_t SafetensorsFile::fileOffset(const TensorEntry &entry) const
+{
+    return m_header.dataOffset() + entry.begin;
 }
 
 const uint8_t *SafetensorsFile::data(const TensorEntry &entry) const
@@ -381,6 +392,15 @@ Result<std::unique_ptr<SafetensorsWriter>> SafetensorsWriter::create(
     w->m_fixedCount = size_t(std::count_if(tensors.begin(), tensors.end(),
                                            [](const PlannedTensor &t) { return t.deferredMaxBytes == 0; }));
     w->m_tensors = std::move(tensors);
+    w->m_written.reset(new std::atomic<uint64_t>[w->m_tensors.size()]);
+    w->m_offsets.resize(w->m_tensors.size());
+    uint64_t offset = 8 + header.size();
+    for (size_t i = 0; i < w->m_tensors.size(); ++i) {
+        w->m_written[i] = 0;
+        w->m_offsets[i] = offset;
+        w->m_index[w->m_tensors[i].name] = i;
+        offset += w->m_tensors[i].byteSize();
+    }
     w->m_buffer.reserve(8u << 20);
     uint64_t n = header.size();
     for (int i = 0; i < 8; ++i)
@@ -411,26 +431,48 @@ SafetensorsWriter::~SafetensorsWriter()
         ::close(m_fd);
 }
 
-Status SafetensorsWriter::writeAll(const uint8_t *data, size_t size)
+Status SafetensorsWriter::ioError(const char *what) const
+{
+    const int e = errno;
+    const QuantErrc code = (e == ENOSPC || e == EDQUOT) ? QuantErrc::DiskFull : QuantErrc::IoError;
+    return makeError(code, std::string(what) + " failed: " + std::strerror(e), {}, m_path);
+}
+
+Status SafetensorsWriter::writeAllAt(const uint8_t *data, size_t size, uint64_t offset)
 {
     size_t done = 0;
     while (done < size) {
-        const ssize_t r = ::write(m_fd, data + done, size - done);
+        const ssize_t r = ::pwrite(m_fd, data + done, size - done, off_t(offset + done));
         if (r < 0) {
             if (errno == EINTR)
                 continue;
-            const QuantErrc code = (errno == ENOSPC || errno == EDQUOT) ? QuantErrc::DiskFull : QuantErrc::IoError;
-            return makeError(code, std::string("write failed: ") + std::strerror(errno), {}, m_path);
+            return ioError("write");
         }
         done += size_t(r);
     }
+    wroteBytes(size);
     return {};
+}
+
+void SafetensorsWriter::wroteBytes(uint64_t n)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+    // Start writing back every 64 MB as we go, so that the final fsync has little left to wait
+    // for (it overlaps the compute of later tensors instead of following it).
+    constexpr uint64_t kWritebackStep = 64u << 20;
+    const uint64_t before = m_bytesSinceWriteback.fetch_add(n);
+    if ((before + n) / kWritebackStep != before / kWritebackStep)
+        ::sync_file_range(m_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+    (void)n;
+#endif
 }
 
 Status SafetensorsWriter::flushBuffer()
 {
-    if (auto s = writeAll(m_buffer.data(), m_buffer.size()); !s)
+    if (auto s = writeAllAt(m_buffer.data(), m_buffer.size(), m_appendOffset); !s)
         return s;
+    m_appendOffset += m_buffer.size();
     m_buffer.clear();
     return {};
 }
@@ -451,14 +493,16 @@ Status SafetensorsWriter::write(std::string_view name, const void *data, size_t 
         // mapping): copying them through the buffer would cost a memcpy and fresh pages.
         if (auto s = flushBuffer(); !s)
             return s;
-        if (auto s = writeAll(p, size); !s)
+        if (auto s = writeAllAt(p, size, m_appendOffset); !s)
             return s;
+        m_appendOffset += size;
     } else {
         if (m_buffer.size() + size > m_buffer.capacity())
             if (auto s = flushBuffer(); !s)
                 return s;
         m_buffer.insert(m_buffer.end(), p, p + size);
     }
+    m_written[m_current] += size;
     m_writtenInCurrent += size;
     if (m_writtenInCurrent == t.byteSize()) {
         ++m_current;
@@ -469,15 +513,87 @@ Status SafetensorsWriter::write(std::string_view name, const void *data, size_t 
     return {};
 }
 
+Result<size_t> SafetensorsWriter::checkRange(std::string_view name, uint64_t offsetInTensor, uint64_t size) const
+{
+    const auto it = m_index.find(std::string(name));
+    if (it == m_index.end() || it->second >= m_fixedCount)
+        return makeError(QuantErrc::Internal, "not a planned tensor of this file", std::string(name), m_path);
+    if (m_finished)
+        return makeError(QuantErrc::Internal, "write after finish", std::string(name), m_path);
+    if (offsetInTensor + size > m_tensors[it->second].byteSize())
+        return makeError(QuantErrc::Internal, "more bytes than planned", std::string(name), m_path);
+    return it->second;
+}
+
+Status SafetensorsWriter::writeAt(std::string_view name, uint64_t offsetInTensor, const void *data, size_t size)
+{
+    auto i = checkRange(name, offsetInTensor, size);
+    if (!i)
+        return i.error();
+    if (auto s = writeAllAt(static_cast<const uint8_t *>(data), size, m_offsets[*i] + offsetInTensor); !s)
+        return s;
+    m_written[*i] += size;
+    return {};
+}
+
+Status SafetensorsWriter::copyFromFile(std::string_view name, uint64_t offsetInTensor, int srcFd, uint64_t srcOffset,
+                                       size_t size)
+{
+    auto i = checkRange(name, offsetInTensor, size);
+    if (!i)
+        return i.error();
+    const uint64_t dst = m_offsets[*i] + offsetInTensor;
+    size_t done = 0;
+#ifdef __linux__
+    // In-kernel copy: no user-space pass over the bytes and no mapping of the source (a reflink
+    // where the file system can). Falls back below where the kernel or file system cannot.
+    while (done < size) {
+        off_t in = off_t(srcOffset + done), out = off_t(dst + done);
+        const ssize_t r = ::copy_file_range(srcFd, &in, m_fd, &out, size - done, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP || errno == EBADF))
+            break;
+        if (r < 0)
+            return ioError("copy");
+        if (r == 0)
+            return makeError(QuantErrc::IoError, "the source file ended early", std::string(name), m_path);
+        done += size_t(r);
+        wroteBytes(uint64_t(r));
+    }
+#endif
+    if (done < size) {
+        std::vector<uint8_t> buf(std::min<size_t>(size - done, 8u << 20));
+        while (done < size) {
+            const ssize_t r = ::pread(srcFd, buf.data(), std::min(buf.size(), size - done), off_t(srcOffset + done));
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r < 0)
+                return ioError("read");
+            if (r == 0)
+                return makeError(QuantErrc::IoError, "the source file ended early", std::string(name), m_path);
+            if (auto s = writeAllAt(buf.data(), size_t(r), dst + done); !s)
+                return s;
+            done += size_t(r);
+        }
+    }
+    m_written[*i] += size;
+    return {};
+}
+
 Status SafetensorsWriter::finish()
 {
     if (m_finished)
         return {};
-    if (m_current < m_fixedCount)
-        return makeError(QuantErrc::Internal, "tensor not written completely", m_tensors[m_current].name, m_path);
+    for (size_t i = 0; i < m_fixedCount; ++i)
+        if (m_written[i].load() != m_tensors[i].byteSize())
+            return makeError(QuantErrc::Internal, "tensor not written completely", m_tensors[i].name, m_path);
+    if (auto s = flushBuffer(); !s) // the header and whatever was appended in order
+        return s;
     if (m_fixedCount < m_tensors.size()) {
-        // Deferred tensors: their data now, then the header with their real sizes, padded to
-        // the length reserved for it.
+        // Deferred tensors: their data now, after all fixed ones, then the header with their real
+        // sizes, padded to the length reserved for it.
+        m_appendOffset = m_fixedCount < m_offsets.size() ? m_offsets[m_fixedCount] : m_appendOffset;
         for (size_t i = m_fixedCount; i < m_tensors.size(); ++i) {
             auto &t = m_tensors[i];
             const auto it = m_deferred.find(t.name);
@@ -503,15 +619,15 @@ Status SafetensorsWriter::finish()
                              m_path);
         m_fileSize = computeFileSize(m_tensors, m_metadata) - headerJson(m_tensors, m_metadata).size()
                      + m_reservedHeader;
+        // The file is shorter than planned by the unused deferred room.
+        if (::ftruncate(m_fd, off_t(m_fileSize)) != 0)
+            return ioError("truncate");
     }
-    if (auto s = flushBuffer(); !s)
-        return s;
     if (::fsync(m_fd) != 0)
-        return makeError(errno == ENOSPC ? QuantErrc::DiskFull : QuantErrc::IoError,
-                         std::string("fsync failed: ") + std::strerror(errno), {}, m_path);
+        return ioError("fsync");
     if (::close(m_fd) != 0) {
         m_fd = -1;
-        return makeError(QuantErrc::IoError, std::string("close failed: ") + std::strerror(errno), {}, m_path);
+        return ioError("close");
     }
     m_fd = -1;
     m_finished = true;

@@ -4,6 +4,7 @@
 #include "quant/quanterror.h"
 
 #include <cstdint>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
@@ -81,6 +82,9 @@ public:
     // Maps a tensor's pages ahead of use (MADV_POPULATE_READ, else MADV_WILLNEED), so that the
     // compute threads do not stall on page faults; run it on another thread to overlap.
     void prefetch(const TensorEntry &entry) const;
+    // The open file (read-only) and where a tensor's bytes are in it, for in-kernel copies.
+    int fd() const { return m_fd; }
+    uint64_t fileOffset(const TensorEntry &entry) const;
 
 private:
     SafetensorsFile() = default;
@@ -88,6 +92,7 @@ private:
     SafetensorsHeader m_header;
     const uint8_t *m_map = nullptr;
     uint64_t m_size = 0;
+    int m_fd = -1;
 };
 
 // A tensor the writer will write: its bytes are given later, in order.
@@ -108,9 +113,11 @@ struct PlannedTensor
 // then by name. transformers' files come out in this order.
 void sortForSafetensors(std::vector<PlannedTensor> &tensors);
 
-// Streaming writer: the header is computed from the planned tensors and written first, then each
-// tensor's bytes are appended in plan order (in as many chunks as the caller likes). Nothing
-// larger than a write buffer is held.
+// Streaming writer: the header is computed from the planned tensors, so every tensor's place in the
+// file is known from the start. Bytes arrive either in plan order through write() (in as many
+// chunks as the caller likes; nothing larger than a write buffer is held), or at their place through
+// writeAt()/copyFromFile(), which may be called from several threads at once and in any order
+// (not concurrently with write() or finish()). finish() checks that every byte was written.
 class SafetensorsWriter final
 {
 public:
@@ -123,6 +130,10 @@ public:
 
     // Appends bytes of tensor `name`, which must be the current one in plan order.
     Status write(std::string_view name, const void *data, size_t size);
+    // Writes bytes [offsetInTensor, +size) of a planned (not deferred) tensor. Thread-safe.
+    Status writeAt(std::string_view name, uint64_t offsetInTensor, const void *data, size_t size);
+    // The same bytes taken from another file (copy_file_range; pread/pwrite where unsupported).
+    Status copyFromFile(std::string_view name, uint64_t offsetInTensor, int srcFd, uint64_t srcOffset, size_t size);
     // Gives the whole content of a deferred tensor (any time before finish()).
     Status writeDeferred(std::string_view name, std::string bytes);
     // Checks that every tensor was written completely, flushes, fsyncs and closes.
@@ -140,16 +151,24 @@ public:
 private:
     SafetensorsWriter() = default;
     Status flushBuffer();
-    Status writeAll(const uint8_t *data, size_t size);
+    Status writeAllAt(const uint8_t *data, size_t size, uint64_t offset);
+    void wroteBytes(uint64_t n);
+    Status ioError(const char *what) const;
+    Result<size_t> checkRange(std::string_view name, uint64_t offsetInTensor, uint64_t size) const;
 
     std::string m_path;
     std::vector<PlannedTensor> m_tensors; // fixed ones first, then deferred ones
+    std::vector<uint64_t> m_offsets;      // file offset of each tensor's data
+    std::map<std::string, size_t> m_index;
+    std::unique_ptr<std::atomic<uint64_t>[]> m_written; // bytes written per tensor
+    std::atomic<uint64_t> m_bytesSinceWriteback{0};
     std::map<std::string, std::string> m_metadata;
     std::map<std::string, std::string> m_deferred;
     size_t m_fixedCount = 0;
     uint64_t m_reservedHeader = 0;
     size_t m_current = 0;
     uint64_t m_writtenInCurrent = 0;
+    uint64_t m_appendOffset = 0; // where the buffer's first byte goes
     uint64_t m_fileSize = 0;
     int m_fd = -1;
     std::vector<uint8_t> m_buffer;
