@@ -41,6 +41,7 @@ struct PhaseResult
     double extra = 0; // phase-specific (GPU bytes, ...)
     long maxRssKb = 0;
     std::string note;
+    double cpuSeconds = 0; // user + system time of the phase's process
 };
 
 double now()
@@ -105,6 +106,7 @@ PhaseResult inChildOnce(const std::function<PhaseResult()> &fn)
         r.note.erase(0, 1);
     r.ok = ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
     r.maxRssKb = ru.ru_maxrss;
+    r.cpuSeconds = double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
     return r;
 }
 
@@ -190,6 +192,8 @@ int main(int argc, char **argv)
             req.device = dev;
             req.threads = threads;
             req.overwrite = true;
+            // The previous repeat's output is removed untimed: deleting 1.5 GB is not quantizing.
+            fs::remove_all(req.outputDir);
             const double t0 = now();
             auto r = quantizeCheckpoint(req);
             PhaseResult p;
@@ -217,19 +221,20 @@ int main(int argc, char **argv)
        << " CPU thread(s), best of " << g_repeat << " run(s) per phase. Input " << double(inBytes) / 1e9 << " GB (" << spec.layers
        << " llama-7B-shaped layers), largest tensor " << double(largest) / 1e6
        << " MB; input in the page cache (just generated). Each phase runs in its own process (its peak RSS).\n\n";
-    md << "| phase | seconds | GB/s of input | ratio to I/O floor | peak RSS MB | notes |\n|---|---|---|---|---|---|\n";
-    std::printf("%-28s %9s %9s %8s %10s  %s\n", "phase", "seconds", "GB/s in", "vs floor", "RSS MB", "notes");
+    md << "| phase | seconds | GB/s of input | ratio to I/O floor | CPU s (user+sys) | peak RSS MB | notes |\n"
+          "|---|---|---|---|---|---|---|\n";
+    std::printf("%-28s %9s %9s %8s %7s %10s  %s\n", "phase", "seconds", "GB/s in", "vs floor", "CPU s", "RSS MB",
+                "notes");
     double floorSeconds = 0;
     auto row = [&](const std::string &name, const PhaseResult &p, uint64_t bytes, bool ratio) {
         const double gbs = p.ok && p.seconds > 0 ? double(bytes) / 1e9 / p.seconds : 0;
         const double r = ratio && p.ok && floorSeconds > 0 && p.seconds > 0 ? floorSeconds / p.seconds : 0;
-        std::printf("%-28s %9.2f %9.3f %8s %10.0f  %s%s\n", name.c_str(), p.seconds, gbs,
-                    r > 0 ? (std::to_string(r).substr(0, 5) + "x").c_str() : "-", double(p.maxRssKb) / 1024,
-                    p.ok ? "" : "FAILED ", p.note.c_str());
+        const std::string rs = r > 0 ? std::to_string(r).substr(0, 5) + "x" : "-";
+        std::printf("%-28s %9.2f %9.3f %8s %7.2f %10.0f  %s%s\n", name.c_str(), p.seconds, gbs, rs.c_str(),
+                    p.cpuSeconds, double(p.maxRssKb) / 1024, p.ok ? "" : "FAILED ", p.note.c_str());
         char line[512];
-        std::snprintf(line, sizeof line, "| %s | %.2f | %.3f | %s | %.0f | %s%s |\n", name.c_str(), p.seconds, gbs,
-                      r > 0 ? (std::to_string(r).substr(0, 5) + "x").c_str() : "-", double(p.maxRssKb) / 1024,
-                      p.ok ? "" : "FAILED ", p.note.c_str());
+        std::snprintf(line, sizeof line, "| %s | %.2f | %.3f | %s | %.2f | %.0f | %s%s |\n", name.c_str(), p.seconds, gbs,
+                      rs.c_str(), p.cpuSeconds, double(p.maxRssKb) / 1024, p.ok ? "" : "FAILED ", p.note.c_str());
         md << line;
     };
 
@@ -365,7 +370,7 @@ int main(int argc, char **argv)
         row("I/O floor, same I/O", same, inBytes, false);
         floorSeconds = naive.ok && same.ok ? std::min(naive.seconds, same.seconds) : naive.ok ? naive.seconds : same.seconds;
         std::printf("I/O floor (the faster of the two): %.2f s\n", floorSeconds);
-        md << "| I/O floor = the faster of the two | " << floorSeconds << " | | | | |\n";
+        md << "| I/O floor = the faster of the two | " << floorSeconds << " | | | | | |\n";
     }
 
     if (paths.find("kernels") != std::string::npos) {
@@ -425,7 +430,7 @@ int main(int argc, char **argv)
         row("kernel: fast CPU", fast, sampled, false);
         std::printf("fast CPU kernel / reference: %.1fx\n", ref.seconds / std::max(1e-9, fast.seconds));
         md << "| kernel: fast CPU vs reference | | | " << ref.seconds / std::max(1e-9, fast.seconds)
-           << "x faster | | sample " << sampled / 1000000 << " MB |\n";
+           << "x faster | | | sample " << sampled / 1000000 << " MB |\n";
         // CUDA is never initialised in this (parent) process: a forked child could not use it.
         if (paths.find("cuda") != std::string::npos) {
             const PhaseResult g = kernelPhase(2);
