@@ -395,6 +395,7 @@ int main(int argc, char **argv)
                         return r;
                     }
                     gpu = std::move(*g);
+                    gpu->setCopyPool(&pool);
                 }
                 double total = 0;
                 for (const auto *e : sample) {

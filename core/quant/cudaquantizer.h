@@ -34,6 +34,9 @@ public:
     Status quantize4bit(const QuantInput &in, QuantType type, Quant4Result &out);
     Status quantize8bit(const QuantInput &in, Int8Result &out);
 
+    // Threads that copy the input into the pinned staging buffers (optional; one thread without).
+    void setCopyPool(ThreadPool *pool) { m_copyPool = pool; }
+
     const GpuDevice &device() const { return m_device; }
     uint64_t peakBufferBytes() const { return m_peakBuffers; } // our allocations
     uint64_t peakUsedBytes() const { return m_peakUsed; }       // device total - free, sampled
@@ -42,6 +45,7 @@ private:
     CudaQuantizer() = default;
     Status ensure(void **buf, uint64_t *cap, uint64_t bytes);
     void sampleMemory();
+    Status upload(const uint8_t *src, uint64_t bytes, const std::string &tensor);
 
     GpuDevice m_device;
     void *m_stream = nullptr;
@@ -52,6 +56,11 @@ private:
     uint64_t m_srcCap = 0, m_outCap = 0, m_statsCap = 0;
     uint64_t m_peakBuffers = 0;
     uint64_t m_peakUsed = 0;
+    // Two pinned staging buffers: the input is copied into one (on the copy pool) while the
+    // other's DMA to the device runs. Null where pinned memory could not be had.
+    void *m_stage[2] = {nullptr, nullptr};
+    void *m_stageDone[2] = {nullptr, nullptr}; // cudaEvent_t
+    ThreadPool *m_copyPool = nullptr;
 };
 
 } // namespace mistudio::quant

@@ -221,6 +221,7 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
         auto gpu = CudaQuantizer::create(req.cudaDevice);
         if (gpu) {
             backend.gpu = std::move(*gpu);
+            backend.gpu->setCopyPool(&backend.pool);
             report.device = "cuda:" + std::to_string(req.cudaDevice) + " (" + backend.gpu->device().name + ")";
         } else if (req.device == DeviceKind::Cuda) {
             return gpu.error();

@@ -1,10 +1,12 @@
 #include "quant/cudaquantizer.h"
 
 #include "cuda/cudakernels.h"
+#include "quant/threadpool.h"
 
 #include <cuda_runtime_api.h>
 
 #include <cmath>
+#include <cstring>
 
 namespace mistudio::quant {
 
@@ -25,6 +27,8 @@ QuantError cudaError(cudaError_t e, const std::string &what, const std::string &
     const QuantErrc code = e == cudaErrorMemoryAllocation ? QuantErrc::OutOfMemory : QuantErrc::QuantizationFailed;
     return makeError(code, what + ": " + cudaGetErrorString(e), tensor);
 }
+
+constexpr uint64_t kStageBytes = 16u << 20;
 
 } // namespace
 
@@ -66,6 +70,20 @@ Result<std::unique_ptr<CudaQuantizer>> CudaQuantizer::create(int device)
     q->m_stream = s;
     if (const cudaError_t e = cudaMalloc(reinterpret_cast<void **>(&q->m_flag), sizeof(unsigned)); e != cudaSuccess)
         return cudaError(e, "cannot allocate");
+    // Pinned staging for uploads; without it (pinned memory refused) copies take the pageable path.
+    for (int i = 0; i < 2; ++i) {
+        cudaEvent_t ev = nullptr;
+        if (cudaHostAlloc(&q->m_stage[i], kStageBytes, cudaHostAllocDefault) != cudaSuccess
+            || cudaEventCreateWithFlags(&ev, cudaEventDisableTiming) != cudaSuccess) {
+            (void)cudaGetLastError();
+            for (int j = 0; j <= i; ++j) {
+                cudaFreeHost(q->m_stage[j]);
+                q->m_stage[j] = nullptr;
+            }
+            break;
+        }
+        q->m_stageDone[i] = ev;
+    }
     return q;
 }
 
@@ -75,6 +93,12 @@ CudaQuantizer::~CudaQuantizer()
     cudaFree(m_out);
     cudaFree(m_stats);
     cudaFree(m_flag);
+    for (int i = 0; i < 2; ++i) {
+        if (m_stageDone[i])
+            cudaEventDestroy(static_cast<cudaEvent_t>(m_stageDone[i]));
+        if (m_stage[i])
+            cudaFreeHost(m_stage[i]);
+    }
     if (m_stream)
         cudaStreamDestroy(static_cast<cudaStream_t>(m_stream));
 }
@@ -92,6 +116,45 @@ Status CudaQuantizer::ensure(void **buf, uint64_t *cap, uint64_t bytes)
     *cap = want;
     m_peakBuffers = std::max(m_peakBuffers, m_srcCap + m_outCap + m_statsCap + sizeof(unsigned));
     sampleMemory();
+    return {};
+}
+
+// The input goes to m_src through the two pinned buffers: a driver copy from pageable memory (the
+// input's mapping) is staged by one thread; here the staging copy is spread over the copy pool
+// and overlaps the DMA of the previous piece.
+Status CudaQuantizer::upload(const uint8_t *src, uint64_t bytes, const std::string &tensor)
+{
+    auto *stream = static_cast<cudaStream_t>(m_stream);
+    if (!m_stage[0]) {
+        if (cudaError_t e = cudaMemcpyAsync(m_src, src, bytes, cudaMemcpyHostToDevice, stream); e != cudaSuccess)
+            return cudaError(e, "upload failed", tensor);
+        return {};
+    }
+    uint64_t off = 0;
+    for (int i = 0; off < bytes; ++i) {
+        const int slot = i & 1;
+        auto *done = static_cast<cudaEvent_t>(m_stageDone[slot]);
+        if (i >= 2)
+            if (cudaError_t e = cudaEventSynchronize(done); e != cudaSuccess) // its previous DMA
+                return cudaError(e, "upload failed", tensor);
+        const uint64_t len = std::min(kStageBytes, bytes - off);
+        auto *stage = static_cast<uint8_t *>(m_stage[slot]);
+        const uint8_t *from = src + off;
+        if (m_copyPool)
+            m_copyPool->parallelFor(size_t((len + (1u << 20) - 1) >> 20), 1, [&](size_t a, size_t b) {
+                const uint64_t lo = uint64_t(a) << 20, hi = std::min(len, uint64_t(b) << 20);
+                std::memcpy(stage + lo, from + lo, size_t(hi - lo));
+            });
+        else
+            std::memcpy(stage, from, size_t(len));
+        if (cudaError_t e = cudaMemcpyAsync(static_cast<uint8_t *>(m_src) + off, stage, len, cudaMemcpyHostToDevice,
+                                            stream);
+            e != cudaSuccess)
+            return cudaError(e, "upload failed", tensor);
+        if (cudaError_t e = cudaEventRecord(done, stream); e != cudaSuccess)
+            return cudaError(e, "upload failed", tensor);
+        off += len;
+    }
     return {};
 }
 
@@ -118,8 +181,8 @@ Status CudaQuantizer::quantize4bit(const QuantInput &in, QuantType type, Quant4R
         return s;
     auto *stream = static_cast<cudaStream_t>(m_stream);
     cudaMemsetAsync(m_flag, 0, sizeof(unsigned), stream);
-    if (cudaError_t e = cudaMemcpyAsync(m_src, in.data, srcBytes, cudaMemcpyHostToDevice, stream); e != cudaSuccess)
-        return cudaError(e, "upload failed", in.name);
+    if (auto s = upload(in.data, srcBytes, in.name); !s)
+        return s;
     if (int e = cudak::launchQuantize4bit(m_src, typeCode(in.sourceDtype), typeCode(in.targetDtype), uint64_t(in.rows),
                                           uint64_t(in.cols), in.transposed, type == QuantType::NF4,
                                           static_cast<uint8_t *>(m_out), static_cast<float *>(m_stats), m_flag,
@@ -158,8 +221,8 @@ Status CudaQuantizer::quantize8bit(const QuantInput &in, Int8Result &out)
         return s;
     auto *stream = static_cast<cudaStream_t>(m_stream);
     cudaMemsetAsync(m_flag, 0, sizeof(unsigned), stream);
-    if (cudaError_t e = cudaMemcpyAsync(m_src, in.data, srcBytes, cudaMemcpyHostToDevice, stream); e != cudaSuccess)
-        return cudaError(e, "upload failed", in.name);
+    if (auto s = upload(in.data, srcBytes, in.name); !s)
+        return s;
     if (int e = cudak::launchQuantize8bit(m_src, typeCode(in.sourceDtype), typeCode(in.targetDtype), uint64_t(in.rows),
                                           uint64_t(in.cols), in.transposed, static_cast<int8_t *>(m_out),
                                           static_cast<float *>(m_stats), m_flag, m_stream);

@@ -28,7 +28,7 @@ manual_build() {
   local ZLIB=-lz; [ -f /usr/include/zlib.h ] || ZLIB="$TP/lib/libz.a"
   mkdir -p "$BUILD/obj" "$BUILD/tests" "$BUILD/bench-quant"
   local objs=()
-  for f in quanterror dtype safetensors modelrules bnblayout dynamicmap rcpapprox threadpool reference cpuquant \
+  for f in quanterror dtype safetensors modelrules bnblayout dynamicmap rcpapprox threadpool reference cpuquant cpusimd_avx512 cpusimd_avx2 \
            asyncwriter quantizer syntheticcheckpoint cuda/cudaquantizer; do
     g++ -O3 -std=c++20 -DNDEBUG -DMISTUDIO_QUANT_CUDA=1 "-DMISTUDIO_RCP_TABLE_GZ=$ROOT/core/quant/data/rcp_approx_minus_rn_sm90.int8.gz" \
       "${INC[@]}" -c "core/quant/$f.cpp" -o "$BUILD/obj/$(basename $f).o" & objs+=("$BUILD/obj/$(basename $f).o")
@@ -65,7 +65,7 @@ echo "== identity, reference vs CUDA (16.7M random values per dtype + thresholds
 "$BUILD/tests/tst_quant_cuda"
 echo "== quantbench ${SIZE_GB} GB bf16 nf4+dq"
 BENCH=/tmp/quantbench-gpu
-"$BUILD/bench-quant/quantbench" --size-gb "$SIZE_GB" --dir "$BENCH" --paths io,kernels,cpu,cuda --keep \
+"$BUILD/bench-quant/quantbench" --size-gb "$SIZE_GB" --dir "$BENCH" --paths io,kernels,cpu,cuda --keep --repeat 2 \
   --label "$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1), $(nproc) CPU threads" --results "$OUT/RESULTS-gpu.md"
 echo "== CPU and CUDA outputs byte-identical?"
 for f in $(cd "$BENCH/out-cpu" && ls); do cmp "$BENCH/out-cpu/$f" "$BENCH/out-cuda/$f" && echo "identical: $f"; done
