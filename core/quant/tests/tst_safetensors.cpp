@@ -7,6 +7,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <fcntl.h>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -177,6 +179,80 @@ void testWriterAndReader(const fs::path &dir)
     CHECK(!SafetensorsFile::open((dir / "missing.safetensors").string()).ok());
 }
 
+// Positional writes: out of order, from several threads, part copied from another file in the
+// kernel; finish() refuses a file with a missing byte range; out-of-range writes are refused.
+void testPositionalWriter(const fs::path &dir)
+{
+    // A source file to copy from: 3 MB + 5 bytes of a pattern, at an odd offset.
+    const std::string srcPath = (dir / "src.bin").string();
+    std::vector<uint8_t> pattern((3u << 20) + 5);
+    for (size_t i = 0; i < pattern.size(); ++i)
+        pattern[i] = uint8_t(i * 7 + 3);
+    {
+        std::ofstream o(srcPath, std::ios::binary);
+        o << "xyz";
+        o.write(reinterpret_cast<const char *>(pattern.data()), std::streamsize(pattern.size()));
+    }
+    const int srcFd = ::open(srcPath.c_str(), O_RDONLY);
+    CHECK(srcFd >= 0);
+    std::vector<PlannedTensor> plan{
+        {"copied", DType::U8, {int64_t(pattern.size())}},
+        {"big", DType::F32, {1024, 1024}},
+        {"small", DType::F16, {3}},
+        {"state", DType::U8, {1}, 64},
+    };
+    const std::string path = (dir / "positional.safetensors").string();
+    auto w = SafetensorsWriter::create(path, plan);
+    CHECK(w.ok());
+    if (!w.ok())
+        return;
+    SafetensorsWriter &writer = **w;
+    std::vector<float> big(1024 * 1024);
+    for (size_t i = 0; i < big.size(); ++i)
+        big[i] = float(i);
+    const uint16_t small[3] = {1, 2, 3};
+    CHECK(writer.writeAt("small", 0, small, 6).ok());
+    CHECK(!writer.writeAt("small", 2, small, 6).ok()); // past the tensor's end
+    CHECK(!writer.writeAt("nope", 0, small, 2).ok());
+    CHECK(!writer.writeAt("state", 0, small, 2).ok()); // deferred tensors are not positional
+    // 'big' in 8 pieces from 4 threads, last piece first
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            for (int k = 7 - t; k >= 0; k -= 4) {
+                const uint64_t off = uint64_t(k) * (big.size() / 8) * 4;
+                CHECK(writer.writeAt("big", off, reinterpret_cast<const uint8_t *>(big.data()) + off, big.size() / 8 * 4).ok());
+            }
+        });
+    for (auto &t : threads)
+        t.join();
+    CHECK(writer.writeDeferred("state", std::string("{\"a\": 1}")).ok());
+    // The copy in two pieces; finish() refuses the file while the second is missing.
+    const size_t half = pattern.size() / 2;
+    CHECK(writer.copyFromFile("copied", 0, srcFd, 3, half).ok());
+    const Status early = writer.finish();
+    CHECK(!early.ok() && early.error().tensor == "copied");
+    CHECK(!writer.copyFromFile("copied", half, srcFd, 3 + half, pattern.size()).ok()); // too long
+    CHECK(writer.copyFromFile("copied", half, srcFd, 3 + half, pattern.size() - half).ok());
+    CHECK(writer.finish().ok());
+    ::close(srcFd);
+    CHECK_EQ(uint64_t(fs::file_size(path)), writer.fileSize());
+
+    auto f = SafetensorsFile::open(path);
+    CHECK_MSG(f.ok(), f.ok() ? "" : f.error().toString());
+    if (!f.ok())
+        return;
+    const auto &h = (*f)->header();
+    const auto *c = h.find("copied");
+    CHECK(c && c->byteSize() == pattern.size() && std::memcmp((*f)->data(*c), pattern.data(), pattern.size()) == 0);
+    const auto *b = h.find("big");
+    CHECK(b && std::memcmp((*f)->data(*b), big.data(), big.size() * 4) == 0);
+    const auto *sm = h.find("small");
+    CHECK(sm && std::memcmp((*f)->data(*sm), small, 6) == 0);
+    const auto *st = h.find("state");
+    CHECK(st && st->byteSize() == 8 && std::memcmp((*f)->data(*st), "{\"a\": 1}", 8) == 0);
+}
+
 void testIndex(const fs::path &dir)
 {
     ShardIndex idx;
@@ -209,6 +285,7 @@ int main()
     testRejections();
     testAccepts();
     testWriterAndReader(dir);
+    testPositionalWriter(dir);
     testIndex(dir);
     fs::remove_all(dir);
     return quanttest::finish("tst_quant_safetensors");
