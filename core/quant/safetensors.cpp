@@ -435,7 +435,8 @@ SafetensorsWriter::~SafetensorsWriter()
 Status SafetensorsWriter::ioError(const char *what) const
 {
     const int e = errno;
-    const QuantErrc code = (e == ENOSPC || e == EDQUOT) ? QuantErrc::DiskFull : QuantErrc::IoError;
+    // Like the download engine: no room for the output, whatever the cause, is disk_full.
+    const QuantErrc code = (e == ENOSPC || e == EDQUOT || e == EFBIG) ? QuantErrc::DiskFull : QuantErrc::IoError;
     return makeError(code, std::string(what) + " failed: " + std::strerror(e), {}, m_path);
 }
 

@@ -16,6 +16,9 @@
 #include <fstream>
 #include <sstream>
 
+#include <csignal>
+
+#include <sys/resource.h>
 #include <unistd.h>
 
 using namespace mistudio::quant;
@@ -248,6 +251,42 @@ void testShardsCancelErrors()
         CHECK(autoDev->device.rfind("cpu", 0) == 0 && !autoDev->fallbackReason.empty());
 }
 
+// No room for the output (RLIMIT_FSIZE stands in for a full disk: writes past it fail with EFBIG,
+// in the kernel copies as in the positional writes): a DiskFull error naming the file, nothing
+// published, no temporary directory left; then the same request succeeds with room again.
+void testNoRoom()
+{
+    SyntheticSpec spec;
+    spec.layers = 4;
+    spec.hidden = 512;
+    spec.intermediate = 1024;
+    spec.vocab = 4000;
+    spec.threads = 2;
+    const fs::path src = g_root / "noroom-src";
+    CHECK(writeSyntheticCheckpoint(src.string(), spec).ok());
+    QuantizeRequest req;
+    req.inputDir = src.string();
+    req.outputDir = (g_root / "noroom-q").string();
+    req.threads = 2;
+    req.device = DeviceKind::Cpu;
+    struct rlimit old{};
+    CHECK(::getrlimit(RLIMIT_FSIZE, &old) == 0);
+    const auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+    struct rlimit small = old;
+    small.rlim_cur = 3u << 20; // 3 MB: the output is ~10 MB
+    CHECK(::setrlimit(RLIMIT_FSIZE, &small) == 0);
+    auto r = quantizeCheckpoint(req);
+    ::setrlimit(RLIMIT_FSIZE, &old);
+    std::signal(SIGXFSZ, oldHandler);
+    CHECK(!r.ok() && r.error().code == QuantErrc::DiskFull);
+    if (!r.ok())
+        std::printf("no room: %s\n", r.error().toString().c_str());
+    CHECK(!fs::exists(req.outputDir) && noLeftovers(g_root));
+    auto again = quantizeCheckpoint(req);
+    CHECK_MSG(again.ok(), again.ok() ? "" : again.error().toString());
+    CHECK(again.ok() && weightBytes(req.outputDir) > (3u << 20));
+}
+
 void testNonFiniteWeight()
 {
     SyntheticSpec spec;
@@ -291,6 +330,7 @@ int main()
     testFamily("gpt2", DType::F32, QuantMode::Bnb8bit, QuantType::NF4, false);
     testFamily("mistral", DType::F16, QuantMode::Bnb8bit, QuantType::NF4, false);
     testShardsCancelErrors();
+    testNoRoom();
     testNonFiniteWeight();
     fs::remove_all(g_root);
     return quanttest::finish("tst_quant_quantizer");
