@@ -18,7 +18,8 @@
 
 // The hot loops are compiled twice, for AVX2 and for the x86-64 baseline, and picked at load
 // time (GCC function multiversioning): same arithmetic, twice the vector width where available.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+// Not under ThreadSanitizer: its runtime is not up yet when the ifunc resolvers run at load time.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_THREAD__)
 #define MISTUDIO_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define MISTUDIO_SIMD_CLONES
