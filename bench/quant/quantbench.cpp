@@ -110,6 +110,25 @@ PhaseResult inChildOnce(const std::function<PhaseResult()> &fn)
     return r;
 }
 
+// Runs the phases round-robin g_repeat times (A B C A B C ...), each run in its own child, and
+// keeps each phase's fastest run: the floor and the pipelines see the same machine conditions
+// (this VM's I/O speed drifts over minutes), which back-to-back blocks of repeats do not give.
+std::vector<PhaseResult> interleaved(const std::vector<std::function<PhaseResult()>> &fns)
+{
+    std::vector<PhaseResult> best(fns.size());
+    std::vector<long> rss(fns.size(), 0);
+    for (int i = 0; i < g_repeat; ++i)
+        for (size_t k = 0; k < fns.size(); ++k) {
+            const PhaseResult r = inChildOnce(fns[k]);
+            rss[k] = std::max(rss[k], r.maxRssKb);
+            if (i == 0 || (r.ok && (!best[k].ok || r.seconds < best[k].seconds)))
+                best[k] = r;
+        }
+    for (size_t k = 0; k < fns.size(); ++k)
+        best[k].maxRssKb = rss[k];
+    return best;
+}
+
 std::string arg(int argc, char **argv, const char *name, const char *def)
 {
     for (int i = 1; i + 1 < argc; ++i)
@@ -183,8 +202,8 @@ int main(int argc, char **argv)
                 now() - g0);
     const unsigned nThreads = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
 
-    auto quantizeRun = [&](DeviceKind dev, const std::string &outName) {
-        return inChild([&] {
+    auto quantizeFn = [&](DeviceKind dev, const std::string &outName) -> std::function<PhaseResult()> {
+        return [&, dev, outName] {
             QuantizeRequest req;
             req.inputDir = src.string();
             req.outputDir = (dir / outName).string();
@@ -206,7 +225,7 @@ int main(int argc, char **argv)
             p.extra = double(r->peakGpuBytes);
             p.note = r->device + (r->fallbackReason.empty() ? "" : " [fallback: " + r->fallbackReason + "]");
             return p;
-        });
+        };
     };
 
     std::ostringstream md;
@@ -218,7 +237,7 @@ int main(int argc, char **argv)
     md << "\n## quantbench " << date << (label.empty() ? "" : " — " + label) << "\n\n";
     md << "`quantbench --size-gb " << sizeGb << " --dtype " << dtypeArg << " --mode " << mode
        << (opts.doubleQuant ? "" : " --no-double-quant") << " --threads " << threads << "` on " << nThreads
-       << " CPU thread(s), best of " << g_repeat << " run(s) per phase. Input " << double(inBytes) / 1e9 << " GB (" << spec.layers
+       << " CPU thread(s), best of " << g_repeat << " run(s) per phase, the floors and pipelines run round-robin. Input " << double(inBytes) / 1e9 << " GB (" << spec.layers
        << " llama-7B-shaped layers), largest tensor " << double(largest) / 1e6
        << " MB; input in the page cache (just generated). Each phase runs in its own process (its peak RSS).\n\n";
     md << "| phase | seconds | GB/s of input | ratio to I/O floor | CPU s (user+sys) | peak RSS MB | notes |\n"
@@ -250,6 +269,7 @@ int main(int argc, char **argv)
         outBytes = floorPlan.estimatedOutputBytes;
     }
 
+    std::function<PhaseResult()> naiveFn, sameFn;
     if (paths.find("io") != std::string::npos) {
         // Two floors, and the faster one is the reference: the time to read the input and write
         // the output bytes with no compute.
@@ -259,7 +279,7 @@ int main(int argc, char **argv)
         //   file to file in the kernel, other tensors' pages mapped (MADV_POPULATE_READ) and their
         //   output bytes written at their place, two I/O threads, writeback started every 64 MB,
         //   fsync.
-        const PhaseResult naive = inChild([&] {
+        naiveFn = [&] {
             const double t0 = now();
             auto f = SafetensorsFile::open((src / "model.safetensors").string());
             const int fd = ::open((dir / "iofloor.bin").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -287,10 +307,10 @@ int main(int argc, char **argv)
             r.seconds = now() - t0;
             r.note = "read " + std::to_string(inBytes / 1000000) + " MB + write " + std::to_string(outBytes / 1000000)
                      + " MB" + (sum == 42 ? " " : "");
+            fs::remove(dir / "iofloor.bin");
             return r;
-        });
-        fs::remove(dir / "iofloor.bin");
-        const PhaseResult same = inChild([&] {
+        };
+        sameFn = [&] {
             const double t0 = now();
             auto f = SafetensorsFile::open((src / "model.safetensors").string());
             const int fd = ::open((dir / "iofloor.bin").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -363,9 +383,26 @@ int main(int argc, char **argv)
             r.ok = okAll;
             r.seconds = now() - t0;
             r.note = "in-kernel copies, 2 I/O threads, early writeback";
+            fs::remove(dir / "iofloor.bin");
             return r;
-        });
-        fs::remove(dir / "iofloor.bin");
+        };
+    }
+    // The floors and the pipelines, interleaved.
+    std::vector<std::function<PhaseResult()>> fns;
+    const bool io = paths.find("io") != std::string::npos, cpuPath = paths.find("cpu") != std::string::npos,
+               cudaPath = paths.find("cuda") != std::string::npos;
+    if (io) {
+        fns.push_back(naiveFn);
+        fns.push_back(sameFn);
+    }
+    if (cpuPath)
+        fns.push_back(quantizeFn(DeviceKind::Cpu, "out-cpu"));
+    if (cudaPath)
+        fns.push_back(quantizeFn(DeviceKind::Cuda, "out-cuda"));
+    const std::vector<PhaseResult> timed = interleaved(fns);
+    size_t at = 0;
+    if (io) {
+        const PhaseResult naive = timed[at++], same = timed[at++];
         row("I/O floor, naive", naive, inBytes, false);
         row("I/O floor, same I/O", same, inBytes, false);
         floorSeconds = naive.ok && same.ok ? std::min(naive.seconds, same.seconds) : naive.ok ? naive.seconds : same.seconds;
@@ -439,14 +476,14 @@ int main(int argc, char **argv)
         }
     }
 
-    if (paths.find("cpu") != std::string::npos) {
-        const PhaseResult p = quantizeRun(DeviceKind::Cpu, "out-cpu");
+    if (cpuPath) {
+        const PhaseResult p = timed[at++];
         row("quantize: CPU pipeline", p, inBytes, true);
         if (!flag(argc, argv, "--keep"))
             fs::remove_all(dir / "out-cpu");
     }
-    if (paths.find("cuda") != std::string::npos) {
-        PhaseResult p = quantizeRun(DeviceKind::Cuda, "out-cuda");
+    if (cudaPath) {
+        PhaseResult p = timed[at++];
         if (p.ok)
             p.note += ", peak GPU memory in use " + std::to_string(uint64_t(p.extra / 1e6)) + " MB";
         row("quantize: CUDA pipeline", p, inBytes, true);
