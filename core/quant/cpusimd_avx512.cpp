@@ -309,22 +309,75 @@ MST_AVX512 bool quantize8Avx512(const QuantInput &in, size_t r0, size_t r1, int8
     return special == 0;
 }
 
+namespace {
+
+// The reference's search compares x with code(pivot) at 7 steps (increments 64, 32, ..., 1). At
+// step s the pivot can only be start_s + stride_s * k with k < 2^s (k = the answers so far, read
+// as a binary number), so the value compared is a lookup in a table of 2^s entries: a permute
+// for up to 16 entries, two-table permutes for 32 and 64. Only the three lookups after the search
+// (any of 256 indices) are gathers.
+struct DynSteps
+{
+    float table[7][64] = {};
+    int start[8] = {};
+    int strideShift[8] = {};
+};
+
+const DynSteps &dynSteps()
+{
+    static const DynSteps d = [] {
+        DynSteps r;
+        int start = 127;
+        for (int st = 0; st <= 7; ++st) {
+            const int stride = st == 0 ? 1 : 2 * (64 >> (st - 1)); // 1 entry at step 0
+            r.start[st] = start;
+            r.strideShift[st] = st == 0 ? 0 : __builtin_ctz(unsigned(stride));
+            if (st < 7)
+                for (int k = 0; k < (1 << st); ++k)
+                    r.table[st][k] = fromBits(bnb::kDynamicMap[size_t(start + stride * k)]);
+            if (st < 7)
+                start -= 64 >> st;
+        }
+        return r;
+    }();
+    return d;
+}
+
+} // namespace
+
 MST_AVX512 void dynamicCodesAvx512(const float *x, size_t n, uint8_t *codes)
 {
     const float *map = reinterpret_cast<const float *>(bnb::kDynamicMap.data());
+    const DynSteps &d = dynSteps();
+    __m512 t[7][4];
+    for (int st = 0; st < 7; ++st)
+        for (int h = 0; h < 4; ++h)
+            t[st][h] = _mm512_loadu_ps(d.table[st] + 16 * h);
+    const __m512 half = _mm512_set1_ps(0.5f);
     for (size_t i = 0; i < n; i += 16) {
         const __mmask16 m = laneMask(int64_t(n - i));
         const __m512 v = _mm512_maskz_loadu_ps(m, x + i);
-        __m512i pivot = _mm512_set1_epi32(127), up = _mm512_set1_epi32(255), lo = _mm512_setzero_si512();
-        for (int step = 64; step > 0; step >>= 1) {
-            const __mmask16 gt = _mm512_cmp_ps_mask(v, _mm512_i32gather_ps(pivot, map, 4), _CMP_GT_OQ);
+        __m512i k = _mm512_setzero_si512(), up = _mm512_set1_epi32(255), lo = _mm512_setzero_si512();
+        for (int st = 0; st < 7; ++st) {
+            __m512 thr;
+            if (st <= 4)
+                thr = _mm512_permutexvar_ps(k, t[st][0]);
+            else if (st == 5)
+                thr = _mm512_permutex2var_ps(t[st][0], k, t[st][1]);
+            else
+                thr = _mm512_mask_blend_ps(_mm512_test_epi32_mask(k, _mm512_set1_epi32(32)),
+                                           _mm512_permutex2var_ps(t[st][0], k, t[st][1]),
+                                           _mm512_permutex2var_ps(t[st][2], k, t[st][3]));
+            const __mmask16 gt = _mm512_cmp_ps_mask(v, thr, _CMP_GT_OQ);
+            const __m512i pivot = _mm512_add_epi32(_mm512_set1_epi32(d.start[st]),
+                                                   _mm512_sll_epi32(k, _mm_cvtsi32_si128(d.strideShift[st])));
             lo = _mm512_mask_mov_epi32(lo, gt, pivot);
             up = _mm512_mask_mov_epi32(pivot, gt, up);
-            pivot = _mm512_mask_add_epi32(_mm512_sub_epi32(pivot, _mm512_set1_epi32(step)), gt, pivot,
-                                          _mm512_set1_epi32(step));
+            k = _mm512_mask_add_epi32(_mm512_slli_epi32(k, 1), gt, _mm512_slli_epi32(k, 1), _mm512_set1_epi32(1));
         }
+        const __m512i pivot = _mm512_add_epi32(_mm512_set1_epi32(d.start[7]),
+                                               _mm512_sll_epi32(k, _mm_cvtsi32_si128(d.strideShift[7])));
         const __m512 val = _mm512_i32gather_ps(pivot, map, 4);
-        const __m512 half = _mm512_set1_ps(0.5f);
         const __m512 upMid = _mm512_mul_ps(_mm512_add_ps(_mm512_i32gather_ps(up, map, 4), val), half);
         const __m512 loMid = _mm512_mul_ps(_mm512_add_ps(_mm512_i32gather_ps(lo, map, 4), val), half);
         const __m512i above = _mm512_mask_mov_epi32(pivot, _mm512_cmp_ps_mask(v, upMid, _CMP_GT_OQ), up);
