@@ -270,6 +270,7 @@ int main(int argc, char **argv)
     }
 
     std::function<PhaseResult()> naiveFn, sameFn;
+    const int floorThreads = std::max(1, std::atoi(arg(argc, argv, "--floor-threads", "2").c_str()));
     if (paths.find("io") != std::string::npos) {
         // Two floors, and the faster one is the reference: the time to read the input and write
         // the output bytes with no compute.
@@ -374,15 +375,17 @@ int main(int argc, char **argv)
                         ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
                 }
             };
-            std::thread t1(worker), t2(worker);
-            t1.join();
-            t2.join();
+            std::vector<std::thread> ioThreads;
+            for (int k = 0; k < floorThreads; ++k)
+                ioThreads.emplace_back(worker);
+            for (auto &th : ioThreads)
+                th.join();
             ::fsync(fd);
             ::close(fd);
             PhaseResult r;
             r.ok = okAll;
             r.seconds = now() - t0;
-            r.note = "in-kernel copies, 2 I/O threads, early writeback";
+            r.note = "in-kernel copies, " + std::to_string(floorThreads) + " I/O thread(s), early writeback";
             fs::remove(dir / "iofloor.bin");
             return r;
         };
