@@ -178,8 +178,9 @@ MST_AVX512_INLINE __m128i packPairs(__m512i codes)
     return _mm512_cvtepi64_epi8(t);
 }
 
-MST_AVX512 void quantizeChunk4(const QuantInput &in, QuantType type, size_t b0, size_t b1, uint8_t *packed,
-                               float *absmax, __mmask16 &special, float *xs)
+template<DType Src, DType Tgt, bool Nf4>
+MST_AVX512 void quantizeChunk4(const QuantInput &in, size_t b0, size_t b1, uint8_t *packed, float *absmax,
+                               __mmask16 &special, float *xs)
 {
     const uint64_t n = in.numel();
     // Pass 1: cast, flush, absmax.
@@ -189,14 +190,13 @@ MST_AVX512 void quantizeChunk4(const QuantInput &in, QuantType type, size_t b0, 
         __m512 mx = _mm512_set1_ps(-FLT_MAX);
         float *x = xs + (b - b0) * kBs;
         // The input streams from memory: ask for a later block's lines now (a prefetch never faults).
-        const size_t es = in.sourceDtype == DType::F32 ? 4 : 2;
+        constexpr size_t es = Src == DType::F32 ? 4 : 2;
         const uint8_t *ahead = in.data + (first + uint64_t(kPrefetchBlocks * kBs)) * es;
         for (size_t off = 0; off < size_t(kBs) * es; off += 64)
             _mm_prefetch(reinterpret_cast<const char *>(ahead + off), _MM_HINT_T0);
         for (int q = 0; q < 4; ++q) {
             const __mmask16 m = laneMask(count - 16 * q);
-            const __m512 v = castTo(load16(in.data, in.sourceDtype, first + uint64_t(16 * q), m), in.sourceDtype,
-                                    in.targetDtype);
+            const __m512 v = castTo(load16(in.data, Src, first + uint64_t(16 * q), m), Src, Tgt);
             const __m512 a = _mm512_abs_ps(v);
             // NaN or inf: |v| > FLT_MAX or unordered
             special |= _mm512_cmp_ps_mask(a, _mm512_set1_ps(FLT_MAX), _CMP_NLE_UQ);
@@ -214,7 +214,7 @@ MST_AVX512 void quantizeChunk4(const QuantInput &in, QuantType type, size_t b0, 
     // Pass 3: codes.
     Nf4Tables nf4{};
     Fp4Tables fp4{};
-    if (type == QuantType::NF4) {
+    if constexpr (Nf4) {
         uint32_t l2[16] = {}, l3[16] = {}, l4[16] = {};
         l2[0] = bnb::kNf4ThresholdBits[3];
         l2[8] = bnb::kNf4ThresholdBits[11];
@@ -244,7 +244,10 @@ MST_AVX512 void quantizeChunk4(const QuantInput &in, QuantType type, size_t b0, 
             // y is not flushed: no threshold lies in the subnormal range, so a subnormal y codes
             // like 0, except for FP4's sign, which fp4Codes takes as y <= -FLT_MIN.
             const __m512 y = _mm512_mul_ps(_mm512_load_ps(x + 16 * q), r);
-            bytes[q] = packPairs(type == QuantType::NF4 ? nf4Codes(y, nf4) : fp4Codes(y, fp4));
+            if constexpr (Nf4)
+                bytes[q] = packPairs(nf4Codes(y, nf4));
+            else
+                bytes[q] = packPairs(fp4Codes(y, fp4));
         }
         const __m256i out = _mm256_set_m128i(_mm_unpacklo_epi64(bytes[2], bytes[3]),
                                              _mm_unpacklo_epi64(bytes[0], bytes[1]));
@@ -260,13 +263,45 @@ MST_AVX512 void quantizeChunk4(const QuantInput &in, QuantType type, size_t b0, 
 
 } // namespace
 
+namespace {
+
+template<DType Src, DType Tgt>
+MST_AVX512 void quantize4T(const QuantInput &in, QuantType type, size_t b0, size_t b1, uint8_t *packed, float *absmax,
+                           __mmask16 &special)
+{
+    alignas(64) float xs[kChunkBlocks * kBs];
+    for (size_t c = b0; c < b1; c += kChunkBlocks) {
+        const size_t e = c + kChunkBlocks < b1 ? c + kChunkBlocks : b1;
+        if (type == QuantType::NF4)
+            quantizeChunk4<Src, Tgt, true>(in, c, e, packed, absmax, special, xs);
+        else
+            quantizeChunk4<Src, Tgt, false>(in, c, e, packed, absmax, special, xs);
+    }
+}
+
+template<DType Src>
+MST_AVX512 void quantize4S(const QuantInput &in, QuantType type, size_t b0, size_t b1, uint8_t *packed, float *absmax,
+                           __mmask16 &special)
+{
+    switch (in.targetDtype) {
+    case DType::BF16: quantize4T<Src, DType::BF16>(in, type, b0, b1, packed, absmax, special); break;
+    case DType::F16: quantize4T<Src, DType::F16>(in, type, b0, b1, packed, absmax, special); break;
+    default: quantize4T<Src, DType::F32>(in, type, b0, b1, packed, absmax, special); break;
+    }
+}
+
+} // namespace
+
+// Specialised on the element types and the format: no type switches in the inner loops.
 MST_AVX512 bool quantize4Avx512(const QuantInput &in, QuantType type, size_t b0, size_t b1, uint8_t *packed,
                                 float *absmax)
 {
-    alignas(64) float xs[kChunkBlocks * kBs];
     __mmask16 special = 0;
-    for (size_t c = b0; c < b1; c += kChunkBlocks)
-        quantizeChunk4(in, type, c, c + kChunkBlocks < b1 ? c + kChunkBlocks : b1, packed, absmax, special, xs);
+    switch (in.sourceDtype) {
+    case DType::BF16: quantize4S<DType::BF16>(in, type, b0, b1, packed, absmax, special); break;
+    case DType::F16: quantize4S<DType::F16>(in, type, b0, b1, packed, absmax, special); break;
+    default: quantize4S<DType::F32>(in, type, b0, b1, packed, absmax, special); break;
+    }
     return special == 0;
 }
 
