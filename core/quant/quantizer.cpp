@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstring>
 #include <chrono>
 #include <filesystem>
@@ -19,6 +20,9 @@
 #include <mutex>
 #include <random>
 #include <sstream>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace mistudio::quant {
 
@@ -45,13 +49,31 @@ Result<nlohmann::json> readJsonFile(const fs::path &p)
     return j;
 }
 
+// No room for the output, whatever the cause, is disk_full (as in SafetensorsWriter).
+bool isNoRoom(int e) { return e == ENOSPC || e == EDQUOT || e == EFBIG; }
+
 Status writeTextFile(const fs::path &p, const std::string &text)
 {
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    out.write(text.data(), std::streamsize(text.size()));
-    out.close();
-    if (!out)
-        return makeError(QuantErrc::IoError, "cannot write", {}, p.string());
+    const int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return makeError(QuantErrc::IoError, std::string("cannot create: ") + std::strerror(errno), {}, p.string());
+    size_t done = 0;
+    int err = 0;
+    while (done < text.size()) {
+        const ssize_t r = ::write(fd, text.data() + done, text.size() - done);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            err = errno;
+            break;
+        }
+        done += size_t(r);
+    }
+    if (::close(fd) != 0 && err == 0)
+        err = errno;
+    if (err != 0)
+        return makeError(isNoRoom(err) ? QuantErrc::DiskFull : QuantErrc::IoError,
+                         std::string("cannot write: ") + std::strerror(err), {}, p.string());
     return {};
 }
 
@@ -477,7 +499,10 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
         if (e.is_regular_file() && isCompanionFile(name)) {
             fs::copy_file(e.path(), tmp / name, fs::copy_options::overwrite_existing, ec);
             if (ec)
-                return makeError(QuantErrc::IoError, "cannot copy " + name + ": " + ec.message());
+                return makeError(ec.category() == std::generic_category() || ec.category() == std::system_category()
+                                         ? (isNoRoom(ec.value()) ? QuantErrc::DiskFull : QuantErrc::IoError)
+                                         : QuantErrc::IoError,
+                                 "cannot copy " + name + ": " + ec.message());
         }
     }
 
