@@ -106,6 +106,15 @@ MISTUDIO_SIMD_CLONES bool loadBlock(const QuantInput &in, uint64_t first, int co
     return special == 0;
 }
 
+// The first non-finite element's index, kept as an atomic minimum over the pool's chunks (the
+// caller then searches from there for the exact element).
+void lowerTo(std::atomic<uint64_t> &first, uint64_t value)
+{
+    uint64_t cur = first.load();
+    while (value < cur && !first.compare_exchange_weak(cur, value)) {
+    }
+}
+
 // Subnormal -> 0 (sign irrelevant for every later use), everything else unchanged.
 inline float flush(float x) { return std::fabs(x) < FLT_MIN ? 0.0f : x; }
 
@@ -258,9 +267,7 @@ Status quantize4bit(const QuantInput &in, QuantType type, Quant4Result &out, Thr
                                     : simd::quantize4Avx2(in, type, b0, b1, out.packed.data(), out.absmax.data());
             if (!finite && !in.allowNonFinite) {
                 const uint64_t first = uint64_t(b0) * kBs; // the search below starts here
-                uint64_t cur = firstBad.load();
-                while (first < cur && !firstBad.compare_exchange_weak(cur, first)) {
-                }
+                lowerTo(firstBad, first);
             }
             return;
         }
@@ -269,9 +276,7 @@ Status quantize4bit(const QuantInput &in, QuantType type, Quant4Result &out, Thr
             const uint64_t first = uint64_t(b) * kBs;
             const int count = int(std::min<uint64_t>(kBs, n - first));
             if (!loadBlock(in, first, count, vals, kBs) && !in.allowNonFinite) {
-                uint64_t cur = firstBad.load();
-                while (first < cur && !firstBad.compare_exchange_weak(cur, first)) {
-                }
+                lowerTo(firstBad, first);
             }
             quantizeBlock(vals, count, type, out.packed.data() + first / 2, out.absmax.data() + b);
         }
@@ -302,9 +307,7 @@ Status quantize8bit(const QuantInput &in, Int8Result &out, ThreadPool &pool)
                                     : simd::quantize8Avx2(in, r0, r1, out.cb.data(), out.scb.data(), row.data());
             if (!finite && !in.allowNonFinite) {
                 const uint64_t first = uint64_t(r0) * uint64_t(cols);
-                uint64_t cur = firstBad.load();
-                while (first < cur && !firstBad.compare_exchange_weak(cur, first)) {
-                }
+                lowerTo(firstBad, first);
             }
             return;
         }
@@ -328,9 +331,7 @@ Status quantize8bit(const QuantInput &in, Int8Result &out, ThreadPool &pool)
                 special |= uint32_t((fBits(row[size_t(c)]) & 0x7f800000u) == 0x7f800000u);
             }
             if ((!finite || special) && !in.allowNonFinite) {
-                uint64_t cur = firstBad.load();
-                while (base < cur && !firstBad.compare_exchange_weak(cur, base)) {
-                }
+                lowerTo(firstBad, base);
             }
             out.scb[r] = m;
             quantizeRow8(row.data(), cols, flush(127.0f * rcpApprox(m)), out.cb.data() + base);

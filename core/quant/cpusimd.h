@@ -32,7 +32,8 @@ bool quantize4Avx2(const QuantInput &in, QuantType type, size_t b0, size_t b1, u
 bool quantize8Avx512(const QuantInput &in, size_t r0, size_t r1, int8_t *cb, float *scb, float *rowBuffer);
 bool quantize8Avx2(const QuantInput &in, size_t r0, size_t r1, int8_t *cb, float *scb, float *rowBuffer);
 
-// Dynamic-map codes of n values (the nested absmax), the reference's search with gathers.
+// Dynamic-map codes of n values (the nested absmax): the reference's search, its lookups as
+// permutes (AVX-512) or gathers (AVX2).
 void dynamicCodesAvx512(const float *x, size_t n, uint8_t *codes);
 void dynamicCodesAvx2(const float *x, size_t n, uint8_t *codes);
 

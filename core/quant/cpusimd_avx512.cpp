@@ -178,9 +178,34 @@ MST_AVX512_INLINE __m128i packPairs(__m512i codes)
     return _mm512_cvtepi64_epi8(t);
 }
 
+// The threshold tables of the binary searches (built once per call, not per chunk).
+MST_AVX512 void makeTables(QuantType type, Nf4Tables &nf4, Fp4Tables &fp4)
+{
+    if (type == QuantType::NF4) {
+        uint32_t l2[16] = {}, l3[16] = {}, l4[16] = {};
+        l2[0] = bnb::kNf4ThresholdBits[3];
+        l2[8] = bnb::kNf4ThresholdBits[11];
+        for (int p = 0; p < 16; p += 4)
+            l3[p] = bnb::kNf4ThresholdBits[p + 1];
+        for (int p = 0; p < 16; p += 2)
+            l4[p] = bnb::kNf4ThresholdBits[p];
+        nf4 = {_mm512_set1_ps(fromBits(bnb::kNf4ThresholdBits[7])), table16(l2), table16(l3), table16(l4)};
+    } else {
+        uint32_t l2[16] = {}, l3[16] = {}, rank[16] = {};
+        l2[0] = bnb::kFp4ThresholdBits[1];
+        l2[4] = bnb::kFp4ThresholdBits[5];
+        for (int p = 0; p < 8; p += 2)
+            l3[p] = bnb::kFp4ThresholdBits[p];
+        for (int p = 0; p < 8; ++p)
+            rank[p] = bnb::kFp4RankBits[p];
+        fp4 = {_mm512_set1_ps(fromBits(bnb::kFp4ThresholdBits[3])), table16(l2), table16(l3),
+               _mm512_loadu_si512(rank)};
+    }
+}
+
 template<DType Src, DType Tgt, bool Nf4>
-MST_AVX512 void quantizeChunk4(const QuantInput &in, size_t b0, size_t b1, uint8_t *packed, float *absmax,
-                               __mmask16 &special, float *xs)
+MST_AVX512 void quantizeChunk4(const QuantInput &in, const Nf4Tables &nf4, const Fp4Tables &fp4, size_t b0, size_t b1,
+                               uint8_t *packed, float *absmax, __mmask16 &special, float *xs)
 {
     const uint64_t n = in.numel();
     // Pass 1: cast, flush, absmax.
@@ -212,28 +237,6 @@ MST_AVX512 void quantizeChunk4(const QuantInput &in, size_t b0, size_t b1, uint8
     for (size_t b = b0; b < b1; ++b)
         rs[b - b0] = rcpApprox(absmax[b]);
     // Pass 3: codes.
-    Nf4Tables nf4{};
-    Fp4Tables fp4{};
-    if constexpr (Nf4) {
-        uint32_t l2[16] = {}, l3[16] = {}, l4[16] = {};
-        l2[0] = bnb::kNf4ThresholdBits[3];
-        l2[8] = bnb::kNf4ThresholdBits[11];
-        for (int p = 0; p < 16; p += 4)
-            l3[p] = bnb::kNf4ThresholdBits[p + 1];
-        for (int p = 0; p < 16; p += 2)
-            l4[p] = bnb::kNf4ThresholdBits[p];
-        nf4 = {_mm512_set1_ps(fromBits(bnb::kNf4ThresholdBits[7])), table16(l2), table16(l3), table16(l4)};
-    } else {
-        uint32_t l2[16] = {}, l3[16] = {}, rank[16] = {};
-        l2[0] = bnb::kFp4ThresholdBits[1];
-        l2[4] = bnb::kFp4ThresholdBits[5];
-        for (int p = 0; p < 8; p += 2)
-            l3[p] = bnb::kFp4ThresholdBits[p];
-        for (int p = 0; p < 8; ++p)
-            rank[p] = bnb::kFp4RankBits[p];
-        fp4 = {_mm512_set1_ps(fromBits(bnb::kFp4ThresholdBits[3])), table16(l2), table16(l3),
-               _mm512_loadu_si512(rank)};
-    }
     for (size_t b = b0; b < b1; ++b) {
         const uint64_t first = uint64_t(b) * kBs;
         const uint64_t count = n - first < uint64_t(kBs) ? n - first : uint64_t(kBs);
@@ -270,12 +273,15 @@ MST_AVX512 void quantize4T(const QuantInput &in, QuantType type, size_t b0, size
                            __mmask16 &special)
 {
     alignas(64) float xs[kChunkBlocks * kBs];
+    Nf4Tables nf4{};
+    Fp4Tables fp4{};
+    makeTables(type, nf4, fp4);
     for (size_t c = b0; c < b1; c += kChunkBlocks) {
         const size_t e = c + kChunkBlocks < b1 ? c + kChunkBlocks : b1;
         if (type == QuantType::NF4)
-            quantizeChunk4<Src, Tgt, true>(in, c, e, packed, absmax, special, xs);
+            quantizeChunk4<Src, Tgt, true>(in, nf4, fp4, c, e, packed, absmax, special, xs);
         else
-            quantizeChunk4<Src, Tgt, false>(in, c, e, packed, absmax, special, xs);
+            quantizeChunk4<Src, Tgt, false>(in, nf4, fp4, c, e, packed, absmax, special, xs);
     }
 }
 
