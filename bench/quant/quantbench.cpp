@@ -53,22 +53,6 @@ int g_repeat = 1;
 
 PhaseResult inChildOnce(const std::function<PhaseResult()> &fn);
 
-// Runs fn in a child process g_repeat times and keeps the fastest run (this machine is shared and
-// noisy); the peak RSS is the largest seen.
-PhaseResult inChild(const std::function<PhaseResult()> &fn)
-{
-    PhaseResult best;
-    long rss = 0;
-    for (int i = 0; i < g_repeat; ++i) {
-        const PhaseResult r = inChildOnce(fn);
-        rss = std::max(rss, r.maxRssKb);
-        if (i == 0 || (r.ok && (!best.ok || r.seconds < best.seconds)))
-            best = r;
-    }
-    best.maxRssKb = rss;
-    return best;
-}
-
 // Runs fn in a child process; fn returns {seconds, extra, note}; the parent gets the child's peak RSS.
 PhaseResult inChildOnce(const std::function<PhaseResult()> &fn)
 {
@@ -127,6 +111,13 @@ std::vector<PhaseResult> interleaved(const std::vector<std::function<PhaseResult
     for (size_t k = 0; k < fns.size(); ++k)
         best[k].maxRssKb = rss[k];
     return best;
+}
+
+// One phase g_repeat times, its fastest run (this machine is shared and noisy); the peak RSS is the
+// largest seen.
+PhaseResult inChild(const std::function<PhaseResult()> &fn)
+{
+    return interleaved({fn}).front();
 }
 
 std::string arg(int argc, char **argv, const char *name, const char *def)
@@ -328,8 +319,7 @@ int main(int argc, char **argv)
                 byName[tp.name] = &tp;
             for (const auto &e : (*f)->header().tensors) {
                 const TensorPlan *tp = byName.at(e.name);
-                const bool copy = tp->action == TensorAction::Copy
-                                  || (tp->action == TensorAction::Cast && tp->sourceDtype == tp->targetDtype);
+                const bool copy = tp->passesThrough();
                 if (copy) {
                     for (uint64_t off = 0; off < e.byteSize(); off += 32u << 20) {
                         const uint64_t len = std::min<uint64_t>(32u << 20, e.byteSize() - off);

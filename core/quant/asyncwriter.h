@@ -8,20 +8,19 @@
 #include <functional>
 #include <mutex>
 #include <thread>
-#include <vector>
 
 namespace mistudio::quant {
 
-// Runs write tasks on a few I/O threads, so that disk writes overlap the compute of later
-// tensors. Tasks that own buffers count their bytes against a budget: push() blocks while the
+// Runs write tasks on an I/O thread, so that disk writes overlap the compute of later tensors. Tasks that own buffers count their bytes against a budget: push() blocks while the
 // queued bytes exceed it, which bounds the memory held by pending output. Tasks that hold no
 // memory (in-kernel copies of unchanged tensors) go to a background queue that the threads serve
 // only when no buffer is waiting, so they never hold back the buffers that block the producer.
-// Tasks may run concurrently and in any order: they must write to places of their own.
+// Tasks may run in any order (background tasks after later buffered ones): they must write to
+// places of their own.
 class AsyncWriter final
 {
 public:
-    explicit AsyncWriter(uint64_t budgetBytes, unsigned threads = 1);
+    explicit AsyncWriter(uint64_t budgetBytes);
     ~AsyncWriter(); // abandons pending tasks and joins
     AsyncWriter(const AsyncWriter &) = delete;
     AsyncWriter &operator=(const AsyncWriter &) = delete;
@@ -45,10 +44,10 @@ private:
     std::deque<Task> m_background;
     uint64_t m_budget;
     uint64_t m_queuedBytes = 0;
-    unsigned m_busy = 0;
+    bool m_busy = false;
     bool m_stop = false;
     Status m_error;
-    std::vector<std::thread> m_threads;
+    std::thread m_thread;
 };
 
 } // namespace mistudio::quant

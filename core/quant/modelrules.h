@@ -79,6 +79,11 @@ struct TensorPlan
 
     bool quantized() const { return action == TensorAction::Quantize4bit || action == TensorAction::Quantize8bit; }
     bool dropped() const { return action == TensorAction::Drop; }
+    // Written byte for byte as the source has it (no quantization, no dtype change).
+    bool passesThrough() const
+    {
+        return action == TensorAction::Copy || (action == TensorAction::Cast && sourceDtype == targetDtype);
+    }
 };
 
 struct QuantPlan

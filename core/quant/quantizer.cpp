@@ -302,7 +302,7 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
     // serializes writes to a file on its inode lock, and a second writer only spun on it (perf:
     // 4 % of a 2-core run), taking CPU from the compute.
     Buffers buffers; // declared before the writer: outlives its tasks
-    AsyncWriter writer(64u << 20, 1);
+    AsyncWriter writer(64u << 20);
     // The next tensor's pages are mapped on another thread while this one is computed.
     std::map<std::string, std::shared_future<void>> prefetched;
     auto prefetch = [&](const std::string &name) {
@@ -320,7 +320,7 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
         byName[tp.name] = &tp;
     auto needsCompute = [&](const std::string &name) {
         const TensorPlan *t = byName.at(name);
-        return t->quantized() || (t->action == TensorAction::Cast && t->sourceDtype != t->targetDtype);
+        return !t->dropped() && !t->passesThrough();
     };
     auto failedWrite = [&] { return writer.drain().error(); };
     for (const auto &shard : shards) {
@@ -348,8 +348,8 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
             const uint8_t *data = src.file->data(*src.entry);
             if (needsCompute(tp.name))
                 prefetch(tp.name);
-            // Only tensors computed on the main side are prefetched ahead: a plain copy is read by
-            // the writer thread as it writes, and mapping it early would only add resident pages.
+            // Only computed tensors are mapped ahead: unchanged ones are copied file to file in the
+            // kernel and never mapped here.
             if (orderPos + 1 < order.size() && needsCompute(order[orderPos + 1]))
                 prefetch(order[orderPos + 1]);
             ++orderPos;
@@ -365,7 +365,7 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
             for (const auto &o : tp.outputs)
                 index.weightMap[o.name] = shard.fileName;
             Status st;
-            if (tp.action == TensorAction::Copy || (tp.action == TensorAction::Cast && tp.sourceDtype == tp.targetDtype)) {
+            if (tp.passesThrough()) {
                 // File to file in the kernel (never mapped here), in pieces that the I/O threads
                 // share, whenever no computed output is waiting to be written.
                 const int fd = src.file->fd();
