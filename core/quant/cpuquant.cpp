@@ -16,6 +16,9 @@
 #include <cstring>
 #include <string_view>
 
+#include <cerrno>
+#include <unistd.h>
+
 // The hot loops are compiled twice, for AVX2 and for the x86-64 baseline, and picked at load
 // time (GCC function multiversioning): same arithmetic, twice the vector width where available.
 // Not under ThreadSanitizer: its runtime is not up yet when the ifunc resolvers run at load time.
@@ -113,6 +116,36 @@ void lowerTo(std::atomic<uint64_t> &first, uint64_t value)
     uint64_t cur = first.load();
     while (value < cur && !first.compare_exchange_weak(cur, value)) {
     }
+}
+
+// Elements [first, first + count) of a non-transposed input that names its file, read with pread
+// into this thread's buffer, as a 1 x count input of its own in `piece`. False where the input
+// has no file, is read transposed, or the read fails: the caller then uses the mapping.
+bool readPiece(const QuantInput &in, uint64_t first, uint64_t count, QuantInput &piece)
+{
+    if (in.fd < 0 || in.transposed || count == 0)
+        return false;
+    thread_local std::vector<uint8_t> buffer;
+    const size_t es = dtypeSize(in.sourceDtype);
+    const size_t bytes = size_t(count * es);
+    if (buffer.size() < bytes)
+        buffer.resize(bytes);
+    size_t got = 0;
+    while (got < bytes) {
+        const ssize_t r = ::pread(in.fd, buffer.data() + got, bytes - got, off_t(in.fileOffset + first * es + got));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return false;
+        got += size_t(r);
+    }
+    piece.data = buffer.data();
+    piece.sourceDtype = in.sourceDtype;
+    piece.targetDtype = in.targetDtype;
+    piece.rows = 1;
+    piece.cols = int64_t(count);
+    piece.allowNonFinite = in.allowNonFinite;
+    return true;
 }
 
 // Subnormal -> 0 (sign irrelevant for every later use), everything else unchanged.
@@ -255,30 +288,42 @@ void dynamicCodes(const float *x, size_t n, uint8_t *codes)
 Status quantize4bit(const QuantInput &in, QuantType type, Quant4Result &out, ThreadPool &pool)
 {
     const uint64_t n = in.numel();
-    const uint64_t blocks = bnb::numBlocks(n);
-    out.absmax.resize(blocks);
+    out.absmax.resize(bnb::numBlocks(n));
     out.packed.resize(bnb::packedBytes(n));
+    return quantize4bit(in, type, out.packed.data(), out.absmax.data(), pool);
+}
+
+Status quantize4bit(const QuantInput &in, QuantType type, uint8_t *packed, float *absmax, ThreadPool &pool)
+{
+    const uint64_t n = in.numel();
+    const uint64_t blocks = bnb::numBlocks(n);
     std::atomic<uint64_t> firstBad{UINT64_MAX};
     const simd::Isa isa = simd::handles(in) ? simd::activeIsa() : simd::Isa::None;
     pool.parallelFor(size_t(blocks), 2048, [&](size_t b0, size_t b1) {
+        // Blocks [b0, b1) as a tensor of their own (4-bit blocks run over the flattened matrix):
+        // read into this thread's buffer where the input allows it, else through the mapping.
+        const uint64_t first0 = uint64_t(b0) * kBs, elements = std::min<uint64_t>(uint64_t(b1) * kBs, n) - first0;
+        QuantInput piece;
+        const QuantInput &src = readPiece(in, first0, elements, piece) ? piece : in;
+        const size_t base = &src == &in ? b0 : 0; // block index of b0 in src
+        uint8_t *const packedAt = packed + (b0 - base) * (kBs / 2);
+        float *const absmaxAt = absmax + (b0 - base);
         if (isa != simd::Isa::None) {
             const bool finite = isa == simd::Isa::Avx512
-                                    ? simd::quantize4Avx512(in, type, b0, b1, out.packed.data(), out.absmax.data())
-                                    : simd::quantize4Avx2(in, type, b0, b1, out.packed.data(), out.absmax.data());
-            if (!finite && !in.allowNonFinite) {
-                const uint64_t first = uint64_t(b0) * kBs; // the search below starts here
-                lowerTo(firstBad, first);
-            }
+                                    ? simd::quantize4Avx512(src, type, base, base + (b1 - b0), packedAt, absmaxAt)
+                                    : simd::quantize4Avx2(src, type, base, base + (b1 - b0), packedAt, absmaxAt);
+            if (!finite && !in.allowNonFinite)
+                lowerTo(firstBad, first0); // the search below starts here
             return;
         }
         alignas(64) float vals[kBs];
-        for (size_t b = b0; b < b1; ++b) {
+        const uint64_t srcN = src.numel();
+        for (size_t b = base; b < base + (b1 - b0); ++b) {
             const uint64_t first = uint64_t(b) * kBs;
-            const int count = int(std::min<uint64_t>(kBs, n - first));
-            if (!loadBlock(in, first, count, vals, kBs) && !in.allowNonFinite) {
-                lowerTo(firstBad, first);
-            }
-            quantizeBlock(vals, count, type, out.packed.data() + first / 2, out.absmax.data() + b);
+            const int count = int(std::min<uint64_t>(kBs, srcN - first));
+            if (!loadBlock(src, first, count, vals, kBs) && !in.allowNonFinite)
+                lowerTo(firstBad, first0);
+            quantizeBlock(vals, count, type, packedAt + first / 2, absmaxAt + b);
         }
     });
     if (firstBad.load() != UINT64_MAX) {
@@ -301,23 +346,31 @@ Status quantize8bit(const QuantInput &in, Int8Result &out, ThreadPool &pool)
     pool.parallelFor(size_t(in.rows), std::max<size_t>(1, size_t(65536 / std::max<int64_t>(1, cols))),
                      [&](size_t r0, size_t r1) {
         std::vector<float> row(static_cast<size_t>(cols));
+        // Rows [r0, r1) as a matrix of their own, read into this thread's buffer where it can be.
+        QuantInput piece;
+        const bool own = readPiece(in, uint64_t(r0) * uint64_t(cols), uint64_t(r1 - r0) * uint64_t(cols), piece);
+        if (own) {
+            piece.rows = int64_t(r1 - r0);
+            piece.cols = cols;
+        }
+        const QuantInput &src = own ? piece : in;
+        const size_t s0 = own ? 0 : r0, s1 = s0 + (r1 - r0); // the rows in src
+        int8_t *const cbAt = out.cb.data() + (r0 - s0) * size_t(cols);
+        float *const scbAt = out.scb.data() + (r0 - s0);
         if (isa != simd::Isa::None) {
-            const bool finite = isa == simd::Isa::Avx512
-                                    ? simd::quantize8Avx512(in, r0, r1, out.cb.data(), out.scb.data(), row.data())
-                                    : simd::quantize8Avx2(in, r0, r1, out.cb.data(), out.scb.data(), row.data());
-            if (!finite && !in.allowNonFinite) {
-                const uint64_t first = uint64_t(r0) * uint64_t(cols);
-                lowerTo(firstBad, first);
-            }
+            const bool finite = isa == simd::Isa::Avx512 ? simd::quantize8Avx512(src, s0, s1, cbAt, scbAt, row.data())
+                                                         : simd::quantize8Avx2(src, s0, s1, cbAt, scbAt, row.data());
+            if (!finite && !in.allowNonFinite)
+                lowerTo(firstBad, uint64_t(r0) * uint64_t(cols));
             return;
         }
         constexpr int kChunk = 256;
-        for (size_t r = r0; r < r1; ++r) {
+        for (size_t r = s0; r < s1; ++r) {
             const uint64_t base = uint64_t(r) * uint64_t(cols);
             bool finite = true;
             for (int64_t c0 = 0; c0 < cols; c0 += kChunk) {
                 const int count = int(std::min<int64_t>(kChunk, cols - c0));
-                finite &= loadBlock(in, base + uint64_t(c0), count, row.data() + c0, count);
+                finite &= loadBlock(src, base + uint64_t(c0), count, row.data() + c0, count);
             }
             // Int8Params always goes through fp16 (§3); overflow there is non-finite too.
             if (in.targetDtype != DType::F16)
@@ -330,11 +383,10 @@ Status quantize8bit(const QuantInput &in, Int8Result &out, ThreadPool &pool)
                 m = a > m ? a : m;
                 special |= uint32_t((fBits(row[size_t(c)]) & 0x7f800000u) == 0x7f800000u);
             }
-            if ((!finite || special) && !in.allowNonFinite) {
-                lowerTo(firstBad, base);
-            }
-            out.scb[r] = m;
-            quantizeRow8(row.data(), cols, flush(127.0f * rcpApprox(m)), out.cb.data() + base);
+            if ((!finite || special) && !in.allowNonFinite)
+                lowerTo(firstBad, uint64_t(r0) * uint64_t(cols));
+            scbAt[r] = m;
+            quantizeRow8(row.data(), cols, flush(127.0f * rcpApprox(m)), cbAt + base);
         }
     });
     if (firstBad.load() != UINT64_MAX) {

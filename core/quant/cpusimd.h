@@ -28,6 +28,13 @@ bool handles(const QuantInput &in);
 bool quantize4Avx512(const QuantInput &in, QuantType type, size_t b0, size_t b1, uint8_t *packed, float *absmax);
 bool quantize4Avx2(const QuantInput &in, QuantType type, size_t b0, size_t b1, uint8_t *packed, float *absmax);
 
+// For tests: the 4-bit code of each scaled value y[i] as the AVX-512 kernels find it (bucket
+// tables; NF4 code, or FP4 code with its sign bit). Does nothing without AVX-512.
+void codes4Avx512(QuantType type, const float *y, size_t n, uint8_t *codes);
+
+// For tests: rcpApprox of n values as the AVX-512 kernels compute them (16 at a time).
+void rcpAvx512(const float *x, size_t n, float *out);
+
 // LLM.int8: rows [r0, r1) into cb/scb (whole arrays). rowBuffer holds at least `cols` floats.
 bool quantize8Avx512(const QuantInput &in, size_t r0, size_t r1, int8_t *cb, float *scb, float *rowBuffer);
 bool quantize8Avx2(const QuantInput &in, size_t r0, size_t r1, int8_t *cb, float *scb, float *rowBuffer);

@@ -84,6 +84,41 @@ MST_AVX512_INLINE __m512 load16(const uint8_t *base, DType src, uint64_t i, __mm
     }
 }
 
+// rcpApprox of 16 values (rcpapprox.cpp): RN(1/x) plus the table's correction, with the same
+// special cases: NaN -> itself, +-inf -> +-0, zero or subnormal x -> +-inf, a subnormal result
+// -> +-0. One vector division and one gather instead of 16 scalar divisions and lookups.
+MST_AVX512_INLINE __m512 rcp16(__m512 x, const int8_t *table)
+{
+    const __m512i b = _mm512_castps_si512(x);
+    const __m512i sign = _mm512_and_si512(b, _mm512_set1_epi32(int(0x80000000u)));
+    const __m512i exp = _mm512_and_si512(b, _mm512_set1_epi32(0x7f800000));
+    const __m512i mant = _mm512_and_si512(b, _mm512_set1_epi32(0x007fffff));
+    const __m512i r = _mm512_castps_si512(_mm512_div_ps(_mm512_set1_ps(1.0f), x));
+    const __m512i corr = _mm512_srai_epi32(_mm512_slli_epi32(_mm512_i32gather_epi32(mant, table, 1), 24), 24);
+    __m512i out = _mm512_add_epi32(r, corr);
+    // a subnormal result (|x| > 2^126) is flushed
+    out = _mm512_mask_mov_epi32(out, _mm512_testn_epi32_mask(r, _mm512_set1_epi32(0x7f800000)), sign);
+    // zero or subnormal x: +-inf
+    out = _mm512_mask_mov_epi32(out, _mm512_cmpeq_epi32_mask(exp, _mm512_setzero_si512()),
+                                _mm512_or_si512(sign, _mm512_set1_epi32(0x7f800000)));
+    // inf: +-0; NaN: itself
+    const __mmask16 top = _mm512_cmpeq_epi32_mask(exp, _mm512_set1_epi32(0x7f800000));
+    const __mmask16 nan = _mm512_mask_test_epi32_mask(top, mant, mant);
+    out = _mm512_mask_mov_epi32(out, top, sign);
+    out = _mm512_mask_mov_epi32(out, nan, b);
+    return _mm512_castsi512_ps(out);
+}
+
+// The chunk's reciprocals (kChunkBlocks = 32 of them): two vectors.
+MST_AVX512_INLINE void chunkReciprocals(const float *absmax, size_t count, float *rs)
+{
+    const int8_t *table = rcpCorrectionTable();
+    for (size_t i = 0; i < count; i += 16) {
+        const __mmask16 m = laneMask(int64_t(count - i));
+        _mm512_mask_storeu_ps(rs + i, m, rcp16(_mm512_maskz_loadu_ps(m, absmax + i), table));
+    }
+}
+
 // float -> nearest-even float16 -> float (exact hardware conversions; overflow gives inf).
 MST_AVX512_INLINE __m512 roundHalf(__m512 v)
 {
@@ -132,43 +167,52 @@ MST_AVX512_INLINE __m512 table16(const uint32_t (&bits)[16])
     return _mm512_castsi512_ps(_mm512_loadu_si512(bits));
 }
 
-struct Nf4Tables
+// 4-bit codes by bucket: t = y * scale + bias maps the range of y (NF4: [-1, 1]; FP4: |y| in
+// [0, 1]) onto 32 buckets [0, 32), each narrower than the gap between two thresholds, so a bucket
+// holds at most one threshold. A code is then the bucket's count of thresholds below it, plus one
+// exact comparison with the bucket's own threshold (+inf if it has none): two table permutes and a
+// compare instead of a 4-step search. Which bucket a value near a bucket edge lands in does not
+// matter: no threshold lies within 0.03 buckets of an edge (far beyond the rounding of t), and
+// the two buckets around an edge give the same code there. y is NaN only when the block is all
+// zero (0 * inf); cvtt then gives 0x80000000, bucket 0, and the compare is false: code 0 (NF4)
+// / rank 0 (FP4), like the threshold count. Otherwise |y| <= 1 + 2 ulp (|x| <= absmax, and the
+// reciprocal is within an ulp of 1/absmax); the tables hold up to |y| < 1.016 (FP4) and 1.032
+// (NF4), beyond which t wraps. tst_formats checks every float up to 1.015625 against the count.
+struct CodeTables
 {
-    __m512 t7, l2, l3, l4;
-};
-struct Fp4Tables
-{
-    __m512 t3, l2, l3;
-    __m512i rankBits;
+    __m512 thrLo, thrHi;    // per bucket: its threshold, or +inf
+    __m512i baseLo, baseHi; // per bucket: how many thresholds lie below it
+    __m512 scale, bias;
+    __m512i rankBits; // FP4: magnitude rank -> the 3 code bits
 };
 
-// code = #{k : y > T_k} by binary search: after the steps for 8, 4, 2, 1 the partial code p says
-// which threshold decides the next bit (T[p+3], T[p+1], T[p]).
-MST_AVX512_INLINE __m512i nf4Codes(__m512 y, const Nf4Tables &t)
+MST_AVX512_INLINE __m512i bucketCount(__m512 v, const CodeTables &t)
 {
-    __m512i p = _mm512_maskz_mov_epi32(_mm512_cmp_ps_mask(y, t.t7, _CMP_GT_OQ), _mm512_set1_epi32(8));
-    p = _mm512_mask_add_epi32(p, _mm512_cmp_ps_mask(y, _mm512_permutexvar_ps(p, t.l2), _CMP_GT_OQ), p,
-                              _mm512_set1_epi32(4));
-    p = _mm512_mask_add_epi32(p, _mm512_cmp_ps_mask(y, _mm512_permutexvar_ps(p, t.l3), _CMP_GT_OQ), p,
-                              _mm512_set1_epi32(2));
-    p = _mm512_mask_add_epi32(p, _mm512_cmp_ps_mask(y, _mm512_permutexvar_ps(p, t.l4), _CMP_GT_OQ), p,
-                              _mm512_set1_epi32(1));
-    return p;
+    const __m512i k = _mm512_cvttps_epi32(_mm512_fmadd_ps(v, t.scale, t.bias));
+    const __m512 thr = _mm512_permutex2var_ps(t.thrLo, k, t.thrHi);
+    const __m512i base = _mm512_permutex2var_epi32(t.baseLo, k, t.baseHi);
+    return _mm512_mask_add_epi32(base, _mm512_cmp_ps_mask(v, thr, _CMP_GT_OQ), base, _mm512_set1_epi32(1));
 }
 
-// rank = #{k : |y| > T_k} (7 thresholds) by binary search, then the rank's 3 bits and the sign.
-MST_AVX512_INLINE __m512i fp4Codes(__m512 y, const Fp4Tables &t)
+// code = #{k : y > T_k}
+MST_AVX512_INLINE __m512i nf4Codes(__m512 y, const CodeTables &t) { return bucketCount(y, t); }
+
+// rank = #{k : |y| > T_k}, then the rank's 3 bits and the sign.
+MST_AVX512_INLINE __m512i fp4Codes(__m512 y, const CodeTables &t)
 {
-    const __m512 a = _mm512_abs_ps(y);
-    __m512i p = _mm512_maskz_mov_epi32(_mm512_cmp_ps_mask(a, t.t3, _CMP_GT_OQ), _mm512_set1_epi32(4));
-    p = _mm512_mask_add_epi32(p, _mm512_cmp_ps_mask(a, _mm512_permutexvar_ps(p, t.l2), _CMP_GT_OQ), p,
-                              _mm512_set1_epi32(2));
-    p = _mm512_mask_add_epi32(p, _mm512_cmp_ps_mask(a, _mm512_permutexvar_ps(p, t.l3), _CMP_GT_OQ), p,
-                              _mm512_set1_epi32(1));
-    const __m512i code = _mm512_permutexvar_epi32(p, t.rankBits);
+    const __m512i code = _mm512_permutexvar_epi32(bucketCount(_mm512_abs_ps(y), t), t.rankBits);
     // the sign bit of the flushed y: y < 0 after flushing <=> y <= -FLT_MIN
     return _mm512_mask_or_epi32(code, _mm512_cmp_ps_mask(y, _mm512_set1_ps(-FLT_MIN), _CMP_LE_OQ), code,
                                 _mm512_set1_epi32(8));
+}
+
+template<bool Nf4>
+MST_AVX512_INLINE __m512i codes4(__m512 y, const CodeTables &t)
+{
+    if constexpr (Nf4)
+        return nf4Codes(y, t);
+    else
+        return fp4Codes(y, t);
 }
 
 // 16 codes (one per 32-bit lane) -> 8 bytes, element 2j in the high nibble of byte j.
@@ -178,34 +222,43 @@ MST_AVX512_INLINE __m128i packPairs(__m512i codes)
     return _mm512_cvtepi64_epi8(t);
 }
 
-// The threshold tables of the binary searches (built once per call, not per chunk).
-MST_AVX512 void makeTables(QuantType type, Nf4Tables &nf4, Fp4Tables &fp4)
+// The bucket tables (built once per call, not per chunk). Scale and bias put the range on
+// [0.5, 31.5], so values a rounding beyond it (|y| = 1 + 1 ulp) still fall in buckets 0 and 31.
+MST_AVX512 void makeTables(QuantType type, CodeTables &t)
 {
-    if (type == QuantType::NF4) {
-        uint32_t l2[16] = {}, l3[16] = {}, l4[16] = {};
-        l2[0] = bnb::kNf4ThresholdBits[3];
-        l2[8] = bnb::kNf4ThresholdBits[11];
-        for (int p = 0; p < 16; p += 4)
-            l3[p] = bnb::kNf4ThresholdBits[p + 1];
-        for (int p = 0; p < 16; p += 2)
-            l4[p] = bnb::kNf4ThresholdBits[p];
-        nf4 = {_mm512_set1_ps(fromBits(bnb::kNf4ThresholdBits[7])), table16(l2), table16(l3), table16(l4)};
-    } else {
-        uint32_t l2[16] = {}, l3[16] = {}, rank[16] = {};
-        l2[0] = bnb::kFp4ThresholdBits[1];
-        l2[4] = bnb::kFp4ThresholdBits[5];
-        for (int p = 0; p < 8; p += 2)
-            l3[p] = bnb::kFp4ThresholdBits[p];
-        for (int p = 0; p < 8; ++p)
-            rank[p] = bnb::kFp4RankBits[p];
-        fp4 = {_mm512_set1_ps(fromBits(bnb::kFp4ThresholdBits[3])), table16(l2), table16(l3),
-               _mm512_loadu_si512(rank)};
+    const bool nf4 = type == QuantType::NF4;
+    const uint32_t *thresholds = nf4 ? bnb::kNf4ThresholdBits : bnb::kFp4ThresholdBits;
+    const int count = nf4 ? 15 : 7;
+    const float scale = nf4 ? 15.5f : 31.0f, bias = nf4 ? 16.0f : 0.5f;
+    float thr[32];
+    int32_t base[32];
+    for (int k = 0; k < 32; ++k) {
+        thr[k] = __builtin_inff();
+        base[k] = 0;
     }
+    for (int i = 0; i < count; ++i) {
+        const float ti = fromBits(thresholds[i]);
+        const int k = int(__builtin_fmaf(ti, scale, bias));
+        thr[k] = ti; // one threshold per bucket (the constants' gaps exceed a bucket)
+        for (int j = k + 1; j < 32; ++j)
+            ++base[j];
+    }
+    t.thrLo = _mm512_loadu_ps(thr);
+    t.thrHi = _mm512_loadu_ps(thr + 16);
+    t.baseLo = _mm512_loadu_si512(base);
+    t.baseHi = _mm512_loadu_si512(base + 16);
+    t.scale = _mm512_set1_ps(scale);
+    t.bias = _mm512_set1_ps(bias);
+    uint32_t rank[16] = {};
+    for (int p = 0; p < 8; ++p)
+        rank[p] = bnb::kFp4RankBits[p];
+    t.rankBits = _mm512_loadu_si512(rank);
 }
 
+// Any element types: pass 1 in float (cast, flush, absmax), its values kept in xs for pass 3.
 template<DType Src, DType Tgt, bool Nf4>
-MST_AVX512 void quantizeChunk4(const QuantInput &in, const Nf4Tables &nf4, const Fp4Tables &fp4, size_t b0, size_t b1,
-                               uint8_t *packed, float *absmax, __mmask16 &special, float *xs)
+MST_AVX512 void quantizeChunk4(const QuantInput &in, const CodeTables &tables, size_t b0, size_t b1, uint8_t *packed,
+                               float *absmax, __mmask16 &special, float *xs)
 {
     const uint64_t n = in.numel();
     // Pass 1: cast, flush, absmax.
@@ -232,10 +285,9 @@ MST_AVX512 void quantizeChunk4(const QuantInput &in, const Nf4Tables &nf4, const
         }
         absmax[b] = _mm512_reduce_max_ps(mx);
     }
-    // Pass 2: the reciprocals (scalar table lookups; independent, so their misses overlap).
+    // Pass 2: the reciprocals.
     float rs[kChunkBlocks];
-    for (size_t b = b0; b < b1; ++b)
-        rs[b - b0] = rcpApprox(absmax[b]);
+    chunkReciprocals(absmax + b0, b1 - b0, rs);
     // Pass 3: codes.
     for (size_t b = b0; b < b1; ++b) {
         const uint64_t first = uint64_t(b) * kBs;
@@ -247,10 +299,7 @@ MST_AVX512 void quantizeChunk4(const QuantInput &in, const Nf4Tables &nf4, const
             // y is not flushed: no threshold lies in the subnormal range, so a subnormal y codes
             // like 0, except for FP4's sign, which fp4Codes takes as y <= -FLT_MIN.
             const __m512 y = _mm512_mul_ps(_mm512_load_ps(x + 16 * q), r);
-            if constexpr (Nf4)
-                bytes[q] = packPairs(nf4Codes(y, nf4));
-            else
-                bytes[q] = packPairs(fp4Codes(y, fp4));
+            bytes[q] = packPairs(codes4<Nf4>(y, tables));
         }
         const __m256i out = _mm256_set_m128i(_mm_unpacklo_epi64(bytes[2], bytes[3]),
                                              _mm_unpacklo_epi64(bytes[0], bytes[1]));
@@ -264,6 +313,85 @@ MST_AVX512 void quantizeChunk4(const QuantInput &in, const Nf4Tables &nf4, const
     }
 }
 
+// 32 raw 16-bit elements from first + 32 h of a block of `count`; lanes past the tensor are 0.
+MST_AVX512_INLINE __m512i loadHalf(const uint8_t *src, uint64_t first, int64_t count, int h)
+{
+    const int64_t left = count - 32 * h;
+    const uint8_t *p = src + 2 * (first + uint64_t(32 * h));
+    if (left >= 32)
+        return _mm512_loadu_si512(p);
+    if (left <= 0)
+        return _mm512_setzero_si512();
+    return _mm512_maskz_loadu_epi16(__mmask32((uint64_t(1) << left) - 1u), p);
+}
+
+// bfloat16 in, bfloat16 target (the default): the float pass 1 becomes integer work on the raw
+// 16-bit values, 32 per vector. For bf16 the order of |v| is the order of its bits & 0x7fff, so a
+// block's absmax is the largest such pattern: 0x7f80 and above is inf or NaN (the chunk is then
+// redone by the float path, which reports it exactly), below 0x0080 zero or subnormal (flushed:
+// absmax 0). Pass 3 flushes values whose exponent is 0 and widens them to float by unpacking,
+// which interleaves groups of four; the packing below puts the nibble pairs back in order.
+template<bool Nf4>
+MST_AVX512 bool quantizeChunk4Bf16(const QuantInput &in, const CodeTables &tables, size_t b0, size_t b1,
+                                   uint8_t *packed, float *absmax)
+{
+    const uint64_t n = in.numel();
+    const auto *src = in.data;
+    const __m512i magnitude = _mm512_set1_epi16(0x7fff);
+    // Pass 1: absmax.
+    uint32_t worst = 0;
+    for (size_t b = b0; b < b1; ++b) {
+        const uint64_t first = uint64_t(b) * kBs;
+        const int64_t count = int64_t(n - first < uint64_t(kBs) ? n - first : uint64_t(kBs));
+        const uint8_t *ahead = src + 2 * (first + uint64_t(kPrefetchBlocks * kBs));
+        _mm_prefetch(reinterpret_cast<const char *>(ahead), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char *>(ahead + 64), _MM_HINT_T0);
+        const __m512i m = _mm512_max_epu16(_mm512_and_si512(loadHalf(src, first, count, 0), magnitude),
+                                           _mm512_and_si512(loadHalf(src, first, count, 1), magnitude));
+        const __m256i m2 = _mm256_max_epu16(_mm512_castsi512_si256(m), _mm512_extracti64x4_epi64(m, 1));
+        const __m128i m3 = _mm_max_epu16(_mm256_castsi256_si128(m2), _mm256_extracti128_si256(m2, 1));
+        // the largest of 8 as 0xffff minus the smallest of their complements (phminposuw)
+        const uint32_t bits = 0xffffu - (uint32_t(_mm_cvtsi128_si32(_mm_minpos_epu16(_mm_xor_si128(m3, _mm_set1_epi32(-1))))) & 0xffffu);
+        worst = bits > worst ? bits : worst;
+        absmax[b] = bits < 0x0080u ? 0.0f : fromBits(bits << 16);
+    }
+    if (worst >= 0x7f80u)
+        return false;
+    float rs[kChunkBlocks];
+    chunkReciprocals(absmax + b0, b1 - b0, rs);
+    // Pass 3: codes, from the input again (in L1 since pass 1).
+    const __m512i exponent = _mm512_set1_epi16(0x7f80);
+    const __m512i zero = _mm512_setzero_si512();
+    const __m512i weights = _mm512_set1_epi16(0x0110); // bytes (16, 1): c[2j] * 16 + c[2j + 1]
+    const __m256i order = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+    for (size_t b = b0; b < b1; ++b) {
+        const uint64_t first = uint64_t(b) * kBs;
+        const int64_t count = int64_t(n - first < uint64_t(kBs) ? n - first : uint64_t(kBs));
+        const __m512 r = _mm512_set1_ps(rs[b - b0]);
+        __m512i lo[2], hi[2];
+        for (int h = 0; h < 2; ++h) {
+            __m512i v = loadHalf(src, first, count, h);
+            v = _mm512_maskz_mov_epi16(_mm512_test_epi16_mask(v, exponent), v); // flush
+            // per 128-bit lane k: elements 8k..8k+3 (lo) and 8k+4..8k+7 (hi) of this half
+            lo[h] = codes4<Nf4>(_mm512_mul_ps(_mm512_castsi512_ps(_mm512_unpacklo_epi16(zero, v)), r), tables);
+            hi[h] = codes4<Nf4>(_mm512_mul_ps(_mm512_castsi512_ps(_mm512_unpackhi_epi16(zero, v)), r), tables);
+        }
+        // lane k: 8 codes of half 0, then 8 of half 1, in element order; pairs stay adjacent
+        const __m512i codes = _mm512_packus_epi16(_mm512_packus_epi32(lo[0], hi[0]), _mm512_packus_epi32(lo[1], hi[1]));
+        // byte 8k + j: pair 4k + j (j < 4), byte 8k + 4 + j: pair 16 + 4k + j
+        const __m256i pairs = _mm512_cvtepi16_epi8(_mm512_maddubs_epi16(codes, weights));
+        const __m256i out = _mm256_permutevar8x32_epi32(pairs, order);
+        uint8_t *dst = packed + first / 2;
+        if (count == int64_t(kBs)) {
+            _mm256_storeu_si256(reinterpret_cast<__m256i *>(dst), out);
+        } else {
+            const uint64_t nbytes = uint64_t(count + 1) / 2; // 1..32
+            _mm256_mask_storeu_epi8(dst, __mmask32((uint64_t(1) << nbytes) - 1u), out);
+        }
+    }
+    return true;
+}
+
 } // namespace
 
 namespace {
@@ -273,15 +401,21 @@ MST_AVX512 void quantize4T(const QuantInput &in, QuantType type, size_t b0, size
                            __mmask16 &special)
 {
     alignas(64) float xs[kChunkBlocks * kBs];
-    Nf4Tables nf4{};
-    Fp4Tables fp4{};
-    makeTables(type, nf4, fp4);
+    CodeTables tables{};
+    makeTables(type, tables);
+    const bool nf4 = type == QuantType::NF4;
     for (size_t c = b0; c < b1; c += kChunkBlocks) {
         const size_t e = c + kChunkBlocks < b1 ? c + kChunkBlocks : b1;
-        if (type == QuantType::NF4)
-            quantizeChunk4<Src, Tgt, true>(in, nf4, fp4, c, e, packed, absmax, special, xs);
+        if constexpr (Src == DType::BF16 && Tgt == DType::BF16) {
+            if (nf4 ? quantizeChunk4Bf16<true>(in, tables, c, e, packed, absmax)
+                    : quantizeChunk4Bf16<false>(in, tables, c, e, packed, absmax))
+                continue;
+            // inf or NaN in this chunk: the float path gives the reference's bytes and flags it
+        }
+        if (nf4)
+            quantizeChunk4<Src, Tgt, true>(in, tables, c, e, packed, absmax, special, xs);
         else
-            quantizeChunk4<Src, Tgt, false>(in, nf4, fp4, c, e, packed, absmax, special, xs);
+            quantizeChunk4<Src, Tgt, false>(in, tables, c, e, packed, absmax, special, xs);
     }
 }
 
@@ -309,6 +443,27 @@ MST_AVX512 bool quantize4Avx512(const QuantInput &in, QuantType type, size_t b0,
     default: quantize4S<DType::F32>(in, type, b0, b1, packed, absmax, special); break;
     }
     return special == 0;
+}
+
+MST_AVX512 void rcpAvx512(const float *x, size_t n, float *out)
+{
+    const int8_t *table = rcpCorrectionTable();
+    for (size_t i = 0; i < n; i += 16) {
+        const __mmask16 m = laneMask(int64_t(n - i));
+        _mm512_mask_storeu_ps(out + i, m, rcp16(_mm512_maskz_loadu_ps(m, x + i), table));
+    }
+}
+
+MST_AVX512 void codes4Avx512(QuantType type, const float *y, size_t n, uint8_t *codes)
+{
+    CodeTables tables{};
+    makeTables(type, tables);
+    for (size_t i = 0; i < n; i += 16) {
+        const __mmask16 m = laneMask(int64_t(n - i));
+        const __m512 v = _mm512_maskz_loadu_ps(m, y + i);
+        const __m512i c = type == QuantType::NF4 ? nf4Codes(v, tables) : fp4Codes(v, tables);
+        _mm_mask_storeu_epi8(codes + i, m, _mm512_cvtepi32_epi8(c));
+    }
 }
 
 MST_AVX512 bool quantize8Avx512(const QuantInput &in, size_t r0, size_t r1, int8_t *cb, float *scb, float *rowBuffer)
@@ -432,6 +587,8 @@ MST_AVX512 void dynamicCodesAvx512(const float *x, size_t n, uint8_t *codes)
 
 bool quantize4Avx512(const QuantInput &, QuantType, size_t, size_t, uint8_t *, float *) { return false; }
 bool quantize8Avx512(const QuantInput &, size_t, size_t, int8_t *, float *, float *) { return false; }
+void codes4Avx512(QuantType, const float *, size_t, uint8_t *) {}
+void rcpAvx512(const float *, size_t, float *) {}
 void dynamicCodesAvx512(const float *, size_t, uint8_t *) {}
 
 #endif

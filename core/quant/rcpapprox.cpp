@@ -33,7 +33,7 @@ constexpr size_t kEntries = size_t(1) << 23;
 
 const int8_t *loadTable()
 {
-    static std::vector<int8_t> t(kEntries);
+    static std::vector<int8_t> t(kEntries + 3); // + padding for 4-byte gathers
     z_stream zs{};
     zs.next_in = const_cast<Bytef *>(mistudio_rcp_table_gz);
     zs.avail_in = uInt(mistudio_rcp_table_gz_end - mistudio_rcp_table_gz);
@@ -57,6 +57,8 @@ inline const int8_t *table()
 }
 
 } // namespace
+
+const int8_t *rcpCorrectionTable() { return table(); }
 
 int rcpCorrection(uint32_t mantissa23)
 {

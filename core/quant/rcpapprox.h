@@ -12,6 +12,9 @@ float rcpApprox(float x);
 
 // The correction for a 23-bit mantissa, in ulps of the float32 result (-1, 0 or +1).
 int rcpCorrection(uint32_t mantissa23);
+// The whole correction table: 2^23 entries indexed by the mantissa, then 3 zero bytes, so that a
+// 4-byte load at any entry (a vector gather) stays inside it.
+const int8_t *rcpCorrectionTable();
 
 // Flush-to-zero as the GPU does under -ftz: subnormals become a zero of the same sign.
 inline float ftz(float x)

@@ -203,13 +203,20 @@ float absmaxOffset(const std::vector<float> &absmax)
 NestedResult doubleQuantize(const std::vector<float> &absmax, ThreadPool *pool)
 {
     NestedResult r;
+    doubleQuantize(absmax, r, pool);
+    return r;
+}
+
+void doubleQuantize(const std::vector<float> &absmax, NestedResult &r, ThreadPool *pool)
+{
     const uint64_t n = absmax.size();
+    r.offset = 0.0f;
+    r.qabsmax.resize(n); // every element is written below
+    r.nestedAbsmax.resize(bnb::numBlocks(n, bnb::kNestedBlocksize));
     if (n == 0)
-        return r;
+        return;
     r.offset = absmaxOffset(absmax);
     const uint64_t blocks = bnb::numBlocks(n, bnb::kNestedBlocksize);
-    r.qabsmax.assign(n, 0);
-    r.nestedAbsmax.assign(blocks, 0.0f);
     auto codeBlocks = [&](size_t b0, size_t b1) {
         for (uint64_t b = b0; b < b1; ++b) {
             const uint64_t first = b * bnb::kNestedBlocksize;
@@ -236,7 +243,6 @@ NestedResult doubleQuantize(const std::vector<float> &absmax, ThreadPool *pool)
         pool->parallelFor(size_t(blocks), 64, codeBlocks);
     else
         codeBlocks(0, size_t(blocks));
-    return r;
 }
 
 std::vector<float> dequantizeAbsmax(const NestedResult &nested)

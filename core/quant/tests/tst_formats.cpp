@@ -5,11 +5,16 @@
 #include "identitydata.h"
 
 #include "quant/cpusimd.h"
+#include "quant/rcpapprox.h"
 #include "quant/threadpool.h"
 
+#include <atomic>
 #include <cfloat>
+#include <cmath>
+#include <string>
 #include <cinttypes>
 #include <cstdio>
+#include <iterator>
 #include <map>
 #include <random>
 
@@ -207,6 +212,9 @@ void compareFloats(const std::string &what, const std::vector<float> &a, const s
 }
 
 // Every kernel set this processor can run (AVX-512, AVX2, portable loops) against the reference.
+// The inputs read from a file instead of memory, over every case and kernel set.
+Tally g_preadCodes, g_preadStats;
+
 void testIdentity(ThreadPool &pool)
 {
     using cpu::simd::Isa;
@@ -222,6 +230,10 @@ void testIdentity(ThreadPool &pool)
         testIdentityOnce(pool);
     }
     cpu::simd::setIsaLimit(Isa::Avx512);
+    std::printf("read from a file (pread), all cases and kernel sets: %" PRIu64 " codes, %" PRIu64
+                " mismatches; %" PRIu64 " absmax/SCB, %" PRIu64 " mismatches\n",
+                g_preadCodes.compared, g_preadCodes.mismatches, g_preadStats.compared, g_preadStats.mismatches);
+    CHECK(g_preadCodes.compared > 0 && g_preadCodes.mismatches == 0 && g_preadStats.mismatches == 0);
 }
 
 void testIdentityOnce(ThreadPool &pool)
@@ -235,20 +247,38 @@ void testIdentityOnce(ThreadPool &pool)
             Tally codes, stats;
             for (const auto &c : identityCases(src, type, int8)) {
                 const auto in = c.input();
+                // The same input also read from a file (the pread path the quantizer uses), at an
+                // odd offset.
+                QuantInput fromFile = in;
+                FILE *file = std::tmpfile();
+                CHECK(file && std::fwrite("abc", 1, 3, file) == 3
+                      && std::fwrite(c.bytes.data(), 1, c.bytes.size(), file) == c.bytes.size()
+                      && std::fflush(file) == 0);
+                fromFile.fd = file ? fileno(file) : -1;
+                fromFile.fileOffset = 3;
                 if (int8) {
-                    Int8Result r, p;
+                    Int8Result r, p, pf;
                     CHECK_MSG(reference::quantize8bit(in, r).ok(), c.name);
                     CHECK_MSG(cpu::quantize8bit(in, p, pool).ok(), c.name);
-                    std::vector<uint8_t> rb(r.cb.begin(), r.cb.end()), pb(p.cb.begin(), p.cb.end());
+                    CHECK_MSG(cpu::quantize8bit(fromFile, pf, pool).ok(), c.name);
+                    std::vector<uint8_t> rb(r.cb.begin(), r.cb.end()), pb(p.cb.begin(), p.cb.end()),
+                        fb(pf.cb.begin(), pf.cb.end());
                     compareBytes(c.name + " CB", rb, pb, codes);
                     compareFloats(c.name + " SCB", r.scb, p.scb, stats);
+                    compareBytes(c.name + " CB (pread)", rb, fb, g_preadCodes);
+                    compareFloats(c.name + " SCB (pread)", r.scb, pf.scb, g_preadStats);
                 } else {
-                    Quant4Result r, p;
+                    Quant4Result r, p, pf;
                     CHECK_MSG(reference::quantize4bit(in, type, r).ok(), c.name);
                     CHECK_MSG(cpu::quantize4bit(in, type, p, pool).ok(), c.name);
+                    CHECK_MSG(cpu::quantize4bit(fromFile, type, pf, pool).ok(), c.name);
                     compareBytes(c.name + " codes", r.packed, p.packed, codes);
                     compareFloats(c.name + " absmax", r.absmax, p.absmax, stats);
+                    compareBytes(c.name + " codes (pread)", r.packed, pf.packed, g_preadCodes);
+                    compareFloats(c.name + " absmax (pread)", r.absmax, pf.absmax, g_preadStats);
                 }
+                if (file)
+                    std::fclose(file);
             }
             std::printf("%-8s %-6s %12" PRIu64 " %10" PRIu64 " %12" PRIu64 " %10" PRIu64 "\n",
                         int8 ? "int8" : (type == QuantType::NF4 ? "nf4" : "fp4"), std::string(dtypeName(src)).c_str(),
@@ -328,6 +358,117 @@ void testNestedTolerance(ThreadPool &pool)
     CHECK(nested.qabsmax.size() == q.absmax.size() && nested.nestedAbsmax.size() == (q.absmax.size() + 255) / 256);
 }
 
+// The AVX-512 kernels find a 4-bit code by bucket (a table lookup and one comparison) instead of
+// counting thresholds. The kernels only ever see |y| <= 1 + 2 ulp (y = x * rcp(absmax) with
+// |x| <= absmax and the reciprocal within 1 ulp of 1/absmax) or NaN (0 * inf for an all-zero
+// block): every float with |y| <= 1.015625 and every NaN, against the count: NF4 #{k: y > T_k};
+// FP4 the rank bits of #{k: |y| > T_k} and the sign of flushed y. The count is kept by a sweep
+// (values in bit order are monotonic for each sign).
+void testBucketCodesExhaustive(ThreadPool &pool)
+{
+    if (cpu::simd::detectedIsa() != cpu::simd::Isa::Avx512) {
+        std::printf("bucket codes: no AVX-512 here, not exercised\n");
+        return;
+    }
+    constexpr uint32_t kLimit = 0x3f820000u; // 1.015625
+    constexpr uint64_t kSlice = 1u << 16;
+    static_assert(kLimit % kSlice == 0);
+    std::vector<uint32_t> starts; // slices of kSlice bit patterns
+    for (uint32_t sign : {0u, 0x80000000u}) {
+        for (uint64_t b = 0; b < kLimit; b += kSlice)
+            starts.push_back(sign | uint32_t(b));
+        for (uint64_t b = 0x7f800000u; b < 0x80000000u; b += kSlice) // inf and NaNs (inf skipped below)
+            starts.push_back(sign | uint32_t(b));
+    }
+    for (QuantType type : {QuantType::NF4, QuantType::FP4}) {
+        const bool nf4 = type == QuantType::NF4;
+        std::vector<float> thr;
+        for (int k = 0; k < (nf4 ? 15 : 7); ++k)
+            thr.push_back(bitsToFloat(nf4 ? bnb::kNf4ThresholdBits[k] : bnb::kFp4ThresholdBits[k]));
+        const int nt = int(thr.size());
+        std::atomic<uint64_t> compared{0}, mismatches{0}, firstBad{UINT64_MAX};
+        pool.parallelFor(starts.size(), 64, [&](size_t s0, size_t s1) {
+            std::vector<float> y(kSlice);
+            std::vector<uint8_t> got(kSlice);
+            for (size_t s = s0; s < s1; ++s) {
+                size_t n = 0;
+                for (uint64_t i = 0; i < kSlice; ++i) {
+                    const uint32_t bits = starts[s] + uint32_t(i);
+                    if ((bits & 0x7fffffffu) != 0x7f800000u) // not +-inf
+                        y[n++] = bitsToFloat(bits);
+                }
+                cpu::simd::codes4Avx512(type, y.data(), n, got.data());
+                // the count at the slice's first value, then kept up as the values move one way
+                auto value = [&](size_t i) {
+                    const float v = std::fabs(y[i]) < FLT_MIN ? 0.0f : y[i]; // flushed
+                    return nf4 ? v : std::fabs(v);
+                };
+                int c = 0;
+                for (float t : thr)
+                    c += value(0) > t;
+                uint64_t bad = 0;
+                for (size_t i = 0; i < n; ++i) {
+                    const float v = value(i);
+                    if (v != v) {
+                        c = 0;
+                    } else {
+                        while (c < nt && v > thr[size_t(c)])
+                            ++c;
+                        while (c > 0 && !(v > thr[size_t(c - 1)]))
+                            --c;
+                    }
+                    const int want = nf4 ? c : bnb::kFp4RankBits[c] | (!(y[i] != y[i]) && y[i] <= -FLT_MIN ? 8 : 0);
+                    if (got[i] != want) {
+                        ++bad;
+                        const uint64_t b = floatToBits(y[i]);
+                        uint64_t cur = firstBad.load();
+                        while (b < cur && !firstBad.compare_exchange_weak(cur, b)) {
+                        }
+                    }
+                }
+                compared += n;
+                mismatches += bad;
+            }
+        });
+        std::printf("bucket codes (%s) vs threshold count: %" PRIu64 " floats (|y| <= 1.015625, NaN), %" PRIu64
+                    " mismatches%s\n",
+                    nf4 ? "nf4" : "fp4", compared.load(), mismatches.load(),
+                    firstBad.load() == UINT64_MAX ? "" : (" (first at bits " + std::to_string(firstBad.load()) + ")").c_str());
+        CHECK_EQ(mismatches.load(), uint64_t(0));
+        CHECK(compared.load() > (uint64_t(2) * kLimit));
+    }
+}
+
+// The kernels' vector reciprocal against rcpApprox: every mantissa (the correction table's
+// index) at the exponents of 1.x, of the largest and smallest normals and two between, both
+// signs; and zero, subnormal, inf and NaN inputs. Compared as bits.
+void testVectorReciprocal(ThreadPool &pool)
+{
+    if (cpu::simd::detectedIsa() != cpu::simd::Isa::Avx512) {
+        std::printf("vector reciprocal: no AVX-512 here, not exercised\n");
+        return;
+    }
+    const uint32_t exponents[] = {0, 1, 2, 64, 126, 127, 128, 200, 252, 253, 254, 255};
+    std::atomic<uint64_t> compared{0}, mismatches{0};
+    pool.parallelFor(std::size(exponents) * 2, 1, [&](size_t k0, size_t k1) {
+        std::vector<float> x(1u << 23), got(1u << 23);
+        for (size_t k = k0; k < k1; ++k) {
+            const uint32_t sign = k % 2 ? 0x80000000u : 0u, e = exponents[k / 2];
+            for (uint32_t m = 0; m < (1u << 23); ++m)
+                x[m] = bitsToFloat(sign | (e << 23) | m);
+            cpu::simd::rcpAvx512(x.data(), x.size(), got.data());
+            uint64_t bad = 0;
+            for (size_t i = 0; i < x.size(); ++i)
+                bad += floatToBits(got[i]) != floatToBits(rcpApprox(x[i]));
+            compared += x.size();
+            mismatches += bad;
+        }
+    });
+    std::printf("vector reciprocal vs rcpApprox: %" PRIu64 " values, %" PRIu64 " mismatches\n", compared.load(),
+                mismatches.load());
+    CHECK_EQ(mismatches.load(), uint64_t(0));
+}
+
 void testNonFinite(ThreadPool &pool)
 {
     std::vector<float> v(640, 0.01f);
@@ -359,6 +500,8 @@ int main()
     ThreadPool pool(2);
     testWorkedFacts();
     testIdentity(pool);
+    testBucketCodesExhaustive(pool);
+    testVectorReciprocal(pool);
     testDequantError(pool);
     testNestedTolerance(pool);
     testNonFinite(pool);
