@@ -1,8 +1,14 @@
 #include "quant/asyncwriter.h"
 
+#include <algorithm>
+
 namespace mistudio::quant {
 
-AsyncWriter::AsyncWriter(uint64_t budgetBytes) : m_budget(budgetBytes), m_thread([this] { loop(); }) {}
+AsyncWriter::AsyncWriter(uint64_t budgetBytes, unsigned threads) : m_budget(budgetBytes)
+{
+    for (unsigned i = 0; i < std::max(1u, threads); ++i)
+        m_threads.emplace_back([this] { loop(); });
+}
 
 AsyncWriter::~AsyncWriter()
 {
@@ -13,7 +19,8 @@ AsyncWriter::~AsyncWriter()
         m_background.clear();
     }
     m_cv.notify_all();
-    m_thread.join();
+    for (auto &t : m_threads)
+        t.join();
 }
 
 void AsyncWriter::loop()
@@ -26,7 +33,7 @@ void AsyncWriter::loop()
         auto &from = !m_queue.empty() ? m_queue : m_background;
         Task task = std::move(from.front());
         from.pop_front();
-        m_busy = true;
+        ++m_busy;
         const bool skip = !m_error.ok();
         lock.unlock();
         Status s = skip ? Status() : task.fn();
@@ -35,7 +42,7 @@ void AsyncWriter::loop()
         if (!s.ok() && m_error.ok())
             m_error = s;
         m_queuedBytes -= task.bytes;
-        m_busy = false;
+        --m_busy;
         m_cv.notify_all();
     }
 }
@@ -60,7 +67,7 @@ void AsyncWriter::pushBackground(std::function<Status()> task)
 Status AsyncWriter::drain()
 {
     std::unique_lock lock(m_mutex);
-    m_cv.wait(lock, [&] { return m_stop || (m_queue.empty() && m_background.empty() && !m_busy); });
+    m_cv.wait(lock, [&] { return m_stop || (m_queue.empty() && m_background.empty() && m_busy == 0); });
     return m_error;
 }
 

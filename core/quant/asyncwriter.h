@@ -8,10 +8,14 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace mistudio::quant {
 
-// Runs write tasks on an I/O thread, so that disk writes overlap the compute of later tensors. Tasks that own buffers count their bytes against a budget: push() blocks while the
+// Runs write tasks on I/O threads, so that disk writes overlap the compute of later tensors. One
+// thread for page-cache writes (ext4 serializes them on the inode lock: a second thread only
+// spins); several for direct writes into a preallocated file, which ext4 runs side by side while
+// each thread waits on the disk. Tasks that own buffers count their bytes against a budget: push() blocks while the
 // queued bytes exceed it, which bounds the memory held by pending output. Tasks that hold no
 // memory (in-kernel copies of unchanged tensors) go to a background queue that the threads serve
 // only when no buffer is waiting, so they never hold back the buffers that block the producer.
@@ -20,7 +24,7 @@ namespace mistudio::quant {
 class AsyncWriter final
 {
 public:
-    explicit AsyncWriter(uint64_t budgetBytes);
+    explicit AsyncWriter(uint64_t budgetBytes, unsigned threads = 1);
     ~AsyncWriter(); // abandons pending tasks and joins
     AsyncWriter(const AsyncWriter &) = delete;
     AsyncWriter &operator=(const AsyncWriter &) = delete;
@@ -44,10 +48,10 @@ private:
     std::deque<Task> m_background;
     uint64_t m_budget;
     uint64_t m_queuedBytes = 0;
-    bool m_busy = false;
+    unsigned m_busy = 0; // tasks running
     bool m_stop = false;
     Status m_error;
-    std::thread m_thread;
+    std::vector<std::thread> m_threads;
 };
 
 } // namespace mistudio::quant

@@ -368,8 +368,67 @@ uint64_t SafetensorsWriter::computeFileSize(const std::vector<PlannedTensor> &te
     return total;
 }
 
+namespace {
+
+constexpr uint64_t kDirectAlign = 4096;        // file offsets, lengths and addresses of direct writes
+constexpr uint64_t kMinDirect = 64u << 10;     // smaller pieces go through the page cache
+constexpr size_t kBounceBytes = 4u << 20;      // one per writing thread
+
+bool directAllowed()
+{
+    static const bool allowed = [] {
+        const char *e = std::getenv("MISTUDIO_QUANT_DIRECT");
+        return !(e && std::string_view(e) == "0");
+    }();
+    return allowed;
+}
+
+// This thread's aligned bounce buffer (null if it cannot be had: the caller writes buffered).
+uint8_t *bounceBuffer()
+{
+    struct Free
+    {
+        void operator()(uint8_t *p) const { std::free(p); }
+    };
+    thread_local std::unique_ptr<uint8_t, Free> buffer(
+        static_cast<uint8_t *>(std::aligned_alloc(kDirectAlign, kBounceBytes)));
+    return buffer.get();
+}
+
+uint64_t alignUp(uint64_t v) { return (v + kDirectAlign - 1) / kDirectAlign * kDirectAlign; }
+uint64_t alignDown(uint64_t v) { return v / kDirectAlign * kDirectAlign; }
+
+bool isNoRoomErrno(int e) { return e == ENOSPC || e == EDQUOT || e == EFBIG; }
+
+} // namespace
+
+bool SafetensorsWriter::directIoAvailable(const std::string &dir)
+{
+#ifdef O_DIRECT
+    if (!directAllowed())
+        return false;
+    const std::string probe = dir + "/.direct-io-probe-" + std::to_string(::getpid());
+    const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return false;
+    ::close(fd);
+    ::unlink(probe.c_str());
+    return true;
+#else
+    (void)dir;
+    return false;
+#endif
+}
+
+uint64_t SafetensorsWriter::fileOffset(std::string_view name) const
+{
+    const auto it = m_index.find(std::string(name));
+    return it == m_index.end() ? UINT64_MAX : m_offsets[it->second];
+}
+
 Result<std::unique_ptr<SafetensorsWriter>> SafetensorsWriter::create(
-    const std::string &path, std::vector<PlannedTensor> tensors, const std::map<std::string, std::string> &metadata)
+    const std::string &path, std::vector<PlannedTensor> tensors, const std::map<std::string, std::string> &metadata,
+    WriteMode mode)
 {
     std::set<std::string> names;
     for (const auto &t : tensors) {
@@ -402,6 +461,26 @@ Result<std::unique_ptr<SafetensorsWriter>> SafetensorsWriter::create(
         w->m_index[w->m_tensors[i].name] = i;
         offset += w->m_tensors[i].byteSize();
     }
+#if defined(O_DIRECT) && defined(__linux__)
+    if (mode == WriteMode::Direct && directAllowed() && w->m_fileSize > 0) {
+        // Preallocated: no room shows now, and ext4 lets direct writes into allocated blocks run
+        // side by side (into holes it takes them one at a time).
+        if (::fallocate(fd, 0, 0, off_t(w->m_fileSize)) != 0) {
+            const int e = errno;
+            if (isNoRoomErrno(e)) {
+                w.reset();
+                ::unlink(path.c_str());
+                return makeError(QuantErrc::DiskFull, std::string("no room for the output: ") + std::strerror(e), {},
+                                 path);
+            }
+            // not supported here: direct writes still work, one at a time
+        }
+        w->m_directFd = ::open(path.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC);
+        w->m_directOk = w->m_directFd >= 0;
+    }
+#else
+    (void)mode;
+#endif
     w->m_buffer.reserve(8u << 20);
     uint64_t n = header.size();
     for (int i = 0; i < 8; ++i)
@@ -428,6 +507,8 @@ Status SafetensorsWriter::writeDeferred(std::string_view name, std::string bytes
 
 SafetensorsWriter::~SafetensorsWriter()
 {
+    if (m_directFd >= 0)
+        ::close(m_directFd);
     if (m_fd >= 0)
         ::close(m_fd);
 }
@@ -436,11 +517,73 @@ Status SafetensorsWriter::ioError(const char *what) const
 {
     const int e = errno;
     // Like the download engine: no room for the output, whatever the cause, is disk_full.
-    const QuantErrc code = (e == ENOSPC || e == EDQUOT || e == EFBIG) ? QuantErrc::DiskFull : QuantErrc::IoError;
+    const QuantErrc code = isNoRoomErrno(e) ? QuantErrc::DiskFull : QuantErrc::IoError;
     return makeError(code, std::string(what) + " failed: " + std::strerror(e), {}, m_path);
 }
 
+Result<uint64_t> SafetensorsWriter::writeDirect(uint64_t offset, uint64_t size, const uint8_t *src,
+                                                const std::function<Status(uint8_t *, uint64_t, size_t)> &fill)
+{
+    const bool inPlace = src && reinterpret_cast<uintptr_t>(src) % kDirectAlign == 0;
+    uint8_t *bounce = inPlace ? nullptr : bounceBuffer();
+    if (!inPlace && !bounce)
+        return uint64_t(0);
+    uint64_t done = 0;
+    while (done < size && m_directOk.load(std::memory_order_relaxed)) {
+        const size_t n = size_t(std::min<uint64_t>(size - done, inPlace ? (1u << 30) : kBounceBytes));
+        const uint8_t *from = inPlace ? src + done : bounce;
+        if (!inPlace)
+            if (auto s = fill(bounce, offset + done, n); !s)
+                return s.error();
+        size_t sent = 0;
+        while (sent < n) {
+            const ssize_t r = ::pwrite(m_directFd, from + sent, n - sent, off_t(offset + done + sent));
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r < 0 && errno == EINVAL) {
+                // The file system takes O_DIRECT at open but not these writes: page cache from now on.
+                m_directOk = false;
+                break;
+            }
+            if (r < 0)
+                return ioError("write").error();
+            if (r == 0 || size_t(r) % kDirectAlign != 0) {
+                // A short write that leaves an unaligned rest: the rest goes buffered.
+                sent += size_t(r);
+                m_directOk = false;
+                break;
+            }
+            sent += size_t(r);
+        }
+        done += sent;
+        if (sent < n)
+            break;
+    }
+    return done;
+}
+
 Status SafetensorsWriter::writeAllAt(const uint8_t *data, size_t size, uint64_t offset)
+{
+    if (direct()) {
+        const uint64_t a = alignUp(offset), b = alignDown(offset + size);
+        if (b > a && b - a >= kMinDirect) {
+            auto sent = writeDirect(a, b - a, data + (a - offset), [&](uint8_t *dst, uint64_t at, size_t n) {
+                std::memcpy(dst, data + (at - offset), n);
+                return Status{};
+            });
+            if (!sent)
+                return sent.error();
+            // the partial blocks at both ends, and whatever could not go directly
+            if (auto s = writeBufferedAt(data, size_t(a - offset), offset); !s)
+                return s;
+            const uint64_t rest = a + *sent;
+            return writeBufferedAt(data + (rest - offset), size_t(offset + size - rest), rest);
+        }
+    }
+    return writeBufferedAt(data, size, offset);
+}
+
+Status SafetensorsWriter::writeBufferedAt(const uint8_t *data, size_t size, uint64_t offset)
 {
     size_t done = 0;
     while (done < size) {
@@ -545,6 +688,47 @@ Status SafetensorsWriter::copyFromFile(std::string_view name, uint64_t offsetInT
     if (!i)
         return i.error();
     const uint64_t dst = m_offsets[*i] + offsetInTensor;
+    Status st;
+    const uint64_t a = alignUp(dst), b = alignDown(dst + size);
+    if (direct() && b > a && b - a >= kMinDirect) {
+        // Whole blocks read into the bounce buffer (from the source's page cache) and written
+        // directly; the partial blocks at both ends as below.
+        auto sent = writeDirect(a, b - a, nullptr, [&](uint8_t *to, uint64_t at, size_t n) {
+            return readSource(name, srcFd, srcOffset + (at - dst), to, n);
+        });
+        if (!sent)
+            return sent.error();
+        const uint64_t rest = a + *sent;
+        st = copyBuffered(name, srcFd, srcOffset, dst, size_t(a - dst));
+        if (st.ok())
+            st = copyBuffered(name, srcFd, srcOffset + (rest - dst), rest, size_t(dst + size - rest));
+    } else {
+        st = copyBuffered(name, srcFd, srcOffset, dst, size);
+    }
+    if (!st.ok())
+        return st;
+    m_written[*i] += size;
+    return {};
+}
+
+Status SafetensorsWriter::readSource(std::string_view name, int srcFd, uint64_t srcOffset, uint8_t *to, size_t n) const
+{
+    size_t got = 0;
+    while (got < n) {
+        const ssize_t r = ::pread(srcFd, to + got, n - got, off_t(srcOffset + got));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return ioError("read");
+        if (r == 0)
+            return makeError(QuantErrc::IoError, "the source file ended early", std::string(name), m_path);
+        got += size_t(r);
+    }
+    return {};
+}
+
+Status SafetensorsWriter::copyBuffered(std::string_view name, int srcFd, uint64_t srcOffset, uint64_t dst, size_t size)
+{
     size_t done = 0;
 #ifdef __linux__
     // In-kernel copy: no user-space pass over the bytes and no mapping of the source (a reflink
@@ -572,19 +756,14 @@ Status SafetensorsWriter::copyFromFile(std::string_view name, uint64_t offsetInT
     if (done < size) {
         std::vector<uint8_t> buf(std::min<size_t>(size - done, 8u << 20));
         while (done < size) {
-            const ssize_t r = ::pread(srcFd, buf.data(), std::min(buf.size(), size - done), off_t(srcOffset + done));
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r < 0)
-                return ioError("read");
-            if (r == 0)
-                return makeError(QuantErrc::IoError, "the source file ended early", std::string(name), m_path);
-            if (auto s = writeAllAt(buf.data(), size_t(r), dst + done); !s)
+            const size_t n = std::min(buf.size(), size - done);
+            if (auto s = readSource(name, srcFd, srcOffset + done, buf.data(), n); !s)
                 return s;
-            done += size_t(r);
+            if (auto s = writeBufferedAt(buf.data(), n, dst + done); !s)
+                return s;
+            done += n;
         }
     }
-    m_written[*i] += size;
     return {};
 }
 

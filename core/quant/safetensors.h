@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -113,6 +114,19 @@ struct PlannedTensor
 // then by name. transformers' files come out in this order.
 void sortForSafetensors(std::vector<PlannedTensor> &tensors);
 
+// How a SafetensorsWriter puts bytes on disk.
+enum class WriteMode {
+    // Through the page cache (write/pwrite, in-kernel copies): the file stays cached for a reader
+    // that follows (the converter's output, generated fixtures).
+    Buffered,
+    // O_DIRECT for every whole 4 KB block of a positional write or copy, the page cache only for
+    // the partial blocks at either end and the header. The file is preallocated (no room is found
+    // at create(), not after minutes of work), which also lets ext4 take several direct writes at
+    // once. Falls back to Buffered where the file system refuses O_DIRECT.
+    // MISTUDIO_QUANT_DIRECT=0 in the environment turns it into Buffered.
+    Direct,
+};
+
 // Streaming writer: the header is computed from the planned tensors, so every tensor's place in the
 // file is known from the start. Bytes arrive either in plan order through write() (in as many
 // chunks as the caller likes; nothing larger than a write buffer is held), or at their place through
@@ -123,7 +137,7 @@ class SafetensorsWriter final
 public:
     static Result<std::unique_ptr<SafetensorsWriter>> create(
         const std::string &path, std::vector<PlannedTensor> tensors,
-        const std::map<std::string, std::string> &metadata = {{"format", "pt"}});
+        const std::map<std::string, std::string> &metadata = {{"format", "pt"}}, WriteMode mode = WriteMode::Buffered);
     ~SafetensorsWriter();
     SafetensorsWriter(const SafetensorsWriter &) = delete;
     SafetensorsWriter &operator=(const SafetensorsWriter &) = delete;
@@ -141,6 +155,15 @@ public:
 
     const std::vector<PlannedTensor> &tensors() const { return m_tensors; }
     uint64_t fileSize() const { return m_fileSize; }
+    // Where tensor `name`'s data starts in the file (UINT64_MAX if it is not planned here). A
+    // caller whose buffer has the same address modulo 4096 as its place in the file is written
+    // from that buffer directly in Direct mode, without a copy.
+    uint64_t fileOffset(std::string_view name) const;
+    // Whether whole blocks currently go to the disk directly (Direct mode, and the file system
+    // took it).
+    bool direct() const { return m_directFd >= 0 && m_directOk.load(std::memory_order_relaxed); }
+    // The directory's file system takes O_DIRECT writes (a probe file is created and removed).
+    static bool directIoAvailable(const std::string &dir);
 
     // The header JSON (space-padded to a multiple of 8) and the resulting file size.
     static std::string headerJson(const std::vector<PlannedTensor> &tensors,
@@ -152,6 +175,15 @@ private:
     SafetensorsWriter() = default;
     Status flushBuffer();
     Status writeAllAt(const uint8_t *data, size_t size, uint64_t offset);
+    Status writeBufferedAt(const uint8_t *data, size_t size, uint64_t offset);
+    Status copyBuffered(std::string_view name, int srcFd, uint64_t srcOffset, uint64_t dst, size_t size);
+    // Exactly n bytes of the source file at srcOffset (pread; an early end is an error).
+    Status readSource(std::string_view name, int srcFd, uint64_t srcOffset, uint8_t *to, size_t n) const;
+    // Whole aligned blocks [offset, +size) with O_DIRECT: straight from `src` when it is aligned,
+    // otherwise through a bounce buffer that `fill(dst, fileOffset, n)` fills. Returns how many
+    // bytes went out directly (less than size only if the file system refused O_DIRECT).
+    Result<uint64_t> writeDirect(uint64_t offset, uint64_t size, const uint8_t *src,
+                                 const std::function<Status(uint8_t *, uint64_t, size_t)> &fill);
     void wroteBytes(uint64_t n);
     Status ioError(const char *what) const;
     Result<size_t> checkRange(std::string_view name, uint64_t offsetInTensor, uint64_t size) const;
@@ -171,6 +203,8 @@ private:
     uint64_t m_appendOffset = 0; // where the buffer's first byte goes
     uint64_t m_fileSize = 0;
     int m_fd = -1;
+    int m_directFd = -1;                // O_DIRECT descriptor of the same file (Direct mode)
+    std::atomic<bool> m_directOk{false}; // cleared if the file system refuses a direct write
     std::vector<uint8_t> m_buffer;
     bool m_finished = false;
 };

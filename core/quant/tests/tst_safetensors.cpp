@@ -181,8 +181,16 @@ void testWriterAndReader(const fs::path &dir)
 
 // Positional writes: out of order, from several threads, part copied from another file in the
 // kernel; finish() refuses a file with a missing byte range; out-of-range writes are refused.
-void testPositionalWriter(const fs::path &dir)
+// In both write modes: Direct sends whole blocks with O_DIRECT (through the bounce buffer, or
+// straight from a buffer placed at the file offset's address modulo 4 KB) and the partial blocks
+// at both ends through the page cache; where the file system refuses O_DIRECT (or
+// MISTUDIO_QUANT_DIRECT=0, the _buffered variant of this test) it writes everything through the
+// page cache.
+void testPositionalWriter(const fs::path &dir, WriteMode mode)
 {
+    std::printf("positional writer, %s mode in %s (direct I/O %s there)\n",
+                mode == WriteMode::Direct ? "direct" : "buffered", dir.string().c_str(),
+                SafetensorsWriter::directIoAvailable(dir.string()) ? "available" : "not available");
     // A source file to copy from: 3 MB + 5 bytes of a pattern, at an odd offset.
     const std::string srcPath = (dir / "src.bin").string();
     std::vector<uint8_t> pattern((3u << 20) + 5);
@@ -199,14 +207,25 @@ void testPositionalWriter(const fs::path &dir)
         {"copied", DType::U8, {int64_t(pattern.size())}},
         {"big", DType::F32, {1024, 1024}},
         {"small", DType::F16, {3}},
+        {"placed", DType::U8, {(1 << 20) + 4099}},
         {"state", DType::U8, {1}, 64},
     };
     const std::string path = (dir / "positional.safetensors").string();
-    auto w = SafetensorsWriter::create(path, plan);
+    auto w = SafetensorsWriter::create(path, plan, {{"format", "pt"}}, mode);
     CHECK(w.ok());
     if (!w.ok())
         return;
     SafetensorsWriter &writer = **w;
+    CHECK(writer.direct() == (mode == WriteMode::Direct && SafetensorsWriter::directIoAvailable(dir.string())));
+    // 'placed' from a buffer at the same address modulo 4 KB as its place in the file
+    const uint64_t placedAt = writer.fileOffset("placed");
+    CHECK(placedAt != UINT64_MAX && writer.fileOffset("nope") == UINT64_MAX);
+    std::vector<uint8_t> placedBuf((1 << 20) + 4099 + 4096);
+    const size_t shift = size_t((placedAt - reinterpret_cast<uintptr_t>(placedBuf.data())) % 4096);
+    uint8_t *placed = placedBuf.data() + shift;
+    for (size_t i = 0; i < (1u << 20) + 4099; ++i)
+        placed[i] = uint8_t(i * 13 + 1);
+    CHECK(writer.writeAt("placed", 0, placed, (1u << 20) + 4099).ok());
     std::vector<float> big(1024 * 1024);
     for (size_t i = 0; i < big.size(); ++i)
         big[i] = float(i);
@@ -249,6 +268,8 @@ void testPositionalWriter(const fs::path &dir)
     CHECK(b && std::memcmp((*f)->data(*b), big.data(), big.size() * 4) == 0);
     const auto *sm = h.find("small");
     CHECK(sm && std::memcmp((*f)->data(*sm), small, 6) == 0);
+    const auto *pl = h.find("placed");
+    CHECK(pl && std::memcmp((*f)->data(*pl), placed, (1u << 20) + 4099) == 0);
     const auto *st = h.find("state");
     CHECK(st && st->byteSize() == 8 && std::memcmp((*f)->data(*st), "{\"a\": 1}", 8) == 0);
 }
@@ -285,7 +306,17 @@ int main()
     testRejections();
     testAccepts();
     testWriterAndReader(dir);
-    testPositionalWriter(dir);
+    testPositionalWriter(dir, WriteMode::Buffered);
+    testPositionalWriter(dir, WriteMode::Direct);
+    // Another file system where there is one (tmpfs: O_DIRECT only since Linux 6.6, so either way).
+    if (fs::is_directory("/dev/shm")) {
+        const fs::path shm = fs::path("/dev/shm") / ("tst_quant_safetensors_" + std::to_string(::getpid()));
+        std::error_code ec;
+        if (fs::create_directories(shm, ec)) {
+            testPositionalWriter(shm, WriteMode::Direct);
+            fs::remove_all(shm, ec);
+        }
+    }
     testIndex(dir);
     fs::remove_all(dir);
     return quanttest::finish("tst_quant_safetensors");
