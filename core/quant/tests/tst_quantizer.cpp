@@ -251,8 +251,9 @@ void testShardsCancelErrors()
         CHECK(autoDev->device.rfind("cpu", 0) == 0 && !autoDev->fallbackReason.empty());
 }
 
-// No room for the output (RLIMIT_FSIZE stands in for a full disk: writes past it fail with EFBIG,
-// in the kernel copies as in the positional writes): a DiskFull error naming the file, nothing
+// No room for the output (RLIMIT_FSIZE stands in for a full disk): with direct writes the
+// preallocation of the file fails at once; through the page cache (the _buffered variant) a write
+// or kernel copy fails with EFBIG part-way. Either way a DiskFull error naming the file, nothing
 // published, no temporary directory left; then the same request succeeds with room again.
 void testNoRoom()
 {
