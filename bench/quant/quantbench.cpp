@@ -3,6 +3,7 @@
 // kernels on a sample, and the full streaming quantizer on CPU and (when usable) CUDA, each phase
 // in a child process so its peak RSS is its own. Prints ratios and appends a markdown section.
 #include "quant/bnbkernels.h"
+#include "quant/asyncwriter.h"
 #include "quant/cudaquantizer.h"
 #include "quant/quantizer.h"
 #include "quant/safetensors.h"
@@ -81,6 +82,10 @@ PhaseResult inChildOnce(const std::function<PhaseResult()> &fn)
     int status = 0;
     struct rusage ru{};
     ::wait4(pid, &status, 0, &ru);
+    // Untimed, between phases: the file system settles what the phase left (its output's
+    // deletion: journal commit and, on a `discard` mount, the trim of 1.5 GB), so that the next
+    // phase is not charged for it.
+    ::sync();
     PhaseResult r;
     std::istringstream in(msg);
     int ok = 0;
@@ -151,7 +156,9 @@ int main(int argc, char **argv)
     if (flag(argc, argv, "--help")) {
         std::printf("quantbench [--size-gb 1] [--dtype bf16|f16|f32] [--mode nf4|fp4|int8] [--no-double-quant]\n"
                     "           [--threads N] [--dir DIR] [--paths io,kernels,cpu,cuda] [--results FILE] [--label TEXT]\n"
-                    "           [--sample-mb 256] [--repeat N (best of N)] [--keep]\n");
+                    "           [--sample-mb 256] [--repeat N (best of N)] [--keep]\n"
+                    "           [--reuse (keep DIR/src between runs and use it again: profiling; the\n"
+                    "            input is then in the page cache only if it was recently read)]\n");
         return 0;
     }
     const double sizeGb = std::atof(arg(argc, argv, "--size-gb", "1").c_str());
@@ -172,15 +179,32 @@ int main(int argc, char **argv)
     opts.dtype = dtype;
 
     const fs::path src = dir / "src";
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    // What the kept input was generated from: reused only for the same size and dtype.
+    const std::string made = std::to_string(sizeGb) + " " + dtypeArg + "\n";
+    auto madeBefore = [&] {
+        std::ifstream m(src / "quantbench-input.txt");
+        std::stringstream ss;
+        ss << m.rdbuf();
+        return ss.str();
+    };
+    const bool reuse = flag(argc, argv, "--reuse") && fs::exists(src / "model.safetensors") && madeBefore() == made;
+    if (reuse) {
+        for (const auto &e : fs::directory_iterator(dir))
+            if (e.path().filename() != "src")
+                fs::remove_all(e.path());
+    } else {
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+    }
     SyntheticSpec spec = syntheticSpecForSize(uint64_t(sizeGb * 1e9), dtype);
     spec.threads = threads;
     const double g0 = now();
-    if (auto s = writeSyntheticCheckpoint(src.string(), spec); !s) {
+    if (auto s = reuse ? Status{} : writeSyntheticCheckpoint(src.string(), spec); !s) {
         std::fprintf(stderr, "generate: %s\n", s.error().toString().c_str());
         return 1;
     }
+    if (!reuse)
+        std::ofstream(src / "quantbench-input.txt") << made;
     const uint64_t inBytes = dirBytes(src, ".safetensors");
     uint64_t largest = 0;
     {
@@ -188,10 +212,11 @@ int main(int argc, char **argv)
         for (const auto &t : (*f)->header().tensors)
             largest = std::max(largest, t.byteSize());
     }
-    std::printf("checkpoint: llama-like, %d layers, %s, %.3f GB (largest tensor %.1f MB), generated in %.1f s\n",
+    std::printf("checkpoint: llama-like, %d layers, %s, %.3f GB (largest tensor %.1f MB), %s %.1f s\n",
                 spec.layers, std::string(dtypeName(dtype)).c_str(), double(inBytes) / 1e9, double(largest) / 1e6,
-                now() - g0);
+                reuse ? "reused, checked in" : "generated in", now() - g0);
     const unsigned nThreads = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+    const bool keep = flag(argc, argv, "--keep");
 
     auto quantizeFn = [&](DeviceKind dev, const std::string &outName) -> std::function<PhaseResult()> {
         return [&, dev, outName] {
@@ -202,12 +227,14 @@ int main(int argc, char **argv)
             req.device = dev;
             req.threads = threads;
             req.overwrite = true;
-            // The previous repeat's output is removed untimed: deleting 1.5 GB is not quantizing.
+            // An earlier output (--keep) is removed untimed: deleting 1.5 GB is not quantizing.
             fs::remove_all(req.outputDir);
             const double t0 = now();
             auto r = quantizeCheckpoint(req);
             PhaseResult p;
             p.seconds = now() - t0;
+            if (!keep) // each phase removes its own output, as the floors do
+                fs::remove_all(req.outputDir);
             if (!r) {
                 p.note = r.error().toString();
                 return p;
@@ -228,9 +255,9 @@ int main(int argc, char **argv)
     md << "\n## quantbench " << date << (label.empty() ? "" : " — " + label) << "\n\n";
     md << "`quantbench --size-gb " << sizeGb << " --dtype " << dtypeArg << " --mode " << mode
        << (opts.doubleQuant ? "" : " --no-double-quant") << " --threads " << threads << "` on " << nThreads
-       << " CPU thread(s), best of " << g_repeat << " run(s) per phase, the floors and pipelines run round-robin. Input " << double(inBytes) / 1e9 << " GB (" << spec.layers
+       << " CPU thread(s), best of " << g_repeat << " run(s) per phase, the floors and pipelines run round-robin (with a sync between runs). Input " << double(inBytes) / 1e9 << " GB (" << spec.layers
        << " llama-7B-shaped layers), largest tensor " << double(largest) / 1e6
-       << " MB; input in the page cache (just generated). Each phase runs in its own process (its peak RSS).\n\n";
+       << " MB; input in the page cache (" << (reuse ? "reused" : "just generated") << "). Each phase runs in its own process (its peak RSS).\n\n";
     md << "| phase | seconds | GB/s of input | ratio to I/O floor | CPU s (user+sys) | peak RSS MB | notes |\n"
           "|---|---|---|---|---|---|---|\n";
     std::printf("%-28s %9s %9s %8s %7s %10s  %s\n", "phase", "seconds", "GB/s in", "vs floor", "CPU s", "RSS MB",
@@ -260,17 +287,15 @@ int main(int argc, char **argv)
         outBytes = floorPlan.estimatedOutputBytes;
     }
 
-    std::function<PhaseResult()> naiveFn, sameFn;
-    const int floorThreads = std::max(1, std::atoi(arg(argc, argv, "--floor-threads", "2").c_str()));
+    std::function<PhaseResult()> naiveFn;
+    std::function<std::function<PhaseResult()>(WriteMode)> sameFn;
     if (paths.find("io") != std::string::npos) {
-        // Two floors, and the faster one is the reference: the time to read the input and write
-        // the output bytes with no compute.
+        // Three floors, and the fastest one is the reference: the time to read the input and
+        // write the output bytes with no compute.
         // - naive: one thread maps and touches every input page, writes the output share of each
         //   tensor from a buffer, fsyncs.
-        // - same-I/O: the quantizer's own I/O with the compute taken out: unchanged tensors copied
-        //   file to file in the kernel, other tensors' pages mapped (MADV_POPULATE_READ) and their
-        //   output bytes written at their place, two I/O threads, writeback started every 64 MB,
-        //   fsync.
+        // - same I/O, through the page cache or direct: the quantizer's own I/O with the compute
+        //   taken out (below), in either of the writer's modes.
         naiveFn = [&] {
             const double t0 = now();
             auto f = SafetensorsFile::open((src / "model.safetensors").string());
@@ -302,82 +327,91 @@ int main(int argc, char **argv)
             fs::remove(dir / "iofloor.bin");
             return r;
         };
-        sameFn = [&] {
-            const double t0 = now();
-            auto f = SafetensorsFile::open((src / "model.safetensors").string());
-            const int fd = ::open((dir / "iofloor.bin").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-            struct Piece
-            {
-                const TensorEntry *entry;
-                bool copy;
-                uint64_t srcOff, len, dst, outLen;
-            };
-            std::vector<Piece> pieces;
-            uint64_t dst = 0;
-            std::map<std::string, const TensorPlan *> byName;
-            for (const auto &tp : floorPlan.tensors)
-                byName[tp.name] = &tp;
-            for (const auto &e : (*f)->header().tensors) {
-                const TensorPlan *tp = byName.at(e.name);
-                const bool copy = tp->passesThrough();
-                if (copy) {
-                    for (uint64_t off = 0; off < e.byteSize(); off += 32u << 20) {
-                        const uint64_t len = std::min<uint64_t>(32u << 20, e.byteSize() - off);
-                        pieces.push_back({&e, true, (*f)->fileOffset(e) + off, len, dst + off, len});
+        // The quantizer's own I/O with the compute taken out: the same output file (same tensors,
+        // header and places), written through the same SafetensorsWriter and AsyncWriter (same
+        // threads, budget, 8 MB slices), unchanged tensors copied with copyFromFile, the other
+        // tensors read in 256 KB pieces with pread on a pool of the same size; fsync at the end.
+        sameFn = [&](WriteMode writeMode) {
+            return [&, writeMode] {
+                const double t0 = now();
+                auto f = SafetensorsFile::open((src / "model.safetensors").string());
+                const fs::path outDir = dir / "iofloor";
+                fs::create_directories(outDir);
+                const bool direct = writeMode == WriteMode::Direct && SafetensorsWriter::directIoAvailable(outDir.string());
+                std::vector<PlannedTensor> planned;
+                std::map<std::string, const TensorEntry *> entries;
+                for (const auto &e : (*f)->header().tensors)
+                    entries[e.name] = &e;
+                uint64_t largestOut = 0;
+                for (const auto &tp : floorPlan.tensors)
+                    for (const auto &o : tp.outputs) {
+                        planned.push_back(PlannedTensor{o.name, o.dtype, o.shape, o.variableSize ? o.maxBytes : 0});
+                        if (!tp.passesThrough())
+                            largestOut = std::max(largestOut, planned.back().byteSize());
                     }
-                } else if (tp->action != TensorAction::Drop) {
-                    pieces.push_back({&e, false, 0, e.byteSize(), dst, tp->outputBytes});
+                auto w = SafetensorsWriter::create((outDir / "model.safetensors").string(), planned, {{"format", "pt"}},
+                                                   direct ? WriteMode::Direct : WriteMode::Buffered);
+                PhaseResult r;
+                if (!w) {
+                    r.note = w.error().toString();
+                    return r;
                 }
-                dst += copy ? e.byteSize() : tp->action == TensorAction::Drop ? 0 : tp->outputBytes;
-            }
-            std::atomic<size_t> next{0};
-            std::atomic<uint64_t> written{0};
-            std::atomic<bool> okAll{true};
-            auto worker = [&] {
-                std::vector<uint8_t> out(8u << 20, 0x11);
-                for (size_t i; (i = next.fetch_add(1)) < pieces.size();) {
-                    const Piece &p = pieces[i];
-                    if (p.copy) {
-                        off_t in = off_t(p.srcOff), o = off_t(p.dst);
-                        uint64_t left = p.len;
-                        while (left > 0) {
-                            const ssize_t r = ::copy_file_range((*f)->fd(), &in, fd, &o, left, 0);
-                            if (r <= 0) {
-                                okAll = false;
-                                break;
-                            }
-                            left -= uint64_t(r);
+                std::shared_ptr<SafetensorsWriter> writer(std::move(*w));
+                const auto out = std::make_shared<std::vector<uint8_t>>(size_t(largestOut), 0x11);
+                AsyncWriter io(64u << 20, direct ? 4 : 1);
+                ThreadPool readers(threads);
+                std::atomic<bool> readFailed{false};
+                for (size_t k = 0; k < floorPlan.tensors.size(); ++k) {
+                    const TensorPlan &tp = floorPlan.tensors[k];
+                    const TensorEntry &e = *entries.at(tp.name);
+                    if (tp.dropped())
+                        continue;
+                    if (tp.passesThrough()) {
+                        const int fd = (*f)->fd();
+                        const uint64_t from = (*f)->fileOffset(e);
+                        for (uint64_t off = 0; off < e.byteSize(); off += 32u << 20) {
+                            const size_t len = size_t(std::min<uint64_t>(32u << 20, e.byteSize() - off));
+                            io.pushBackground([writer, name = tp.name, off, fd, from, len] {
+                                return writer->copyFromFile(name, off, fd, from + off, len);
+                            });
                         }
-                    } else {
-                        (*f)->prefetch(*p.entry); // the read: map every page
-                        for (uint64_t done = 0; done < p.outLen;) {
-                            const size_t n = size_t(std::min<uint64_t>(out.size(), p.outLen - done));
-                            if (::pwrite(fd, out.data(), n, off_t(p.dst + done)) != ssize_t(n)) {
-                                okAll = false;
-                                break;
-                            }
-                            done += n;
-                        }
-                        (*f)->release(*p.entry);
+                        continue;
                     }
-                    const uint64_t before = written.fetch_add(p.outLen);
-                    if ((before + p.outLen) >> 26 != before >> 26)
-                        ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+                    // the read, as the pipeline's kernels do it: 256 KB pieces read with pread into
+                    // each pool thread's buffer
+                    const int fd = (*f)->fd();
+                    const uint64_t from = (*f)->fileOffset(e), size = e.byteSize();
+                    constexpr uint64_t kPiece = 256u << 10;
+                    readers.parallelFor(size_t((size + kPiece - 1) / kPiece), 1, [&](size_t p0, size_t p1) {
+                        thread_local std::vector<uint8_t> buf(kPiece);
+                        for (size_t p = p0; p < p1; ++p) {
+                            const uint64_t at = uint64_t(p) * kPiece, n = std::min(kPiece, size - at);
+                            if (::pread(fd, buf.data(), size_t(n), off_t(from + at)) != ssize_t(n))
+                                readFailed = true;
+                        }
+                    });
+                    for (const auto &o : tp.outputs) {
+                        const uint64_t bytes = PlannedTensor{o.name, o.dtype, o.shape, 0}.byteSize();
+                        if (o.variableSize) {
+                            (void)writer->writeDeferred(o.name, std::string(size_t(std::min<uint64_t>(o.maxBytes, 400)), ' '));
+                            continue;
+                        }
+                        for (uint64_t at = 0; at < bytes; at += 8u << 20) {
+                            const size_t n = size_t(std::min<uint64_t>(8u << 20, bytes - at));
+                            io.push([writer, out, name = o.name, at, n] { return writer->writeAt(name, at, out->data(), n); }, n);
+                        }
+                    }
                 }
+                Status st = readFailed ? Status(makeError(QuantErrc::IoError, "read failed")) : io.drain();
+                if (st.ok())
+                    st = writer->finish();
+                r.ok = st.ok();
+                r.seconds = now() - t0;
+                r.note = st.ok() ? std::string(direct ? "direct" : "page cache") + " writes, as the pipeline's I/O"
+                                 : st.error().toString();
+                fs::remove_all(outDir);
+                return r;
             };
-            std::vector<std::thread> ioThreads;
-            for (int k = 0; k < floorThreads; ++k)
-                ioThreads.emplace_back(worker);
-            for (auto &th : ioThreads)
-                th.join();
-            ::fsync(fd);
-            ::close(fd);
-            PhaseResult r;
-            r.ok = okAll;
-            r.seconds = now() - t0;
-            r.note = "in-kernel copies, " + std::to_string(floorThreads) + " I/O thread(s), early writeback";
-            fs::remove(dir / "iofloor.bin");
-            return r;
         };
     }
     // The floors and the pipelines, interleaved.
@@ -386,7 +420,8 @@ int main(int argc, char **argv)
                cudaPath = paths.find("cuda") != std::string::npos;
     if (io) {
         fns.push_back(naiveFn);
-        fns.push_back(sameFn);
+        fns.push_back(sameFn(WriteMode::Buffered));
+        fns.push_back(sameFn(WriteMode::Direct));
     }
     if (cpuPath)
         fns.push_back(quantizeFn(DeviceKind::Cpu, "out-cpu"));
@@ -395,12 +430,15 @@ int main(int argc, char **argv)
     const std::vector<PhaseResult> timed = interleaved(fns);
     size_t at = 0;
     if (io) {
-        const PhaseResult naive = timed[at++], same = timed[at++];
+        const PhaseResult naive = timed[at++], same = timed[at++], sameDirect = timed[at++];
         row("I/O floor, naive", naive, inBytes, false);
-        row("I/O floor, same I/O", same, inBytes, false);
-        floorSeconds = naive.ok && same.ok ? std::min(naive.seconds, same.seconds) : naive.ok ? naive.seconds : same.seconds;
-        std::printf("I/O floor (the faster of the two): %.2f s\n", floorSeconds);
-        md << "| I/O floor = the faster of the two | " << floorSeconds << " | | | | | |\n";
+        row("I/O floor, same I/O, cached", same, inBytes, false);
+        row("I/O floor, same I/O, direct", sameDirect, inBytes, false);
+        for (const PhaseResult *p : {&naive, &same, &sameDirect})
+            if (p->ok && (floorSeconds == 0 || p->seconds < floorSeconds))
+                floorSeconds = p->seconds;
+        std::printf("I/O floor (the fastest of the three): %.2f s\n", floorSeconds);
+        md << "| I/O floor = the fastest of the three | " << floorSeconds << " | | | | | |\n";
     }
 
     if (paths.find("kernels") != std::string::npos) {
@@ -490,7 +528,11 @@ int main(int argc, char **argv)
         std::ofstream r(results, std::ios::app);
         r << md.str();
     }
-    if (!flag(argc, argv, "--keep"))
+    if (flag(argc, argv, "--reuse"))
+        for (const auto &e : fs::directory_iterator(dir))
+            if (e.path().filename() != "src")
+                fs::remove_all(e.path());
+    if (!flag(argc, argv, "--keep") && !flag(argc, argv, "--reuse"))
         fs::remove_all(dir);
     return 0;
 }
