@@ -88,6 +88,8 @@ Status quantize4bit(const QuantInput &in, QuantType type, Quant4Result &out, Thr
 // The same into caller-provided storage: packed holds packedBytes(n), absmax numBlocks(n).
 Status quantize4bit(const QuantInput &in, QuantType type, uint8_t *packed, float *absmax, ThreadPool &pool);
 Status quantize8bit(const QuantInput &in, Int8Result &out, ThreadPool &pool);
+// The same into caller-provided storage: cb holds rows * cols, scb rows.
+Status quantize8bit(const QuantInput &in, int8_t *cb, float *scb, ThreadPool &pool);
 // reference::dynamicCode's decisions without branches (the nested absmax codes; identical results,
 // checked by tst_quant_formats): the branchy search mispredicts on every step.
 uint8_t dynamicCode(float x);

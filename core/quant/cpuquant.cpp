@@ -339,6 +339,11 @@ Status quantize8bit(const QuantInput &in, Int8Result &out, ThreadPool &pool)
 {
     out.cb.resize(in.numel());
     out.scb.resize(size_t(in.rows));
+    return quantize8bit(in, out.cb.data(), out.scb.data(), pool);
+}
+
+Status quantize8bit(const QuantInput &in, int8_t *cbOut, float *scbOut, ThreadPool &pool)
+{
     const int64_t cols = in.cols;
     std::atomic<uint64_t> firstBad{UINT64_MAX};
     const float *half = halfTable();
@@ -355,8 +360,8 @@ Status quantize8bit(const QuantInput &in, Int8Result &out, ThreadPool &pool)
         }
         const QuantInput &src = own ? piece : in;
         const size_t s0 = own ? 0 : r0, s1 = s0 + (r1 - r0); // the rows in src
-        int8_t *const cbAt = out.cb.data() + (r0 - s0) * size_t(cols);
-        float *const scbAt = out.scb.data() + (r0 - s0);
+        int8_t *const cbAt = cbOut + (r0 - s0) * size_t(cols);
+        float *const scbAt = scbOut + (r0 - s0);
         if (isa != simd::Isa::None) {
             const bool finite = isa == simd::Isa::Avx512 ? simd::quantize8Avx512(src, s0, s1, cbAt, scbAt, row.data())
                                                          : simd::quantize8Avx2(src, s0, s1, cbAt, scbAt, row.data());

@@ -463,14 +463,24 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
                     }
                 } else {
                     Int8Result q;
-                    q.cb = buffers.int8.take(size_t(uint64_t(qin.rows) * uint64_t(qin.cols)));
-                    st = backend.quantize8(qin, q);
-                        src.file->release(*src.entry);
+                    const size_t ncb = size_t(uint64_t(qin.rows) * uint64_t(qin.cols));
+                    size_t at = 0; // placed as the 4-bit codes are (above)
+                    if (backend.gpu) {
+                        q.cb = buffers.int8.take(ncb);
+                        st = backend.quantize8(qin, q);
+                    } else {
+                        q.cb = buffers.int8.take(ncb + kPlaceAlign);
+                        q.cb.resize(ncb + kPlaceAlign);
+                        at = size_t((w->fileOffset(tp.name) - reinterpret_cast<uintptr_t>(q.cb.data())) % kPlaceAlign);
+                        q.scb.resize(size_t(qin.rows));
+                        st = cpu::quantize8bit(qin, q.cb.data() + at, q.scb.data(), backend.pool);
+                    }
+                    src.file->release(*src.entry);
                     if (!st.ok())
                         return st.error();
                     const std::string module = tp.name.substr(0, tp.name.size() - 7);
-                    const size_t ncb = q.cb.size(), nscb = q.scb.size() * 4;
-                    writeOwned(tp.name, Recycled(std::move(q.cb), buffers.int8), ncb);
+                    const size_t nscb = q.scb.size() * 4;
+                    writeOwned(tp.name, Placed<int8_t>{Recycled(std::move(q.cb), buffers.int8), at}, ncb);
                     writeOwned(module + ".SCB", std::move(q.scb), nscb);
                     writeOwned(module + ".weight_format", std::array<uint8_t, 1>{0}, 1); // "row"
                 }
