@@ -161,10 +161,7 @@ class Backend
 public:
     ThreadPool pool;
     std::unique_ptr<CudaQuantizer> gpu;
-    // Compute runs below normal priority: the I/O threads then get a CPU as soon as a write
-    // completes, which keeps the disk busy (4 GB on 2 cores: writes done at 0.53-0.68 s against
-    // 0.61-0.76 s, four pairs of runs), and the desktop stays responsive while it works.
-    explicit Backend(unsigned threads) : pool(threads, PoolPriority::Background) {}
+    explicit Backend(unsigned threads) : pool(threads) {}
 
     Status quantize4(const QuantInput &in, QuantType t, Quant4Result &out)
     {

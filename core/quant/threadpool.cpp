@@ -1,23 +1,14 @@
 #include "quant/threadpool.h"
 
 #include <algorithm>
-#include <cerrno>
-
-#ifdef __linux__
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
 
 namespace mistudio::quant {
 
-ThreadPool::ThreadPool(unsigned threads, PoolPriority priority)
+ThreadPool::ThreadPool(unsigned threads)
 {
     if (threads == 0)
         threads = std::max(1u, std::thread::hardware_concurrency());
-    m_callerWorks = priority == PoolPriority::Normal;
-    m_niceIncrement = priority == PoolPriority::Background ? 10 : 0;
-    for (unsigned i = m_callerWorks ? 1 : 0; i < threads; ++i)
+    for (unsigned i = 1; i < threads; ++i)
         m_workers.emplace_back([this] { workerLoop(); });
 }
 
@@ -48,16 +39,6 @@ void ThreadPool::runChunks(std::unique_lock<std::mutex> &lock)
 
 void ThreadPool::workerLoop()
 {
-#ifdef __linux__
-    if (m_niceIncrement != 0) {
-        // this thread only (Linux: a thread id names one thread); raising nice needs no privilege
-        const pid_t tid = pid_t(::syscall(SYS_gettid));
-        errno = 0;
-        const int now = ::getpriority(PRIO_PROCESS, id_t(tid));
-        if (errno == 0)
-            ::setpriority(PRIO_PROCESS, id_t(tid), std::min(19, now + m_niceIncrement));
-    }
-#endif
     unsigned long seen = 0;
     std::unique_lock lock(m_mutex);
     while (true) {
@@ -88,12 +69,10 @@ void ThreadPool::parallelFor(size_t n, size_t grain, const std::function<void(si
     m_next = 0;
     ++m_generation;
     m_wake.notify_all();
-    if (m_callerWorks) {
-        ++m_active;
-        runChunks(lock);
-        --m_active;
-    }
-    m_done.wait(lock, [&] { return m_next >= m_n && m_active == 0; });
+    ++m_active;
+    runChunks(lock);
+    --m_active;
+    m_done.wait(lock, [&] { return m_active == 0; });
     m_fn = nullptr;
 }
 

@@ -9,21 +9,16 @@
 
 namespace mistudio::quant {
 
-// A fixed set of worker threads running parallelFor() jobs. Normal pools: the calling thread
-// works too. Background pools: `threads` workers at a lower scheduling priority (nice + 10, which
-// needs no privilege) do all the work while the caller waits, so that threads at normal priority
-// (I/O completions, a user interface) get a CPU as soon as they are ready.
-enum class PoolPriority { Normal, Background };
-
+// A fixed set of worker threads running parallelFor() jobs; the calling thread works too.
 class ThreadPool final
 {
 public:
-    explicit ThreadPool(unsigned threads = 0, PoolPriority priority = PoolPriority::Normal); // 0 = hardware concurrency
+    explicit ThreadPool(unsigned threads = 0); // 0 = hardware concurrency
     ~ThreadPool();
     ThreadPool(const ThreadPool &) = delete;
     ThreadPool &operator=(const ThreadPool &) = delete;
 
-    unsigned size() const { return unsigned(m_workers.size()) + (m_callerWorks ? 1 : 0); }
+    unsigned size() const { return unsigned(m_workers.size()) + 1; }
     // Calls fn(begin, end) over [0, n) in chunks of `grain`, on all threads; returns when done.
     void parallelFor(size_t n, size_t grain, const std::function<void(size_t, size_t)> &fn);
 
@@ -42,8 +37,6 @@ private:
     unsigned m_active = 0;
     unsigned long m_generation = 0;
     bool m_stop = false;
-    bool m_callerWorks = true;
-    int m_niceIncrement = 0;
 };
 
 } // namespace mistudio::quant

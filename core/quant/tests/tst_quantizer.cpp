@@ -8,12 +8,8 @@
 #include "quant/quantizer.h"
 #include "quant/safetensors.h"
 #include "quant/syntheticcheckpoint.h"
-#include "quant/threadpool.h"
 
-#include <atomic>
 #include <cmath>
-#include <mutex>
-#include <set>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -23,7 +19,6 @@
 #include <csignal>
 
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 using namespace mistudio::quant;
@@ -330,44 +325,6 @@ void testNonFiniteWeight()
 
 } // namespace
 
-// The quantizer's pool: every index once, in both kinds of pool; a background pool does all the
-// work on its own threads, below the caller's priority (nice + 10, at most 19).
-void testThreadPool()
-{
-    for (PoolPriority priority : {PoolPriority::Normal, PoolPriority::Background}) {
-        ThreadPool pool(3, priority);
-        CHECK_EQ(pool.size(), 3u);
-        std::vector<std::atomic<int>> hits(1000);
-        std::mutex m;
-        std::set<pid_t> tids;
-        std::set<int> nices;
-        pool.parallelFor(hits.size(), 7, [&](size_t b, size_t e) {
-            for (size_t i = b; i < e; ++i)
-                ++hits[i];
-            const pid_t tid = pid_t(::syscall(SYS_gettid));
-            const int nice = ::getpriority(PRIO_PROCESS, id_t(tid));
-            std::lock_guard lock(m);
-            tids.insert(tid);
-            nices.insert(nice);
-        });
-        bool once = true;
-        for (const auto &h : hits)
-            once = once && h.load() == 1;
-        CHECK(once);
-        const pid_t caller = pid_t(::syscall(SYS_gettid));
-        const int callerNice = ::getpriority(PRIO_PROCESS, id_t(caller));
-        if (priority == PoolPriority::Background) {
-            CHECK(!tids.count(caller));
-            CHECK(nices == std::set<int>{std::min(19, callerNice + 10)});
-        } else {
-            CHECK(nices.count(callerNice) == 1);
-        }
-        std::printf("thread pool (%s): 1000 indices once each, %zu threads, nice %s\n",
-                    priority == PoolPriority::Background ? "background" : "normal", tids.size(),
-                    nices.size() == 1 ? std::to_string(*nices.begin()).c_str() : "mixed");
-    }
-}
-
 int main()
 {
     g_root = fs::temp_directory_path() / ("tst_quant_quantizer_" + std::to_string(::getpid()));
@@ -380,7 +337,6 @@ int main()
     testShardsCancelErrors();
     testNoRoom();
     testNonFiniteWeight();
-    testThreadPool();
     fs::remove_all(g_root);
     return quanttest::finish("tst_quant_quantizer");
 }
