@@ -140,8 +140,8 @@ inline std::vector<float> int8TieRows(int rows, int cols, uint32_t seed)
 }
 
 // Special blocks: all zero, all -0, subnormals (fp32 and bf16-subnormal), subnormals next to a
-// normal absmax, tiny and huge absmax.
-inline std::vector<float> specialBlocks()
+// normal absmax, tiny and huge absmax; then (withNonFinite) NaN and Inf blocks.
+inline std::vector<float> specialBlocks(bool withNonFinite = true)
 {
     std::vector<float> v;
     auto block = [&](auto fn) { for (int j = 0; j < 64; ++j) v.push_back(fn(j)); };
@@ -157,6 +157,8 @@ inline std::vector<float> specialBlocks()
     // both signs (y is flushed before coding: FP4's sign bit depends on it)
     block([](int j) { return j == 0 ? 1e4f : (j % 2 ? -1.0f : 1.0f) * 1.5e-38f * float(j); });
     block([](int j) { return j == 0 ? 2.0f : (j % 2 ? -1.0f : 1.0f) * FLT_MIN * (1.0f + float(j) / 32.0f); });
+    if (!withNonFinite)
+        return v;
     // bnb's NaN/Inf behaviour (§1.6), compared with allowNonFinite
     block([](int j) { return j == 3 ? NAN : float(j) * 0.01f; });
     block([](int) { return NAN; });
@@ -205,6 +207,11 @@ inline std::vector<IdentityCase> identityCases(DType src, QuantType type, bool i
         const auto sp = specialBlocks();
         add("special/" + s, sp, int64_t(sp.size() / 64), 64, src);
         cases.back().allowNonFinite = true;
+        // The finite ones alone as well: a chunk holding NaN/Inf is redone by the kernels' float
+        // path, so the blocks above would never reach the bf16 integer path on their own.
+        const auto spf = specialBlocks(false);
+        add("special-finite/" + s, spf, int64_t(spf.size() / 64), 64, src);
+        cases.back().allowNonFinite = true; // the huge block overflows float16 to inf
     } else {
         const auto t = int8TieRows(2000 * scale, 256, 8);
         add("ties/" + s, t, 2000 * scale, 256, src);
