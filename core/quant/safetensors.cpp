@@ -298,21 +298,6 @@ void SafetensorsFile::release(const TensorEntry &entry) const
         ::madvise(const_cast<uint8_t *>(m_map) + from, to - from, MADV_DONTNEED);
 }
 
-void SafetensorsFile::prefetch(const TensorEntry &entry) const
-{
-#ifndef MADV_POPULATE_READ
-#define MADV_POPULATE_READ 22 // Linux 5.14; older kernels answer EINVAL and we fall back
-#endif
-    const uint64_t page = uint64_t(::sysconf(_SC_PAGESIZE));
-    const uint64_t from = (m_header.dataOffset() + entry.begin) / page * page;
-    const uint64_t to = m_header.dataOffset() + entry.end;
-    if (to <= from)
-        return;
-    auto *p = const_cast<uint8_t *>(m_map) + from;
-    if (::madvise(p, to - from, MADV_POPULATE_READ) != 0)
-        ::madvise(p, to - from, MADV_WILLNEED);
-}
-
 // ---- writer ----
 
 uint64_t PlannedTensor::byteSize() const

@@ -80,9 +80,6 @@ public:
     // Drops the pages of a tensor that has been consumed, so that resident memory does not
     // grow with the file size while streaming.
     void release(const TensorEntry &entry) const;
-    // Maps a tensor's pages ahead of use (MADV_POPULATE_READ, else MADV_WILLNEED), so that the
-    // compute threads do not stall on page faults; run it on another thread to overlap.
-    void prefetch(const TensorEntry &entry) const;
     // The open file (read-only) and where a tensor's bytes are in it, for in-kernel copies.
     int fd() const { return m_fd; }
     uint64_t fileOffset(const TensorEntry &entry) const;
