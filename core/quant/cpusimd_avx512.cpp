@@ -222,6 +222,15 @@ MST_AVX512_INLINE __m128i packPairs(__m512i codes)
     return _mm512_cvtepi64_epi8(t);
 }
 
+// One block's 32 code bytes; a partial last block of `count` elements stores (count + 1) / 2.
+MST_AVX512_INLINE void storeCodes(uint8_t *dst, __m256i out, uint64_t count)
+{
+    if (count == uint64_t(kBs))
+        _mm256_storeu_si256(reinterpret_cast<__m256i *>(dst), out);
+    else
+        _mm256_mask_storeu_epi8(dst, __mmask32((uint64_t(1) << ((count + 1) / 2)) - 1u), out);
+}
+
 // The bucket tables (built once per call, not per chunk). Scale and bias put the range on
 // [0.5, 31.5], so values a rounding beyond it (|y| = 1 + 1 ulp) still fall in buckets 0 and 31.
 MST_AVX512 void makeTables(QuantType type, CodeTables &t)
@@ -303,13 +312,7 @@ MST_AVX512 void quantizeChunk4(const QuantInput &in, const CodeTables &tables, s
         }
         const __m256i out = _mm256_set_m128i(_mm_unpacklo_epi64(bytes[2], bytes[3]),
                                              _mm_unpacklo_epi64(bytes[0], bytes[1]));
-        uint8_t *dst = packed + first / 2;
-        if (count == uint64_t(kBs)) {
-            _mm256_storeu_si256(reinterpret_cast<__m256i *>(dst), out);
-        } else {
-            const uint64_t nbytes = (count + 1) / 2; // 1..32
-            _mm256_mask_storeu_epi8(dst, __mmask32((uint64_t(1) << nbytes) - 1u), out);
-        }
+        storeCodes(packed + first / 2, out, count);
     }
 }
 
@@ -381,13 +384,7 @@ MST_AVX512 bool quantizeChunk4Bf16(const QuantInput &in, const CodeTables &table
         // byte 8k + j: pair 4k + j (j < 4), byte 8k + 4 + j: pair 16 + 4k + j
         const __m256i pairs = _mm512_cvtepi16_epi8(_mm512_maddubs_epi16(codes, weights));
         const __m256i out = _mm256_permutevar8x32_epi32(pairs, order);
-        uint8_t *dst = packed + first / 2;
-        if (count == int64_t(kBs)) {
-            _mm256_storeu_si256(reinterpret_cast<__m256i *>(dst), out);
-        } else {
-            const uint64_t nbytes = uint64_t(count + 1) / 2; // 1..32
-            _mm256_mask_storeu_epi8(dst, __mmask32((uint64_t(1) << nbytes) - 1u), out);
-        }
+        storeCodes(packed + first / 2, out, uint64_t(count));
     }
     return true;
 }

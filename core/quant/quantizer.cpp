@@ -149,6 +149,16 @@ struct Placed
 };
 constexpr size_t kPlaceAlign = 4096;
 
+// A pooled buffer with room for n elements starting at the same address modulo 4 KB as
+// fileOffset; returns where in the buffer they start.
+template<typename T>
+size_t takePlaced(BufferPool<T> &pool, std::vector<T> &buffer, size_t n, uint64_t fileOffset)
+{
+    buffer = pool.take(n + kPlaceAlign);
+    buffer.resize(n + kPlaceAlign);
+    return size_t((fileOffset - reinterpret_cast<uintptr_t>(buffer.data())) % kPlaceAlign);
+}
+
 struct Buffers
 {
     BufferPool<uint8_t> bytes;
@@ -419,9 +429,7 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
                         q.absmax = buffers.floats.take(size_t(bnb::numBlocks(numel)));
                         st = backend.quantize4(qin, req.options.quantType, q);
                     } else {
-                        q.packed = buffers.bytes.take(packedBytes + kPlaceAlign);
-                        q.packed.resize(packedBytes + kPlaceAlign);
-                        at = size_t((w->fileOffset(w0) - reinterpret_cast<uintptr_t>(q.packed.data())) % kPlaceAlign);
+                        at = takePlaced(buffers.bytes, q.packed, packedBytes, w->fileOffset(w0));
                         q.absmax = buffers.floats.take(size_t(bnb::numBlocks(numel)));
                         q.absmax.resize(size_t(bnb::numBlocks(numel)));
                         st = cpu::quantize4bit(qin, req.options.quantType, q.packed.data() + at, q.absmax.data(),
@@ -469,9 +477,7 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
                         q.cb = buffers.int8.take(ncb);
                         st = backend.quantize8(qin, q);
                     } else {
-                        q.cb = buffers.int8.take(ncb + kPlaceAlign);
-                        q.cb.resize(ncb + kPlaceAlign);
-                        at = size_t((w->fileOffset(tp.name) - reinterpret_cast<uintptr_t>(q.cb.data())) % kPlaceAlign);
+                        at = takePlaced(buffers.int8, q.cb, ncb, w->fileOffset(tp.name));
                         q.scb.resize(size_t(qin.rows));
                         st = cpu::quantize8bit(qin, q.cb.data() + at, q.scb.data(), backend.pool);
                     }
