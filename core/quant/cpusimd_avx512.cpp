@@ -354,7 +354,8 @@ MST_AVX512 bool quantizeChunk4Bf16(const QuantInput &in, const CodeTables &table
         const __m256i m2 = _mm256_max_epu16(_mm512_castsi512_si256(m), _mm512_extracti64x4_epi64(m, 1));
         const __m128i m3 = _mm_max_epu16(_mm256_castsi256_si128(m2), _mm256_extracti128_si256(m2, 1));
         // the largest of 8 as 0xffff minus the smallest of their complements (phminposuw)
-        const uint32_t bits = 0xffffu - (uint32_t(_mm_cvtsi128_si32(_mm_minpos_epu16(_mm_xor_si128(m3, _mm_set1_epi32(-1))))) & 0xffffu);
+        const __m128i smallest = _mm_minpos_epu16(_mm_xor_si128(m3, _mm_set1_epi32(-1)));
+        const uint32_t bits = 0xffffu - (uint32_t(_mm_cvtsi128_si32(smallest)) & 0xffffu);
         worst = bits > worst ? bits : worst;
         absmax[b] = bits < 0x0080u ? 0.0f : fromBits(bits << 16);
     }
