@@ -1,6 +1,7 @@
 #include "quant/asyncwriter.h"
 
 #include <algorithm>
+#include <chrono>
 
 namespace mistudio::quant {
 
@@ -51,7 +52,12 @@ void AsyncWriter::push(std::function<Status()> task, uint64_t bytes)
 {
     std::unique_lock lock(m_mutex);
     // Always admit one task when nothing is queued, however large.
-    m_cv.wait(lock, [&] { return m_stop || m_queuedBytes == 0 || m_queuedBytes + bytes <= m_budget; });
+    auto admitted = [&] { return m_stop || m_queuedBytes == 0 || m_queuedBytes + bytes <= m_budget; };
+    if (!admitted()) {
+        const auto t0 = std::chrono::steady_clock::now();
+        m_cv.wait(lock, admitted);
+        m_blocked += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
     m_queuedBytes += bytes;
     m_queue.push_back(Task{std::move(task), bytes});
     m_cv.notify_all();
@@ -69,6 +75,12 @@ Status AsyncWriter::drain()
     std::unique_lock lock(m_mutex);
     m_cv.wait(lock, [&] { return m_stop || (m_queue.empty() && m_background.empty() && m_busy == 0); });
     return m_error;
+}
+
+double AsyncWriter::blockedSeconds() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_blocked;
 }
 
 bool AsyncWriter::failed() const

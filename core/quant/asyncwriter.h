@@ -33,6 +33,7 @@ public:
     void pushBackground(std::function<Status()> task);
     Status drain();           // waits for every queued task; the first error, if any
     bool failed() const;      // a task has failed (later ones are skipped)
+    double blockedSeconds() const; // total time push() waited for the budget
 
 private:
     void loop();
@@ -49,6 +50,7 @@ private:
     uint64_t m_budget;
     uint64_t m_queuedBytes = 0;
     unsigned m_busy = 0; // tasks running
+    double m_blocked = 0;
     bool m_stop = false;
     Status m_error;
     std::vector<std::thread> m_threads;

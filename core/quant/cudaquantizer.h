@@ -9,6 +9,15 @@
 
 namespace mistudio::quant {
 
+// Where the GPU path's time went, summed over calls (seconds on the calling thread).
+struct GpuTimes
+{
+    double stage = 0;      // reading the input into the pinned buffers
+    double uploadWait = 0; // waiting for a buffer's previous upload
+    double kernel = 0;     // waiting for the kernels (after the last upload)
+    double download = 0;   // results back into host memory
+};
+
 struct GpuDevice
 {
     int index = 0;
@@ -31,21 +40,39 @@ public:
     CudaQuantizer(const CudaQuantizer &) = delete;
     CudaQuantizer &operator=(const CudaQuantizer &) = delete;
 
-    Status quantize4bit(const QuantInput &in, QuantType type, Quant4Result &out);
-    Status quantize8bit(const QuantInput &in, Int8Result &out);
+    // Into caller storage: packed ceil(n/2) bytes and one absmax per 64-element block; cb n
+    // bytes and one SCB per row. Returns when the results are in host memory.
+    Status quantize4bit(const QuantInput &in, QuantType type, uint8_t *packed, float *absmax);
+    Status quantize8bit(const QuantInput &in, int8_t *cb, float *scb);
+    Status quantize4bit(const QuantInput &in, QuantType type, Quant4Result &out)
+    {
+        out.packed.resize(size_t((in.numel() + 1) / 2));
+        out.absmax.resize(size_t((in.numel() + 63) / 64));
+        return quantize4bit(in, type, out.packed.data(), out.absmax.data());
+    }
+    Status quantize8bit(const QuantInput &in, Int8Result &out)
+    {
+        out.cb.resize(size_t(in.numel()));
+        out.scb.resize(size_t(in.rows));
+        return quantize8bit(in, out.cb.data(), out.scb.data());
+    }
 
-    // Threads that copy the input into the pinned staging buffers (optional; one thread without).
+    // Threads that read the input into the pinned staging buffers (optional; one thread without).
     void setCopyPool(ThreadPool *pool) { m_copyPool = pool; }
 
     const GpuDevice &device() const { return m_device; }
     uint64_t peakBufferBytes() const { return m_peakBuffers; } // our allocations
     uint64_t peakUsedBytes() const { return m_peakUsed; }       // device total - free, sampled
+    const GpuTimes &times() const { return m_times; }
 
 private:
     CudaQuantizer() = default;
     Status ensure(void **buf, uint64_t *cap, uint64_t bytes);
     void sampleMemory();
-    Status upload(const uint8_t *src, uint64_t bytes, const std::string &tensor);
+    void stageIn(const QuantInput &in, uint64_t off, uint64_t len, uint8_t *stage);
+    Status upload(const QuantInput &in, uint64_t bytes);
+    Status download(void *dst, const void *dev, uint64_t bytes, const std::string &tensor);
+    Status checkFinite(const QuantInput &in, bool int8);
 
     GpuDevice m_device;
     void *m_stream = nullptr;
@@ -56,11 +83,13 @@ private:
     uint64_t m_srcCap = 0, m_outCap = 0, m_statsCap = 0;
     uint64_t m_peakBuffers = 0;
     uint64_t m_peakUsed = 0;
-    // Two pinned staging buffers: the input is copied into one (on the copy pool) while the
-    // other's DMA to the device runs. Null where pinned memory could not be had.
+    // Two pinned staging buffers: the input is read into one (on the copy pool, with pread where
+    // QuantInput names its file) while the other's DMA to the device runs; results come back
+    // through them the same way. Null where pinned memory could not be had.
     void *m_stage[2] = {nullptr, nullptr};
     void *m_stageDone[2] = {nullptr, nullptr}; // cudaEvent_t
     ThreadPool *m_copyPool = nullptr;
+    GpuTimes m_times;
 };
 
 } // namespace mistudio::quant

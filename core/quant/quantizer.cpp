@@ -4,6 +4,7 @@
 #include "quant/bnbkernels.h"
 #include "quant/bnblayout.h"
 #include "quant/cudaquantizer.h"
+#include "quant/timed.h"
 #include "quant/safetensors.h"
 #include "quant/threadpool.h"
 
@@ -150,17 +151,26 @@ struct Placed
 constexpr size_t kPlaceAlign = 4096;
 
 // A pooled buffer with room for n elements starting at the same address modulo 4 KB as
-// fileOffset; returns where in the buffer they start.
+// fileOffset; returns where in the buffer they start. A buffer only grows, and a new one is made
+// at `largest` (the plan's largest request): then only the first few weights allocate, and none
+// pays for zeroing a regrown vector.
 template<typename T>
-size_t takePlaced(BufferPool<T> &pool, std::vector<T> &buffer, size_t n, uint64_t fileOffset)
+size_t takePlaced(BufferPool<T> &pool, std::vector<T> &buffer, size_t n, uint64_t fileOffset, size_t largest)
 {
     buffer = pool.take(n + kPlaceAlign);
-    buffer.resize(n + kPlaceAlign);
+    if (buffer.size() < n + kPlaceAlign) {
+        const size_t want = std::max(n, largest) + kPlaceAlign;
+        if (buffer.capacity() < want)
+            buffer = std::vector<T>(want);
+        else
+            buffer.resize(want);
+    }
     return size_t((fileOffset - reinterpret_cast<uintptr_t>(buffer.data())) % kPlaceAlign);
 }
 
 struct Buffers
 {
+    BufferPool<uint8_t> codes; // 4-bit codes, placed (takePlaced)
     BufferPool<uint8_t> bytes;
     BufferPool<int8_t> int8;
     BufferPool<float> floats;
@@ -173,17 +183,18 @@ public:
     std::unique_ptr<CudaQuantizer> gpu;
     explicit Backend(unsigned threads) : pool(threads) {}
 
-    Status quantize4(const QuantInput &in, QuantType t, Quant4Result &out)
+    // Into caller storage (see cpu::quantize4bit / CudaQuantizer::quantize4bit).
+    Status quantize4(const QuantInput &in, QuantType t, uint8_t *packed, float *absmax)
     {
         if (gpu && in.sourceDtype != DType::F64)
-            return gpu->quantize4bit(in, t, out);
-        return cpu::quantize4bit(in, t, out, pool);
+            return gpu->quantize4bit(in, t, packed, absmax);
+        return cpu::quantize4bit(in, t, packed, absmax, pool);
     }
-    Status quantize8(const QuantInput &in, Int8Result &out)
+    Status quantize8(const QuantInput &in, int8_t *cb, float *scb)
     {
         if (gpu && in.sourceDtype != DType::F64)
-            return gpu->quantize8bit(in, out);
-        return cpu::quantize8bit(in, out, pool);
+            return gpu->quantize8bit(in, cb, scb);
+        return cpu::quantize8bit(in, cb, scb, pool);
     }
 };
 
@@ -334,6 +345,13 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
     //   its inode lock, and a second writer only spun on it (perf: 4 % of a 2-core run).
     const bool direct = SafetensorsWriter::directIoAvailable(tmp.string());
     Buffers buffers; // declared before the writer: outlives its tasks
+    size_t largestCodes = 0; // the largest weight's codes (4-bit packed or int8), in bytes
+    for (const auto &tp : plan.tensors)
+        if (tp.quantized()) {
+            const uint64_t numel = uint64_t(tp.quantShape[0]) * uint64_t(tp.quantShape[1]);
+            largestCodes = std::max(largestCodes, size_t(tp.action == TensorAction::Quantize4bit
+                                                             ? bnb::packedBytes(numel) : numel));
+        }
     AsyncWriter writer(64u << 20, direct ? 4 : 1);
     // The CPU kernels read the input themselves, piece by piece with pread (QuantInput::fd).
     // Mapping the next tensor ahead on another thread (MADV_POPULATE_READ), as before, was
@@ -420,25 +438,20 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
                     const uint64_t numel = uint64_t(qin.rows) * uint64_t(qin.cols);
                     const std::string &w0 = tp.name;
                     const size_t packedBytes = size_t(bnb::packedBytes(numel));
-                    // On the CPU the codes go straight into a buffer placed so that it has the
-                    // same address modulo 4 KB as the weight's place in the file: direct writes
-                    // then send it without a copy through a bounce buffer.
-                    size_t at = 0;
-                    if (backend.gpu) {
-                        q.packed = buffers.bytes.take(packedBytes);
-                        q.absmax = buffers.floats.take(size_t(bnb::numBlocks(numel)));
-                        st = backend.quantize4(qin, req.options.quantType, q);
-                    } else {
-                        at = takePlaced(buffers.bytes, q.packed, packedBytes, w->fileOffset(w0));
-                        q.absmax = buffers.floats.take(size_t(bnb::numBlocks(numel)));
-                        q.absmax.resize(size_t(bnb::numBlocks(numel)));
-                        st = cpu::quantize4bit(qin, req.options.quantType, q.packed.data() + at, q.absmax.data(),
-                                               backend.pool);
+                    // The codes go straight into a buffer placed so that it has the same address
+                    // modulo 4 KB as the weight's place in the file: direct writes then send it
+                    // without a copy through a bounce buffer.
+                    const size_t at = takePlaced(buffers.codes, q.packed, packedBytes, w->fileOffset(w0), largestCodes);
+                    q.absmax = buffers.floats.take(size_t(bnb::numBlocks(numel)));
+                    q.absmax.resize(size_t(bnb::numBlocks(numel)));
+                    {
+                        Timed t(report.quantizeSeconds);
+                        st = backend.quantize4(qin, req.options.quantType, q.packed.data() + at, q.absmax.data());
                     }
                     src.file->release(*src.entry);
                     if (!st.ok())
                         return st.error();
-                    writeOwned(w0, Placed<uint8_t>{Recycled(std::move(q.packed), buffers.bytes), at}, packedBytes);
+                    writeOwned(w0, Placed<uint8_t>{Recycled(std::move(q.packed), buffers.codes), at}, packedBytes);
                     float offset = 0.0f;
                     if (req.options.doubleQuant) {
                         NestedResult nested;
@@ -472,14 +485,11 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
                 } else {
                     Int8Result q;
                     const size_t ncb = size_t(uint64_t(qin.rows) * uint64_t(qin.cols));
-                    size_t at = 0; // placed as the 4-bit codes are (above)
-                    if (backend.gpu) {
-                        q.cb = buffers.int8.take(ncb);
-                        st = backend.quantize8(qin, q);
-                    } else {
-                        at = takePlaced(buffers.int8, q.cb, ncb, w->fileOffset(tp.name));
-                        q.scb.resize(size_t(qin.rows));
-                        st = cpu::quantize8bit(qin, q.cb.data() + at, q.scb.data(), backend.pool);
+                    const size_t at = takePlaced(buffers.int8, q.cb, ncb, w->fileOffset(tp.name), largestCodes); // as above
+                    q.scb.resize(size_t(qin.rows));
+                    {
+                        Timed t(report.quantizeSeconds);
+                        st = backend.quantize8(qin, q.cb.data() + at, q.scb.data());
                     }
                     src.file->release(*src.entry);
                     if (!st.ok())
@@ -499,8 +509,10 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
             if (progress && !progress(QuantizeProgress{tensorIndex, tensorCount, bytesIn, bytesOut, plan.inputBytes, tp.name}))
                 return makeError(QuantErrc::Cancelled, "cancelled");
         }
+        Timed flushing(report.flushSeconds);
         if (auto s = writer.drain(); !s)
             return s.error();
+        report.writerWaitSeconds = writer.blockedSeconds();
         if (auto s = w->finish(); !s)
             return s.error();
         for (const auto &t : w->tensors()) // tensor bytes (real quant_state sizes), as transformers counts them
@@ -565,8 +577,10 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
         report.bytesOut += uint64_t(e.file_size(ec));
     }
     std::sort(report.files.begin(), report.files.end());
-    if (backend.gpu)
+    if (backend.gpu) {
         report.peakGpuBytes = backend.gpu->peakUsedBytes();
+        report.gpuTimes = backend.gpu->times();
+    }
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return report;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "quant/cudaquantizer.h"
 #include "quant/modelrules.h"
 #include "quant/quanterror.h"
 
@@ -47,6 +48,13 @@ struct QuantizeReport
     std::vector<std::string> files; // relative names in outputDir
     double seconds = 0;
     uint64_t peakGpuBytes = 0;
+    // Where the time went: reading and quantizing the weights (on the pool or the GPU), the
+    // loop waiting for the writer's budget (the disk), the wait for the last writes and the
+    // fsync at the end of each file, and on the GPU its parts.
+    double quantizeSeconds = 0;
+    double writerWaitSeconds = 0;
+    double flushSeconds = 0;
+    GpuTimes gpuTimes;
 };
 
 // The streaming quantizer: reads tensors one at a time (mmap), casts, quantizes per modelrules,

@@ -2,11 +2,15 @@
 
 #include "cuda/cudakernels.h"
 #include "quant/threadpool.h"
+#include "quant/timed.h"
 
 #include <cuda_runtime_api.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstring>
+
+#include <unistd.h>
 
 namespace mistudio::quant {
 
@@ -29,6 +33,7 @@ QuantError cudaError(cudaError_t e, const std::string &what, const std::string &
 }
 
 constexpr uint64_t kStageBytes = 16u << 20;
+
 
 } // namespace
 
@@ -119,40 +124,67 @@ Status CudaQuantizer::ensure(void **buf, uint64_t *cap, uint64_t bytes)
     return {};
 }
 
-// The input goes to m_src through the two pinned buffers: a driver copy from pageable memory (the
-// input's mapping) is staged by one thread; here the staging copy is spread over the copy pool
-// and overlaps the DMA of the previous piece.
-Status CudaQuantizer::upload(const uint8_t *src, uint64_t bytes, const std::string &tensor)
+// Input bytes [off, off + len) into `stage`, spread over the copy pool in 1 MB pieces. Where the
+// input names its file, each piece is read with pread: one copy out of the page cache, with none of
+// the page faults (and unmapping) that copying from the mapping costs; a piece that cannot be read
+// so is copied from the mapping, as the CPU path does.
+void CudaQuantizer::stageIn(const QuantInput &in, uint64_t off, uint64_t len, uint8_t *stage)
+{
+    constexpr uint64_t kPiece = 1u << 20;
+    auto copy = [&](size_t a, size_t b) {
+        for (size_t p = a; p < b; ++p) {
+            const uint64_t lo = uint64_t(p) * kPiece, n = std::min(kPiece, len - lo);
+            uint64_t got = 0;
+            while (in.fd >= 0 && got < n) {
+                const ssize_t r = ::pread(in.fd, stage + lo + got, size_t(n - got), off_t(in.fileOffset + off + lo + got));
+                if (r < 0 && errno == EINTR)
+                    continue;
+                if (r <= 0)
+                    break;
+                got += uint64_t(r);
+            }
+            if (got < n)
+                std::memcpy(stage + lo + got, in.data + off + lo + got, size_t(n - got));
+        }
+    };
+    const size_t pieces = size_t((len + kPiece - 1) / kPiece);
+    if (m_copyPool)
+        m_copyPool->parallelFor(pieces, 1, copy);
+    else
+        copy(0, pieces);
+}
+
+// The input goes to m_src through the two pinned buffers: one is filled (stageIn) while the
+// other's DMA to the device runs. Without pinned memory the driver copies from the mapping.
+Status CudaQuantizer::upload(const QuantInput &in, uint64_t bytes)
 {
     auto *stream = static_cast<cudaStream_t>(m_stream);
     if (!m_stage[0]) {
-        if (cudaError_t e = cudaMemcpyAsync(m_src, src, bytes, cudaMemcpyHostToDevice, stream); e != cudaSuccess)
-            return cudaError(e, "upload failed", tensor);
+        if (cudaError_t e = cudaMemcpyAsync(m_src, in.data, bytes, cudaMemcpyHostToDevice, stream); e != cudaSuccess)
+            return cudaError(e, "upload failed", in.name);
         return {};
     }
     uint64_t off = 0;
     for (int i = 0; off < bytes; ++i) {
         const int slot = i & 1;
         auto *done = static_cast<cudaEvent_t>(m_stageDone[slot]);
-        if (i >= 2)
+        if (i >= 2) {
+            Timed t(m_times.uploadWait);
             if (cudaError_t e = cudaEventSynchronize(done); e != cudaSuccess) // its previous DMA
-                return cudaError(e, "upload failed", tensor);
+                return cudaError(e, "upload failed", in.name);
+        }
         const uint64_t len = std::min(kStageBytes, bytes - off);
         auto *stage = static_cast<uint8_t *>(m_stage[slot]);
-        const uint8_t *from = src + off;
-        if (m_copyPool)
-            m_copyPool->parallelFor(size_t((len + (1u << 20) - 1) >> 20), 1, [&](size_t a, size_t b) {
-                const uint64_t lo = uint64_t(a) << 20, hi = std::min(len, uint64_t(b) << 20);
-                std::memcpy(stage + lo, from + lo, size_t(hi - lo));
-            });
-        else
-            std::memcpy(stage, from, size_t(len));
+        {
+            Timed t(m_times.stage);
+            stageIn(in, off, len, stage);
+        }
         if (cudaError_t e = cudaMemcpyAsync(static_cast<uint8_t *>(m_src) + off, stage, len, cudaMemcpyHostToDevice,
                                             stream);
             e != cudaSuccess)
-            return cudaError(e, "upload failed", tensor);
+            return cudaError(e, "upload failed", in.name);
         if (cudaError_t e = cudaEventRecord(done, stream); e != cudaSuccess)
-            return cudaError(e, "upload failed", tensor);
+            return cudaError(e, "upload failed", in.name);
         off += len;
     }
     return {};
@@ -165,7 +197,79 @@ void CudaQuantizer::sampleMemory()
         m_peakUsed = std::max<uint64_t>(m_peakUsed, uint64_t(totalB - freeB));
 }
 
-Status CudaQuantizer::quantize4bit(const QuantInput &in, QuantType type, Quant4Result &out)
+// Device bytes to host memory through the two pinned buffers: the DMA of one piece runs while the
+// previous piece is copied out on the copy pool. A download straight into pageable memory is
+// staged by the driver on one thread at a fraction of the bus's speed, and our outputs then come
+// back in buffers placed for direct writes (see the quantizer). Returns after the last piece.
+Status CudaQuantizer::download(void *dst, const void *dev, uint64_t bytes, const std::string &tensor)
+{
+    Timed timed(m_times.download);
+    auto *stream = static_cast<cudaStream_t>(m_stream);
+    if (!m_stage[0]) {
+        if (cudaError_t e = cudaMemcpyAsync(dst, dev, bytes, cudaMemcpyDeviceToHost, stream); e != cudaSuccess)
+            return cudaError(e, "download failed", tensor);
+        if (cudaError_t e = cudaStreamSynchronize(stream); e != cudaSuccess)
+            return cudaError(e, "quantization failed on the GPU", tensor);
+        return {};
+    }
+    const uint64_t pieces = (bytes + kStageBytes - 1) / kStageBytes;
+    auto issue = [&](uint64_t i) -> Status {
+        const uint64_t off = i * kStageBytes, len = std::min(kStageBytes, bytes - off);
+        if (cudaError_t e = cudaMemcpyAsync(m_stage[i & 1], static_cast<const uint8_t *>(dev) + off, len,
+                                            cudaMemcpyDeviceToHost, stream);
+            e != cudaSuccess)
+            return cudaError(e, "download failed", tensor);
+        if (cudaError_t e = cudaEventRecord(static_cast<cudaEvent_t>(m_stageDone[i & 1]), stream); e != cudaSuccess)
+            return cudaError(e, "download failed", tensor);
+        return {};
+    };
+    if (pieces > 0)
+        if (auto s = issue(0); !s)
+            return s;
+    for (uint64_t i = 0; i < pieces; ++i) {
+        if (i + 1 < pieces) // into the other buffer, whose piece was copied out last round
+            if (auto s = issue(i + 1); !s)
+                return s;
+        if (cudaError_t e = cudaEventSynchronize(static_cast<cudaEvent_t>(m_stageDone[i & 1])); e != cudaSuccess)
+            return cudaError(e, "quantization failed on the GPU", tensor);
+        const uint64_t off = i * kStageBytes, len = std::min(kStageBytes, bytes - off);
+        const auto *from = static_cast<const uint8_t *>(m_stage[i & 1]);
+        auto *to = static_cast<uint8_t *>(dst) + off;
+        auto copy = [&](size_t a, size_t b) {
+            const uint64_t lo = uint64_t(a) << 20, hi = std::min(len, uint64_t(b) << 20);
+            std::memcpy(to + lo, from + lo, size_t(hi - lo));
+        };
+        const size_t mbs = size_t((len + (1u << 20) - 1) >> 20);
+        if (m_copyPool)
+            m_copyPool->parallelFor(mbs, 1, copy);
+        else
+            copy(0, mbs);
+    }
+    return {};
+}
+
+Status CudaQuantizer::checkFinite(const QuantInput &in, bool int8)
+{
+    unsigned flag = 0;
+    auto *stream = static_cast<cudaStream_t>(m_stream);
+    {
+        Timed t(m_times.kernel); // the last uploads and the kernel
+        if (cudaError_t e = cudaMemcpyAsync(&flag, m_flag, sizeof flag, cudaMemcpyDeviceToHost, stream); e != cudaSuccess)
+            return cudaError(e, "download failed", in.name);
+        if (cudaError_t e = cudaStreamSynchronize(stream); e != cudaSuccess)
+            return cudaError(e, "quantization failed on the GPU", in.name);
+    }
+    if (!flag || in.allowNonFinite)
+        return {};
+    // Find the first offending element on the host (rare, so simple); int8 sees it through fp16.
+    const uint64_t n = in.numel();
+    uint64_t i = 0;
+    while (i < n && std::isfinite(int8 ? halfToFloat(floatToHalf(loadCast(in, i))) : loadCast(in, i)))
+        ++i;
+    return nonFiniteError(in, i);
+}
+
+Status CudaQuantizer::quantize4bit(const QuantInput &in, QuantType type, uint8_t *packed, float *absmax)
 {
     if (typeCode(in.sourceDtype) < 0 || typeCode(in.targetDtype) < 0)
         return makeError(QuantErrc::UnsupportedCheckpoint, "the GPU path quantizes float32/float16/bfloat16 only",
@@ -181,7 +285,7 @@ Status CudaQuantizer::quantize4bit(const QuantInput &in, QuantType type, Quant4R
         return s;
     auto *stream = static_cast<cudaStream_t>(m_stream);
     cudaMemsetAsync(m_flag, 0, sizeof(unsigned), stream);
-    if (auto s = upload(in.data, srcBytes, in.name); !s)
+    if (auto s = upload(in, srcBytes); !s)
         return s;
     if (int e = cudak::launchQuantize4bit(m_src, typeCode(in.sourceDtype), typeCode(in.targetDtype), uint64_t(in.rows),
                                           uint64_t(in.cols), in.transposed, type == QuantType::NF4,
@@ -189,24 +293,14 @@ Status CudaQuantizer::quantize4bit(const QuantInput &in, QuantType type, Quant4R
                                           m_stream);
         e != 0)
         return cudaError(cudaError_t(e), "kernel launch failed", in.name);
-    out.packed.resize(packedBytes);
-    out.absmax.resize(blocks);
-    unsigned flag = 0;
-    cudaMemcpyAsync(out.packed.data(), m_out, packedBytes, cudaMemcpyDeviceToHost, stream);
-    cudaMemcpyAsync(out.absmax.data(), m_stats, blocks * 4, cudaMemcpyDeviceToHost, stream);
-    cudaMemcpyAsync(&flag, m_flag, sizeof flag, cudaMemcpyDeviceToHost, stream);
-    if (cudaError_t e = cudaStreamSynchronize(stream); e != cudaSuccess)
-        return cudaError(e, "quantization failed on the GPU", in.name);
-    if (flag && !in.allowNonFinite) {
-        uint64_t i = 0;
-        while (i < n && std::isfinite(loadCast(in, i)))
-            ++i;
-        return nonFiniteError(in, i);
-    }
-    return {};
+    if (auto s = checkFinite(in, false); !s)
+        return s;
+    if (auto s = download(packed, m_out, packedBytes, in.name); !s)
+        return s;
+    return download(absmax, m_stats, blocks * 4, in.name);
 }
 
-Status CudaQuantizer::quantize8bit(const QuantInput &in, Int8Result &out)
+Status CudaQuantizer::quantize8bit(const QuantInput &in, int8_t *cb, float *scb)
 {
     if (typeCode(in.sourceDtype) < 0 || typeCode(in.targetDtype) < 0)
         return makeError(QuantErrc::UnsupportedCheckpoint, "the GPU path quantizes float32/float16/bfloat16 only",
@@ -221,28 +315,18 @@ Status CudaQuantizer::quantize8bit(const QuantInput &in, Int8Result &out)
         return s;
     auto *stream = static_cast<cudaStream_t>(m_stream);
     cudaMemsetAsync(m_flag, 0, sizeof(unsigned), stream);
-    if (auto s = upload(in.data, srcBytes, in.name); !s)
+    if (auto s = upload(in, srcBytes); !s)
         return s;
     if (int e = cudak::launchQuantize8bit(m_src, typeCode(in.sourceDtype), typeCode(in.targetDtype), uint64_t(in.rows),
                                           uint64_t(in.cols), in.transposed, static_cast<int8_t *>(m_out),
                                           static_cast<float *>(m_stats), m_flag, m_stream);
         e != 0)
         return cudaError(cudaError_t(e), "kernel launch failed", in.name);
-    out.cb.resize(n);
-    out.scb.resize(size_t(in.rows));
-    unsigned flag = 0;
-    cudaMemcpyAsync(out.cb.data(), m_out, n, cudaMemcpyDeviceToHost, stream);
-    cudaMemcpyAsync(out.scb.data(), m_stats, uint64_t(in.rows) * 4, cudaMemcpyDeviceToHost, stream);
-    cudaMemcpyAsync(&flag, m_flag, sizeof flag, cudaMemcpyDeviceToHost, stream);
-    if (cudaError_t e = cudaStreamSynchronize(stream); e != cudaSuccess)
-        return cudaError(e, "quantization failed on the GPU", in.name);
-    if (flag && !in.allowNonFinite) {
-        uint64_t i = 0;
-        while (i < n && std::isfinite(halfToFloat(floatToHalf(loadCast(in, i)))))
-            ++i;
-        return nonFiniteError(in, i);
-    }
-    return {};
+    if (auto s = checkFinite(in, true); !s)
+        return s;
+    if (auto s = download(cb, m_out, n, in.name); !s)
+        return s;
+    return download(scb, m_stats, uint64_t(in.rows) * 4, in.name);
 }
 
 } // namespace mistudio::quant

@@ -17,12 +17,12 @@ Result<std::unique_ptr<CudaQuantizer>> CudaQuantizer::create(int)
 
 CudaQuantizer::~CudaQuantizer() = default;
 
-Status CudaQuantizer::quantize4bit(const QuantInput &, QuantType, Quant4Result &)
+Status CudaQuantizer::quantize4bit(const QuantInput &, QuantType, uint8_t *, float *)
 {
     return devices().error();
 }
 
-Status CudaQuantizer::quantize8bit(const QuantInput &, Int8Result &)
+Status CudaQuantizer::quantize8bit(const QuantInput &, int8_t *, float *)
 {
     return devices().error();
 }
