@@ -6,6 +6,7 @@
 #include "quant/asyncwriter.h"
 #include "quant/cudaquantizer.h"
 #include "quant/quantizer.h"
+#include "quant/hugepages.h"
 #include "quant/safetensors.h"
 #include "quant/syntheticcheckpoint.h"
 #include "quant/threadpool.h"
@@ -387,7 +388,10 @@ int main(int argc, char **argv)
                     return r;
                 }
                 std::shared_ptr<SafetensorsWriter> writer(std::move(*w));
-                const auto out = std::make_shared<std::vector<uint8_t>>(size_t(largestOut), 0x11);
+                // One output buffer as the pipeline's (huge pages, placed per tensor at the file
+                // offset's address modulo 4 KB, so that direct writes need no bounce copy).
+                const auto out = std::make_shared<std::vector<uint8_t>>(hugePageVector<uint8_t>(size_t(largestOut) + 4096));
+                std::fill(out->begin(), out->end(), uint8_t(0x11));
                 AsyncWriter io(64u << 20, direct ? 4 : 1);
                 ThreadPool readers(threads);
                 std::atomic<bool> readFailed{false};
@@ -426,9 +430,12 @@ int main(int argc, char **argv)
                             (void)writer->writeDeferred(o.name, std::string(size_t(std::min<uint64_t>(o.maxBytes, 400)), ' '));
                             continue;
                         }
+                        const size_t place = size_t((writer->fileOffset(o.name) - reinterpret_cast<uintptr_t>(out->data())) % 4096);
                         for (uint64_t at = 0; at < bytes; at += 8u << 20) {
                             const size_t n = size_t(std::min<uint64_t>(8u << 20, bytes - at));
-                            io.push([writer, out, name = o.name, at, n] { return writer->writeAt(name, at, out->data(), n); }, n);
+                            io.push([writer, out, name = o.name, at, n, place] {
+                                return writer->writeAt(name, at, out->data() + place + at, n);
+                            }, n);
                         }
                     }
                 }

@@ -4,6 +4,7 @@
 #include "quant/bnbkernels.h"
 #include "quant/bnblayout.h"
 #include "quant/cudaquantizer.h"
+#include "quant/hugepages.h"
 #include "quant/timed.h"
 #include "quant/safetensors.h"
 #include "quant/threadpool.h"
@@ -152,8 +153,9 @@ constexpr size_t kPlaceAlign = 4096;
 
 // A pooled buffer with room for n elements starting at the same address modulo 4 KB as
 // fileOffset; returns where in the buffer they start. A buffer only grows, and a new one is made
-// at `largest` (the plan's largest request): then only the first few weights allocate, and none
-// pays for zeroing a regrown vector.
+// at `largest` (the plan's largest request) on huge pages (hugepages.h): then only the first few
+// weights allocate, none pays for zeroing a regrown vector, and direct writes go out in large
+// requests.
 template<typename T>
 size_t takePlaced(BufferPool<T> &pool, std::vector<T> &buffer, size_t n, uint64_t fileOffset, size_t largest)
 {
@@ -161,7 +163,7 @@ size_t takePlaced(BufferPool<T> &pool, std::vector<T> &buffer, size_t n, uint64_
     if (buffer.size() < n + kPlaceAlign) {
         const size_t want = std::max(n, largest) + kPlaceAlign;
         if (buffer.capacity() < want)
-            buffer = std::vector<T>(want);
+            buffer = hugePageVector<T>(want);
         else
             buffer.resize(want);
     }

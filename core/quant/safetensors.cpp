@@ -1,5 +1,7 @@
 #include "quant/safetensors.h"
 
+#include "quant/hugepages.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -368,15 +370,20 @@ bool directAllowed()
     return allowed;
 }
 
-// This thread's aligned bounce buffer (null if it cannot be had: the caller writes buffered).
+// This thread's aligned bounce buffer (null if it cannot be had: the caller writes buffered), on
+// huge pages (see hugepages.h).
 uint8_t *bounceBuffer()
 {
     struct Free
     {
         void operator()(uint8_t *p) const { std::free(p); }
     };
-    thread_local std::unique_ptr<uint8_t, Free> buffer(
-        static_cast<uint8_t *>(std::aligned_alloc(kDirectAlign, kBounceBytes)));
+    thread_local std::unique_ptr<uint8_t, Free> buffer([] {
+        auto *p = static_cast<uint8_t *>(std::aligned_alloc(kHugePage, kBounceBytes));
+        if (p)
+            adviseHugePages(p, kBounceBytes);
+        return p;
+    }());
     return buffer.get();
 }
 
