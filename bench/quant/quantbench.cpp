@@ -262,13 +262,15 @@ int main(int argc, char **argv)
             p.note = r->device + (r->fallbackReason.empty() ? "" : " [fallback: " + r->fallbackReason + "]");
             // where the time went (seconds on the main loop)
             char parts[256];
-            std::snprintf(parts, sizeof parts, "; read+quantize %.2f, waiting for the writer %.2f, last writes+fsync %.2f",
-                          r->quantizeSeconds, r->writerWaitSeconds, r->flushSeconds);
+            std::snprintf(parts, sizeof parts,
+                          "; read+quantize %.2f, double quant %.2f, waiting for the writer %.2f, last writes+fsync %.2f",
+                          r->quantizeSeconds, r->doubleQuantSeconds, r->writerWaitSeconds, r->flushSeconds);
             p.note += parts;
             if (dev == DeviceKind::Cuda) {
                 const GpuTimes &g = r->gpuTimes;
-                std::snprintf(parts, sizeof parts, " (GPU: reading into pinned %.2f, upload waits %.2f, kernels %.2f, downloads %.2f)",
-                              g.stage, g.uploadWait, g.kernel, g.download);
+                std::snprintf(parts, sizeof parts,
+                              " (GPU: opening the device %.2f, reading into pinned %.2f, upload waits %.2f, kernels %.2f, downloads %.2f)",
+                              r->gpuSetupSeconds, g.stage, g.uploadWait, g.kernel, g.download);
                 p.note += parts;
             }
             return p;

@@ -281,6 +281,7 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
     // Device.
     Backend backend(req.threads);
     if (req.device != DeviceKind::Cpu) {
+        Timed t(report.gpuSetupSeconds);
         auto gpu = CudaQuantizer::create(req.cudaDevice);
         if (gpu) {
             backend.gpu = std::move(*gpu);
@@ -458,7 +459,10 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
                     if (req.options.doubleQuant) {
                         NestedResult nested;
                         nested.qabsmax = buffers.bytes.take(q.absmax.size());
-                        doubleQuantize(q.absmax, nested, &backend.pool);
+                        {
+                            Timed t(report.doubleQuantSeconds);
+                            doubleQuantize(q.absmax, nested, &backend.pool);
+                        }
                         buffers.floats.give(std::move(q.absmax));
                         offset = nested.offset;
                         const size_t nq = nested.qabsmax.size(), nn = nested.nestedAbsmax.size() * 4;

@@ -48,10 +48,13 @@ struct QuantizeReport
     std::vector<std::string> files; // relative names in outputDir
     double seconds = 0;
     uint64_t peakGpuBytes = 0;
-    // Where the time went: reading and quantizing the weights (on the pool or the GPU), the
-    // loop waiting for the writer's budget (the disk), the wait for the last writes and the
-    // fsync at the end of each file, and on the GPU its parts.
+    // Where the time went: reading and quantizing the weights (on the pool or the GPU), their
+    // double quantization, the loop waiting for the writer's budget (the disk), the wait for the
+    // last writes and the fsync at the end of each file; on the GPU, opening the device (CUDA
+    // context, pinned buffers) and the parts of quantizing.
+    double gpuSetupSeconds = 0;
     double quantizeSeconds = 0;
+    double doubleQuantSeconds = 0;
     double writerWaitSeconds = 0;
     double flushSeconds = 0;
     GpuTimes gpuTimes;
