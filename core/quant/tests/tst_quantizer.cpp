@@ -103,6 +103,10 @@ void verifyAgainstReference(const fs::path &src, const fs::path &out, const Quan
                 CHECK_MSG(json == bnb::quantStateJson(req.options.quantType, tp.targetDtype, tp.quantShape, true,
                                                       nested.offset), json);
                 CHECK(am && std::memcmp((*q)->data(*am), nested.qabsmax.data(), nested.qabsmax.size()) == 0);
+                const auto *na = (*q)->header().find(tp.name + ".nested_absmax");
+                CHECK_MSG(na && na->byteSize() == nested.nestedAbsmax.size() * 4
+                              && std::memcmp((*q)->data(*na), nested.nestedAbsmax.data(), na->byteSize()) == 0,
+                          tp.name);
             } else {
                 CHECK(am && std::memcmp((*q)->data(*am), r.absmax.data(), r.absmax.size() * 4) == 0);
                 CHECK_MSG(json == bnb::quantStateJson(req.options.quantType, tp.targetDtype, tp.quantShape, false, 0),
@@ -112,6 +116,10 @@ void verifyAgainstReference(const fs::path &src, const fs::path &out, const Quan
             Int8Result r;
             CHECK(reference::quantize8bit(qi, r).ok());
             CHECK_MSG(std::memcmp((*q)->data(*o), r.cb.data(), r.cb.size()) == 0, tp.name);
+            const auto *scb = (*q)->header().find(tp.name.substr(0, tp.name.size() - 7) + ".SCB");
+            CHECK_MSG(scb && scb->byteSize() == r.scb.size() * 4
+                          && std::memcmp((*q)->data(*scb), r.scb.data(), scb->byteSize()) == 0,
+                      tp.name);
         }
         ++checked;
     }
