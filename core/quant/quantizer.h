@@ -20,6 +20,9 @@ struct QuantizeRequest
     QuantOptions options;
     DeviceKind device = DeviceKind::Auto; // Auto: CUDA device `cudaDevice` if usable, else CPU
     int cudaDevice = 0;
+    // The GPU takes a moment to open (0.35 s on the H200); meanwhile the first weights go to the
+    // CPU path, which writes the same bytes. False: wait for the GPU (tests of the GPU path).
+    bool cpuWhileGpuOpens = true;
     unsigned threads = 0;                     // CPU threads, 0 = all cores
     uint64_t maxShardBytes = 5'000'000'000;   // transformers' "5GB"
     bool overwrite = false;                   // replace an existing outputDir

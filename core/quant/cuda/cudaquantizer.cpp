@@ -94,6 +94,7 @@ Result<std::unique_ptr<CudaQuantizer>> CudaQuantizer::create(int device)
 
 CudaQuantizer::~CudaQuantizer()
 {
+    cudaSetDevice(m_device.index); // this thread's current device may be another (see quantize4bit)
     cudaFree(m_src);
     cudaFree(m_out);
     cudaFree(m_stats);
@@ -271,6 +272,9 @@ Status CudaQuantizer::checkFinite(const QuantInput &in, bool int8)
 
 Status CudaQuantizer::quantize4bit(const QuantInput &in, QuantType type, uint8_t *packed, float *absmax)
 {
+    // The CUDA runtime's current device is per thread, and we may have been created on another.
+    if (cudaError_t e = cudaSetDevice(m_device.index); e != cudaSuccess)
+        return cudaError(e, "cannot use the GPU", in.name);
     if (typeCode(in.sourceDtype) < 0 || typeCode(in.targetDtype) < 0)
         return makeError(QuantErrc::UnsupportedCheckpoint, "the GPU path quantizes float32/float16/bfloat16 only",
                          in.name);
@@ -302,6 +306,9 @@ Status CudaQuantizer::quantize4bit(const QuantInput &in, QuantType type, uint8_t
 
 Status CudaQuantizer::quantize8bit(const QuantInput &in, int8_t *cb, float *scb)
 {
+    // The CUDA runtime's current device is per thread, and we may have been created on another.
+    if (cudaError_t e = cudaSetDevice(m_device.index); e != cudaSuccess)
+        return cudaError(e, "cannot use the GPU", in.name);
     if (typeCode(in.sourceDtype) < 0 || typeCode(in.targetDtype) < 0)
         return makeError(QuantErrc::UnsupportedCheckpoint, "the GPU path quantizes float32/float16/bfloat16 only",
                          in.name);

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include <csignal>
@@ -333,6 +334,61 @@ void testNonFiniteWeight()
 
 } // namespace
 
+// An explicit CUDA request. Without a usable GPU: GpuUnavailable, nothing published, no temporary
+// directory left (the GPU is opened on a thread of its own while the first weights go to the CPU,
+// so the answer can come mid-way). With one: every output file byte-identical to the CPU path's,
+// 4-bit with double quant and int8, with the first weights done on the CPU while the GPU opened
+// (the default) and with every weight on the GPU (cpuWhileGpuOpens = false).
+void testExplicitCuda()
+{
+    SyntheticSpec spec;
+    spec.layers = 6;
+    spec.hidden = 512;
+    spec.intermediate = 1536;
+    spec.vocab = 4000;
+    spec.threads = 2;
+    const fs::path src = g_root / "cuda-src";
+    CHECK(writeSyntheticCheckpoint(src.string(), spec).ok());
+    const bool haveGpu = CudaQuantizer::devices().ok();
+    for (int k = 0; k < 4; ++k) {
+        const QuantMode mode = k % 2 ? QuantMode::Bnb8bit : QuantMode::Bnb4bit;
+        QuantizeRequest req;
+        req.cpuWhileGpuOpens = k < 2;
+        req.inputDir = src.string();
+        req.options.mode = mode;
+        req.options.doubleQuant = true;
+        req.threads = 2;
+        req.device = DeviceKind::Cuda;
+        req.outputDir = (g_root / "cuda-q").string();
+        auto gpu = quantizeCheckpoint(req);
+        if (!haveGpu) {
+            CHECK(!gpu.ok() && gpu.error().code == QuantErrc::GpuUnavailable);
+            CHECK(!fs::exists(req.outputDir) && noLeftovers(g_root));
+            continue;
+        }
+        CHECK_MSG(gpu.ok(), gpu.ok() ? "" : gpu.error().toString());
+        if (!gpu.ok())
+            continue;
+        std::printf("explicit cuda (%s): %s\n", mode == QuantMode::Bnb8bit ? "int8" : "nf4+dq", gpu->device.c_str());
+        CHECK(gpu->device.rfind("cuda:0", 0) == 0);
+        if (!req.cpuWhileGpuOpens)
+            CHECK(gpu->device.find("on the CPU") == std::string::npos);
+        req.device = DeviceKind::Cpu;
+        req.outputDir = (g_root / "cpu-q").string();
+        auto cpu = quantizeCheckpoint(req);
+        CHECK(cpu.ok() && cpu->files == gpu->files);
+        if (!cpu.ok())
+            continue;
+        for (const auto &f : cpu->files) {
+            std::ifstream a(g_root / "cpu-q" / f, std::ios::binary), b(g_root / "cuda-q" / f, std::ios::binary);
+            const std::string da((std::istreambuf_iterator<char>(a)), {}), db((std::istreambuf_iterator<char>(b)), {});
+            CHECK_MSG(da == db, f);
+        }
+        fs::remove_all(g_root / "cpu-q");
+        fs::remove_all(g_root / "cuda-q");
+    }
+}
+
 int main()
 {
     g_root = fs::temp_directory_path() / ("tst_quant_quantizer_" + std::to_string(::getpid()));
@@ -345,6 +401,7 @@ int main()
     testShardsCancelErrors();
     testNoRoom();
     testNonFiniteWeight();
+    testExplicitCuda();
     fs::remove_all(g_root);
     return quanttest::finish("tst_quant_quantizer");
 }
