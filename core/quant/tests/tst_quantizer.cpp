@@ -78,8 +78,23 @@ void verifyAgainstReference(const fs::path &src, const fs::path &out, const Quan
             if (e && !po.variableSize)
                 CHECK_MSG(e->shape == po.shape, po.name);
         }
-        if (!tp.quantized())
+        if (!tp.quantized()) {
+            // Written unchanged (embeddings, norms, lm_head...) or cast to the target dtype: the
+            // source's bytes or their conversion, wherever in the file they were written from.
+            const auto *se = (*in)->header().find(tp.name);
+            CHECK_MSG(se != nullptr, tp.name);
+            if (!se)
+                continue;
+            std::vector<uint8_t> want(size_t(o->byteSize()));
+            if (tp.passesThrough() && se->byteSize() == o->byteSize())
+                std::memcpy(want.data(), (*in)->data(*se), want.size());
+            else if (tp.action == TensorAction::Cast && se->numel() == o->numel())
+                convertFloats((*in)->data(*se), tp.sourceDtype, want.data(), tp.targetDtype, size_t(se->numel()));
+            else
+                CHECK_MSG(false, tp.name + ": unexpected size or action");
+            CHECK_MSG(std::memcmp((*q)->data(*o), want.data(), want.size()) == 0, tp.name + " (not quantized)");
             continue;
+        }
         const auto *se = (*in)->header().find(tp.name);
         QuantInput qi;
         qi.data = (*in)->data(*se);
@@ -402,6 +417,7 @@ int main()
     testNoRoom();
     testNonFiniteWeight();
     testExplicitCuda();
+    quanttest::checkDirectFaultsInjected(SafetensorsWriter::directIoAvailable(g_root.string()));
     fs::remove_all(g_root);
     return quanttest::finish("tst_quant_quantizer");
 }

@@ -318,6 +318,7 @@ int main()
         }
     }
     testIndex(dir);
+    quanttest::checkDirectFaultsInjected(SafetensorsWriter::directIoAvailable(dir.string()));
     fs::remove_all(dir);
     return quanttest::finish("tst_quant_safetensors");
 }
