@@ -30,6 +30,30 @@
 
 namespace mistudio::quant::cpu {
 
+namespace simd {
+
+const DynSteps &dynSteps()
+{
+    static const DynSteps d = [] {
+        DynSteps r;
+        int start = 127;
+        for (int st = 0; st <= 7; ++st) {
+            const int stride = st == 0 ? 1 : 2 * (64 >> (st - 1)); // 1 entry at step 0
+            r.start[st] = start;
+            r.strideShift[st] = st == 0 ? 0 : __builtin_ctz(unsigned(stride));
+            if (st < 7)
+                for (int k = 0; k < (1 << st); ++k)
+                    std::memcpy(&r.table[st][k], &bnb::kDynamicMap[size_t(start + stride * k)], 4);
+            if (st < 7)
+                start -= 64 >> st;
+        }
+        return r;
+    }();
+    return d;
+}
+
+} // namespace simd
+
 namespace {
 
 constexpr int kBs = bnb::kBlocksize;

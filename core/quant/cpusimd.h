@@ -39,8 +39,20 @@ void rcpAvx512(const float *x, size_t n, float *out);
 bool quantize8Avx512(const QuantInput &in, size_t r0, size_t r1, int8_t *cb, float *scb, float *rowBuffer);
 bool quantize8Avx2(const QuantInput &in, size_t r0, size_t r1, int8_t *cb, float *scb, float *rowBuffer);
 
-// Dynamic-map codes of n values (the nested absmax): the reference's search, its lookups as
-// permutes (AVX-512) or gathers (AVX2).
+// The reference's dynamic-map search compares x with code(pivot) at 7 steps (increments 64, 32,
+// ..., 1). At step s the pivot can only be start_s + stride_s * k with k < 2^s (k = the answers
+// so far, read as a binary number), so the value compared is a lookup in a table of 2^s entries,
+// which the kernels do with permutes (AVX-512 up to 64 entries, AVX2 up to 32). Only the lookups
+// after the search (any of 256 indices) and AVX2's 64-entry step are gathers.
+struct DynSteps
+{
+    float table[7][64] = {};
+    int start[8] = {};
+    int strideShift[8] = {};
+};
+const DynSteps &dynSteps();
+
+// Dynamic-map codes of n values (the nested absmax): the reference's search with the lookups above.
 void dynamicCodesAvx512(const float *x, size_t n, uint8_t *codes);
 void dynamicCodesAvx2(const float *x, size_t n, uint8_t *codes);
 

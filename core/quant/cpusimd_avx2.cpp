@@ -19,6 +19,7 @@
 #define MST_HAVE_AVX2 1
 #define MST_AVX2 __attribute__((target("avx2,f16c")))
 #define MST_AVX2_INLINE __attribute__((target("avx2,f16c"), always_inline)) static inline
+#define MST_AVX2_LAMBDA __attribute__((target("avx2,f16c"), always_inline))
 #endif
 
 namespace mistudio::quant::cpu::simd {
@@ -353,21 +354,50 @@ MST_AVX2 bool quantize8Avx2(const QuantInput &in, size_t r0, size_t r1, int8_t *
     return special == 0;
 }
 
+// The dynamic-map search (cpusimd.h: DynSteps): steps 0-3 look up at most 8 entries (one
+// permute), step 4 16 (two and a blend), step 5 32 (four and three blends), step 6 64 (a gather);
+// then three gathers for the value and its two neighbours, as the AVX-512 kernel does.
 MST_AVX2 void dynamicCodesAvx2(const float *x, size_t n, uint8_t *codes)
 {
     const float *map = reinterpret_cast<const float *>(bnb::kDynamicMap.data());
+    const DynSteps &d = dynSteps();
+    __m256 t[6][4];
+    for (int st = 1; st < 6; ++st)
+        for (int h = 0; h < 4; ++h)
+            t[st][h] = _mm256_loadu_ps(d.table[st] + 8 * h);
+    const __m256 t0 = _mm256_set1_ps(d.table[0][0]);
+    // the lookups of step st at index k (k < 2^st); bit 3 / 4 of k picks the 8-entry table
+    auto lookup = [&](int st, __m256i k) MST_AVX2_LAMBDA {
+        if (st == 0)
+            return t0;
+        if (st <= 3)
+            return _mm256_permutevar8x32_ps(t[st][0], k);
+        if (st >= 6)
+            return _mm256_i32gather_ps(d.table[6], k, 4);
+        const __m256 bit3 = _mm256_castsi256_ps(_mm256_slli_epi32(k, 28));
+        const __m256 lo = _mm256_blendv_ps(_mm256_permutevar8x32_ps(t[st][0], k),
+                                           _mm256_permutevar8x32_ps(t[st][1], k), bit3);
+        if (st == 5) {
+            const __m256 hi = _mm256_blendv_ps(_mm256_permutevar8x32_ps(t[st][2], k),
+                                               _mm256_permutevar8x32_ps(t[st][3], k), bit3);
+            return _mm256_blendv_ps(lo, hi, _mm256_castsi256_ps(_mm256_slli_epi32(k, 27)));
+        }
+        return lo;
+    };
     const size_t full = n / 8 * 8;
     for (size_t i = 0; i < full; i += 8) {
         const __m256 v = _mm256_loadu_ps(x + i);
-        __m256i pivot = _mm256_set1_epi32(127), up = _mm256_set1_epi32(255), lo = _mm256_setzero_si256();
-        for (int step = 64; step > 0; step >>= 1) {
-            const __m256i gt = _mm256_castps_si256(_mm256_cmp_ps(v, _mm256_i32gather_ps(map, pivot, 4), _CMP_GT_OQ));
+        __m256i k = _mm256_setzero_si256(), up = _mm256_set1_epi32(255), lo = _mm256_setzero_si256();
+        for (int st = 0; st < 7; ++st) {
+            const __m256i gt = _mm256_castps_si256(_mm256_cmp_ps(v, lookup(st, k), _CMP_GT_OQ));
+            const __m256i pivot = _mm256_add_epi32(_mm256_set1_epi32(d.start[st]),
+                                                   _mm256_sll_epi32(k, _mm_cvtsi32_si128(d.strideShift[st])));
             lo = _mm256_blendv_epi8(lo, pivot, gt);
             up = _mm256_blendv_epi8(pivot, up, gt);
-            // +step where greater, -step elsewhere
-            const __m256i s = _mm256_set1_epi32(step);
-            pivot = _mm256_add_epi32(pivot, _mm256_blendv_epi8(_mm256_sub_epi32(_mm256_setzero_si256(), s), s, gt));
+            k = _mm256_sub_epi32(_mm256_slli_epi32(k, 1), gt); // 2k + 1 where greater (gt = -1)
         }
+        const __m256i pivot = _mm256_add_epi32(_mm256_set1_epi32(d.start[7]),
+                                               _mm256_sll_epi32(k, _mm_cvtsi32_si128(d.strideShift[7])));
         const __m256 val = _mm256_i32gather_ps(map, pivot, 4);
         const __m256 half = _mm256_set1_ps(0.5f);
         const __m256 upMid = _mm256_mul_ps(_mm256_add_ps(_mm256_i32gather_ps(map, up, 4), val), half);
@@ -375,10 +405,9 @@ MST_AVX2 void dynamicCodesAvx2(const float *x, size_t n, uint8_t *codes)
         const __m256i above = _mm256_blendv_epi8(pivot, up, _mm256_castps_si256(_mm256_cmp_ps(v, upMid, _CMP_GT_OQ)));
         const __m256i below = _mm256_blendv_epi8(pivot, lo, _mm256_castps_si256(_mm256_cmp_ps(v, loMid, _CMP_LT_OQ)));
         const __m256i code = _mm256_blendv_epi8(below, above, _mm256_castps_si256(_mm256_cmp_ps(v, val, _CMP_GT_OQ)));
-        alignas(32) int32_t c[8];
-        _mm256_store_si256(reinterpret_cast<__m256i *>(c), code);
-        for (int k = 0; k < 8; ++k)
-            codes[i + size_t(k)] = uint8_t(c[k]);
+        // 8 x int32 (each < 256) -> 8 bytes in order
+        const __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(code), _mm256_extracti128_si256(code, 1));
+        _mm_storel_epi64(reinterpret_cast<__m128i *>(codes + i), _mm_packus_epi16(w, w));
     }
     for (size_t i = full; i < n; ++i)
         codes[i] = dynamicCode(x[i]);

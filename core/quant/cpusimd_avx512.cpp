@@ -503,41 +503,6 @@ MST_AVX512 bool quantize8Avx512(const QuantInput &in, size_t r0, size_t r1, int8
     return special == 0;
 }
 
-namespace {
-
-// The reference's search compares x with code(pivot) at 7 steps (increments 64, 32, ..., 1). At
-// step s the pivot can only be start_s + stride_s * k with k < 2^s (k = the answers so far, read
-// as a binary number), so the value compared is a lookup in a table of 2^s entries: a permute
-// for up to 16 entries, two-table permutes for 32 and 64. Only the three lookups after the search
-// (any of 256 indices) are gathers.
-struct DynSteps
-{
-    float table[7][64] = {};
-    int start[8] = {};
-    int strideShift[8] = {};
-};
-
-const DynSteps &dynSteps()
-{
-    static const DynSteps d = [] {
-        DynSteps r;
-        int start = 127;
-        for (int st = 0; st <= 7; ++st) {
-            const int stride = st == 0 ? 1 : 2 * (64 >> (st - 1)); // 1 entry at step 0
-            r.start[st] = start;
-            r.strideShift[st] = st == 0 ? 0 : __builtin_ctz(unsigned(stride));
-            if (st < 7)
-                for (int k = 0; k < (1 << st); ++k)
-                    r.table[st][k] = fromBits(bnb::kDynamicMap[size_t(start + stride * k)]);
-            if (st < 7)
-                start -= 64 >> st;
-        }
-        return r;
-    }();
-    return d;
-}
-
-} // namespace
 
 MST_AVX512 void dynamicCodesAvx512(const float *x, size_t n, uint8_t *codes)
 {
