@@ -259,6 +259,89 @@ MST_AVX2 void quantizeChunk4(const QuantInput &in, const Tables &tables, size_t 
     }
 }
 
+// bfloat16 in, bfloat16 target (the default), as the AVX-512 kernel's quantizeChunk4Bf16: the
+// float pass 1 becomes integer work on the raw 16-bit values (the order of |v| is the order of
+// bits & 0x7fff; 0x7f80 and above is inf or NaN, and the chunk is then redone by the float path;
+// below 0x0080 zero or subnormal, absmax 0). Pass 3 flushes values whose exponent is 0 and widens
+// them to float by unpacking, which takes elements 0-3 / 8-11 (lo) and 4-7 / 12-15 (hi) of each
+// 16; the 32-to-16-bit pack puts them back in order.
+template<bool Nf4>
+MST_AVX2 bool quantizeChunk4Bf16(const QuantInput &in, const Tables &tables, size_t b0, size_t b1, uint8_t *packed,
+                                 float *absmax)
+{
+    const uint64_t n = in.numel();
+    alignas(32) uint8_t padded[kBs * 2];
+    // the block's 64 raw values, or a zero-padded copy of the partial last block
+    auto block = [&](uint64_t first, uint64_t count) MST_AVX2_LAMBDA -> const uint8_t * {
+        const uint8_t *p = in.data + 2 * first;
+        if (count == uint64_t(kBs))
+            return p;
+        std::memset(padded, 0, sizeof padded);
+        std::memcpy(padded, p, size_t(count) * 2);
+        return padded;
+    };
+    const __m256i magnitude = _mm256_set1_epi16(0x7fff);
+    uint32_t worst = 0;
+    for (size_t b = b0; b < b1; ++b) {
+        const uint64_t first = uint64_t(b) * kBs;
+        const uint64_t count = n - first < uint64_t(kBs) ? n - first : uint64_t(kBs);
+        const uint8_t *ahead = in.data + 2 * (first + uint64_t(kPrefetchBlocks * kBs));
+        _mm_prefetch(reinterpret_cast<const char *>(ahead), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char *>(ahead + 64), _MM_HINT_T0);
+        const auto *p = reinterpret_cast<const __m256i *>(block(first, count));
+        const __m256i m = _mm256_max_epu16(
+            _mm256_max_epu16(_mm256_and_si256(_mm256_loadu_si256(p), magnitude),
+                             _mm256_and_si256(_mm256_loadu_si256(p + 1), magnitude)),
+            _mm256_max_epu16(_mm256_and_si256(_mm256_loadu_si256(p + 2), magnitude),
+                             _mm256_and_si256(_mm256_loadu_si256(p + 3), magnitude)));
+        const __m128i m2 = _mm_max_epu16(_mm256_castsi256_si128(m), _mm256_extracti128_si256(m, 1));
+        // the largest of 8 as 0xffff minus the smallest of their complements (phminposuw)
+        const __m128i smallest = _mm_minpos_epu16(_mm_xor_si128(m2, _mm_set1_epi32(-1)));
+        const uint32_t bits = 0xffffu - (uint32_t(_mm_cvtsi128_si32(smallest)) & 0xffffu);
+        worst = bits > worst ? bits : worst;
+        absmax[b] = bits < 0x0080u ? 0.0f : fromBits(bits << 16);
+    }
+    if (worst >= 0x7f80u)
+        return false;
+    float rs[kChunkBlocks];
+    for (size_t b = b0; b < b1; ++b)
+        rs[b - b0] = rcpApprox(absmax[b]);
+    const __m256i exponent = _mm256_set1_epi16(0x7f80);
+    const __m256i zero = _mm256_setzero_si256();
+    const __m256i weights = _mm256_set1_epi16(0x0110); // bytes (16, 1): c[2j] * 16 + c[2j + 1]
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    for (size_t b = b0; b < b1; ++b) {
+        const uint64_t first = uint64_t(b) * kBs;
+        const uint64_t count = n - first < uint64_t(kBs) ? n - first : uint64_t(kBs);
+        const auto *p = reinterpret_cast<const __m256i *>(block(first, count));
+        const __m256 r = _mm256_set1_ps(rs[b - b0]);
+        __m256i w[4]; // elements 16q..16q+15 as 16-bit codes, in order
+        for (int q = 0; q < 4; ++q) {
+            __m256i v = _mm256_loadu_si256(p + q);
+            v = _mm256_andnot_si256(_mm256_cmpeq_epi16(_mm256_and_si256(v, exponent), zero), v); // flush
+            const __m256i lo = Nf4 ? nf4Codes(_mm256_mul_ps(_mm256_castsi256_ps(_mm256_unpacklo_epi16(zero, v)), r), tables)
+                                   : fp4Codes(_mm256_mul_ps(_mm256_castsi256_ps(_mm256_unpacklo_epi16(zero, v)), r), tables);
+            const __m256i hi = Nf4 ? nf4Codes(_mm256_mul_ps(_mm256_castsi256_ps(_mm256_unpackhi_epi16(zero, v)), r), tables)
+                                   : fp4Codes(_mm256_mul_ps(_mm256_castsi256_ps(_mm256_unpackhi_epi16(zero, v)), r), tables);
+            w[q] = _mm256_packus_epi32(lo, hi);
+        }
+        // bytes, lane 0: elements 0-7 of groups q, q+1; lane 1: elements 8-15; then the pairs
+        const __m256i p01 = _mm256_maddubs_epi16(_mm256_packus_epi16(w[0], w[1]), weights);
+        const __m256i p23 = _mm256_maddubs_epi16(_mm256_packus_epi16(w[2], w[3]), weights);
+        // dwords, lane 0: pairs 0-3 of groups 0..3; lane 1: pairs 4-7 of groups 0..3
+        const __m256i out = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(p01, p23), order);
+        uint8_t *dst = packed + first / 2;
+        if (count == uint64_t(kBs)) {
+            _mm256_storeu_si256(reinterpret_cast<__m256i *>(dst), out);
+        } else {
+            alignas(32) uint8_t tmp[32];
+            _mm256_store_si256(reinterpret_cast<__m256i *>(tmp), out);
+            std::memcpy(dst, tmp, size_t((count + 1) / 2));
+        }
+    }
+    return true;
+}
+
 template<DType Src, DType Tgt>
 MST_AVX2 void quantize4T(const QuantInput &in, QuantType type, size_t b0, size_t b1, uint8_t *packed, float *absmax,
                          __m256 &special)
@@ -267,6 +350,12 @@ MST_AVX2 void quantize4T(const QuantInput &in, QuantType type, size_t b0, size_t
     const Tables tables = makeTables(type);
     for (size_t c = b0; c < b1; c += kChunkBlocks) {
         const size_t e = c + kChunkBlocks < b1 ? c + kChunkBlocks : b1;
+        if constexpr (Src == DType::BF16 && Tgt == DType::BF16) {
+            if (type == QuantType::NF4 ? quantizeChunk4Bf16<true>(in, tables, c, e, packed, absmax)
+                                       : quantizeChunk4Bf16<false>(in, tables, c, e, packed, absmax))
+                continue;
+            // inf or NaN in this chunk: the float path gives the reference's bytes and flags it
+        }
         if (type == QuantType::NF4)
             quantizeChunk4<Src, Tgt, true>(in, tables, c, e, packed, absmax, special, xs);
         else
