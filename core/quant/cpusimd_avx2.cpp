@@ -115,6 +115,18 @@ MST_AVX2_INLINE __m256i gtStep(__m256 y, __m256 t, int step)
     return _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(y, t, _CMP_GT_OQ)), _mm256_set1_epi32(step));
 }
 
+// One block's 32 code bytes; a partial last block of `count` elements stores (count + 1) / 2.
+MST_AVX2_INLINE void storeCodes(uint8_t *dst, __m256i out, uint64_t count)
+{
+    if (count == uint64_t(kBs)) {
+        _mm256_storeu_si256(reinterpret_cast<__m256i *>(dst), out);
+    } else {
+        alignas(32) uint8_t tmp[32];
+        _mm256_store_si256(reinterpret_cast<__m256i *>(tmp), out);
+        std::memcpy(dst, tmp, size_t((count + 1) / 2));
+    }
+}
+
 struct Tables
 {
     // NF4: T7; T3/T11; T[p+1] for p = 0,4,8,12 (index p/4); T[p] for even p (index p/2).
@@ -248,14 +260,7 @@ MST_AVX2 void quantizeChunk4(const QuantInput &in, const Tables &tables, size_t 
                                     _mm256_set1_epi16(0xff));
         }
         const __m256i out = _mm256_permute4x64_epi64(_mm256_packus_epi16(w[0], w[1]), 0xd8);
-        uint8_t *dst = packed + first / 2;
-        if (count == uint64_t(kBs)) {
-            _mm256_storeu_si256(reinterpret_cast<__m256i *>(dst), out);
-        } else {
-            alignas(32) uint8_t tmp[32];
-            _mm256_store_si256(reinterpret_cast<__m256i *>(tmp), out);
-            std::memcpy(dst, tmp, size_t((count + 1) / 2));
-        }
+        storeCodes(packed + first / 2, out, count);
     }
 }
 
@@ -330,14 +335,7 @@ MST_AVX2 bool quantizeChunk4Bf16(const QuantInput &in, const Tables &tables, siz
         const __m256i p23 = _mm256_maddubs_epi16(_mm256_packus_epi16(w[2], w[3]), weights);
         // dwords, lane 0: pairs 0-3 of groups 0..3; lane 1: pairs 4-7 of groups 0..3
         const __m256i out = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(p01, p23), order);
-        uint8_t *dst = packed + first / 2;
-        if (count == uint64_t(kBs)) {
-            _mm256_storeu_si256(reinterpret_cast<__m256i *>(dst), out);
-        } else {
-            alignas(32) uint8_t tmp[32];
-            _mm256_store_si256(reinterpret_cast<__m256i *>(tmp), out);
-            std::memcpy(dst, tmp, size_t((count + 1) / 2));
-        }
+        storeCodes(packed + first / 2, out, count);
     }
     return true;
 }
