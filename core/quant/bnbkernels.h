@@ -95,6 +95,8 @@ Status quantize8bit(const QuantInput &in, int8_t *cb, float *scb, ThreadPool &po
 uint8_t dynamicCode(float x);
 // Codes of n values with the widest kernel set this processor runs (same results).
 void dynamicCodes(const float *x, size_t n, uint8_t *codes);
+// Nested blocks [b0, b1) of the double quantization (see doubleQuantize), with the best kernels.
+void nestedBlocks(const float *absmax, size_t n, float offset, size_t b0, size_t b1, float *nested, uint8_t *codes);
 } // namespace cpu
 
 // Dequantization (bnb's formulas), for error measurements and tests.

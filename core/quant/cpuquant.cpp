@@ -309,6 +309,41 @@ void dynamicCodes(const float *x, size_t n, uint8_t *codes)
         codes[i] = dynamicCode(x[i]);
 }
 
+void simd::nestedBlockScalar(const float *absmax, size_t n, float offset, size_t b, float *nested, uint8_t *codes)
+{
+    constexpr size_t kNb = size_t(bnb::kNestedBlocksize);
+    const size_t first = b * kNb;
+    const size_t count = std::min(kNb, n - first);
+    float vals[kNb];
+    for (size_t j = 0; j < kNb; ++j)
+        vals[j] = j < count ? absmax[first + j] - offset : 0.0f; // torch's subtraction (IEEE)
+    // max(m, flushed |v|) over the block as a select: m starts at -FLT_MAX and only ever takes a
+    // (flushed, non-negative) a that compares greater, so it is never NaN or subnormal, and
+    // "a > m ? a : m" is fmax's result (a NaN a never wins).
+    float m = -FLT_MAX;
+    for (float v : vals) {
+        const float a = ftz(std::fabs(ftz(v)));
+        m = a > m ? a : m;
+    }
+    nested[b] = m;
+    const float rc = ftz(rcpApprox(m));
+    for (size_t j = 0; j < count; ++j)
+        vals[j] = ftz(ftz(vals[j]) * rc);
+    for (size_t j = 0; j < count; ++j)
+        codes[first + j] = dynamicCode(vals[j]);
+}
+
+void nestedBlocks(const float *absmax, size_t n, float offset, size_t b0, size_t b1, float *nested, uint8_t *codes)
+{
+    switch (simd::activeIsa()) {
+    case simd::Isa::Avx512: simd::nestedBlocksAvx512(absmax, n, offset, b0, b1, nested, codes); return;
+    case simd::Isa::Avx2: simd::nestedBlocksAvx2(absmax, n, offset, b0, b1, nested, codes); return;
+    case simd::Isa::None: break;
+    }
+    for (size_t b = b0; b < b1; ++b)
+        simd::nestedBlockScalar(absmax, n, offset, b, nested, codes);
+}
+
 Status quantize4bit(const QuantInput &in, QuantType type, Quant4Result &out, ThreadPool &pool)
 {
     const uint64_t n = in.numel();

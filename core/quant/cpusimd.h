@@ -56,4 +56,14 @@ const DynSteps &dynSteps();
 void dynamicCodesAvx512(const float *x, size_t n, uint8_t *codes);
 void dynamicCodesAvx2(const float *x, size_t n, uint8_t *codes);
 
+// Double quantization of nested block b (256 of the n first-level absmax values) into nested[b]
+// and codes[256 b...]: v = absmax - offset (zero past the end), the maximum of the flushed |v|,
+// then the dynamic-map codes of ftz(ftz(v) * ftz(rcpApprox(maximum))). The portable version
+// (cpuquant.cpp); the vector ones below do whole blocks [b0, b1) and call it for a partial one.
+void nestedBlockScalar(const float *absmax, size_t n, float offset, size_t b, float *nested, uint8_t *codes);
+void nestedBlocksAvx512(const float *absmax, size_t n, float offset, size_t b0, size_t b1, float *nested,
+                        uint8_t *codes);
+void nestedBlocksAvx2(const float *absmax, size_t n, float offset, size_t b0, size_t b1, float *nested,
+                      uint8_t *codes);
+
 } // namespace mistudio::quant::cpu::simd

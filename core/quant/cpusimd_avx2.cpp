@@ -441,63 +441,124 @@ MST_AVX2 bool quantize8Avx2(const QuantInput &in, size_t r0, size_t r1, int8_t *
     return special == 0;
 }
 
-// The dynamic-map search (cpusimd.h: DynSteps): steps 0-3 look up at most 8 entries (one
-// permute), step 4 16 (two and a blend), step 5 32 (four and three blends), step 6 64 (a gather);
-// then three gathers for the value and its two neighbours, as the AVX-512 kernel does.
-MST_AVX2 void dynamicCodesAvx2(const float *x, size_t n, uint8_t *codes)
+namespace {
+
+struct DynTables
+{
+    __m256 t[6][4];
+    __m256 t0;
+};
+
+MST_AVX2_INLINE void loadDynTables(DynTables &dt)
+{
+    const DynSteps &d = dynSteps();
+    for (int st = 1; st < 6; ++st)
+        for (int h = 0; h < 4; ++h)
+            dt.t[st][h] = _mm256_loadu_ps(d.table[st] + 8 * h);
+    dt.t0 = _mm256_set1_ps(d.table[0][0]);
+}
+
+// The table lookup of search step st at index k (k < 2^st): steps 0-3 look up at most 8 entries
+// (one permute), step 4 16 (two and a blend), step 5 32 (four and three blends), step 6 64 (a
+// gather); bit 3 / 4 of k picks the 8-entry table.
+MST_AVX2_INLINE __m256 dynLookup(const DynTables &dt, int st, __m256i k)
+{
+    if (st == 0)
+        return dt.t0;
+    if (st <= 3)
+        return _mm256_permutevar8x32_ps(dt.t[st][0], k);
+    if (st >= 6)
+        return _mm256_i32gather_ps(dynSteps().table[6], k, 4);
+    const __m256 bit3 = _mm256_castsi256_ps(_mm256_slli_epi32(k, 28));
+    const __m256 lo = _mm256_blendv_ps(_mm256_permutevar8x32_ps(dt.t[st][0], k),
+                                       _mm256_permutevar8x32_ps(dt.t[st][1], k), bit3);
+    if (st == 5) {
+        const __m256 hi = _mm256_blendv_ps(_mm256_permutevar8x32_ps(dt.t[st][2], k),
+                                           _mm256_permutevar8x32_ps(dt.t[st][3], k), bit3);
+        return _mm256_blendv_ps(lo, hi, _mm256_castsi256_ps(_mm256_slli_epi32(k, 27)));
+    }
+    return lo;
+}
+
+// The dynamic-map codes of 8 values (cpusimd.h: DynSteps), as 8 bytes in the low half.
+MST_AVX2_INLINE __m128i dynCodes8(__m256 v, const DynTables &dt)
 {
     const float *map = reinterpret_cast<const float *>(bnb::kDynamicMap.data());
     const DynSteps &d = dynSteps();
-    __m256 t[6][4];
-    for (int st = 1; st < 6; ++st)
-        for (int h = 0; h < 4; ++h)
-            t[st][h] = _mm256_loadu_ps(d.table[st] + 8 * h);
-    const __m256 t0 = _mm256_set1_ps(d.table[0][0]);
-    // the lookups of step st at index k (k < 2^st); bit 3 / 4 of k picks the 8-entry table
-    auto lookup = [&](int st, __m256i k) MST_AVX2_LAMBDA {
-        if (st == 0)
-            return t0;
-        if (st <= 3)
-            return _mm256_permutevar8x32_ps(t[st][0], k);
-        if (st >= 6)
-            return _mm256_i32gather_ps(d.table[6], k, 4);
-        const __m256 bit3 = _mm256_castsi256_ps(_mm256_slli_epi32(k, 28));
-        const __m256 lo = _mm256_blendv_ps(_mm256_permutevar8x32_ps(t[st][0], k),
-                                           _mm256_permutevar8x32_ps(t[st][1], k), bit3);
-        if (st == 5) {
-            const __m256 hi = _mm256_blendv_ps(_mm256_permutevar8x32_ps(t[st][2], k),
-                                               _mm256_permutevar8x32_ps(t[st][3], k), bit3);
-            return _mm256_blendv_ps(lo, hi, _mm256_castsi256_ps(_mm256_slli_epi32(k, 27)));
-        }
-        return lo;
-    };
-    const size_t full = n / 8 * 8;
-    for (size_t i = 0; i < full; i += 8) {
-        const __m256 v = _mm256_loadu_ps(x + i);
-        __m256i k = _mm256_setzero_si256(), up = _mm256_set1_epi32(255), lo = _mm256_setzero_si256();
-        for (int st = 0; st < 7; ++st) {
-            const __m256i gt = _mm256_castps_si256(_mm256_cmp_ps(v, lookup(st, k), _CMP_GT_OQ));
-            const __m256i pivot = _mm256_add_epi32(_mm256_set1_epi32(d.start[st]),
-                                                   _mm256_sll_epi32(k, _mm_cvtsi32_si128(d.strideShift[st])));
-            lo = _mm256_blendv_epi8(lo, pivot, gt);
-            up = _mm256_blendv_epi8(pivot, up, gt);
-            k = _mm256_sub_epi32(_mm256_slli_epi32(k, 1), gt); // 2k + 1 where greater (gt = -1)
-        }
-        const __m256i pivot = _mm256_add_epi32(_mm256_set1_epi32(d.start[7]),
-                                               _mm256_sll_epi32(k, _mm_cvtsi32_si128(d.strideShift[7])));
-        const __m256 val = _mm256_i32gather_ps(map, pivot, 4);
-        const __m256 half = _mm256_set1_ps(0.5f);
-        const __m256 upMid = _mm256_mul_ps(_mm256_add_ps(_mm256_i32gather_ps(map, up, 4), val), half);
-        const __m256 loMid = _mm256_mul_ps(_mm256_add_ps(_mm256_i32gather_ps(map, lo, 4), val), half);
-        const __m256i above = _mm256_blendv_epi8(pivot, up, _mm256_castps_si256(_mm256_cmp_ps(v, upMid, _CMP_GT_OQ)));
-        const __m256i below = _mm256_blendv_epi8(pivot, lo, _mm256_castps_si256(_mm256_cmp_ps(v, loMid, _CMP_LT_OQ)));
-        const __m256i code = _mm256_blendv_epi8(below, above, _mm256_castps_si256(_mm256_cmp_ps(v, val, _CMP_GT_OQ)));
-        // 8 x int32 (each < 256) -> 8 bytes in order
-        const __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(code), _mm256_extracti128_si256(code, 1));
-        _mm_storel_epi64(reinterpret_cast<__m128i *>(codes + i), _mm_packus_epi16(w, w));
+    __m256i k = _mm256_setzero_si256(), up = _mm256_set1_epi32(255), lo = _mm256_setzero_si256();
+    for (int st = 0; st < 7; ++st) {
+        const __m256i gt = _mm256_castps_si256(_mm256_cmp_ps(v, dynLookup(dt, st, k), _CMP_GT_OQ));
+        const __m256i pivot = _mm256_add_epi32(_mm256_set1_epi32(d.start[st]),
+                                               _mm256_sll_epi32(k, _mm_cvtsi32_si128(d.strideShift[st])));
+        lo = _mm256_blendv_epi8(lo, pivot, gt);
+        up = _mm256_blendv_epi8(pivot, up, gt);
+        k = _mm256_sub_epi32(_mm256_slli_epi32(k, 1), gt); // 2k + 1 where greater (gt = -1)
     }
+    const __m256i pivot = _mm256_add_epi32(_mm256_set1_epi32(d.start[7]),
+                                           _mm256_sll_epi32(k, _mm_cvtsi32_si128(d.strideShift[7])));
+    const __m256 val = _mm256_i32gather_ps(map, pivot, 4);
+    const __m256 half = _mm256_set1_ps(0.5f);
+    const __m256 upMid = _mm256_mul_ps(_mm256_add_ps(_mm256_i32gather_ps(map, up, 4), val), half);
+    const __m256 loMid = _mm256_mul_ps(_mm256_add_ps(_mm256_i32gather_ps(map, lo, 4), val), half);
+    const __m256i above = _mm256_blendv_epi8(pivot, up, _mm256_castps_si256(_mm256_cmp_ps(v, upMid, _CMP_GT_OQ)));
+    const __m256i below = _mm256_blendv_epi8(pivot, lo, _mm256_castps_si256(_mm256_cmp_ps(v, loMid, _CMP_LT_OQ)));
+    const __m256i code = _mm256_blendv_epi8(below, above, _mm256_castps_si256(_mm256_cmp_ps(v, val, _CMP_GT_OQ)));
+    // 8 x int32 (each < 256) -> 8 bytes in order
+    const __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(code), _mm256_extracti128_si256(code, 1));
+    return _mm_packus_epi16(w, w);
+}
+
+// Flush-to-zero keeping the sign (rcpapprox.h: ftz).
+MST_AVX2_INLINE __m256 ftz8(__m256 x)
+{
+    const __m256i b = _mm256_castps_si256(x);
+    const __m256i tiny = _mm256_cmpeq_epi32(_mm256_and_si256(b, _mm256_set1_epi32(0x7f800000)), _mm256_setzero_si256());
+    return _mm256_castsi256_ps(_mm256_andnot_si256(_mm256_andnot_si256(_mm256_set1_epi32(int(0x80000000u)), tiny), b));
+}
+
+} // namespace
+
+MST_AVX2 void dynamicCodesAvx2(const float *x, size_t n, uint8_t *codes)
+{
+    DynTables dt;
+    loadDynTables(dt);
+    const size_t full = n / 8 * 8;
+    for (size_t i = 0; i < full; i += 8)
+        _mm_storel_epi64(reinterpret_cast<__m128i *>(codes + i), dynCodes8(_mm256_loadu_ps(x + i), dt));
     for (size_t i = full; i < n; ++i)
         codes[i] = dynamicCode(x[i]);
+}
+
+// Whole nested blocks as nestedBlockScalar computes them (see nestedBlocksAvx512); a partial last
+// block goes to the scalar code.
+MST_AVX2 void nestedBlocksAvx2(const float *absmax, size_t n, float offset, size_t b0, size_t b1, float *nested,
+                               uint8_t *codes)
+{
+    constexpr size_t kNb = size_t(bnb::kNestedBlocksize);
+    DynTables dt;
+    loadDynTables(dt);
+    const __m256 off = _mm256_set1_ps(offset);
+    for (size_t b = b0; b < b1; ++b) {
+        const size_t first = b * kNb;
+        if (n - first < kNb) {
+            nestedBlockScalar(absmax, n, offset, b, nested, codes);
+            continue;
+        }
+        __m256 v[kNb / 8];
+        __m256 mx = _mm256_set1_ps(-FLT_MAX);
+        for (size_t q = 0; q < kNb / 8; ++q) {
+            v[q] = _mm256_sub_ps(_mm256_loadu_ps(absmax + first + 8 * q), off);
+            const __m256 a = absv(v[q]);
+            const __m256 keep = _mm256_cmp_ps(a, _mm256_set1_ps(FLT_MIN), _CMP_NLT_UQ);
+            mx = _mm256_max_ps(_mm256_and_ps(keep, a), mx); // max(a, m) = a > m ? a : m: NaN never wins
+        }
+        const float m = hmax(mx);
+        nested[b] = m;
+        const __m256 r = _mm256_set1_ps(ftz(rcpApprox(m)));
+        for (size_t q = 0; q < kNb / 8; ++q)
+            _mm_storel_epi64(reinterpret_cast<__m128i *>(codes + first + 8 * q),
+                             dynCodes8(ftz8(_mm256_mul_ps(ftz8(v[q]), r)), dt));
+    }
 }
 
 #else
@@ -505,6 +566,7 @@ MST_AVX2 void dynamicCodesAvx2(const float *x, size_t n, uint8_t *codes)
 bool quantize4Avx2(const QuantInput &, QuantType, size_t, size_t, uint8_t *, float *) { return false; }
 bool quantize8Avx2(const QuantInput &, size_t, size_t, int8_t *, float *, float *) { return false; }
 void dynamicCodesAvx2(const float *, size_t, uint8_t *) {}
+void nestedBlocksAvx2(const float *, size_t, float, size_t, size_t, float *, uint8_t *) {}
 
 #endif
 

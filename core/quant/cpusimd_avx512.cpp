@@ -504,45 +504,108 @@ MST_AVX512 bool quantize8Avx512(const QuantInput &in, size_t r0, size_t r1, int8
 }
 
 
-MST_AVX512 void dynamicCodesAvx512(const float *x, size_t n, uint8_t *codes)
+namespace {
+
+struct DynTables
+{
+    __m512 t[7][4];
+};
+
+MST_AVX512_INLINE void loadDynTables(DynTables &dt)
+{
+    const DynSteps &d = dynSteps();
+    for (int st = 0; st < 7; ++st)
+        for (int h = 0; h < 4; ++h)
+            dt.t[st][h] = _mm512_loadu_ps(d.table[st] + 16 * h);
+}
+
+// The dynamic-map codes of 16 values (one per 32-bit lane).
+MST_AVX512_INLINE __m512i dynCodes16(__m512 v, const DynTables &dt)
 {
     const float *map = reinterpret_cast<const float *>(bnb::kDynamicMap.data());
     const DynSteps &d = dynSteps();
-    __m512 t[7][4];
-    for (int st = 0; st < 7; ++st)
-        for (int h = 0; h < 4; ++h)
-            t[st][h] = _mm512_loadu_ps(d.table[st] + 16 * h);
+    const auto &t = dt.t;
+    __m512i k = _mm512_setzero_si512(), up = _mm512_set1_epi32(255), lo = _mm512_setzero_si512();
+    for (int st = 0; st < 7; ++st) {
+        __m512 thr;
+        if (st <= 4)
+            thr = _mm512_permutexvar_ps(k, t[st][0]);
+        else if (st == 5)
+            thr = _mm512_permutex2var_ps(t[st][0], k, t[st][1]);
+        else
+            thr = _mm512_mask_blend_ps(_mm512_test_epi32_mask(k, _mm512_set1_epi32(32)),
+                                       _mm512_permutex2var_ps(t[st][0], k, t[st][1]),
+                                       _mm512_permutex2var_ps(t[st][2], k, t[st][3]));
+        const __mmask16 gt = _mm512_cmp_ps_mask(v, thr, _CMP_GT_OQ);
+        const __m512i pivot = _mm512_add_epi32(_mm512_set1_epi32(d.start[st]),
+                                               _mm512_sll_epi32(k, _mm_cvtsi32_si128(d.strideShift[st])));
+        lo = _mm512_mask_mov_epi32(lo, gt, pivot);
+        up = _mm512_mask_mov_epi32(pivot, gt, up);
+        k = _mm512_mask_add_epi32(_mm512_slli_epi32(k, 1), gt, _mm512_slli_epi32(k, 1), _mm512_set1_epi32(1));
+    }
     const __m512 half = _mm512_set1_ps(0.5f);
+    const __m512i pivot = _mm512_add_epi32(_mm512_set1_epi32(d.start[7]),
+                                           _mm512_sll_epi32(k, _mm_cvtsi32_si128(d.strideShift[7])));
+    const __m512 val = _mm512_i32gather_ps(pivot, map, 4);
+    const __m512 upMid = _mm512_mul_ps(_mm512_add_ps(_mm512_i32gather_ps(up, map, 4), val), half);
+    const __m512 loMid = _mm512_mul_ps(_mm512_add_ps(_mm512_i32gather_ps(lo, map, 4), val), half);
+    const __m512i above = _mm512_mask_mov_epi32(pivot, _mm512_cmp_ps_mask(v, upMid, _CMP_GT_OQ), up);
+    const __m512i below = _mm512_mask_mov_epi32(pivot, _mm512_cmp_ps_mask(v, loMid, _CMP_LT_OQ), lo);
+    return _mm512_mask_mov_epi32(below, _mm512_cmp_ps_mask(v, val, _CMP_GT_OQ), above);
+}
+
+// Flush-to-zero keeping the sign (rcpapprox.h: ftz).
+MST_AVX512_INLINE __m512 ftz16(__m512 x)
+{
+    const __m512i b = _mm512_castps_si512(x);
+    const __mmask16 tiny = _mm512_testn_epi32_mask(b, _mm512_set1_epi32(0x7f800000));
+    return _mm512_castsi512_ps(_mm512_mask_and_epi32(b, tiny, b, _mm512_set1_epi32(int(0x80000000u))));
+}
+
+} // namespace
+
+MST_AVX512 void dynamicCodesAvx512(const float *x, size_t n, uint8_t *codes)
+{
+    DynTables dt;
+    loadDynTables(dt);
     for (size_t i = 0; i < n; i += 16) {
         const __mmask16 m = laneMask(int64_t(n - i));
-        const __m512 v = _mm512_maskz_loadu_ps(m, x + i);
-        __m512i k = _mm512_setzero_si512(), up = _mm512_set1_epi32(255), lo = _mm512_setzero_si512();
-        for (int st = 0; st < 7; ++st) {
-            __m512 thr;
-            if (st <= 4)
-                thr = _mm512_permutexvar_ps(k, t[st][0]);
-            else if (st == 5)
-                thr = _mm512_permutex2var_ps(t[st][0], k, t[st][1]);
-            else
-                thr = _mm512_mask_blend_ps(_mm512_test_epi32_mask(k, _mm512_set1_epi32(32)),
-                                           _mm512_permutex2var_ps(t[st][0], k, t[st][1]),
-                                           _mm512_permutex2var_ps(t[st][2], k, t[st][3]));
-            const __mmask16 gt = _mm512_cmp_ps_mask(v, thr, _CMP_GT_OQ);
-            const __m512i pivot = _mm512_add_epi32(_mm512_set1_epi32(d.start[st]),
-                                                   _mm512_sll_epi32(k, _mm_cvtsi32_si128(d.strideShift[st])));
-            lo = _mm512_mask_mov_epi32(lo, gt, pivot);
-            up = _mm512_mask_mov_epi32(pivot, gt, up);
-            k = _mm512_mask_add_epi32(_mm512_slli_epi32(k, 1), gt, _mm512_slli_epi32(k, 1), _mm512_set1_epi32(1));
-        }
-        const __m512i pivot = _mm512_add_epi32(_mm512_set1_epi32(d.start[7]),
-                                               _mm512_sll_epi32(k, _mm_cvtsi32_si128(d.strideShift[7])));
-        const __m512 val = _mm512_i32gather_ps(pivot, map, 4);
-        const __m512 upMid = _mm512_mul_ps(_mm512_add_ps(_mm512_i32gather_ps(up, map, 4), val), half);
-        const __m512 loMid = _mm512_mul_ps(_mm512_add_ps(_mm512_i32gather_ps(lo, map, 4), val), half);
-        const __m512i above = _mm512_mask_mov_epi32(pivot, _mm512_cmp_ps_mask(v, upMid, _CMP_GT_OQ), up);
-        const __m512i below = _mm512_mask_mov_epi32(pivot, _mm512_cmp_ps_mask(v, loMid, _CMP_LT_OQ), lo);
-        const __m512i code = _mm512_mask_mov_epi32(below, _mm512_cmp_ps_mask(v, val, _CMP_GT_OQ), above);
+        const __m512i code = dynCodes16(_mm512_maskz_loadu_ps(m, x + i), dt);
         _mm_mask_storeu_epi8(codes + i, m, _mm512_cvtepi32_epi8(code));
+    }
+}
+
+// Whole nested blocks as nestedBlockScalar (cpuquant.cpp) computes them, 16 lanes at a time: the
+// block's values v = absmax - offset, their flushed |v|'s maximum (a NaN never wins), then the
+// codes of ftz(ftz(v) * ftz(rcp(max))). A partial last block goes to the scalar code.
+MST_AVX512 void nestedBlocksAvx512(const float *absmax, size_t n, float offset, size_t b0, size_t b1, float *nested,
+                                   uint8_t *codes)
+{
+    constexpr size_t kNb = size_t(bnb::kNestedBlocksize);
+    DynTables dt;
+    loadDynTables(dt);
+    const __m512 off = _mm512_set1_ps(offset);
+    for (size_t b = b0; b < b1; ++b) {
+        const size_t first = b * kNb;
+        if (n - first < kNb) {
+            nestedBlockScalar(absmax, n, offset, b, nested, codes);
+            continue;
+        }
+        __m512 v[kNb / 16];
+        __m512 mx = _mm512_set1_ps(-FLT_MAX);
+        for (size_t q = 0; q < kNb / 16; ++q) {
+            v[q] = _mm512_sub_ps(_mm512_loadu_ps(absmax + first + 16 * q), off);
+            const __m512 a = _mm512_abs_ps(v[q]);
+            const __mmask16 keep = _mm512_cmp_ps_mask(a, _mm512_set1_ps(FLT_MIN), _CMP_NLT_UQ);
+            mx = _mm512_max_ps(_mm512_maskz_mov_ps(keep, a), mx);
+        }
+        const float m = _mm512_reduce_max_ps(mx);
+        nested[b] = m;
+        const __m512 r = _mm512_set1_ps(ftz(rcpApprox(m)));
+        for (size_t q = 0; q < kNb / 16; ++q) {
+            const __m512i code = dynCodes16(ftz16(_mm512_mul_ps(ftz16(v[q]), r)), dt);
+            _mm_storeu_si128(reinterpret_cast<__m128i *>(codes + first + 16 * q), _mm512_cvtepi32_epi8(code));
+        }
     }
 }
 
@@ -553,6 +616,7 @@ bool quantize8Avx512(const QuantInput &, size_t, size_t, int8_t *, float *, floa
 void codes4Avx512(QuantType, const float *, size_t, uint8_t *) {}
 void rcpAvx512(const float *, size_t, float *) {}
 void dynamicCodesAvx512(const float *, size_t, uint8_t *) {}
+void nestedBlocksAvx512(const float *, size_t, float, size_t, size_t, float *, uint8_t *) {}
 
 #endif
 

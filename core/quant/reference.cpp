@@ -192,11 +192,23 @@ Status quantize8bit(const QuantInput &in, Int8Result &out)
 float absmaxOffset(const std::vector<float> &absmax)
 {
     // torch computes mean() as (float32 tree sum) * fl32(1/n) on the GPU. The tree order is not
-    // reproducible (it depends on the launch configuration), so we use the exactly rounded sum.
+    // reproducible (it depends on the launch configuration), so we sum in float64, whose error
+    // (at most n * 2^-53 of the sum) is far below float32's rounding: fl32 of it is the correctly
+    // rounded sum unless the exact sum lies within that distance of a rounding boundary. Eight
+    // interleaved partial sums, added in order at the end: the same result everywhere, and a
+    // loop the compiler vectorizes (a single chain of dependent adds cost 15 ms per 28M values).
+    constexpr size_t kLanes = 8;
+    double part[kLanes] = {};
+    const size_t n = absmax.size(), whole = n / kLanes * kLanes;
+    for (size_t i = 0; i < whole; i += kLanes)
+        for (size_t j = 0; j < kLanes; ++j)
+            part[j] += double(absmax[i + j]);
+    for (size_t i = whole; i < n; ++i)
+        part[i - whole] += double(absmax[i]);
     double sum = 0.0;
-    for (float a : absmax)
-        sum += double(a);
-    const float factor = 1.0f / float(absmax.size());
+    for (double p : part)
+        sum += p;
+    const float factor = 1.0f / float(n);
     return float(sum) * factor;
 }
 
@@ -217,27 +229,11 @@ void doubleQuantize(const std::vector<float> &absmax, NestedResult &r, ThreadPoo
         return;
     r.offset = absmaxOffset(absmax);
     const uint64_t blocks = bnb::numBlocks(n, bnb::kNestedBlocksize);
+    // Per nested block: v = absmax - offset (torch's IEEE subtraction), its flushed |v|'s maximum,
+    // the codes of ftz(ftz(v) * ftz(rcp(maximum))) (cpu::nestedBlocks; simd::nestedBlockScalar
+    // is the plain version).
     auto codeBlocks = [&](size_t b0, size_t b1) {
-        for (uint64_t b = b0; b < b1; ++b) {
-            const uint64_t first = b * bnb::kNestedBlocksize;
-            const uint64_t count = std::min<uint64_t>(bnb::kNestedBlocksize, n - first);
-            float vals[bnb::kNestedBlocksize];
-            for (uint64_t j = 0; j < uint64_t(bnb::kNestedBlocksize); ++j)
-                vals[j] = j < count ? absmax[first + j] - r.offset : 0.0f; // torch's subtraction (IEEE)
-            // maxFtz(m, absFtz(v)) over the block as a select that vectorizes: m starts at -FLT_MAX
-            // and only ever takes a (flushed, non-negative) a that compares greater, so it is never
-            // NaN or subnormal, and "a > m ? a : m" is fmax's result (a NaN a never wins).
-            float m = -FLT_MAX;
-            for (float v : vals) {
-                const float a = absFtz(v);
-                m = a > m ? a : m;
-            }
-            r.nestedAbsmax[b] = m;
-            const float rc = rcpApprox(m);
-            for (uint64_t j = 0; j < count; ++j)
-                vals[j] = mulFtz(vals[j], rc);
-            cpu::dynamicCodes(vals, size_t(count), r.qabsmax.data() + first); // = reference::dynamicCode
-        }
+        cpu::nestedBlocks(absmax.data(), size_t(n), r.offset, b0, b1, r.nestedAbsmax.data(), r.qabsmax.data());
     };
     if (pool)
         pool->parallelFor(size_t(blocks), 64, codeBlocks);

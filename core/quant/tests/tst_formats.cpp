@@ -495,6 +495,64 @@ void testNonFinite(ThreadPool &pool)
 
 } // namespace
 
+// The double quantization's nested blocks, every kernel set against the portable code
+// (simd::nestedBlockScalar, checked against the worked facts and the tolerance below): random
+// absmax, blocks whose values all equal the offset (maximum 0: codes of 0 * inf), values that are
+// subnormal after the subtraction, tiny and huge values, NaN in an absmax (allowNonFinite inputs),
+// and lengths that end in a partial block or exactly on a block.
+void testNestedKernels(ThreadPool &pool)
+{
+    std::mt19937 rng(11);
+    std::normal_distribution<float> nd(0.05f, 0.01f);
+    std::vector<std::vector<float>> inputs;
+    for (size_t len : {size_t(1), size_t(255), size_t(256), size_t(257), size_t(256 * 37), size_t(100000 + 77)}) {
+        std::vector<float> a(len);
+        for (auto &x : a)
+            x = std::fabs(nd(rng));
+        inputs.push_back(a);
+    }
+    {
+        std::vector<float> a(256 * 8, 0.25f); // all equal: v = 0 everywhere
+        for (size_t i = 256; i < 512; ++i) // values within a subnormal of each other
+            a[i] = bitsToFloat(0x00800000u + uint32_t(i % 3));
+        for (size_t i = 512; i < 768; ++i)
+            a[i] = bitsToFloat(uint32_t(i)); // subnormal
+        for (size_t i = 768; i < 1024; ++i)
+            a[i] = i % 2 ? 3.0e38f : 1.0e-30f;
+        a[1100] = NAN;
+        a[1400] = INFINITY;
+        inputs.push_back(a);
+        // every value within an ulp of FLT_MIN, so that v = absmax - offset is subnormal
+        std::vector<float> b(256 * 3 + 5);
+        for (size_t i = 0; i < b.size(); ++i)
+            b[i] = bitsToFloat(0x00800000u + uint32_t(i % 3));
+        inputs.push_back(b);
+    }
+    using cpu::simd::Isa;
+    uint64_t compared = 0, bad = 0;
+    for (const auto &a : inputs) {
+        cpu::simd::setIsaLimit(Isa::None);
+        const NestedResult want = doubleQuantize(a, &pool);
+        for (Isa isa : {Isa::Avx512, Isa::Avx2}) {
+            if (int(isa) > int(cpu::simd::detectedIsa()))
+                continue;
+            cpu::simd::setIsaLimit(isa);
+            const NestedResult got = doubleQuantize(a, &pool);
+            compared += want.qabsmax.size() + want.nestedAbsmax.size();
+            bad += floatToBits(got.offset) != floatToBits(want.offset);
+            for (size_t i = 0; i < want.qabsmax.size(); ++i)
+                bad += got.qabsmax[i] != want.qabsmax[i];
+            for (size_t i = 0; i < want.nestedAbsmax.size(); ++i)
+                bad += floatToBits(got.nestedAbsmax[i]) != floatToBits(want.nestedAbsmax[i]);
+        }
+    }
+    cpu::simd::setIsaLimit(Isa::Avx512);
+    std::printf("nested blocks, vector kernels vs portable: %" PRIu64 " codes and nested absmax, %" PRIu64
+                " mismatches\n", compared, bad);
+    CHECK(compared > 0 || cpu::simd::detectedIsa() == Isa::None);
+    CHECK_EQ(bad, uint64_t(0));
+}
+
 int main()
 {
     ThreadPool pool(2);
@@ -504,6 +562,7 @@ int main()
     testVectorReciprocal(pool);
     testDequantError(pool);
     testNestedTolerance(pool);
+    testNestedKernels(pool);
     testNonFinite(pool);
     return quanttest::finish("tst_quant_formats");
 }
