@@ -110,11 +110,6 @@ MST_AVX2_INLINE float hmax(__m256 v)
     return _mm_cvtss_f32(m);
 }
 
-MST_AVX2_INLINE __m256i gtStep(__m256 y, __m256 t, int step)
-{
-    return _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(y, t, _CMP_GT_OQ)), _mm256_set1_epi32(step));
-}
-
 // One block's 32 code bytes; a partial last block of `count` elements stores (count + 1) / 2.
 MST_AVX2_INLINE void storeCodes(uint8_t *dst, __m256i out, uint64_t count)
 {
@@ -127,32 +122,39 @@ MST_AVX2_INLINE void storeCodes(uint8_t *dst, __m256i out, uint64_t count)
     }
 }
 
+// The thresholds a binary search compares at each step, indexed by the answers so far (k, read
+// as a binary number): NF4 (15 thresholds, sorted): T7; T3, T11; T1, T5, T9, T13; T0, T2, ..., T14.
+// FP4 (7, on |y|): T3; T1, T5; T0, T2, T4, T6; and the magnitude rank's code bits.
 struct Tables
 {
-    // NF4: T7; T3/T11; T[p+1] for p = 0,4,8,12 (index p/4); T[p] for even p (index p/2).
-    // FP4: T3; T1/T5; T[p] for p = 0,2,4,6 (index p/2); rank bits.
-    __m256 a, b0, b1, c, d;
+    __m256 s0, s1, s2, s3;
     __m256i rank;
 };
 
-MST_AVX2_INLINE __m256i nf4Codes(__m256 y, const Tables &t)
+// One search step: k = 2k + (y > S[k]) (a compare yields -1 where true).
+MST_AVX2_INLINE __m256i searchStep(__m256i k, __m256 y, __m256 s)
 {
-    __m256i p = gtStep(y, t.a, 8);
-    const __m256 t2 = _mm256_blendv_ps(t.b0, t.b1, _mm256_castsi256_ps(_mm256_slli_epi32(p, 28)));
-    p = _mm256_add_epi32(p, gtStep(y, t2, 4));
-    p = _mm256_add_epi32(p, gtStep(y, _mm256_permutevar8x32_ps(t.c, _mm256_srli_epi32(p, 2)), 2));
-    p = _mm256_add_epi32(p, gtStep(y, _mm256_permutevar8x32_ps(t.d, _mm256_srli_epi32(p, 1)), 1));
-    return p;
+    const __m256i gt = _mm256_castps_si256(_mm256_cmp_ps(y, _mm256_permutevar8x32_ps(s, k), _CMP_GT_OQ));
+    return _mm256_sub_epi32(_mm256_add_epi32(k, k), gt);
 }
 
+// code = #{k : y > T_k}; NaN compares false everywhere: 0.
+MST_AVX2_INLINE __m256i nf4Codes(__m256 y, const Tables &t)
+{
+    __m256i k = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_castps_si256(_mm256_cmp_ps(y, t.s0, _CMP_GT_OQ)));
+    k = searchStep(k, y, t.s1);
+    k = searchStep(k, y, t.s2);
+    return searchStep(k, y, t.s3);
+}
+
+// rank = #{k : |y| > T_k}, then the rank's 3 bits and the sign.
 MST_AVX2_INLINE __m256i fp4Codes(__m256 y, const Tables &t)
 {
     const __m256 a = absv(y);
-    __m256i p = gtStep(a, t.a, 4);
-    const __m256 t2 = _mm256_blendv_ps(t.b0, t.b1, _mm256_castsi256_ps(_mm256_slli_epi32(p, 29)));
-    p = _mm256_add_epi32(p, gtStep(a, t2, 2));
-    p = _mm256_add_epi32(p, gtStep(a, _mm256_permutevar8x32_ps(t.c, _mm256_srli_epi32(p, 1)), 1));
-    const __m256i code = _mm256_permutevar8x32_epi32(t.rank, p);
+    __m256i k = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_castps_si256(_mm256_cmp_ps(a, t.s0, _CMP_GT_OQ)));
+    k = searchStep(k, a, t.s1);
+    k = searchStep(k, a, t.s2);
+    const __m256i code = _mm256_permutevar8x32_epi32(t.rank, k);
     // the sign bit of the flushed y: y < 0 after flushing <=> y <= -FLT_MIN
     const __m256i neg = _mm256_castps_si256(_mm256_cmp_ps(y, _mm256_set1_ps(-FLT_MIN), _CMP_LE_OQ));
     return _mm256_or_si256(code, _mm256_and_si256(neg, _mm256_set1_epi32(8)));
@@ -171,32 +173,23 @@ MST_AVX2_INLINE __m256i bytesInOrder(__m256i v0, __m256i v1, __m256i v2, __m256i
 
 MST_AVX2 Tables makeTables(QuantType type)
 {
+    const bool nf4 = type == QuantType::NF4;
+    const uint32_t *thr = nf4 ? bnb::kNf4ThresholdBits : bnb::kFp4ThresholdBits;
+    const int steps = nf4 ? 4 : 3;
+    // step st (of `steps`) compares T[(2k + 1) * 2^(steps - 1 - st) - 1] for k < 2^st
+    uint32_t table[4][8] = {};
+    for (int st = 0; st < steps; ++st)
+        for (int k = 0; k < (1 << st); ++k)
+            table[st][k] = thr[(2 * k + 1) * (1 << (steps - 1 - st)) - 1];
     Tables t{};
-    if (type == QuantType::NF4) {
-        uint32_t c[8], d[8];
-        for (int i = 0; i < 4; ++i)
-            c[i] = bnb::kNf4ThresholdBits[4 * i + 1];
-        for (int i = 4; i < 8; ++i)
-            c[i] = 0;
-        for (int i = 0; i < 8; ++i)
-            d[i] = bnb::kNf4ThresholdBits[2 * i];
-        t.a = _mm256_set1_ps(fromBits(bnb::kNf4ThresholdBits[7]));
-        t.b0 = _mm256_set1_ps(fromBits(bnb::kNf4ThresholdBits[3]));
-        t.b1 = _mm256_set1_ps(fromBits(bnb::kNf4ThresholdBits[11]));
-        t.c = _mm256_castsi256_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(c)));
-        t.d = _mm256_castsi256_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(d)));
-    } else {
-        uint32_t c[8] = {}, rank[8];
-        for (int i = 0; i < 4; ++i)
-            c[i] = bnb::kFp4ThresholdBits[2 * i];
-        for (int i = 0; i < 8; ++i)
-            rank[i] = bnb::kFp4RankBits[i];
-        t.a = _mm256_set1_ps(fromBits(bnb::kFp4ThresholdBits[3]));
-        t.b0 = _mm256_set1_ps(fromBits(bnb::kFp4ThresholdBits[1]));
-        t.b1 = _mm256_set1_ps(fromBits(bnb::kFp4ThresholdBits[5]));
-        t.c = _mm256_castsi256_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(c)));
-        t.rank = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(rank));
-    }
+    t.s0 = _mm256_set1_ps(fromBits(table[0][0]));
+    t.s1 = _mm256_castsi256_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(table[1])));
+    t.s2 = _mm256_castsi256_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(table[2])));
+    t.s3 = _mm256_castsi256_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(table[3])));
+    uint32_t rank[8] = {};
+    for (int i = 0; i < 8; ++i)
+        rank[i] = bnb::kFp4RankBits[i];
+    t.rank = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(rank));
     return t;
 }
 
