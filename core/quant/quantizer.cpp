@@ -22,6 +22,7 @@
 #include <mutex>
 #include <random>
 #include <sstream>
+#include <system_error>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -202,10 +203,17 @@ public:
     void open(DeviceKind kind, int device)
     {
         m_kind = kind;
-        m_opening = std::async(std::launch::async, [this, device] {
+        try {
+            m_opening = std::async(std::launch::async, [this, device] {
+                Timed t(openSeconds);
+                return CudaQuantizer::create(device);
+            });
+        } catch (const std::system_error &) { // no thread to be had: open it here
+            std::promise<Result<std::unique_ptr<CudaQuantizer>>> now;
             Timed t(openSeconds);
-            return CudaQuantizer::create(device);
-        });
+            now.set_value(CudaQuantizer::create(device));
+            m_opening = now.get_future();
+        }
     }
     // Takes the GPU once it is open (waits for it only with `wait`); the error of an explicit
     // CUDA request that cannot be met.
