@@ -599,14 +599,6 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
             <translation>Neu &amp;quantisieren</translation>
         </message>
         <message>
-            <source>4-bit NF4 (double quant)</source>
-            <translation>4 Bit NF4 (doppelte Quantisierung)</translation>
-        </message>
-        <message>
-            <source>8-bit</source>
-            <translation>8 Bit</translation>
-        </message>
-        <message>
             <source>&amp;Open folder</source>
             <translation>&amp;Ordner öffnen</translation>
         </message>
@@ -659,6 +651,26 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
         <message>
             <source>Deleted %1, freed %2.</source>
             <translation>%1 gelöscht, %2 freigegeben.</translation>
+        </message>
+        <message>
+            <source>4-bit NF4, double quant (default)</source>
+            <translation>4 Bit NF4, doppelte Quantisierung (Standard)</translation>
+        </message>
+        <message>
+            <source>4-bit NF4</source>
+            <translation>4 Bit NF4</translation>
+        </message>
+        <message>
+            <source>4-bit FP4, double quant</source>
+            <translation>4 Bit FP4, doppelte Quantisierung</translation>
+        </message>
+        <message>
+            <source>4-bit FP4</source>
+            <translation>4 Bit FP4</translation>
+        </message>
+        <message>
+            <source>8-bit (LLM.int8)</source>
+            <translation>8 Bit (LLM.int8)</translation>
         </message>
     </context>
     <context>

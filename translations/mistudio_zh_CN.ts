@@ -599,14 +599,6 @@ Check the data directory and database settings (or the --data-dir and --database
             <translation>重新量化(&amp;Q)</translation>
         </message>
         <message>
-            <source>4-bit NF4 (double quant)</source>
-            <translation>4 位 NF4（双重量化）</translation>
-        </message>
-        <message>
-            <source>8-bit</source>
-            <translation>8 位</translation>
-        </message>
-        <message>
             <source>&amp;Open folder</source>
             <translation>打开文件夹(&amp;O)</translation>
         </message>
@@ -657,6 +649,26 @@ Check the data directory and database settings (or the --data-dir and --database
         <message>
             <source>Deleted %1, freed %2.</source>
             <translation>已删除 %1，释放了 %2。</translation>
+        </message>
+        <message>
+            <source>4-bit NF4, double quant (default)</source>
+            <translation>4 位 NF4，双重量化（默认）</translation>
+        </message>
+        <message>
+            <source>4-bit NF4</source>
+            <translation>4 位 NF4</translation>
+        </message>
+        <message>
+            <source>4-bit FP4, double quant</source>
+            <translation>4 位 FP4，双重量化</translation>
+        </message>
+        <message>
+            <source>4-bit FP4</source>
+            <translation>4 位 FP4</translation>
+        </message>
+        <message>
+            <source>8-bit (LLM.int8)</source>
+            <translation>8 位（LLM.int8）</translation>
         </message>
     </context>
     <context>

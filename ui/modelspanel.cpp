@@ -182,12 +182,26 @@ void ModelsPanel::createActions()
     m_delete->setShortcut(QKeySequence::Delete);
     m_requantize = make(u"quantize"_s, tr("Re-&quantize"), u"actionRequantize"_s);
     m_requantizeMenu = new QMenu(this);
-    const std::pair<QString, QString> modes[] = {{u"bnb-4bit"_s, tr("4-bit NF4 (double quant)")},
-                                                 {u"bnb-8bit"_s, tr("8-bit")}};
-    for (const auto &[mode, label] : modes) {
+    // Every variant the quantizer writes (design §3: NF4 + double quant is the default). The
+    // action's data names it: the mode, and for 4-bit the type and "-dq" with double quant.
+    struct Variant
+    {
+        QuantOptions options;
+        QString label;
+    };
+    const Variant variants[] = {
+        {{u"bnb-4bit"_s, u"nf4"_s, true}, tr("4-bit NF4, double quant (default)")},
+        {{u"bnb-4bit"_s, u"nf4"_s, false}, tr("4-bit NF4")},
+        {{u"bnb-4bit"_s, u"fp4"_s, true}, tr("4-bit FP4, double quant")},
+        {{u"bnb-4bit"_s, u"fp4"_s, false}, tr("4-bit FP4")},
+        {{u"bnb-8bit"_s, u"nf4"_s, false}, tr("8-bit (LLM.int8)")},
+    };
+    for (const auto &[options, label] : variants) {
         QAction *a = m_requantizeMenu->addAction(label);
-        a->setData(mode);
-        connect(a, &QAction::triggered, this, [this, m = mode] { handleRequantize(m); });
+        a->setData(options.mode == u"bnb-8bit"_s
+                       ? options.mode
+                       : options.mode + u'-' + options.quantType + (options.doubleQuant ? u"-dq"_s : QString()));
+        connect(a, &QAction::triggered, this, [this, o = options] { handleRequantize(o); });
     }
     m_requantize->setMenu(m_requantizeMenu);
     m_openFolder = make(u"folder"_s, tr("&Open folder"), u"actionOpenFolder"_s);
@@ -225,7 +239,7 @@ void ModelsPanel::createActions()
         });
     });
     connect(m_delete, &QAction::triggered, this, &ModelsPanel::handleDelete);
-    connect(m_requantize, &QAction::triggered, this, [this] { handleRequantize(u"bnb-4bit"_s); });
+    connect(m_requantize, &QAction::triggered, this, [this] { handleRequantize(QuantOptions{u"bnb-4bit"_s}); });
     connect(m_openFolder, &QAction::triggered, this, [this, forEachSelected] {
         forEachSelected([](const ModelRecord &r) {
             QDesktopServices::openUrl(QUrl::fromLocalFile(r.filePath));
@@ -424,14 +438,12 @@ void ModelsPanel::handlePauseResume()
     }
 }
 
-void ModelsPanel::handleRequantize(const QString &mode)
+void ModelsPanel::handleRequantize(const QuantOptions &options)
 {
     const QList<QUuid> ids = selectedIds();
     if (!m_backend || ids.size() != 1)
         return;
-    QuantOptions q;
-    q.mode = mode;
-    m_backend->requantize(ids.first(), q, this, [this](Status s) {
+    m_backend->requantize(ids.first(), options, this, [this](Status s) {
         if (!s)
             reportFailure(s.error());
     });

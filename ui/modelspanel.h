@@ -68,7 +68,7 @@ private:
     void handleDelete();
     void handleDeleteConfirmed(const QList<QUuid> &ids);
     void handlePauseResume();
-    void handleRequantize(const QString &mode);
+    void handleRequantize(const QuantOptions &options);
     void reportFailure(const Error &error);
 
     QPointer<ModelBackend> m_backend;

@@ -102,7 +102,8 @@ void FakeBackend::retry(const QUuid &id, const QString &, QObject *context, Stat
 void FakeBackend::requantize(const QUuid &id, const QuantOptions &quant, QObject *context,
                              StatusCallback done)
 {
-    calls << u"requantize %1 %2"_s.arg(id.toString(QUuid::WithoutBraces), quant.mode);
+    calls << u"requantize %1 %2 %3 %4"_s.arg(id.toString(QUuid::WithoutBraces), quant.mode, quant.quantType,
+                                             quant.doubleQuant ? u"dq"_s : u"no-dq"_s);
     deliver(context, [done] { done(Status()); });
 }
 

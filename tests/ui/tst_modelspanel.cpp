@@ -11,6 +11,7 @@
 #include <QClipboard>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -32,6 +33,7 @@ private Q_SLOTS:
     void loadsCatalogueAndFilters();
     void actionsFollowStatus_data();
     void actionsFollowStatus();
+    void requantizeOffersEveryVariant();
     void deleteConfirmsWithSpaceFreed();
     void liveEventsUpdateRows();
     void copyRepoIds();
@@ -97,6 +99,37 @@ void TestModelsPanel::actionsFollowStatus_data()
     QTest::newRow("quantizing") << int(ModelStatus::Quantizing) << u"c"_s;
     QTest::newRow("ready") << int(ModelStatus::Ready) << u"qa"_s;
     QTest::newRow("failed") << int(ModelStatus::Failed) << u"r"_s;
+}
+
+// Re-quantize offers every variant the quantizer writes, and each reaches the backend with its
+// type and double-quant setting (the menu had only NF4 + double quant and 8-bit).
+void TestModelsPanel::requantizeOffersEveryVariant()
+{
+    FakeBackend backend;
+    backend.records.push_back(FakeBackend::makeRecord(1, ModelStatus::Ready));
+    ModelsPanel panel(&backend);
+    QSignalSpy loaded(&panel, &ModelsPanel::catalogueLoaded);
+    panel.reload();
+    QTRY_COMPARE(loaded.count(), 1);
+    panel.view()->setFocus();
+    panel.view()->selectRow(0);
+    QVERIFY(panel.requantizeAction()->isEnabled());
+    QStringList data;
+    for (QAction *a : panel.requantizeAction()->menu()->actions())
+        data << a->data().toString();
+    QCOMPARE(data, (QStringList{u"bnb-4bit-nf4-dq"_s, u"bnb-4bit-nf4"_s, u"bnb-4bit-fp4-dq"_s, u"bnb-4bit-fp4"_s,
+                                u"bnb-8bit"_s}));
+    const QStringList expected{u"bnb-4bit nf4 dq"_s, u"bnb-4bit nf4 no-dq"_s, u"bnb-4bit fp4 dq"_s,
+                               u"bnb-4bit fp4 no-dq"_s, u"bnb-8bit"_s};
+    const QList<QAction *> actions = panel.requantizeAction()->menu()->actions();
+    for (int i = 0; i < actions.size(); ++i) {
+        const qsizetype before = backend.calls.size();
+        actions.at(i)->trigger();
+        QTRY_COMPARE(backend.calls.size(), before + 1);
+        QVERIFY2(backend.calls.last().startsWith(u"requantize "_s)
+                     && backend.calls.last().section(u' ', 2).startsWith(expected.at(i)),
+                 qPrintable(backend.calls.last()));
+    }
 }
 
 void TestModelsPanel::actionsFollowStatus()
