@@ -439,6 +439,7 @@ namespace {
 struct DynTables
 {
     __m256 t[6][4];
+    __m256 t6[8];
     __m256 t0;
 };
 
@@ -448,6 +449,8 @@ MST_AVX2_INLINE void loadDynTables(DynTables &dt)
     for (int st = 1; st < 6; ++st)
         for (int h = 0; h < 4; ++h)
             dt.t[st][h] = _mm256_loadu_ps(d.table[st] + 8 * h);
+    for (int h = 0; h < 8; ++h)
+        dt.t6[h] = _mm256_loadu_ps(d.table[6] + 8 * h);
     dt.t0 = _mm256_set1_ps(d.table[0][0]);
 }
 
@@ -460,8 +463,15 @@ MST_AVX2_INLINE __m256 dynLookup(const DynTables &dt, int st, __m256i k)
         return dt.t0;
     if (st <= 3)
         return _mm256_permutevar8x32_ps(dt.t[st][0], k);
-    if (st >= 6)
-        return _mm256_i32gather_ps(dynSteps().table[6], k, 4);
+    if (st >= 6) {
+        const __m256 b3 = _mm256_castsi256_ps(_mm256_slli_epi32(k, 28));
+        const __m256 b4 = _mm256_castsi256_ps(_mm256_slli_epi32(k, 27));
+        const __m256 b5 = _mm256_castsi256_ps(_mm256_slli_epi32(k, 26));
+        __m256 q[4];
+        for (int h = 0; h < 4; ++h)
+            q[h] = _mm256_blendv_ps(_mm256_permutevar8x32_ps(dt.t6[2 * h], k), _mm256_permutevar8x32_ps(dt.t6[2 * h + 1], k), b3);
+        return _mm256_blendv_ps(_mm256_blendv_ps(q[0], q[1], b4), _mm256_blendv_ps(q[2], q[3], b4), b5);
+    }
     const __m256 bit3 = _mm256_castsi256_ps(_mm256_slli_epi32(k, 28));
     const __m256 lo = _mm256_blendv_ps(_mm256_permutevar8x32_ps(dt.t[st][0], k),
                                        _mm256_permutevar8x32_ps(dt.t[st][1], k), bit3);
