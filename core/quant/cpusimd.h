@@ -42,8 +42,8 @@ bool quantize8Avx2(const QuantInput &in, size_t r0, size_t r1, int8_t *cb, float
 // The reference's dynamic-map search compares x with code(pivot) at 7 steps (increments 64, 32,
 // ..., 1). At step s the pivot can only be start_s + stride_s * k with k < 2^s (k = the answers
 // so far, read as a binary number), so the value compared is a lookup in a table of 2^s entries,
-// which the kernels do with permutes (AVX-512 up to 64 entries, AVX2 up to 32). Only the lookups
-// after the search (any of 256 indices) and AVX2's 64-entry step are gathers.
+// which the kernels do with permutes (AVX-512: 16 entries each; AVX2: 8, then blends on the
+// index's higher bits). Only the lookups after the search (any of 256 indices) are gathers.
 struct DynSteps
 {
     float table[7][64] = {};

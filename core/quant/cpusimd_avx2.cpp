@@ -455,8 +455,8 @@ MST_AVX2_INLINE void loadDynTables(DynTables &dt)
 }
 
 // The table lookup of search step st at index k (k < 2^st): steps 0-3 look up at most 8 entries
-// (one permute), step 4 16 (two and a blend), step 5 32 (four and three blends), step 6 64 (a
-// gather); bit 3 / 4 of k picks the 8-entry table.
+// (one permute), step 4 16 (two and a blend), step 5 32 (four and three blends), step 6 64
+// (eight and seven blends); bits 3-5 of k pick the 8-entry table.
 MST_AVX2_INLINE __m256 dynLookup(const DynTables &dt, int st, __m256i k)
 {
     if (st == 0)
