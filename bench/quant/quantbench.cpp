@@ -422,7 +422,7 @@ int main(int argc, char **argv)
                         thread_local std::vector<uint8_t> buf(kPiece);
                         for (size_t p = p0; p < p1; ++p) {
                             const uint64_t at = uint64_t(p) * kPiece, n = std::min(kPiece, size - at);
-                            if (::pread(fd, buf.data(), size_t(n), off_t(from + at)) != ssize_t(n))
+                            if (preadFully(fd, buf.data(), size_t(n), from + at) != n)
                                 readFailed = true;
                         }
                     });

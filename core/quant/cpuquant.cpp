@@ -6,6 +6,7 @@
 #include "quant/bnblayout.h"
 #include "quant/cpusimd.h"
 #include "quant/rcpapprox.h"
+#include "quant/safetensors.h"
 #include "quant/threadpool.h"
 
 #include <algorithm>
@@ -16,8 +17,6 @@
 #include <cstring>
 #include <string_view>
 
-#include <cerrno>
-#include <unistd.h>
 
 // The hot loops are compiled twice, for AVX2 and for the x86-64 baseline, and picked at load
 // time (GCC function multiversioning): same arithmetic, twice the vector width where available.
@@ -154,15 +153,8 @@ bool readPiece(const QuantInput &in, uint64_t first, uint64_t count, QuantInput 
     const size_t bytes = size_t(count * es);
     if (buffer.size() < bytes)
         buffer.resize(bytes);
-    size_t got = 0;
-    while (got < bytes) {
-        const ssize_t r = ::pread(in.fd, buffer.data() + got, bytes - got, off_t(in.fileOffset + first * es + got));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return false;
-        got += size_t(r);
-    }
+    if (preadFully(in.fd, buffer.data(), bytes, in.fileOffset + first * es) != bytes)
+        return false;
     piece.data = buffer.data();
     piece.sourceDtype = in.sourceDtype;
     piece.targetDtype = in.targetDtype;

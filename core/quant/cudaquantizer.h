@@ -1,8 +1,10 @@
 #pragma once
 
 #include "quant/bnbkernels.h"
+#include "quant/bnblayout.h"
 #include "quant/quanterror.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,8 +48,8 @@ public:
     Status quantize8bit(const QuantInput &in, int8_t *cb, float *scb);
     Status quantize4bit(const QuantInput &in, QuantType type, Quant4Result &out)
     {
-        out.packed.resize(size_t((in.numel() + 1) / 2));
-        out.absmax.resize(size_t((in.numel() + 63) / 64));
+        out.packed.resize(size_t(bnb::packedBytes(in.numel())));
+        out.absmax.resize(size_t(bnb::numBlocks(in.numel())));
         return quantize4bit(in, type, out.packed.data(), out.absmax.data());
     }
     Status quantize8bit(const QuantInput &in, Int8Result &out)
@@ -69,6 +71,7 @@ private:
     CudaQuantizer() = default;
     Status ensure(void **buf, uint64_t *cap, uint64_t bytes);
     void sampleMemory();
+    void inPieces(uint64_t len, const std::function<void(uint64_t, uint64_t)> &piece);
     void stageIn(const QuantInput &in, uint64_t off, uint64_t len, uint8_t *stage);
     Status upload(const QuantInput &in, uint64_t bytes);
     Status download(void *dst, const void *dev, uint64_t bytes, const std::string &tensor);

@@ -279,6 +279,23 @@ SafetensorsFile::~SafetensorsFile()
         ::close(m_fd);
 }
 
+size_t preadFully(int fd, void *buf, size_t n, uint64_t offset)
+{
+    size_t got = 0;
+    while (got < n) {
+        const ssize_t r = ::pread(fd, static_cast<uint8_t *>(buf) + got, n - got, off_t(offset + got));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            if (r == 0)
+                errno = 0;
+            break;
+        }
+        got += size_t(r);
+    }
+    return got;
+}
+
 uint64_t SafetensorsFile::fileOffset(const TensorEntry &entry) const
 {
     return m_header.dataOffset() + entry.begin;
@@ -514,7 +531,7 @@ Status SafetensorsWriter::ioError(const char *what) const
 }
 
 Result<uint64_t> SafetensorsWriter::writeDirect(uint64_t offset, uint64_t size, const uint8_t *src,
-                                                const std::function<Status(uint8_t *, uint64_t, size_t)> &fill)
+                                                const DirectFill &fill)
 {
     const bool inPlace = src && reinterpret_cast<uintptr_t>(src) % kDirectAlign == 0;
     uint8_t *bounce = inPlace ? nullptr : bounceBuffer();
@@ -554,25 +571,31 @@ Result<uint64_t> SafetensorsWriter::writeDirect(uint64_t offset, uint64_t size, 
     return done;
 }
 
+Status SafetensorsWriter::writeSplit(uint64_t dst, size_t size, const uint8_t *src, const DirectFill &fill,
+                                     const std::function<Status(uint64_t, size_t)> &buffered)
+{
+    const uint64_t a = alignUp(dst), b = alignDown(dst + size);
+    if (!direct() || b <= a || b - a < kMinDirect)
+        return buffered(dst, size);
+    auto sent = writeDirect(a, b - a, src ? src + (a - dst) : nullptr, fill);
+    if (!sent)
+        return sent.error();
+    // the partial blocks at both ends, and whatever could not go directly
+    if (auto s = buffered(dst, size_t(a - dst)); !s)
+        return s;
+    const uint64_t rest = a + *sent;
+    return buffered(rest, size_t(dst + size - rest));
+}
+
 Status SafetensorsWriter::writeAllAt(const uint8_t *data, size_t size, uint64_t offset)
 {
-    if (direct()) {
-        const uint64_t a = alignUp(offset), b = alignDown(offset + size);
-        if (b > a && b - a >= kMinDirect) {
-            auto sent = writeDirect(a, b - a, data + (a - offset), [&](uint8_t *dst, uint64_t at, size_t n) {
-                std::memcpy(dst, data + (at - offset), n);
-                return Status{};
-            });
-            if (!sent)
-                return sent.error();
-            // the partial blocks at both ends, and whatever could not go directly
-            if (auto s = writeBufferedAt(data, size_t(a - offset), offset); !s)
-                return s;
-            const uint64_t rest = a + *sent;
-            return writeBufferedAt(data + (rest - offset), size_t(offset + size - rest), rest);
-        }
-    }
-    return writeBufferedAt(data, size, offset);
+    return writeSplit(
+        offset, size, data,
+        [&](uint8_t *to, uint64_t at, size_t n) {
+            std::memcpy(to, data + (at - offset), n);
+            return Status{};
+        },
+        [&](uint64_t at, size_t n) { return writeBufferedAt(data + (at - offset), n, at); });
 }
 
 Status SafetensorsWriter::writeBufferedAt(const uint8_t *data, size_t size, uint64_t offset)
@@ -680,23 +703,12 @@ Status SafetensorsWriter::copyFromFile(std::string_view name, uint64_t offsetInT
     if (!i)
         return i.error();
     const uint64_t dst = m_offsets[*i] + offsetInTensor;
-    Status st;
-    const uint64_t a = alignUp(dst), b = alignDown(dst + size);
-    if (direct() && b > a && b - a >= kMinDirect) {
-        // Whole blocks read into the bounce buffer (from the source's page cache) and written
-        // directly; the partial blocks at both ends as below.
-        auto sent = writeDirect(a, b - a, nullptr, [&](uint8_t *to, uint64_t at, size_t n) {
-            return readSource(name, srcFd, srcOffset + (at - dst), to, n);
-        });
-        if (!sent)
-            return sent.error();
-        const uint64_t rest = a + *sent;
-        st = copyBuffered(name, srcFd, srcOffset, dst, size_t(a - dst));
-        if (st.ok())
-            st = copyBuffered(name, srcFd, srcOffset + (rest - dst), rest, size_t(dst + size - rest));
-    } else {
-        st = copyBuffered(name, srcFd, srcOffset, dst, size);
-    }
+    // Whole blocks read into the bounce buffer (from the source's page cache) and written
+    // directly; the rest copied through the page cache.
+    const Status st = writeSplit(
+        dst, size, nullptr,
+        [&](uint8_t *to, uint64_t at, size_t n) { return readSource(name, srcFd, srcOffset + (at - dst), to, n); },
+        [&](uint64_t at, size_t n) { return copyBuffered(name, srcFd, srcOffset + (at - dst), at, n); });
     if (!st.ok())
         return st;
     m_written[*i] += size;
@@ -705,18 +717,11 @@ Status SafetensorsWriter::copyFromFile(std::string_view name, uint64_t offsetInT
 
 Status SafetensorsWriter::readSource(std::string_view name, int srcFd, uint64_t srcOffset, uint8_t *to, size_t n) const
 {
-    size_t got = 0;
-    while (got < n) {
-        const ssize_t r = ::pread(srcFd, to + got, n - got, off_t(srcOffset + got));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return ioError("read");
-        if (r == 0)
-            return makeError(QuantErrc::IoError, "the source file ended early", std::string(name), m_path);
-        got += size_t(r);
-    }
-    return {};
+    if (preadFully(srcFd, to, n, srcOffset) == n)
+        return {};
+    if (errno != 0)
+        return ioError("read");
+    return makeError(QuantErrc::IoError, "the source file ended early", std::string(name), m_path);
 }
 
 Status SafetensorsWriter::copyBuffered(std::string_view name, int srcFd, uint64_t srcOffset, uint64_t dst, size_t size)

@@ -64,6 +64,10 @@ Result<SafetensorsHeader> parseHeaderJson(const uint8_t *json, size_t size,
 Result<SafetensorsHeader> parseHeader(const uint8_t *bytes, size_t size,
                                       std::optional<uint64_t> fileSize = std::nullopt);
 
+// n bytes of fd at `offset` (pread, retried after interruptions and short reads). Returns how many
+// were read: n, or fewer at the end of the file (errno 0) or on an error (errno set).
+size_t preadFully(int fd, void *buf, size_t n, uint64_t offset);
+
 // Read-only memory-mapped safetensors file, validated on open.
 class SafetensorsFile final
 {
@@ -176,11 +180,17 @@ private:
     Status copyBuffered(std::string_view name, int srcFd, uint64_t srcOffset, uint64_t dst, size_t size);
     // Exactly n bytes of the source file at srcOffset (pread; an early end is an error).
     Status readSource(std::string_view name, int srcFd, uint64_t srcOffset, uint8_t *to, size_t n) const;
+    // fill(dst, fileOffset, n): puts the n bytes that belong at fileOffset into dst.
+    using DirectFill = std::function<Status(uint8_t *, uint64_t, size_t)>;
     // Whole aligned blocks [offset, +size) with O_DIRECT: straight from `src` when it is aligned,
-    // otherwise through a bounce buffer that `fill(dst, fileOffset, n)` fills. Returns how many
-    // bytes went out directly (less than size only if the file system refused O_DIRECT).
-    Result<uint64_t> writeDirect(uint64_t offset, uint64_t size, const uint8_t *src,
-                                 const std::function<Status(uint8_t *, uint64_t, size_t)> &fill);
+    // otherwise through a bounce buffer that `fill` fills. Returns how many bytes went out
+    // directly (less than size only if the file system refused O_DIRECT).
+    Result<uint64_t> writeDirect(uint64_t offset, uint64_t size, const uint8_t *src, const DirectFill &fill);
+    // Bytes [dst, dst + size) of the file: the whole blocks in Direct mode (src: the bytes for
+    // dst, or null to use fill), the partial blocks at both ends, what could not go directly and
+    // everything in Buffered mode through buffered(fileOffset, n).
+    Status writeSplit(uint64_t dst, size_t size, const uint8_t *src, const DirectFill &fill,
+                      const std::function<Status(uint64_t, size_t)> &buffered);
     void wroteBytes(uint64_t n);
     Status ioError(const char *what) const;
     Result<size_t> checkRange(std::string_view name, uint64_t offsetInTensor, uint64_t size) const;

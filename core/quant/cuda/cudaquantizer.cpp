@@ -1,16 +1,14 @@
 #include "quant/cudaquantizer.h"
 
 #include "cuda/cudakernels.h"
+#include "quant/safetensors.h"
 #include "quant/threadpool.h"
 #include "quant/timed.h"
 
 #include <cuda_runtime_api.h>
 
-#include <cerrno>
 #include <cmath>
 #include <cstring>
-
-#include <unistd.h>
 
 namespace mistudio::quant {
 
@@ -33,7 +31,6 @@ QuantError cudaError(cudaError_t e, const std::string &what, const std::string &
 }
 
 constexpr uint64_t kStageBytes = 16u << 20;
-
 
 } // namespace
 
@@ -125,34 +122,34 @@ Status CudaQuantizer::ensure(void **buf, uint64_t *cap, uint64_t bytes)
     return {};
 }
 
-// Input bytes [off, off + len) into `stage`, spread over the copy pool in 1 MB pieces. Where the
-// input names its file, each piece is read with pread: one copy out of the page cache, with none of
-// the page faults (and unmapping) that copying from the mapping costs; a piece that cannot be read
-// so is copied from the mapping, as the CPU path does.
-void CudaQuantizer::stageIn(const QuantInput &in, uint64_t off, uint64_t len, uint8_t *stage)
+// piece(lo, n) over [0, len) in 1 MB pieces, spread over the copy pool where there is one.
+void CudaQuantizer::inPieces(uint64_t len, const std::function<void(uint64_t, uint64_t)> &piece)
 {
     constexpr uint64_t kPiece = 1u << 20;
-    auto copy = [&](size_t a, size_t b) {
+    auto run = [&](size_t a, size_t b) {
         for (size_t p = a; p < b; ++p) {
-            const uint64_t lo = uint64_t(p) * kPiece, n = std::min(kPiece, len - lo);
-            uint64_t got = 0;
-            while (in.fd >= 0 && got < n) {
-                const ssize_t r = ::pread(in.fd, stage + lo + got, size_t(n - got), off_t(in.fileOffset + off + lo + got));
-                if (r < 0 && errno == EINTR)
-                    continue;
-                if (r <= 0)
-                    break;
-                got += uint64_t(r);
-            }
-            if (got < n)
-                std::memcpy(stage + lo + got, in.data + off + lo + got, size_t(n - got));
+            const uint64_t lo = uint64_t(p) * kPiece;
+            piece(lo, std::min(kPiece, len - lo));
         }
     };
     const size_t pieces = size_t((len + kPiece - 1) / kPiece);
     if (m_copyPool)
-        m_copyPool->parallelFor(pieces, 1, copy);
+        m_copyPool->parallelFor(pieces, 1, run);
     else
-        copy(0, pieces);
+        run(0, pieces);
+}
+
+// Input bytes [off, off + len) into `stage`. Where the input names its file, each piece is read
+// with pread: one copy out of the page cache, with none of the page faults (and unmapping) that
+// copying from the mapping costs; what cannot be read so is copied from the mapping, as the CPU
+// path does.
+void CudaQuantizer::stageIn(const QuantInput &in, uint64_t off, uint64_t len, uint8_t *stage)
+{
+    inPieces(len, [&](uint64_t lo, uint64_t n) {
+        const uint64_t got = in.fd >= 0 ? preadFully(in.fd, stage + lo, size_t(n), in.fileOffset + off + lo) : 0;
+        if (got < n)
+            std::memcpy(stage + lo + got, in.data + off + lo + got, size_t(n - got));
+    });
 }
 
 // The input goes to m_src through the two pinned buffers: one is filled (stageIn) while the
@@ -236,15 +233,7 @@ Status CudaQuantizer::download(void *dst, const void *dev, uint64_t bytes, const
         const uint64_t off = i * kStageBytes, len = std::min(kStageBytes, bytes - off);
         const auto *from = static_cast<const uint8_t *>(m_stage[i & 1]);
         auto *to = static_cast<uint8_t *>(dst) + off;
-        auto copy = [&](size_t a, size_t b) {
-            const uint64_t lo = uint64_t(a) << 20, hi = std::min(len, uint64_t(b) << 20);
-            std::memcpy(to + lo, from + lo, size_t(hi - lo));
-        };
-        const size_t mbs = size_t((len + (1u << 20) - 1) >> 20);
-        if (m_copyPool)
-            m_copyPool->parallelFor(mbs, 1, copy);
-        else
-            copy(0, mbs);
+        inPieces(len, [&](uint64_t lo, uint64_t n) { std::memcpy(to + lo, from + lo, size_t(n)); });
     }
     return {};
 }
