@@ -16,9 +16,10 @@ namespace mistudio::quant {
 // thread for page-cache writes (ext4 serializes them on the inode lock: a second thread only
 // spins); several for direct writes into a preallocated file, which ext4 runs side by side while
 // each thread waits on the disk. Tasks that own buffers count their bytes against a budget:
-// push() blocks while the queued bytes exceed it, which bounds the memory held by pending output. Tasks that hold no
-// memory (in-kernel copies of unchanged tensors) go to a background queue that the threads serve
-// only when no buffer is waiting, so they never hold back the buffers that block the producer.
+// push() blocks while the queued bytes exceed it, which bounds the memory held by pending output.
+// Tasks that hold no memory (in-kernel copies of unchanged tensors) go to a background queue that
+// the threads serve only when no buffer is waiting, so they never hold back the buffers that
+// block the producer.
 // Tasks may run in any order (background tasks after later buffered ones): they must write to
 // places of their own.
 class AsyncWriter final

@@ -160,6 +160,15 @@ MST_AVX2_INLINE __m256i fp4Codes(__m256 y, const Tables &t)
     return _mm256_or_si256(code, _mm256_and_si256(neg, _mm256_set1_epi32(8)));
 }
 
+template<bool Nf4>
+MST_AVX2_INLINE __m256i codes4(__m256 y, const Tables &t)
+{
+    if constexpr (Nf4)
+        return nf4Codes(y, t);
+    else
+        return fp4Codes(y, t);
+}
+
 // Four vectors of 8 int32 values (elements 0..31 in order) -> 32 bytes in order (values fit a byte).
 MST_AVX2_INLINE __m256i bytesInOrder(__m256i v0, __m256i v1, __m256i v2, __m256i v3, bool isSigned)
 {
@@ -246,7 +255,7 @@ MST_AVX2 void quantizeChunk4(const QuantInput &in, const Tables &tables, size_t 
                 // y is not flushed: no threshold lies in the subnormal range, so a subnormal y
                 // codes like 0, except for FP4's sign, which fp4Codes takes as y <= -FLT_MIN.
                 const __m256 y = _mm256_mul_ps(_mm256_load_ps(x + 32 * h + 8 * q), r);
-                codes[q] = Nf4 ? nf4Codes(y, tables) : fp4Codes(y, tables);
+                codes[q] = codes4<Nf4>(y, tables);
             }
             const __m256i c = bytesInOrder(codes[0], codes[1], codes[2], codes[3], false);
             w[h] = _mm256_and_si256(_mm256_or_si256(_mm256_slli_epi16(c, 4), _mm256_srli_epi16(c, 8)),
@@ -317,10 +326,8 @@ MST_AVX2 bool quantizeChunk4Bf16(const QuantInput &in, const Tables &tables, siz
         for (int q = 0; q < 4; ++q) {
             __m256i v = _mm256_loadu_si256(p + q);
             v = _mm256_andnot_si256(_mm256_cmpeq_epi16(_mm256_and_si256(v, exponent), zero), v); // flush
-            const __m256i lo = Nf4 ? nf4Codes(_mm256_mul_ps(_mm256_castsi256_ps(_mm256_unpacklo_epi16(zero, v)), r), tables)
-                                   : fp4Codes(_mm256_mul_ps(_mm256_castsi256_ps(_mm256_unpacklo_epi16(zero, v)), r), tables);
-            const __m256i hi = Nf4 ? nf4Codes(_mm256_mul_ps(_mm256_castsi256_ps(_mm256_unpackhi_epi16(zero, v)), r), tables)
-                                   : fp4Codes(_mm256_mul_ps(_mm256_castsi256_ps(_mm256_unpackhi_epi16(zero, v)), r), tables);
+            const __m256i lo = codes4<Nf4>(_mm256_mul_ps(_mm256_castsi256_ps(_mm256_unpacklo_epi16(zero, v)), r), tables);
+            const __m256i hi = codes4<Nf4>(_mm256_mul_ps(_mm256_castsi256_ps(_mm256_unpackhi_epi16(zero, v)), r), tables);
             w[q] = _mm256_packus_epi32(lo, hi);
         }
         // bytes, lane 0: elements 0-7 of groups q, q+1; lane 1: elements 8-15; then the pairs

@@ -90,9 +90,9 @@ struct Shard
 
 // Output buffers go back here once written, so that later tensors reuse them: a fresh large
 // allocation costs a page fault and a cleared page per 4 KB (perf: 9 % of a 2-core run when only
-// two were kept, as more are in flight to the direct writes). Kernels overwrite every element of
-// a reused buffer (they resize it; shrinking or regrowing within capacity allocates nothing).
-// take(n) hands out the smallest kept buffer that holds n elements, else the largest one.
+// two were kept, as more are in flight to the direct writes). Whoever takes one writes every
+// element it uses. take(n) hands out the smallest kept buffer that holds n elements, else the
+// largest one (empty when none is kept).
 template<typename T>
 class BufferPool
 {
