@@ -14,7 +14,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <sstream>
 
 #include <csignal>
@@ -35,6 +34,21 @@ std::string readText(const fs::path &p)
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
+}
+
+// A llama-like checkpoint larger than the family fixtures (MLP weights of 384 KB of codes) in
+// g_root/name.
+fs::path writeMidSizeSource(const std::string &name, int layers)
+{
+    SyntheticSpec spec;
+    spec.layers = layers;
+    spec.hidden = 512;
+    spec.intermediate = 1536;
+    spec.vocab = 4000;
+    spec.threads = 2;
+    const fs::path src = g_root / name;
+    CHECK(writeSyntheticCheckpoint(src.string(), spec).ok());
+    return src;
 }
 
 uint64_t weightBytes(const fs::path &dir)
@@ -281,14 +295,7 @@ void testShardsCancelErrors()
 // published, no temporary directory left; then the same request succeeds with room again.
 void testNoRoom()
 {
-    SyntheticSpec spec;
-    spec.layers = 4;
-    spec.hidden = 512;
-    spec.intermediate = 1536;
-    spec.vocab = 4000;
-    spec.threads = 2;
-    const fs::path src = g_root / "noroom-src";
-    CHECK(writeSyntheticCheckpoint(src.string(), spec).ok());
+    const fs::path src = writeMidSizeSource("noroom-src", 4);
     QuantizeRequest req;
     req.inputDir = src.string();
     req.outputDir = (g_root / "noroom-q").string();
@@ -356,14 +363,7 @@ void testNonFiniteWeight()
 // (the default) and with every weight on the GPU (cpuWhileGpuOpens = false).
 void testExplicitCuda()
 {
-    SyntheticSpec spec;
-    spec.layers = 6;
-    spec.hidden = 512;
-    spec.intermediate = 1536;
-    spec.vocab = 4000;
-    spec.threads = 2;
-    const fs::path src = g_root / "cuda-src";
-    CHECK(writeSyntheticCheckpoint(src.string(), spec).ok());
+    const fs::path src = writeMidSizeSource("cuda-src", 6);
     const bool haveGpu = CudaQuantizer::devices().ok();
     for (int k = 0; k < 4; ++k) {
         const QuantMode mode = k % 2 ? QuantMode::Bnb8bit : QuantMode::Bnb4bit;
@@ -394,11 +394,8 @@ void testExplicitCuda()
         CHECK(cpu.ok() && cpu->files == gpu->files);
         if (!cpu.ok())
             continue;
-        for (const auto &f : cpu->files) {
-            std::ifstream a(g_root / "cpu-q" / f, std::ios::binary), b(g_root / "cuda-q" / f, std::ios::binary);
-            const std::string da((std::istreambuf_iterator<char>(a)), {}), db((std::istreambuf_iterator<char>(b)), {});
-            CHECK_MSG(da == db, f);
-        }
+        for (const auto &f : cpu->files)
+            CHECK_MSG(readText(g_root / "cpu-q" / f) == readText(g_root / "cuda-q" / f), f);
         fs::remove_all(g_root / "cpu-q");
         fs::remove_all(g_root / "cuda-q");
     }
