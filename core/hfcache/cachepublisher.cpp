@@ -5,7 +5,6 @@
 #include "hfcache/posixio.h"
 
 #include <QDir>
-#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -13,7 +12,6 @@
 #include <QJsonArray>
 #include <QSet>
 
-#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <sys/stat.h>
@@ -83,14 +81,7 @@ QString readRef(const QString &path)
 // rmdir of a tree's folders, deepest first; a folder that is not empty stays.
 void removeEmptyFolders(const QString &root)
 {
-    QStringList dirs{root};
-    QDirIterator it(root, QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot,
-                    QDirIterator::Subdirectories);
-    while (it.hasNext())
-        dirs.append(it.next());
-    std::sort(dirs.begin(), dirs.end(),
-              [](const QString &a, const QString &b) { return a.size() > b.size(); });
-    for (const QString &d : std::as_const(dirs))
+    for (const QString &d : posixio::foldersDeepestFirst(root))
         ::rmdir(encode(d).constData());
 }
 

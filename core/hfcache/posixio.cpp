@@ -1,9 +1,11 @@
 #include "hfcache/posixio.h"
 
+#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QRandomGenerator>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -92,6 +94,17 @@ QString temporarySibling(const QString &path)
     const QFileInfo info(path);
     return info.absolutePath() + u"/."_s + info.fileName() + u".mistudio-"_s +
            QString::number(QRandomGenerator::global()->generate64(), 36) + u".tmp"_s;
+}
+
+QStringList foldersDeepestFirst(const QString &root)
+{
+    QStringList dirs{root};
+    QDirIterator it(root, QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext())
+        dirs.append(it.next()); // a folder always comes before what is inside it
+    std::reverse(dirs.begin(), dirs.end());
+    return dirs;
 }
 
 Status writeFileAtomically(const QString &path, const QByteArray &data, bool replace)

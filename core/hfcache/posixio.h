@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 namespace mistudio::hfcache::posixio {
 
@@ -45,5 +46,7 @@ Status renameNoReplace(const QString &from, const QString &to);
 Status writeFileAtomically(const QString &path, const QByteArray &data, bool replace);
 // A unique hidden name next to `path` for data that is not finished yet.
 QString temporarySibling(const QString &path);
+// `root` and every folder below it (links not followed), children before their parents.
+QStringList foldersDeepestFirst(const QString &root);
 
 } // namespace mistudio::hfcache::posixio

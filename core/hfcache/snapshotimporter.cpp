@@ -4,7 +4,6 @@
 #include "hfcache/posixio.h"
 
 #include <QDir>
-#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -61,13 +60,8 @@ Result<QString> makeTempDir(const QString &parent, const QString &baseName)
 // before the tree is published under its final name.
 Status syncTree(const QString &root)
 {
-    QStringList dirs{root};
-    QDirIterator it(root, QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot,
-                    QDirIterator::Subdirectories);
-    while (it.hasNext())
-        dirs.append(it.next());
-    for (auto d = dirs.crbegin(); d != dirs.crend(); ++d) {
-        if (Status st = posixio::syncDirectory(*d); !st)
+    for (const QString &d : posixio::foldersDeepestFirst(root)) {
+        if (Status st = posixio::syncDirectory(d); !st)
             return st;
     }
     return {};

@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <cerrno>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,6 +42,12 @@ bool HfCacheWriter::writeFile(const QString &path, const QByteArray &content)
         return false;
     QFile f(path);
     return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(content) == content.size();
+}
+
+QByteArray HfCacheWriter::readFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
 bool HfCacheWriter::writeSnapshot(const QString &repoId, const QString &commit,
@@ -84,6 +91,34 @@ QList<fakehub::RepoFile> sampleModelFiles(quint64 seed)
         makeFile(u"onnx/decoder/model.onnx"_s, QByteArray(70000, 'o') + QByteArray::number(seed)));
     files.append(makeFile(u"onnx/decoder/config.json"_s, QByteArray("{\"opset\": 17}\n")));
     return files;
+}
+
+QList<hfcache::FileRecord> recordsOf(const QList<fakehub::RepoFile> &files)
+{
+    QList<hfcache::FileRecord> records;
+    for (const fakehub::RepoFile &f : files) {
+        hfcache::FileRecord r{f.path, f.size(), QString(), QString()};
+        (f.lfs ? r.sha256 : r.gitOid) = HfCacheWriter::blobName(f);
+        records.append(r);
+    }
+    return records;
+}
+
+// Stand-ins for file systems without hard links / reflinks between the cache and the data dir.
+std::function<int(const char *, const char *)> failingLink(int err)
+{
+    return [err](const char *, const char *) {
+        errno = err;
+        return -1;
+    };
+}
+
+std::function<int(int, int)> failingClone(int err)
+{
+    return [err](int, int) {
+        errno = err;
+        return -1;
+    };
 }
 
 QMap<QString, QString> treeState(const QString &root)

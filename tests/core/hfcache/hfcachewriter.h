@@ -1,10 +1,13 @@
 #pragma once
 
 #include "fakehub/repo.h"
+#include "hfcache/hfcachetypes.h"
 
 #include <QByteArray>
 #include <QList>
 #include <QString>
+
+#include <functional>
 
 namespace mistudio::hfcachetest {
 
@@ -33,6 +36,7 @@ public:
     // The files at their paths under `folder`, as our downloads leave them.
     static bool writeModelFolder(const QString &folder, const QList<fakehub::RepoFile> &files);
     static bool writeFile(const QString &path, const QByteArray &content);
+    static QByteArray readFile(const QString &path); // empty when it cannot be read
 
 private:
     QString m_cacheDir;
@@ -43,6 +47,15 @@ private:
 QList<fakehub::RepoFile> sampleModelFiles(quint64 seed = 7);
 inline constexpr char kSampleCommit[] = "0123456789abcdef0123456789abcdef01234567";
 inline constexpr char kOtherCommit[] = "fedcba9876543210fedcba9876543210fedcba98";
+
+// The catalogue's records of those files (sha256 for LFS files, git oid for the others), from
+// the fake Hub's hashes.
+QList<hfcache::FileRecord> recordsOf(const QList<fakehub::RepoFile> &files);
+
+// Stand-ins for file systems without hard links / reflinks between two folders: the call fails
+// with `err`, as link(2) and ioctl(FICLONE) do.
+std::function<int(const char *, const char *)> failingLink(int err);
+std::function<int(int, int)> failingClone(int err);
 
 // Every entry under `root` (path → "type inode size mtime target"), to show that a tree was not
 // touched: lstat, so links are compared as links.

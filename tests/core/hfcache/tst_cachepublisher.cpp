@@ -25,17 +25,6 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-QList<FileRecord> recordsOf(const QList<fakehub::RepoFile> &files)
-{
-    QList<FileRecord> records;
-    for (const fakehub::RepoFile &f : files) {
-        FileRecord r{f.path, f.size(), QString(), QString()};
-        (f.lfs ? r.sha256 : r.gitOid) = HfCacheWriter::blobName(f);
-        records.append(r);
-    }
-    return records;
-}
-
 struct Fixture
 {
     QTemporaryDir dir;
@@ -51,12 +40,6 @@ struct Fixture
                 u"main"_s, recordsOf(files)};
     }
 };
-
-QByteArray readAll(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
 
 struct stat lstatOf(const QString &path)
 {
@@ -107,7 +90,7 @@ void TestCachePublisher::followsTheCacheLayout()
     const QStringList blobs = QDir(repoDir + u"/blobs"_s).entryList(QDir::Files | QDir::Hidden);
     QCOMPARE(blobs.size(), fx.files.size());
     for (const QString &name : blobs) {
-        const QByteArray bytes = readAll(repoDir + u"/blobs/"_s + name);
+        const QByteArray bytes = HfCacheWriter::readFile(repoDir + u"/blobs/"_s + name);
         const QByteArray sha256 =
             QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
         QByteArray gitObject = "blob " + QByteArray::number(bytes.size());
@@ -128,12 +111,12 @@ void TestCachePublisher::followsTheCacheLayout()
             u"../"_s.repeated(2 + f.path.count(u'/')) + u"blobs/"_s + HfCacheWriter::blobName(f);
         QCOMPARE(QString::fromLatin1(raw), expected);
         QCOMPARE(target, QFileInfo(fx.cache.blobPath(u"org/model"_s, f)).absoluteFilePath());
-        QCOMPARE(readAll(link), f.blob->readAll());
+        QCOMPARE(HfCacheWriter::readFile(link), f.blob->readAll());
         QCOMPARE(lstatOf(fx.cache.blobPath(u"org/model"_s, f)).st_ino,
                  lstatOf(fx.modelDir + u'/' + f.path).st_ino);
     }
     // refs/main holds the commit and nothing else (huggingface_hub reads it without stripping).
-    QCOMPARE(readAll(repoDir + u"/refs/main"_s), QByteArray(kSampleCommit));
+    QCOMPARE(HfCacheWriter::readFile(repoDir + u"/refs/main"_s), QByteArray(kSampleCommit));
     // Nothing temporary is left anywhere in the repo folder.
     QDirIterator it(repoDir, QDir::AllEntries | QDir::System | QDir::Hidden | QDir::NoDotAndDotDot,
                     QDirIterator::Subdirectories);
@@ -254,7 +237,7 @@ void TestCachePublisher::movedRefOnlyWhenAsked()
     const Result<PublishResult> r = CachePublisher(opts).publish(fx.cacheDir, fx.request());
     QVERIFY2(r.ok(), qPrintable(errorText(r)));
     QVERIFY(r->refWritten);
-    QCOMPARE(readAll(ref), QByteArray(kSampleCommit));
+    QCOMPARE(HfCacheWriter::readFile(ref), QByteArray(kSampleCommit));
 }
 
 void TestCachePublisher::corruptModelFileIsNotPublished()
@@ -262,7 +245,7 @@ void TestCachePublisher::corruptModelFileIsNotPublished()
     Fixture fx;
     QVERIFY(fx.writeModel());
     const QString shard = fx.modelDir + u"/model-00003-of-00003.safetensors"_s;
-    QByteArray bytes = readAll(shard);
+    QByteArray bytes = HfCacheWriter::readFile(shard);
     bytes[100] = char(bytes.at(100) ^ 0x40);
     QVERIFY(HfCacheWriter::writeFile(shard, bytes));
     QVERIFY(fx.cache.writeSnapshot(u"other/repo"_s, QString::fromLatin1(kOtherCommit),
@@ -283,14 +266,8 @@ void TestCachePublisher::otherFileSystemGetsVerifiedCopies()
     Fixture fx;
     QVERIFY(fx.writeModel());
     PublishOptions opts;
-    opts.calls.hardLink = [](const char *, const char *) {
-        errno = EXDEV;
-        return -1;
-    };
-    opts.calls.reflink = [](int, int) {
-        errno = EXDEV;
-        return -1;
-    };
+    opts.calls.hardLink = failingLink(EXDEV);
+    opts.calls.reflink = failingClone(EXDEV);
     const Result<PublishResult> r = CachePublisher(opts).publish(fx.cacheDir, fx.request());
     QVERIFY2(r.ok(), qPrintable(errorText(r)));
     QCOMPARE(r->blobsCopied, int(fx.files.size()));
@@ -299,7 +276,7 @@ void TestCachePublisher::otherFileSystemGetsVerifiedCopies()
         total += f.size();
         const QString blob = fx.cache.blobPath(u"org/model"_s, f);
         QVERIFY(lstatOf(blob).st_ino != lstatOf(fx.modelDir + u'/' + f.path).st_ino);
-        QCOMPARE(readAll(blob), f.blob->readAll());
+        QCOMPARE(HfCacheWriter::readFile(blob), f.blob->readAll());
     }
     QCOMPARE(r->bytesCopied, total);
     const QStringList hidden = QDir(fx.cache.repoDir(u"org/model"_s) + u"/blobs"_s)

@@ -13,17 +13,6 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-QList<FileRecord> recordsOf(const QList<fakehub::RepoFile> &files)
-{
-    QList<FileRecord> records;
-    for (const fakehub::RepoFile &f : files) {
-        FileRecord r{f.path, f.size(), QString(), QString()};
-        (f.lfs ? r.sha256 : r.gitOid) = HfCacheWriter::blobName(f);
-        records.append(r);
-    }
-    return records;
-}
-
 const VerifiedFile *row(const VerifyReport &report, const QString &path)
 {
     for (const VerifiedFile &f : report.files) {

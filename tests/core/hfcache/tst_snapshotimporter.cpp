@@ -44,12 +44,6 @@ struct stat statOf(const QString &path)
     return st;
 }
 
-QByteArray readAll(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
 // Nothing half-made may remain beside the target: no ".tmp-import-*" folder.
 bool noTemporaryLeft(const QString &target)
 {
@@ -103,7 +97,7 @@ void TestSnapshotImporter::hardLinksCopyNoBytes()
         QCOMPARE(mine.st_ino, blob.st_ino);
         QCOMPARE(mine.st_dev, blob.st_dev);
         QVERIFY(mine.st_nlink >= 2);
-        QCOMPARE(readAll(ours), f.blob->readAll());
+        QCOMPARE(HfCacheWriter::readFile(ours), f.blob->readAll());
     }
     qint64 total = 0;
     for (const ImportedFile &f : r->files) {
@@ -124,14 +118,8 @@ void TestSnapshotImporter::crossDeviceFallsBackToCopy()
     QVERIFY(fx.write());
     const CachedRepo repo = fx.scanned();
     ImportOptions opts;
-    opts.calls.hardLink = [](const char *, const char *) {
-        errno = EXDEV;
-        return -1;
-    };
-    opts.calls.reflink = [](int, int) {
-        errno = EOPNOTSUPP;
-        return -1;
-    };
+    opts.calls.hardLink = failingLink(EXDEV);
+    opts.calls.reflink = failingClone(EOPNOTSUPP);
     const Result<ImportResult> r =
         SnapshotImporter(opts).importSnapshot(repo, repo.snapshots.first(), fx.target);
     QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().toString()));
@@ -140,7 +128,7 @@ void TestSnapshotImporter::crossDeviceFallsBackToCopy()
     for (const fakehub::RepoFile &f : fx.files) {
         const QString ours = fx.target + u'/' + f.path;
         QVERIFY(statOf(ours).st_ino != statOf(fx.cache.blobPath(u"org/model"_s, f)).st_ino);
-        QCOMPARE(readAll(ours), f.blob->readAll());
+        QCOMPARE(HfCacheWriter::readFile(ours), f.blob->readAll());
     }
 }
 
@@ -165,7 +153,7 @@ void TestSnapshotImporter::realSecondFileSystem()
     QCOMPARE(r->copied + r->reflinked, int(files.size()));
     QCOMPARE(r->bytesCopied + (r->reflinked ? r->bytesTotal : 0), r->bytesTotal);
     for (const fakehub::RepoFile &f : files)
-        QCOMPARE(readAll(target + u'/' + f.path), f.blob->readAll());
+        QCOMPARE(HfCacheWriter::readFile(target + u'/' + f.path), f.blob->readAll());
 }
 
 void TestSnapshotImporter::reflinkWhenTheFileSystemHasIt()
@@ -177,10 +165,7 @@ void TestSnapshotImporter::reflinkWhenTheFileSystemHasIt()
     QVERIFY(fx.write());
     const CachedRepo repo = fx.scanned();
     ImportOptions opts;
-    opts.calls.hardLink = [](const char *, const char *) {
-        errno = EXDEV;
-        return -1;
-    };
+    opts.calls.hardLink = failingLink(EXDEV);
     opts.calls.reflink = [](int dst, int src) {
         off_t in = 0;
         while (::copy_file_range(src, &in, dst, nullptr, 1 << 20, 0) > 0) {
@@ -193,7 +178,7 @@ void TestSnapshotImporter::reflinkWhenTheFileSystemHasIt()
     QCOMPARE(r->reflinked, int(fx.files.size()));
     QCOMPARE(r->bytesCopied, qint64(0));
     for (const fakehub::RepoFile &f : fx.files)
-        QCOMPARE(readAll(fx.target + u'/' + f.path), f.blob->readAll());
+        QCOMPARE(HfCacheWriter::readFile(fx.target + u'/' + f.path), f.blob->readAll());
 }
 
 void TestSnapshotImporter::corruptedBlobIsRefused()
@@ -203,7 +188,7 @@ void TestSnapshotImporter::corruptedBlobIsRefused()
     const fakehub::RepoFile shard = fx.files.at(8);
     QCOMPARE(shard.path, u"model-00002-of-00003.safetensors"_s);
     const QString blob = fx.cache.blobPath(u"org/model"_s, shard);
-    QByteArray bytes = readAll(blob);
+    QByteArray bytes = HfCacheWriter::readFile(blob);
     bytes[bytes.size() / 2] = char(bytes.at(bytes.size() / 2) ^ 0x01); // one bit rotted on disk
     QVERIFY(HfCacheWriter::writeFile(blob, bytes));
     const CachedRepo repo = fx.scanned();
@@ -250,7 +235,7 @@ void TestSnapshotImporter::existingTargetIsKept()
     QVERIFY(!r.ok());
     QCOMPARE(r.error().code, ErrorCode::Conflict);
     QCOMPARE(r.error().details.value(u"reason"_s).toString(), u"target_exists"_s);
-    QCOMPARE(readAll(fx.target + u"/mine.txt"_s), QByteArray("keep me"));
+    QCOMPARE(HfCacheWriter::readFile(fx.target + u"/mine.txt"_s), QByteArray("keep me"));
 
     // An empty folder is no model yet: the import takes its place.
     QVERIFY(QFile::remove(fx.target + u"/mine.txt"_s));
