@@ -263,6 +263,9 @@ Result<PublishResult> CachePublisher::publish(const QString &cacheDir, const Pub
         return e;
     };
 
+    // One slot per job, written by that job only; data() detaches here, not on the workers.
+    QString *createdSlots = createdBlobs.data();
+    FileTransfer::Outcome *outcomeSlots = outcomes.data();
     const FileTransfer transfer(m_options.mode, m_options.calls);
     ParallelRunner runner(m_options.threads, m_options.progressIntervalMs);
     const Status ran = runner.run(
@@ -295,8 +298,8 @@ Result<PublishResult> CachePublisher::publish(const QString &cacheDir, const Pub
                     return {};
                 return renamed.error();
             }
-            createdBlobs[i] = blob;
-            outcomes[i] = *placed;
+            createdSlots[i] = blob;
+            outcomeSlots[i] = *placed;
             return {};
         },
         progress);

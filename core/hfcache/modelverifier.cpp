@@ -89,11 +89,13 @@ Result<VerifyReport> ModelVerifier::verify(const QString &folder, const QList<Fi
 
     QElapsedTimer timer;
     timer.start();
+    // One row per job, written by that job only; data() detaches here, not on the workers.
+    VerifiedFile *rows = report.files.data();
     ParallelRunner runner(m_options.threads, m_options.progressIntervalMs);
     const Status ran = runner.run(
         int(files.size()), total,
         [&](int i) -> Status {
-            VerifiedFile &row = report.files[i]; // one row per job: no lock needed
+            VerifiedFile &row = rows[i];
             const QString path = folder + u'/' + row.path;
             struct stat st = {};
             if (::stat(posixio::encode(path).constData(), &st) != 0 || !S_ISREG(st.st_mode)) {

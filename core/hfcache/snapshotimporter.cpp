@@ -120,6 +120,8 @@ Result<ImportResult> SnapshotImporter::importSnapshot(const CachedRepo &repo,
     }
 
     const FileTransfer transfer(m_options.mode, m_options.calls);
+    // One slot per job, written by that job only; data() detaches here, not on the workers.
+    ImportedFile *placedFiles = result.files.data();
     ParallelRunner runner(m_options.threads, m_options.progressIntervalMs);
     const Status ran = runner.run(
         int(snapshot.files.size()), result.bytesTotal,
@@ -140,7 +142,7 @@ Result<ImportResult> SnapshotImporter::importSnapshot(const CachedRepo &repo,
                      {u"blob"_s, f.blobPath},
                      {u"expected"_s, f.blobName},
                      {u"actual"_s, placed->digest}});
-            result.files[i].method = placed->method; // one slot per job: no lock needed
+            placedFiles[i].method = placed->method;
             return {};
         },
         progress);

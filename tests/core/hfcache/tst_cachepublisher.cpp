@@ -70,6 +70,7 @@ private Q_SLOTS:
     void otherFileSystemGetsVerifiedCopies();
     void commitAsRevisionWritesNoRef();
     void readByHuggingfaceHub();
+    void readByHuggingfaceJs();
 };
 
 void TestCachePublisher::followsTheCacheLayout()
@@ -343,6 +344,78 @@ for rel in sys.argv[2:]:
     for (const fakehub::RepoFile &f : fx.files)
         QVERIFY2(out.contains(f.path + u' ' + QString::fromLatin1(f.blob->sha256Hex())),
                  qPrintable(f.path));
+}
+
+void TestCachePublisher::readByHuggingfaceJs()
+{
+    // Hugging Face's JavaScript client (npm @huggingface/hub, installed by the hfcache_npm_setup
+    // test): scanCacheDir must list our repo, commit and ref (it maps refs by their raw content,
+    // so a newline would break it), and downloadFileToCacheDir by commit must resolve every file
+    // from the cache alone; its Hub URL points at a closed port, so any network use fails.
+    const QString npmDir = qEnvironmentVariable("HFHUB_NPM_DIR");
+    if (npmDir.isEmpty() ||
+        !QFileInfo::exists(npmDir + u"/node_modules/@huggingface/hub/package.json"_s))
+        QSKIP("@huggingface/hub is not installed (needs node, npm and the npm registry; see "
+              "tests/core/hfcache/install-hfhub-npm.sh)");
+    Fixture fx;
+    QVERIFY(fx.writeModel());
+    const Result<PublishResult> r = CachePublisher().publish(fx.cacheDir, fx.request());
+    QVERIFY2(r.ok(), qPrintable(errorText(r)));
+    const QString script = uR"(
+const hub = require("@huggingface/hub");
+const crypto = require("crypto");
+const fs = require("fs");
+const path = require("path");
+(async () => {
+  const [cache, repo, commit, ...files] = process.argv.slice(1);
+  const info = await hub.scanCacheDir(cache);
+  const out = {
+    warnings: info.warnings.map(String),
+    repos: info.repos.map((r) => ({
+      id: r.id.name, type: r.id.type,
+      revisions: r.revisions.map((v) => ({
+        commit: v.commitOid, refs: v.refs,
+        files: v.files.map((f) => ({ name: path.basename(f.path), size: f.blob.size })),
+      })),
+    })),
+    sha256: {},
+  };
+  for (const file of files) {
+    const p = await hub.downloadFileToCacheDir({ repo, path: file, revision: commit, cacheDir: cache,
+                                                 hubUrl: "http://127.0.0.1:9" });
+    out.sha256[file] = crypto.createHash("sha256").update(fs.readFileSync(p)).digest("hex");
+  }
+  console.log(JSON.stringify(out));
+})().catch((e) => { console.error(String(e)); process.exit(1); });
+)"_s;
+    QStringList args{u"-e"_s, script, fx.cacheDir, u"org/model"_s,
+                     QString::fromLatin1(kSampleCommit)};
+    for (const fakehub::RepoFile &f : fx.files)
+        args << f.path;
+    QProcess node;
+    node.setWorkingDirectory(npmDir); // require() resolves from its node_modules
+    node.start(u"node"_s, args);
+    QVERIFY(node.waitForFinished(120000));
+    QVERIFY2(node.exitCode() == 0, qPrintable(QString::fromUtf8(node.readAllStandardError())));
+    const QJsonObject out = QJsonDocument::fromJson(node.readAllStandardOutput()).object();
+    QCOMPARE(out[u"warnings"_s].toArray().size(), 0);
+    const QJsonArray repos = out[u"repos"_s].toArray();
+    QCOMPARE(repos.size(), 1);
+    QCOMPARE(repos[0][u"id"_s].toString(), u"org/model"_s);
+    QCOMPARE(repos[0][u"type"_s].toString(), u"model"_s);
+    const QJsonArray revisions = repos[0][u"revisions"_s].toArray();
+    QCOMPARE(revisions.size(), 1);
+    QCOMPARE(revisions[0][u"commit"_s].toString(), QString::fromLatin1(kSampleCommit));
+    QCOMPARE(revisions[0][u"refs"_s].toArray(), QJsonArray{u"main"_s});
+    // scanCacheDir lists the snapshot's top-level entries only.
+    QMap<QString, qint64> listed;
+    for (const QJsonValue &f : revisions[0][u"files"_s].toArray())
+        listed.insert(f[u"name"_s].toString(), f[u"size"_s].toInteger());
+    for (const fakehub::RepoFile &f : fx.files) {
+        if (!f.path.contains(u'/'))
+            QCOMPARE(listed.value(f.path, -1), f.size());
+        QCOMPARE(out[u"sha256"_s][f.path].toString(), QString::fromLatin1(f.blob->sha256Hex()));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCachePublisher)
