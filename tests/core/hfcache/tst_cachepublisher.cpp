@@ -1,5 +1,6 @@
 #include "hfcache/cachepublisher.h"
 #include "hfcache/cachescanner.h"
+#include "hfcache/snapshotimporter.h"
 
 #include "fakehub/fixtures/fixturerepos.h"
 #include "hfcachewriter.h"
@@ -65,6 +66,7 @@ private Q_SLOTS:
     void reusesWhatHuggingfaceHubWrote();
     void conflictsAreReportedNotOverwritten_data();
     void conflictsAreReportedNotOverwritten();
+    void importedModelPublishesBackUnchanged();
     void movedRefOnlyWhenAsked();
     void corruptModelFileIsNotPublished();
     void otherFileSystemGetsVerifiedCopies();
@@ -225,6 +227,28 @@ void TestCachePublisher::conflictsAreReportedNotOverwritten()
                      .replace(u"{blob}"_s, HfCacheWriter::blobName(config)));
     qInfo("%s: %s", qPrintable(setup), qPrintable(conflicts.first()[u"reason"_s].toString()));
     QCOMPARE(treeState(fx.cacheDir), before); // nothing written
+}
+
+void TestCachePublisher::importedModelPublishesBackUnchanged()
+{
+    // A model imported from the cache by hard links, published back with the records the import
+    // returned: every blob and link is already there, nothing changes.
+    Fixture fx;
+    QVERIFY(fx.cache.writeSnapshot(u"org/model"_s, QString::fromLatin1(kSampleCommit), fx.files));
+    const CachedRepo repo = CacheScanner::scan(fx.cacheDir).value().repos.first();
+    const Result<ImportResult> imported =
+        SnapshotImporter().importSnapshot(repo, repo.snapshots.first(), fx.modelDir);
+    QVERIFY(imported.ok());
+    const QMap<QString, QString> before = treeState(fx.cacheDir);
+    PublishRequest req{fx.modelDir, imported->repo, imported->commit, u"main"_s, {}};
+    for (const ImportedFile &f : imported->files)
+        req.files.append(f.record);
+    const Result<PublishResult> r = CachePublisher().publish(fx.cacheDir, req);
+    QVERIFY2(r.ok(), qPrintable(errorText(r)));
+    QCOMPARE(r->blobsReused, int(fx.files.size()));
+    QCOMPARE(r->linksKept, int(fx.files.size()));
+    QVERIFY(!r->refWritten);
+    QCOMPARE(treeState(fx.cacheDir), before);
 }
 
 void TestCachePublisher::movedRefOnlyWhenAsked()

@@ -1,3 +1,4 @@
+#include "common/datadir.h"
 #include "hfcache/cachescanner.h"
 #include "hfcache/snapshotimporter.h"
 
@@ -26,7 +27,8 @@ struct Fixture
 {
     QTemporaryDir dir;
     QString cacheDir = dir.filePath(u"hub"_s);
-    QString target = dir.filePath(u"data/models/org--model"_s);
+    // Where the product keeps a model: DATA_DIR/models/{org}--{name}.
+    QString target = DataDir(dir.filePath(u"data"_s)).modelDir(RepoId::parse(u"org/model").value());
     QList<fakehub::RepoFile> files = sampleModelFiles();
     HfCacheWriter cache{cacheDir};
 
