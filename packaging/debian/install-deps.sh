@@ -17,8 +17,8 @@ PACKAGES=(
   postgresql postgresql-client
   # GUI without a display, screenshots
   xvfb xauth fonts-wqy-microhei
-  # packaging checks
-  desktop-file-utils appstream
+  # packaging: man pages from --help, and the checks of the .deb
+  help2man desktop-file-utils appstream lintian man-db
   # benchmarks (bench/)
   curl aria2 wrk
 )

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the .deb from a built tree with CPack and checks what a user installs: files, package
-# metadata and dependencies, a valid .desktop file and AppStream metadata, a binary that runs.
+# metadata and dependencies, a valid .desktop file and AppStream metadata, a binary that runs,
+# and Debian's conventions as lintian checks them (no error, no warning).
 #   check_deb.sh BUILD_DIR
 set -euo pipefail
 build=${1:?usage: check_deb.sh BUILD_DIR}
@@ -28,7 +29,12 @@ for f in /usr/bin/mistudio \
          /usr/share/metainfo/io.mistudio.Models.metainfo.xml \
          /usr/share/mistudio/translations/mistudio_de.qm \
          /usr/share/mistudio/translations/mistudio_zh_CN.qm \
-         /usr/share/doc/mistudio-models/examples/mistudio-serve.service; do
+         /usr/lib/systemd/system/mistudio-serve.service \
+         /usr/share/doc/mistudio-models/copyright \
+         /usr/share/doc/mistudio-models/changelog.gz \
+         /usr/share/man/man1/mistudio.1.gz \
+         /usr/share/man/man1/mistudio-models-download.1.gz \
+         /usr/share/man/man1/mistudio-serve.1.gz; do
   check "contains $f" grep -qx "$f" "$work/files"
 done
 # Nothing from the build or test trees (tests, benchmarks, static libraries, headers).
@@ -43,7 +49,30 @@ check "Package is mistudio-models" grep -q '^ Package: mistudio-models$' "$work/
 check "Architecture is set" grep -qE '^ Architecture: [a-z0-9]+$' "$work/info"
 check "Maintainer is set" grep -qE '^ Maintainer: .+<.+@.+>' "$work/info"
 
+# Every program in /usr/bin has a man page, generated from its --help.
+for b in $(grep -E '^/usr/bin/[^/]+$' "$work/files"); do
+  check "man page for $b" grep -qx "/usr/share/man/man1/$(basename "$b").1.gz" "$work/files"
+done
+# Nothing runs at install or removal: the package has no maintainer scripts (the GUI module is
+# not a shared library in ld.so's path, so there is no ldconfig to call).
+dpkg-deb --ctrl-tarfile "$deb" | tar -t | sed 's|^\./||' | grep -v '^$' | sort >"$work/control-files"
+check "no maintainer scripts (control holds: $(tr '\n' ' ' <"$work/control-files"))" \
+  bash -c "! grep -qE '^(preinst|postinst|prerm|postrm|triggers)$' '$work/control-files'"
+
+# lintian with Debian's profile: any error or warning fails. An override would need a written
+# reason in packaging/debian/ (there is none today).
+if command -v lintian >/dev/null; then
+  lrc=0
+  lintian --fail-on error,warning --no-tag-display-limit "$deb" >"$work/lintian.out" 2>"$work/lintian.err" || lrc=$?
+  tags=$(grep -cE '^[EW]: ' "$work/lintian.out" || true)
+  check "lintian: no error or warning (exit $lrc, $tags tags)" test "$lrc" -eq 0 -a "$tags" -eq 0
+  grep -E '^[EW]: ' "$work/lintian.out" >&2 || true
+else
+  check "lintian is installed (packaging/debian/install-deps.sh)" false
+fi
+
 dpkg-deb -x "$deb" "$work/root"
+check "man page renders" bash -c "MANWIDTH=80 man -l '$work/root/usr/share/man/man1/mistudio-models-list.1.gz' 2>&1 | grep -q -- '--status'"
 check "desktop file is valid" desktop-file-validate "$work/root/usr/share/applications/io.mistudio.Models.desktop"
 check "AppStream metadata is valid" appstreamcli validate --no-net \
   "$work/root/usr/share/metainfo/io.mistudio.Models.metainfo.xml"
