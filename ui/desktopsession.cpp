@@ -4,6 +4,7 @@
 #include "server/apitoken.h"
 #include "service/eventbus.h"
 #include "service/modelservice.h"
+#include "service/processidentity.h"
 #include "servicebackend.h"
 #include "store/storefactory.h"
 
@@ -16,7 +17,9 @@ namespace mistudio::ui {
 Result<std::unique_ptr<DesktopSession>>
 DesktopSession::open(const AppConfig &config, Engines engines, ServiceOptions options)
 {
-    Result<Stores> stores = openStores(config);
+    if (options.ownerId.isEmpty())
+        options.ownerId = ProcessIdentity::current().id();
+    Result<Stores> stores = openStores(config, options.ownerId);
     if (!stores)
         return stores.error();
     std::unique_ptr<DesktopSession> s(new DesktopSession);

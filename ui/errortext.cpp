@@ -31,6 +31,7 @@ QString ErrorText::forError(const Error &e)
         return tr("This model is no longer in the catalogue.");
     case ErrorCode::Conflict:
     case ErrorCode::IllegalTransition:
+    case ErrorCode::LeaseLost:
         return tr("Not possible in the model's current state (%1).").arg(e.message);
     case ErrorCode::Cancelled:
         return tr("Cancelled.");

@@ -299,14 +299,14 @@ void ServiceBackend::handleEvent(const ModelEvent &e)
     };
     switch (e.type()) {
     case ModelEvent::Type::ModelCreated:
-    case ModelEvent::Type::StatusChanged: {
+    case ModelEvent::Type::StatusChanged:
         refreshRecord(id);
-        const QString jobState = p.value(u"job_state"_s).toString();
-        if (e.type() == ModelEvent::Type::StatusChanged) {
-            Q_EMIT pausedChanged(id, jobState == u"paused"_s);
-            if (jobState == u"needs_token"_s)
-                Q_EMIT tokenRequired(id, m_repoOf.value(id));
-        }
+        break;
+    case ModelEvent::Type::JobChanged: {
+        const QString jobState = p.value(u"job"_s).toObject().value(u"state"_s).toString();
+        Q_EMIT pausedChanged(id, jobState == u"paused"_s);
+        if (jobState == u"needs_token"_s)
+            Q_EMIT tokenRequired(id, m_repoOf.value(id));
         break;
     }
     case ModelEvent::Type::ModelDeleted:

@@ -11,6 +11,7 @@
 #include "server/apiserver.h"
 #include "server/apitoken.h"
 #include "service/modelservice.h"
+#include "service/processidentity.h"
 #include "service/realengines.h"
 #include "store/storefactory.h"
 
@@ -98,10 +99,11 @@ struct ServiceStack
     std::unique_ptr<ModelService> service;
 };
 
-Result<std::unique_ptr<ServiceStack>> buildService(const AppConfig &config, const QString &hostSuffix)
+Result<std::unique_ptr<ServiceStack>> buildService(const AppConfig &config, const QString &role)
 {
     auto stack = std::make_unique<ServiceStack>();
-    Result<Stores> stores = openStores(config);
+    const QString owner = ProcessIdentity::current().id();
+    Result<Stores> stores = openStores(config, owner);
     if (!stores)
         return stores.error();
     stack->stores = stores.value();
@@ -119,8 +121,8 @@ Result<std::unique_ptr<ServiceStack>> buildService(const AppConfig &config, cons
     o.dataDir = config.dir();
     o.maxConcurrentDownloads =
         settings.value(QLatin1StringView(settingskeys::kMaxConcurrentDownloads), 2).toInt();
-    if (!hostSuffix.isEmpty())
-        o.hostName = QHostInfo::localHostName() + hostSuffix;
+    o.role = role;
+    o.ownerId = owner;
     stack->service = std::make_unique<ModelService>(stack->stores.models, stack->stores.jobs,
                                                     &stack->bus, makeRealEngines(hs), o);
     return stack;
@@ -169,7 +171,7 @@ int runServe(Context &ctx)
         sc.token = token.value();
     }
 
-    Result<std::unique_ptr<ServiceStack>> stack = buildService(config, {});
+    Result<std::unique_ptr<ServiceStack>> stack = buildService(config, u"serve"_s);
     if (!stack)
         return fail(ctx, stack.error());
     ModelService *service = stack.value()->service.get();
@@ -259,9 +261,9 @@ int runDownload(Context &ctx)
     }
     const bool json = p.isSet(u"json-progress"_s);
     const AppConfig config = configFrom(p, ctx.config);
-    // A CLI run owns its jobs under its own name, so that it never takes over what a running
-    // `mistudio serve` on the same catalogue is doing.
-    Result<std::unique_ptr<ServiceStack>> stack = buildService(config, u"/cli"_s);
+    // A CLI run is its own process (owner): it never takes over what a running `mistudio serve`
+    // on the same catalogue is doing, and runs only this model's job.
+    Result<std::unique_ptr<ServiceStack>> stack = buildService(config, u"cli"_s);
     if (!stack)
         return fail(ctx, stack.error());
     ModelService *service = stack.value()->service.get();
@@ -281,7 +283,8 @@ int runDownload(Context &ctx)
     int rc = -1;
     Error lastError;
     stack.value()->bus.subscribe(QCoreApplication::instance(), [&](const ModelEvent &e) {
-        if (e.modelId() != id)
+        // The model's channel, as a WebSocket client subscribed to model/<id> sees it.
+        if (e.modelId() != id || e.type() == ModelEvent::Type::JobChanged)
             return;
         if (json) {
             ctx.out << QJsonDocument(e.toMessage()).toJson(QJsonDocument::Compact) << '\n';
@@ -327,6 +330,9 @@ int runDownload(Context &ctx)
             return fail(ctx, started.error());
     }
     quitOnSignals([&] {
+        // Ctrl-C pauses the download (a re-run resumes it); it is not handed to another
+        // process sharing the catalogue.
+        (void)service->pause(id);
         rc = ExitCancelled;
         QCoreApplication::exit(0);
     });
@@ -345,7 +351,7 @@ int quantizeCatalogueModel(Context &ctx, const QString &idOrRepo, const Quantize
                            bool jsonProgress)
 {
     const QString &mode = request.mode;
-    Result<std::unique_ptr<ServiceStack>> stack = buildService(ctx.config, u"/cli"_s);
+    Result<std::unique_ptr<ServiceStack>> stack = buildService(ctx.config, u"cli"_s);
     if (!stack)
         return fail(ctx, stack.error());
     ModelService *service = stack.value()->service.get();
@@ -356,7 +362,8 @@ int quantizeCatalogueModel(Context &ctx, const QString &idOrRepo, const Quantize
     int rc = -1;
     Error lastError;
     stack.value()->bus.subscribe(QCoreApplication::instance(), [&](const ModelEvent &e) {
-        if (e.modelId() != id)
+        // The model's channel, as a WebSocket client subscribed to model/<id> sees it.
+        if (e.modelId() != id || e.type() == ModelEvent::Type::JobChanged)
             return;
         if (jsonProgress) {
             ctx.out << QJsonDocument(e.toMessage()).toJson(QJsonDocument::Compact) << '\n';

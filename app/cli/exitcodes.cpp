@@ -32,6 +32,7 @@ int exitCodeFor(ErrorCode code)
         return ExitNetwork;
     case ErrorCode::Conflict:
     case ErrorCode::IllegalTransition:
+    case ErrorCode::LeaseLost:
     case ErrorCode::AmbiguousId:
         return ExitConflict;
     case ErrorCode::ChecksumMismatch:

@@ -21,6 +21,7 @@ enum class ErrorCode {
     PermissionDenied,
     DiskFull,             // the filesystem ran out of space while writing
     InsufficientDiskSpace, // checked before starting: not enough room for the job
+    LeaseLost,             // a worker's job was taken from it (lease expired, requeued): stop
     // catalogue
     DatabaseError,
     SchemaTooNew,

@@ -25,6 +25,7 @@ int httpStatusFor(ErrorCode code)
         return 405;
     case ErrorCode::Conflict:
     case ErrorCode::IllegalTransition:
+    case ErrorCode::LeaseLost:
     case ErrorCode::AmbiguousId:
     case ErrorCode::Cancelled:
         return 409;

@@ -29,7 +29,7 @@ QByteArray errorMessage(const QString &code, const QString &message)
 bool isValidChannel(const QString &channel)
 {
     static const QRegularExpression re(
-        u"^(models|model/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"_s);
+        u"^(models|jobs|model/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"_s);
     return re.match(channel).hasMatch();
 }
 
@@ -131,7 +131,7 @@ void WebSocketHub::handleMessage(Client *client, const QString &message)
     }
     if (!isValidChannel(channel)) {
         send(client, errorMessage(u"invalid_input"_s,
-                                  u"'channel' must be \"models\" or \"model/<id>\" (lower-case UUID)"_s));
+                                  u"'channel' must be \"models\", \"jobs\" or \"model/<id>\" (lower-case UUID)"_s));
         return;
     }
     if (action == u"subscribe"_s)
@@ -144,6 +144,21 @@ void WebSocketHub::handleMessage(Client *client, const QString &message)
 
 void WebSocketHub::handleEvent(const ModelEvent &event)
 {
+    if (event.type() == ModelEvent::Type::JobChanged) {
+        // Job changes (an extension) go to the `jobs` channel only: the model and list channels
+        // carry exactly the design's events.
+        const QByteArray text = compact(event.toMessage());
+        std::vector<Client *> clients;
+        for (auto &c : m_clients) {
+            if (c->channels.contains(event.channel()))
+                clients.push_back(c.get());
+        }
+        for (Client *c : clients) {
+            if (std::any_of(m_clients.begin(), m_clients.end(), [c](const auto &p) { return p.get() == c; }))
+                send(c, text, QString());
+        }
+        return;
+    }
     const QString modelChannel = event.channel();
     const QString listChannel = u"models"_s;
     QByteArray modelText;

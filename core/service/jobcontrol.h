@@ -4,14 +4,22 @@
 
 namespace mistudio {
 
-// The flag a running job polls: set by cancel/pause/shutdown from any thread. Engines'
-// progress callbacks return false ("stop") as soon as stopRequested() is true.
+// The flag a running job polls: set by pause/cancel (from this or another process, through the
+// worker), by shutdown, or by the worker when the job was lost (its lease expired and someone
+// else owns it now). Engines' progress callbacks return false ("stop") as soon as
+// stopRequested() is true. A stronger request replaces a weaker one, never the reverse:
+// Lost > Cancel > Pause > Shutdown (a user's pause is kept through a shutdown).
 class JobControl
 {
 public:
-    enum class Request { None, Cancel, Pause, Shutdown };
+    enum class Request { None, Shutdown, Pause, Cancel, Lost };
 
-    void request(Request r) { m_request.store(int(r)); }
+    void request(Request r)
+    {
+        int current = m_request.load();
+        while (int(r) > current && !m_request.compare_exchange_weak(current, int(r))) {
+        }
+    }
     Request requested() const { return Request(m_request.load()); }
     bool stopRequested() const { return requested() != Request::None; }
 

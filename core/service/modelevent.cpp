@@ -143,9 +143,41 @@ ModelEvent ModelEvent::quantizeFailed(const QUuid &id, const Error &error, const
     return ModelEvent(Type::QuantizeFailed, id, std::move(p));
 }
 
+ModelEvent ModelEvent::jobChanged(const JobRecord &job)
+{
+    QJsonObject j{{u"id"_s, idString(job.id)},
+                  {u"kind"_s, jobKindName(job.kind)},
+                  {u"state"_s, jobStateName(job.state)},
+                  {u"device"_s, job.runDevice.isEmpty() ? job.device : job.runDevice},
+                  {u"progress"_s, round2(job.progress)}};
+    if (job.requestedStop)
+        j.insert(u"requested_stop"_s, stopRequestName(*job.requestedStop));
+    if (!job.ownerHost.isEmpty() && job.state == JobState::Running)
+        j.insert(u"owner_host"_s, job.ownerHost);
+    if (!job.lastError.isEmpty() && job.state == JobState::Failed)
+        j.insert(u"last_error"_s, job.lastError);
+    return ModelEvent(Type::JobChanged, job.modelId, {{u"job"_s, j}});
+}
+
+std::optional<ModelEvent> ModelEvent::fromRecorded(QStringView name, const QUuid &id,
+                                                   const QJsonObject &payload,
+                                                   const QDateTime &timestamp)
+{
+    for (int t = int(Type::ModelCreated); t <= int(Type::JobChanged); ++t) {
+        if (typeName(Type(t)) == name) {
+            ModelEvent e(Type(t), id, payload);
+            if (timestamp.isValid())
+                e.m_timestamp = timestamp;
+            return e;
+        }
+    }
+    return std::nullopt;
+}
+
 QString ModelEvent::typeName(Type type)
 {
     switch (type) {
+    case Type::JobChanged: return u"job_changed"_s;
     case Type::ModelCreated: return u"model_created"_s;
     case Type::ModelDeleted: return u"model_deleted"_s;
     case Type::StatusChanged: return u"status_changed"_s;
@@ -166,6 +198,8 @@ QString ModelEvent::name() const
 
 QString ModelEvent::channel() const
 {
+    if (m_type == Type::JobChanged)
+        return u"jobs"_s;
     return u"model/"_s + idString(m_modelId);
 }
 

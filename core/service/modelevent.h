@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/error.h"
+#include "store/jobrecord.h"
 #include "store/modelrecord.h"
 
 #include <QDateTime>
@@ -8,6 +9,8 @@
 #include <QMetaType>
 #include <QString>
 #include <QUuid>
+
+#include <optional>
 
 namespace mistudio {
 
@@ -50,6 +53,7 @@ public:
         QuantizeProgress,
         QuantizeCompleted,
         QuantizeFailed,
+        JobChanged,
     };
 
     ModelEvent() = default;
@@ -77,6 +81,14 @@ public:
                                         const QString &mode);
     // {error} + model_id, error_code, mode
     static ModelEvent quantizeFailed(const QUuid &id, const Error &error, const QString &mode);
+    // A job of the model moved (queued, running, paused, ... or a stop was asked of its owner):
+    // {model_id, job: {id, kind, state, device, requested_stop, owner_host, progress, last_error}}
+    static ModelEvent jobChanged(const JobRecord &job);
+    // An event as it was recorded (the outbox, another process): its name, model and payload.
+    // Empty for a name this build does not know.
+    static std::optional<ModelEvent> fromRecorded(QStringView name, const QUuid &id,
+                                                  const QJsonObject &payload,
+                                                  const QDateTime &timestamp = {});
 
     Type type() const { return m_type; }
     QUuid modelId() const { return m_modelId; }
@@ -85,7 +97,7 @@ public:
     QString name() const;
     static QString typeName(Type type);
     QJsonObject payload() const { return m_payload; }
-    // "model/<uuid>": the WebSocket channel the event belongs to.
+    // "model/<uuid>" ("jobs" for job_changed): the WebSocket channel the event belongs to.
     QString channel() const;
     // Progress events may be coalesced (latest wins) by slow consumers; others never.
     bool isProgress() const

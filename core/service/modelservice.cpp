@@ -1,11 +1,15 @@
 #include "service/modelservice.h"
 
 #include "common/repoid.h"
-#include "service/jobrunner.h"
+#include "service/jobevents.h"
+#include "service/jobworker.h"
+#include "service/processidentity.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QDirIterator>
 #include <QFileInfo>
+#include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
 
 using namespace Qt::Literals::StringLiterals;
@@ -13,13 +17,8 @@ using namespace Qt::Literals::StringLiterals;
 namespace mistudio {
 namespace {
 
-QThreadPool *sharedMiscPool()
-{
-    // Previews and deletes: short, I/O-bound, never on the caller's thread.
-    static QThreadPool pool;
-    pool.setMaxThreadCount(4);
-    return &pool;
-}
+// How often a delete waiting for another process's job to stop looks again.
+constexpr int kSettlePollMs = 100;
 
 bool isQuantizationMode(const QString &m)
 {
@@ -47,6 +46,12 @@ Status validate4bitOptions(const QString &mode, const QString &quantType, bool d
     return {};
 }
 
+bool isDevice(const QString &d)
+{
+    static const QRegularExpression cuda(u"^cuda:[0-9]{1,2}$"_s);
+    return d == u"auto"_s || d == u"cpu"_s || cuda.match(d).hasMatch();
+}
+
 qint64 removeTree(const QString &path)
 {
     qint64 bytes = 0;
@@ -62,18 +67,41 @@ qint64 removeTree(const QString &path)
     return bytes;
 }
 
+JobView viewOf(const JobRecord &j)
+{
+    JobView v;
+    v.id = j.id;
+    v.modelId = j.modelId;
+    v.kind = jobKindName(j.kind);
+    v.state = jobStateName(j.state);
+    v.progress = j.progress;
+    v.device = j.runDevice.isEmpty() ? (j.kind == JobKind::Quantize ? j.device : QString()) : j.runDevice;
+    v.attempts = j.attempts;
+    v.lastError = j.lastError;
+    v.createdAt = j.createdAt;
+    v.updatedAt = j.updatedAt;
+    v.ownerHost = j.state == JobState::Running ? j.ownerHost : QString();
+    v.requestedStop = j.requestedStop ? stopRequestName(*j.requestedStop) : QString();
+    return v;
+}
+
 } // namespace
 
-ModelService::ModelService(std::shared_ptr<ModelStore> store, std::shared_ptr<JobStore> jobs,
+ModelService::ModelService(std::shared_ptr<ModelStore> store, std::shared_ptr<JobQueue> jobs,
                            EventBus *bus, Engines engines, ServiceOptions options, QObject *parent)
     : QObject(parent)
     , m_store(std::move(store))
+    , m_queue(std::move(jobs))
     , m_bus(bus)
+    , m_engines(std::move(engines))
     , m_options(std::move(options))
-    , m_preview(engines.preview)
-    , m_runner(std::make_unique<JobRunner>(m_store, std::move(jobs), bus, std::move(engines),
-                                            m_options))
 {
+    if (m_options.ownerId.isEmpty())
+        m_options.ownerId = ProcessIdentity::current().id();
+    m_previewPool.setMaxThreadCount(4);
+    m_removePool.setMaxThreadCount(2);
+    if (m_options.runsJobs)
+        m_worker = std::make_unique<JobWorker>(m_store, m_queue, m_bus, m_engines, m_options, &m_tokens);
 }
 
 ModelService::~ModelService()
@@ -85,12 +113,27 @@ Status ModelService::start(std::optional<QUuid> onlyModel)
 {
     if (Status s = m_options.dataDir.ensureExists(); !s)
         return s;
-    return m_runner->recover(onlyModel);
+    return m_worker ? m_worker->start(onlyModel) : Status();
 }
 
 void ModelService::shutdown()
 {
-    m_runner->shutdown();
+    if (m_worker)
+        m_worker->stop();
+    m_removePool.waitForDone();
+}
+
+QString ModelService::affinity() const
+{
+    // A job asked for here is run here while this process lives (it may hold the job's token);
+    // a front end that runs no jobs leaves it to any worker.
+    return m_worker ? m_options.ownerId : QString();
+}
+
+void ModelService::wakeWorker()
+{
+    if (m_worker)
+        m_worker->wake();
 }
 
 Result<ModelRecord> ModelService::create(const NewModel &model)
@@ -104,10 +147,11 @@ Result<ModelRecord> ModelService::create(const NewModel &model)
                            {{u"field"_s, u"quantization"_s}});
     if (const Result<QString> rev = validateRevision(model.revision); !rev)
         return rev.error();
-    Result<ModelRecord> r = m_store->create(model);
-    if (r)
-        m_bus->publish(ModelEvent::modelCreated(r.value()));
-    return r;
+    Result<CommittedChange> c = m_queue->createModel(model, recordEvents());
+    if (!c)
+        return c.error();
+    publishCommitted(m_bus, *c);
+    return *c->change.after;
 }
 
 Result<ModelPage> ModelService::list(const ModelQuery &query) const
@@ -137,6 +181,27 @@ Result<QJsonObject> ModelService::architecture(const QUuid &id) const
     return r->architecture;
 }
 
+Result<ModelRecord> ModelService::enqueue(const ModelRecord &record, const NewJob &job,
+                                          const ModelPatch &patch, const QString &token)
+{
+    // The token is in place before the job can be claimed (by this process: its affinity).
+    if (!token.isEmpty())
+        m_tokens.put(record.id, token);
+    Result<CommittedChange> c = m_queue->enqueue(job, patch, recordEvents());
+    if (!c) {
+        if (!token.isEmpty())
+            m_tokens.forget(record.id);
+        if (c.error().code == ErrorCode::Conflict)
+            return Error::make(ErrorCode::Conflict,
+                               u"The model has a paused job; resume or cancel it first"_s,
+                               {{u"model_id"_s, record.id.toString(QUuid::WithoutBraces)}});
+        return c.error();
+    }
+    publishCommitted(m_bus, *c);
+    wakeWorker();
+    return *c->change.after;
+}
+
 Result<ModelRecord> ModelService::download(const QUuid &id, const DownloadRequest &request)
 {
     if (!isQuantizationMode(request.quantization))
@@ -152,7 +217,52 @@ Result<ModelRecord> ModelService::download(const QUuid &id, const DownloadReques
     Result<ModelRecord> r = m_store->get(id);
     if (!r)
         return r;
-    return m_runner->startDownload(r.value(), request);
+    if (r->status != ModelStatus::Pending && r->status != ModelStatus::Failed)
+        return Error::make(ErrorCode::IllegalTransition,
+                           u"A %1 model cannot be downloaded"_s.arg(modelStatusName(r->status)),
+                           {{u"status"_s, modelStatusName(r->status)}});
+    ModelPatch patch;
+    patch.quantization = request.quantization;
+    return enqueue(*r, NewJob{id, JobKind::Download, request.toParams(), u"auto"_s, affinity()}, patch,
+                   request.hfToken);
+}
+
+Result<RepoDownload> ModelService::downloadRepo(const QString &repoId, const DownloadRequest &request)
+{
+    Result<ModelRecord> existing = m_store->resolve(repoId);
+    if (!existing && existing.error().code != ErrorCode::NotFound)
+        return existing.error();
+    RepoDownload out;
+    if (!existing) {
+        NewModel m;
+        m.repoId = repoId;
+        if (!request.revision.isEmpty())
+            m.revision = request.revision;
+        m.quantization = request.quantization;
+        Result<ModelRecord> created = create(m);
+        if (!created)
+            return created.error();
+        existing = created;
+    }
+    const Result<std::optional<JobRecord>> job = m_queue->active(existing->id);
+    if (!job)
+        return job.error();
+    if (*job) {
+        const JobState s = (*job)->state;
+        if (s == JobState::Paused || s == JobState::NeedsToken) {
+            Result<ModelRecord> r = resume(existing->id, request.hfToken);
+            if (!r)
+                return r.error();
+            return RepoDownload{RepoDownload::Outcome::Resumed, *r};
+        }
+        return RepoDownload{RepoDownload::Outcome::AlreadyRunning, *existing};
+    }
+    if (existing->status == ModelStatus::Ready)
+        return RepoDownload{RepoDownload::Outcome::AlreadyReady, *existing};
+    Result<ModelRecord> r = download(existing->id, request);
+    if (!r)
+        return r.error();
+    return RepoDownload{RepoDownload::Outcome::Started, *r};
 }
 
 Result<ModelRecord> ModelService::quantize(const QUuid &id, const QuantizeRequest &request)
@@ -163,39 +273,153 @@ Result<ModelRecord> ModelService::quantize(const QUuid &id, const QuantizeReques
                            {{u"field"_s, u"mode"_s}});
     if (Status s = validate4bitOptions(request.mode, request.quantType, request.doubleQuant); !s)
         return s.error();
+    if (!isDevice(request.device))
+        return Error::make(ErrorCode::InvalidInput,
+                           u"Unknown device '%1' (auto, cpu, cuda:N)"_s.arg(request.device),
+                           {{u"field"_s, u"device"_s}});
     Result<ModelRecord> r = m_store->get(id);
     if (!r)
         return r;
-    return m_runner->startQuantize(r.value(), request);
+    if (r->status != ModelStatus::Ready)
+        return Error::make(ErrorCode::IllegalTransition,
+                           u"Only a ready model can be quantized (it is %1)"_s
+                               .arg(modelStatusName(r->status)),
+                           {{u"status"_s, modelStatusName(r->status)}});
+    if (m_worker && !m_engines.quantize)
+        return Error::make(ErrorCode::GpuUnavailable, u"This build has no quantizer"_s);
+    if (request.device.startsWith(u"cuda"_s) && !gpus().contains(request.device)) {
+        // Another worker sharing the catalogue may have it.
+        bool offered = false;
+        if (const Result<std::vector<WorkerRecord>> w = workers(); w) {
+            for (const WorkerRecord &rec : *w)
+                offered = offered || rec.devices.contains(request.device);
+        }
+        if (!offered)
+            return Error::make(ErrorCode::GpuUnavailable,
+                               u"No worker has the device %1"_s.arg(request.device),
+                               {{u"device"_s, request.device}});
+    }
+    QJsonObject params{{u"mode"_s, request.mode}, {u"requantize"_s, true}};
+    if (request.mode == u"bnb-4bit"_s) {
+        params.insert(u"quant_type"_s, request.quantType);
+        params.insert(u"double_quant"_s, request.doubleQuant);
+    }
+    Result<ModelRecord> q = enqueue(*r, NewJob{id, JobKind::Quantize, params, request.device, affinity()},
+                                    {}, {});
+    if (!q && q.error().code == ErrorCode::Conflict)
+        return Error::make(ErrorCode::Conflict, u"The model already has a job; cancel it first"_s);
+    return q;
+}
+
+Result<ModelRecord> ModelService::stop(const QUuid &id, StopRequest request)
+{
+    Result<CommittedChange> c = m_queue->requestStop(id, request, recordEvents());
+    if (!c)
+        return c.error();
+    publishCommitted(m_bus, *c);
+    const JobRecord &job = *c->change.job;
+    if (job.state == JobState::Running && m_worker && job.ownerId == m_options.ownerId) {
+        // Ours: stop it now and return once it has stopped. (Claimed a moment ago, it may not
+        // be running on its thread yet; the request on its row reaches it then anyway.)
+        QElapsedTimer waited;
+        waited.start();
+        while (!m_worker->runs(job.id) && waited.elapsed() < 1000) {
+            const Result<JobRecord> now = m_queue->get(job.id);
+            if (!now || now->state != JobState::Running)
+                break;
+            QThread::msleep(2);
+        }
+        m_worker->stopLocal(job.id, request, m_options.stopWait);
+    }
+    if (request == StopRequest::Cancel && job.state != JobState::Running)
+        m_tokens.forget(id);
+    return m_store->get(id);
 }
 
 Result<ModelRecord> ModelService::cancel(const QUuid &id)
 {
     if (Result<ModelRecord> r = m_store->get(id); !r)
         return r;
-    return m_runner->cancel(id);
+    return stop(id, StopRequest::Cancel);
 }
 
 Result<ModelRecord> ModelService::pause(const QUuid &id)
 {
     if (Result<ModelRecord> r = m_store->get(id); !r)
         return r;
-    return m_runner->pause(id);
+    return stop(id, StopRequest::Pause);
 }
 
 Result<ModelRecord> ModelService::resume(const QUuid &id, const QString &token)
 {
-    if (Result<ModelRecord> r = m_store->get(id); !r)
+    const Result<ModelRecord> r = m_store->get(id);
+    if (!r)
         return r;
-    return m_runner->resume(id, token);
+    const Result<std::optional<JobRecord>> job = m_queue->active(id);
+    if (!job)
+        return job.error();
+    if (!*job || ((*job)->state != JobState::Paused && (*job)->state != JobState::NeedsToken))
+        return Error::make(ErrorCode::IllegalTransition,
+                           *job ? u"The job is %1, not paused"_s.arg(jobStateName((*job)->state))
+                                : u"The model has no paused job"_s);
+    const QString previous = m_tokens.get(id);
+    if (!token.isEmpty())
+        m_tokens.put(id, token);
+    if ((*job)->state == JobState::NeedsToken && m_tokens.get(id).isEmpty()) {
+        const QString stored = m_engines.storedToken ? m_engines.storedToken() : QString();
+        if (stored.isEmpty())
+            return Error::make(ErrorCode::NeedsToken,
+                               u"This gated download needs a Hugging Face token to resume"_s);
+    }
+    Result<CommittedChange> c = m_queue->resume(id, affinity(), recordEvents());
+    if (!c) {
+        m_tokens.put(id, previous);
+        return c.error();
+    }
+    publishCommitted(m_bus, *c);
+    wakeWorker();
+    return *c->change.after;
 }
 
 Result<ModelRecord> ModelService::retry(const QUuid &id, const QString &token)
 {
-    Result<ModelRecord> r = m_store->get(id);
-    if (!r)
-        return r;
-    return m_runner->retry(r.value(), token);
+    Result<ModelRecord> record = m_store->get(id);
+    if (!record)
+        return record;
+    if (record->status != ModelStatus::Failed)
+        return Error::make(ErrorCode::IllegalTransition,
+                           u"Only a failed model can be retried (it is %1)"_s
+                               .arg(modelStatusName(record->status)),
+                           {{u"status"_s, modelStatusName(record->status)}});
+    // The parameters of the model's last download (never a token), else the defaults.
+    DownloadRequest request;
+    JobQuery q;
+    q.modelId = id;
+    q.kind = JobKind::Download;
+    const Result<std::vector<JobRecord>> past = m_queue->list(q);
+    if (past && !past->empty())
+        request = DownloadRequest::fromParams(past->back().params);
+    else
+        request.quantization = record->quantization;
+    if (request.quantization.isEmpty())
+        request.quantization = record->quantization;
+    request.hfToken = token;
+    // A download that is already complete is verified by the engine and not fetched again;
+    // the failed step (quantization, architecture) then runs again.
+    return download(id, request);
+}
+
+QFuture<void> ModelService::whenSettled(const QUuid &id)
+{
+    auto queue = m_queue;
+    return QtConcurrent::run(&m_removePool, [queue, id] {
+        for (;;) {
+            const Result<std::optional<JobRecord>> job = queue->active(id);
+            if (!job || !*job || (*job)->state != JobState::Running)
+                return;
+            QThread::msleep(kSettlePollMs);
+        }
+    });
 }
 
 QFuture<Result<qint64>> ModelService::remove(const QUuid &id)
@@ -203,14 +427,31 @@ QFuture<Result<qint64>> ModelService::remove(const QUuid &id)
     Result<ModelRecord> rec = m_store->get(id);
     if (!rec)
         return QtFuture::makeReadyFuture(Result<qint64>(rec.error()));
-    QFuture<void> stopped = m_runner->stopForDelete(id);
+    // The job stops first (this process's own at once; another's when its owner sees the
+    // request, or when its lease expires should that owner be gone).
+    if (Result<std::optional<JobRecord>> job = m_queue->active(id); job && *job)
+        (void)stop(id, StopRequest::Cancel);
     const ModelRecord record = rec.value();
     auto store = m_store;
+    auto queue = m_queue;
     EventBus *bus = m_bus;
     const DataDir dataDir = m_options.dataDir;
-    return QtConcurrent::run(sharedMiscPool(), [=]() mutable -> Result<qint64> {
-        stopped.waitForFinished();
-        qint64 freed = 0;
+    const qint64 waitMs = m_options.lease.count() * 2 + 5000;
+    return QtConcurrent::run(&m_removePool, [=]() -> Result<qint64> {
+        QElapsedTimer waited;
+        waited.start();
+        for (;;) {
+            const Result<std::optional<JobRecord>> job = queue->active(record.id);
+            if (!job)
+                return job.error();
+            if (!*job || (*job)->state != JobState::Running)
+                break;
+            if (waited.elapsed() > waitMs)
+                return Error::make(ErrorCode::Conflict,
+                                   u"The job of this model is still running on %1; try again"_s.arg(
+                                       (*job)->ownerHost));
+            QThread::msleep(kSettlePollMs);
+        }
         // Only what lies inside the data dir's models folder is ours to remove, and a folder
         // another record of the same repo still uses stays.
         ModelQuery same;
@@ -221,28 +462,35 @@ QFuture<Result<qint64>> ModelService::remove(const QUuid &id)
             for (const ModelRecord &other : page->items)
                 shared = shared || (other.id != record.id && other.repoId == record.repoId);
         }
+        const QString modelsRoot = QFileInfo(dataDir.modelsDir()).canonicalFilePath();
+        auto inside = [&](const QString &p) {
+            const QString c = QFileInfo(p).canonicalFilePath();
+            return !c.isEmpty() && !modelsRoot.isEmpty() && c.startsWith(modelsRoot + u'/') ? c : QString();
+        };
         QStringList dirs;
-        if (const Result<RepoId> repo = RepoId::parse(record.repoId); repo && !shared)
-            dirs << dataDir.modelDir(repo.value());
-        const QString models = QDir::cleanPath(dataDir.modelsDir()) + u'/';
+        if (const Result<RepoId> repo = RepoId::parse(record.repoId); repo && !shared) {
+            if (const QString d = inside(dataDir.modelDir(repo.value())); !d.isEmpty())
+                dirs << d;
+        }
         for (const QString &p : {record.filePath, record.quantizedPath}) {
-            const QString clean = QDir::cleanPath(p);
+            const QString clean = inside(p);
             bool covered = false;
             for (const QString &d : std::as_const(dirs))
                 covered = covered || clean == d || clean.startsWith(d + u'/');
-            if (!shared && !p.isEmpty() && clean.startsWith(models) && !covered)
+            if (!shared && !clean.isEmpty() && !covered)
                 dirs << clean;
         }
+        qint64 freed = 0;
         for (const QString &d : std::as_const(dirs)) {
             const qint64 n = removeTree(d);
             if (n < 0)
-                return Error::make(ErrorCode::IoError, u"Cannot remove '%1'"_s.arg(d),
-                                   {{u"path"_s, d}});
+                return Error::make(ErrorCode::IoError, u"Cannot remove '%1'"_s.arg(d), {{u"path"_s, d}});
             freed += n;
         }
-        if (Status s = store->remove(record.id); !s)
-            return s.error();
-        bus->publish(ModelEvent::modelDeleted(record.id, freed));
+        Result<CommittedChange> c = queue->removeModel(record.id, recordEvents({}, freed));
+        if (!c)
+            return c.error();
+        publishCommitted(bus, *c);
         return freed;
     });
 }
@@ -256,8 +504,8 @@ QFuture<Result<QJsonObject>> ModelService::preview(const QString &repoId, const 
         if (const Result<QString> rev = validateRevision(revision); !rev)
             return QtFuture::makeReadyFuture(Result<QJsonObject>(rev.error()));
     }
-    auto backend = m_preview;
-    return QtConcurrent::run(sharedMiscPool(), [backend, repoId, revision, token]() {
+    auto backend = m_engines.preview;
+    return QtConcurrent::run(&m_previewPool, [backend, repoId, revision, token]() {
         if (!backend)
             return Result<QJsonObject>(
                 Error::make(ErrorCode::Internal, u"This build has no Hub client"_s));
@@ -267,17 +515,32 @@ QFuture<Result<QJsonObject>> ModelService::preview(const QString &repoId, const 
 
 std::optional<JobView> ModelService::activeJob(const QUuid &modelId) const
 {
-    return m_runner->job(modelId);
+    const Result<std::optional<JobRecord>> j = m_queue->active(modelId);
+    if (!j || !*j)
+        return std::nullopt;
+    return viewOf(**j);
 }
 
 QList<JobView> ModelService::jobs() const
 {
-    return m_runner->jobs();
+    JobQuery q;
+    q.states = {JobState::Queued, JobState::Running, JobState::Paused, JobState::NeedsToken};
+    QList<JobView> out;
+    if (const Result<std::vector<JobRecord>> all = m_queue->list(q); all) {
+        for (const JobRecord &j : *all)
+            out << viewOf(j);
+    }
+    return out;
 }
 
 QStringList ModelService::gpus() const
 {
-    return m_runner->gpus();
+    return m_worker ? m_worker->gpus() : QStringList();
+}
+
+Result<std::vector<WorkerRecord>> ModelService::workers() const
+{
+    return m_queue->workers(m_options.lease);
 }
 
 } // namespace mistudio

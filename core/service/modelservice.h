@@ -4,48 +4,66 @@
 #include "service/engines.h"
 #include "service/eventbus.h"
 #include "service/servicetypes.h"
-#include "store/jobstore.h"
+#include "service/tokenvault.h"
+#include "store/jobqueue.h"
 #include "store/modelstore.h"
 
 #include <QFuture>
 #include <QObject>
+#include <QThreadPool>
 
 #include <memory>
 #include <optional>
 
 namespace mistudio {
 
-class JobRunner;
+class JobWorker;
+
+// What downloadRepo did with a repo id: the one policy every face uses for "download this".
+struct RepoDownload
+{
+    enum class Outcome {
+        Started,        // a new record, or a pending/failed one, now queued
+        Resumed,        // its paused (or token-waiting) job queued again
+        AlreadyRunning, // its job is queued or running already (nothing changed)
+        AlreadyReady,   // downloaded already (nothing changed; re-quantize is another use case)
+    };
+    Outcome outcome = Outcome::Started;
+    ModelRecord model;
+};
 
 // The one service every face (GUI, HTTP/WebSocket server, CLI) uses: the flow of the design
 // (§1.2, §6) create → preview → download → quantize (when requested) → architecture → ready,
-// plus cancel, pause/resume, retry, delete and re-quantize.
+// plus cancel, pause/resume, retry, delete and re-quantize. Use cases are written here once;
+// faces only translate their input and output.
 //
-// Catalogue reads and state changes (create/list/get/cancel/...) are short database calls and
-// return at once; everything long (preview over the network, downloads, quantization, deleting
-// files) runs on the service's thread pools and reports through the EventBus or a QFuture.
-// Live in one thread (normally the main thread); the EventBus may be used from any thread.
+// Requests write rows of the jobs table (docs/jobs.md), which is the only authority: this
+// process's worker (when it runs jobs) or any other process sharing the catalogue claims and runs
+// them. Catalogue reads and requests are short database calls and return at once; what is long
+// (previews over the network, deleting files) runs on the service's pools and reports through a
+// QFuture; job progress and changes arrive through the EventBus.
 class ModelService final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ModelService)
 
 public:
-    // `jobs` persists the jobs (same database as `store`); `bus` outlives the service.
-    ModelService(std::shared_ptr<ModelStore> store, std::shared_ptr<JobStore> jobs, EventBus *bus,
+    // `jobs` is the queue over the same catalogue as `store`; `bus` outlives the service.
+    ModelService(std::shared_ptr<ModelStore> store, std::shared_ptr<JobQueue> jobs, EventBus *bus,
                  Engines engines, ServiceOptions options, QObject *parent = nullptr);
     ~ModelService() override; // shutdown()
 
-    // Recovers what a crash or restart interrupted: downloads resume (or wait in needs_token),
-    // quantizations restart from their inputs, no record is left `downloading`. Call once.
-    // With `onlyModel`, only that model's jobs are taken up (a CLI download re-run); the
-    // others stay queued for the next full start.
+    // Starts this process's worker (when it runs jobs): what dead processes of this host were
+    // running is queued again at once, the rest comes back when leases expire. With
+    // `onlyModel`, the worker takes that model's jobs only (a CLI download). Call once.
     Status start(std::optional<QUuid> onlyModel = std::nullopt);
-    // Stops running jobs so that the next start() resumes them; waits for the workers.
+    // Stops the worker: running jobs are released (queued again) unless a pause or cancel was
+    // asked of them; waits for them. Interrupts in-flight previews.
     void shutdown();
 
     EventBus *events() const { return m_bus; }
     const ServiceOptions &options() const { return m_options; }
+    QString ownerId() const { return m_options.ownerId; }
 
     // --- catalogue ---------------------------------------------------------------------
     Result<ModelRecord> create(const NewModel &model); // model_created
@@ -57,20 +75,31 @@ public:
     Result<QJsonObject> architecture(const QUuid &id) const;
 
     // --- jobs ----------------------------------------------------------------------------
-    // pending|failed → downloading (queued). ready/downloading/quantizing → IllegalTransition.
+    // pending|failed → downloading (queued). ready/downloading/quantizing → IllegalTransition;
+    // a paused job → Conflict (resume or cancel it).
     Result<ModelRecord> download(const QUuid &id, const DownloadRequest &request);
+    // "Download this repo": the existing record of `repoId` (created when there is none) is
+    // started, resumed, or left as it is when it runs or is ready (see RepoDownload).
+    Result<RepoDownload> downloadRepo(const QString &repoId, const DownloadRequest &request);
     // ready → quantizing (re-quantize without downloading again).
     Result<ModelRecord> quantize(const QUuid &id, const QuantizeRequest &request);
-    // Stops the active job; the record goes back to pending (ready for a re-quantize).
+    // Stops the active job; its partial data goes. A queued job stops at once; a running one is
+    // stopped by its owner: when that is this process, this returns after it has stopped (up to
+    // options().stopWait); otherwise at once, the job showing requested_stop until it does.
     Result<ModelRecord> cancel(const QUuid &id);
-    // Stops the active job keeping its place (partial data, parameters) for resume().
+    // The same, keeping the partial data and the job's place for resume().
     Result<ModelRecord> pause(const QUuid &id);
-    // Restarts a paused job or one waiting for a token (`token` used for it only).
+    // Queues a paused job or one waiting for a token again (`token` used for it only).
     Result<ModelRecord> resume(const QUuid &id, const QString &token = {});
-    // failed → pending → the step that failed again (download or quantization).
+    // failed → a new download of the same files (verified, not fetched again when complete),
+    // then the step that failed.
     Result<ModelRecord> retry(const QUuid &id, const QString &token = {});
-    // Cancels the active job, removes the files and the record; the bytes freed. model_deleted.
+    // Stops the model's job (and waits until it has), removes its files (one policy: the
+    // model's folder under DATA_DIR/models unless another record of the same repo uses it,
+    // canonical paths only inside DATA_DIR/models) and the record. The bytes freed.
     QFuture<Result<qint64>> remove(const QUuid &id);
+    // Resolves when the model has no running job (immediately when it has none).
+    QFuture<void> whenSettled(const QUuid &id);
     // Fetches the Hub preview (§4.3) on a worker thread.
     QFuture<Result<QJsonObject>> preview(const QString &repoId, const QString &revision = {},
                                          const QString &token = {});
@@ -78,13 +107,27 @@ public:
     std::optional<JobView> activeJob(const QUuid &modelId) const;
     QList<JobView> jobs() const; // queued, running, paused, needs_token
     QStringList gpus() const;
+    // Processes sharing this catalogue whose heartbeat is fresh.
+    Result<std::vector<WorkerRecord>> workers() const;
 
 private:
+    Result<ModelRecord> stop(const QUuid &id, StopRequest request);
+    Result<ModelRecord> enqueue(const ModelRecord &record, const NewJob &job, const ModelPatch &patch,
+                                const QString &token);
+    QString affinity() const;
+    void wakeWorker();
+
     std::shared_ptr<ModelStore> m_store;
+    std::shared_ptr<JobQueue> m_queue;
     EventBus *m_bus;
+    Engines m_engines;
     ServiceOptions m_options;
-    std::shared_ptr<PreviewBackend> m_preview;
-    std::unique_ptr<JobRunner> m_runner;
+    TokenVault m_tokens;
+    std::unique_ptr<JobWorker> m_worker;
+    // Previews wait on the network, deletes on a job stopping and the disk: never the same
+    // pool, so that slow Hub answers never hold a delete back.
+    QThreadPool m_previewPool;
+    QThreadPool m_removePool;
 };
 
 } // namespace mistudio

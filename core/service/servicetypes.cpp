@@ -61,6 +61,10 @@ QJsonObject JobView::toJson() const
         o.insert(u"device"_s, device);
     if (!lastError.isEmpty())
         o.insert(u"last_error"_s, lastError);
+    if (!ownerHost.isEmpty())
+        o.insert(u"owner_host"_s, ownerHost);
+    if (!requestedStop.isEmpty())
+        o.insert(u"requested_stop"_s, requestedStop);
     return o;
 }
 

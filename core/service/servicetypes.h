@@ -8,6 +8,8 @@
 #include <QStringList>
 #include <QUuid>
 
+#include <chrono>
+
 namespace mistudio {
 
 // The design's ModelDownloadRequest (§4.2) plus the download engine's options.
@@ -46,11 +48,13 @@ struct JobView
     QString kind;  // download | quantize
     QString state; // queued | running | paused | needs_token | done | failed | cancelled
     double progress = 0.0;
-    QString device; // quantize jobs: where it runs
+    QString device; // quantize jobs: where it runs (or was asked to)
     int attempts = 0;
     QString lastError;
     QDateTime createdAt;
     QDateTime updatedAt;
+    QString ownerHost;     // the host running it
+    QString requestedStop; // "pause" | "cancel" while its owner is stopping it
 
     QJsonObject toJson() const;
 };
@@ -61,7 +65,22 @@ struct ServiceOptions
     int maxConcurrentDownloads = 2;
     int cpuQuantizeThreads = 1;
     int progressIntervalMs = 250; // at most one progress event per job per interval
-    QString hostName;             // owner of the jobs this process claims (default: hostname)
+
+    // This process as a job owner (docs/jobs.md). Empty: ProcessIdentity::current().
+    QString ownerId;
+    QString role = QStringLiteral("desktop"); // desktop | serve | cli | worker (shown in `workers`)
+    // Whether this process runs jobs (a worker) or only writes requests (a front end).
+    bool runsJobs = true;
+    QString version;
+
+    // Leases and the worker's timers; tests shorten them.
+    std::chrono::milliseconds lease{30000};
+    std::chrono::milliseconds heartbeatInterval{0}; // 0: a third of the lease
+    std::chrono::milliseconds stopPollInterval{250};
+    std::chrono::milliseconds reapInterval{5000};
+    std::chrono::milliseconds claimPollInterval{1000}; // other processes' queued jobs
+    // How long pause/cancel wait for a job this process runs to stop before they return.
+    std::chrono::milliseconds stopWait{15000};
 };
 
 } // namespace mistudio

@@ -75,7 +75,7 @@ bool isAllowedJobTransition(JobState from, JobState to)
     using S = JobState;
     switch (from) {
     case S::Queued:
-        return to == S::Running || to == S::Cancelled;
+        return to == S::Running || to == S::Paused || to == S::Cancelled;
     case S::Running:
         return to == S::Queued || to == S::Paused || to == S::NeedsToken || to == S::Done
             || to == S::Failed || to == S::Cancelled;
@@ -84,7 +84,6 @@ bool isAllowedJobTransition(JobState from, JobState to)
         return to == S::Queued || to == S::Cancelled;
     case S::Failed:
     case S::Cancelled:
-        return to == S::Queued;
     case S::Done:
         return false;
     }
@@ -96,6 +95,25 @@ bool isFinishedJobState(JobState state)
     return state == JobState::Done || state == JobState::Failed || state == JobState::Cancelled;
 }
 
+bool isActiveJobState(JobState state)
+{
+    return !isFinishedJobState(state);
+}
+
+QString stopRequestName(StopRequest request)
+{
+    return request == StopRequest::Pause ? u"pause"_s : u"cancel"_s;
+}
+
+std::optional<StopRequest> stopRequestFromName(QStringView name)
+{
+    if (name == u"pause")
+        return StopRequest::Pause;
+    if (name == u"cancel")
+        return StopRequest::Cancel;
+    return std::nullopt;
+}
+
 QJsonObject JobRecord::toJson() const
 {
     return QJsonObject{
@@ -104,8 +122,16 @@ QJsonObject JobRecord::toJson() const
         {u"kind"_s, jobKindName(kind)},
         {u"state"_s, jobStateName(state)},
         {u"params"_s, params},
+        {u"device"_s, device},
+        {u"run_device"_s, textOrNull(runDevice)},
+        {u"owner_id"_s, textOrNull(ownerId)},
         {u"owner_host"_s, textOrNull(ownerHost)},
+        {u"claim_seq"_s, claimSeq},
         {u"lease_until"_s, timeOrNull(leaseUntil)},
+        {u"requested_stop"_s, requestedStop ? QJsonValue(stopRequestName(*requestedStop))
+                                            : QJsonValue(QJsonValue::Null)},
+        {u"position"_s, position},
+        {u"progress"_s, progress},
         {u"attempts"_s, attempts},
         {u"last_error"_s, textOrNull(lastError)},
         {u"created_at"_s, timeOrNull(createdAt)},

@@ -21,15 +21,35 @@ std::optional<JobKind> jobKindFromName(QStringView name);
 QString jobStateName(JobState state); // "queued", "running", "paused", "needs_token", ...
 std::optional<JobState> jobStateFromName(QStringView name);
 
-// The job state machine, enforced by JobStore::transition:
-//   queued → running (claim) | cancelled
-//   running → queued (requeue, lease lost) | paused | needs_token | done | failed | cancelled
+// The job state machine (docs/jobs.md), enforced by JobQueue:
+//   queued → running (claim) | paused | cancelled (a stop request)
+//   running → queued (released, lease expired) | paused | needs_token | done | failed | cancelled
 //   paused | needs_token → queued (resume) | cancelled
-//   failed | cancelled → queued (retry)
-// done is final. Leaving `running` clears the owner and the lease.
+// done, failed and cancelled are final: a retry is a new job. Leaving `running` clears the
+// owner and the lease.
 bool isAllowedJobTransition(JobState from, JobState to);
-// done, failed, cancelled: nothing will run unless someone retries.
+// done, failed, cancelled: nothing will run any more.
 bool isFinishedJobState(JobState state);
+// queued, running, paused, needs_token: at most one such job per model (a unique index).
+bool isActiveJobState(JobState state);
+
+// A request, written on the row by any process, that the job's owner stops it.
+enum class StopRequest { Pause, Cancel };
+QString stopRequestName(StopRequest request); // "pause", "cancel"
+std::optional<StopRequest> stopRequestFromName(QStringView name);
+
+// The version of the job format this build writes and understands: a worker claims only jobs
+// whose spec_version is at most this, so an older worker never runs a job it cannot read.
+inline constexpr int kJobSpecVersion = 1;
+
+// What proves that a worker still owns a running job: every write it makes is conditioned on
+// all three (docs/jobs.md, "fencing").
+struct JobFence
+{
+    QUuid jobId;
+    QString ownerId;
+    qint64 claimSeq = 0;
+};
 
 struct JobRecord
 {
@@ -38,15 +58,29 @@ struct JobRecord
     JobKind kind = JobKind::Download;
     JobState state = JobState::Queued;
     QJsonObject params; // what the job needs to run again; never a token
-    QString ownerHost;  // the host running it, empty unless running
-    QDateTime leaseUntil; // UTC; a running job whose lease passed may be claimed by another host
+    QString device = QStringLiteral("auto"); // requested: auto | cpu | cuda:N
+    QString runDevice;  // where it runs or ran (set by the claim)
+    QString ownerId;    // the process instance running it (host/boot/pid/start), empty unless running
+    QString ownerHost;  // that process's host name, for display
+    qint64 claimSeq = 0; // incremented by every claim: the fence
+    QDateTime leaseUntil; // UTC; a running job whose lease passed is requeued by any process
+    std::optional<StopRequest> requestedStop; // pause/cancel asked of the running owner
+    QString affinityId; // a process holding this job's token in memory; others wait while it lives
+    double position = 0; // queue order (claims take the lowest first)
+    int specVersion = kJobSpecVersion;
+    double progress = 0; // 0..100, saved by the owner about once a second
+    QJsonObject progressDetail; // the owner's last progress snapshot (bytes, speed, files)
     int attempts = 0;     // times it was claimed
     QString lastError;
     QDateTime createdAt; // UTC
     QDateTime updatedAt; // UTC
 
-    // {"id","model_id","kind","state","params","owner_host","lease_until","attempts",
-    //  "last_error","created_at","updated_at"}; unknown values are null.
+    JobFence fence() const { return JobFence{id, ownerId, claimSeq}; }
+    bool isActive() const { return isActiveJobState(state); }
+
+    // {"id","model_id","kind","state","params","device","run_device","owner_id","owner_host",
+    //  "claim_seq","lease_until","requested_stop","position","progress","attempts","last_error",
+    //  "created_at","updated_at"}; unknown values are null.
     QJsonObject toJson() const;
 };
 
@@ -55,6 +89,8 @@ struct NewJob
     QUuid modelId;
     JobKind kind = JobKind::Download;
     QJsonObject params;
+    QString device = QStringLiteral("auto");
+    QString affinityId; // see JobRecord::affinityId
 };
 
 struct JobQuery

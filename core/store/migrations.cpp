@@ -69,10 +69,62 @@ constexpr std::array kV3 = {
     "CREATE INDEX idx_models_status_created_at ON models(status, created_at, id)",
 };
 
+// One authority for jobs (docs/jobs.md): process-instance owners with a fence (claim_seq), stop
+// requests any process can write, requested and actual device, affinity to the process holding
+// a job's token, queue position, the owner's last progress, at most one active job per model,
+// the workers registry and the event outbox. Rows left `running` by an older version are
+// requeued (that version could not be fenced); duplicate active jobs (never created on purpose)
+// keep only the newest.
+constexpr std::array kV4 = {
+    "ALTER TABLE jobs ADD COLUMN owner_id VARCHAR(255)",
+    "ALTER TABLE jobs ADD COLUMN claim_seq BIGINT NOT NULL DEFAULT 0",
+    "ALTER TABLE jobs ADD COLUMN requested_stop VARCHAR(20)",
+    "ALTER TABLE jobs ADD COLUMN device VARCHAR(50) NOT NULL DEFAULT 'auto'",
+    "ALTER TABLE jobs ADD COLUMN run_device VARCHAR(50)",
+    "ALTER TABLE jobs ADD COLUMN affinity_id VARCHAR(255)",
+    "ALTER TABLE jobs ADD COLUMN position DOUBLE PRECISION NOT NULL DEFAULT 0",
+    "ALTER TABLE jobs ADD COLUMN spec_version INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE jobs ADD COLUMN progress DOUBLE PRECISION NOT NULL DEFAULT 0",
+    "ALTER TABLE jobs ADD COLUMN progress_detail ${JSON}",
+    "UPDATE jobs SET state = 'queued', owner_host = NULL, lease_until = NULL WHERE state = 'running'",
+    "UPDATE jobs SET state = 'cancelled', last_error = 'superseded by a newer job'"
+    " WHERE state IN ('queued', 'running', 'paused', 'needs_token') AND EXISTS ("
+    "  SELECT 1 FROM jobs newer WHERE newer.model_id = jobs.model_id"
+    "  AND newer.state IN ('queued', 'running', 'paused', 'needs_token')"
+    "  AND (newer.created_at > jobs.created_at"
+    "       OR (newer.created_at = jobs.created_at AND newer.id > jobs.id)))",
+    "CREATE UNIQUE INDEX idx_jobs_one_active ON jobs(model_id)"
+    " WHERE state IN ('queued', 'running', 'paused', 'needs_token')",
+    "CREATE INDEX idx_jobs_claim ON jobs(state, position, created_at)",
+    "CREATE INDEX idx_jobs_owner ON jobs(owner_id)",
+    "CREATE TABLE workers ("
+    " id VARCHAR(255) PRIMARY KEY NOT NULL,"
+    " host VARCHAR(255) NOT NULL,"
+    " pid BIGINT NOT NULL,"
+    " role VARCHAR(40) NOT NULL,"
+    " kinds VARCHAR(100) NOT NULL DEFAULT '',"
+    " devices VARCHAR(500) NOT NULL DEFAULT '',"
+    " version VARCHAR(50) NOT NULL DEFAULT '',"
+    " spec_version INTEGER NOT NULL DEFAULT 1,"
+    " started_at ${TIME} NOT NULL DEFAULT ${NOW},"
+    " heartbeat_at ${TIME} NOT NULL DEFAULT ${NOW}"
+    ")",
+    "CREATE TABLE events ("
+    " seq ${SERIAL},"
+    " model_id ${UUID},"
+    " type VARCHAR(40) NOT NULL,"
+    " payload ${JSON} NOT NULL,"
+    " origin_id VARCHAR(255),"
+    " created_at ${TIME} NOT NULL DEFAULT ${NOW}"
+    ")",
+    "CREATE INDEX idx_events_created_at ON events(created_at)",
+};
+
 constexpr std::array kMigrations = {
     Migration{1, "models catalogue", kV1},
     Migration{2, "persisted jobs", kV2},
     Migration{3, "list sort indexes", kV3},
+    Migration{4, "one authority for jobs: fences, stop requests, workers, event outbox", kV4},
 };
 
 } // namespace

@@ -57,24 +57,6 @@ std::optional<ModelStatus> modelStatusFromName(QStringView name)
     return std::nullopt;
 }
 
-bool isAllowedTransition(ModelStatus from, ModelStatus to)
-{
-    using S = ModelStatus;
-    switch (from) {
-    case S::Pending:
-        return to == S::Downloading || to == S::Failed;
-    case S::Downloading:
-        return to == S::Quantizing || to == S::Ready || to == S::Failed || to == S::Pending;
-    case S::Quantizing:
-        return to == S::Ready || to == S::Failed || to == S::Pending;
-    case S::Ready:
-        return to == S::Quantizing;
-    case S::Failed:
-        return to == S::Pending;
-    }
-    return false;
-}
-
 bool isKnownQuantization(QStringView name)
 {
     return name == u"none"_s || name == u"bnb-4bit"_s || name == u"bnb-8bit"_s;

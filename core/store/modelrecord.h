@@ -19,14 +19,8 @@ enum class ModelStatus { Pending, Downloading, Quantizing, Ready, Failed };
 QString modelStatusName(ModelStatus status); // "pending", ...
 std::optional<ModelStatus> modelStatusFromName(QStringView name);
 
-// The state machine, enforced by every store:
-//   pending → downloading → (quantizing →) ready | failed
-//   pending → failed (the job failed before any byte arrived, e.g. the repo is gone)
-//   ready → quantizing (re-quantize), quantizing → ready (re-quantize done or cancelled),
-//   failed → pending (retry),
-//   downloading|quantizing → pending (cancel/pause keeps the record re-startable).
-// Delete is allowed from any state and is not a transition. X → X is not a transition either.
-bool isAllowedTransition(ModelStatus from, ModelStatus to);
+// A model's status is never set by hand: it is derived from the model's facts (files present,
+// latest job) by deriveModelStatus (store/modelstatus.h) in the transaction that changes a job.
 
 // Quantization names stored in the catalogue: "none", "bnb-4bit", "bnb-8bit".
 bool isKnownQuantization(QStringView name);

@@ -11,16 +11,14 @@ class ModelStore
 public:
     virtual ~ModelStore() = default;
 
+    // Plain record writes without events: the service creates and removes models through
+    // JobQueue::createModel/removeModel, which record the events in the same transaction.
     virtual Result<ModelRecord> create(const NewModel &model) = 0;
     virtual Result<ModelRecord> get(const QUuid &id) = 0;
     // ID = full UUID, unique prefix of one (≥ 4 hex chars), or a repo id (unique match).
     virtual Result<ModelRecord> resolve(QStringView idPrefixOrRepo) = 0;
     virtual Result<ModelPage> list(const ModelQuery &query) = 0;
     virtual Result<ModelRecord> update(const QUuid &id, const ModelPatch &patch) = 0;
-    // Enforces isAllowedTransition atomically (compare-and-set on the current status); an
-    // illegal change is ErrorCode::IllegalTransition and writes nothing.
-    virtual Result<ModelRecord> transition(const QUuid &id, ModelStatus to,
-                                           const QString &errorMessage = {}) = 0;
     virtual Status remove(const QUuid &id) = 0;
 };
 

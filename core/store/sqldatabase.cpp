@@ -189,6 +189,55 @@ Result<int> SqlDatabase::schemaVersion()
     return q->value(0).toInt();
 }
 
+Status SqlDatabase::transaction(const std::function<Status()> &body)
+{
+    const bool sqlite = m_target.backend == SqlBackend::Sqlite;
+    constexpr int kAttempts = 5;
+    for (int attempt = 1;; ++attempt) {
+        if (auto b = run(sqlite ? u"BEGIN IMMEDIATE"_s : u"BEGIN"_s); !b)
+            return b.error();
+        Status s = body();
+        if (s) {
+            auto c = run(u"COMMIT"_s);
+            if (c)
+                return {};
+            s = c.error();
+        }
+        (void)run(u"ROLLBACK"_s);
+        // 40001 serialization_failure, 40P01 deadlock_detected: the whole transaction may run
+        // again; anything else is the caller's to handle.
+        const QString code = s.error().details.value(u"native_code"_s).toString();
+        if (sqlite || attempt >= kAttempts || (code != u"40001"_s && code != u"40P01"_s))
+            return s;
+    }
+}
+
+QString SqlDatabase::nowExpr() const
+{
+    return m_target.backend == SqlBackend::Sqlite ? u"strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"_s
+                                                  : u"NOW()"_s;
+}
+
+QString SqlDatabase::nowPlusMsExpr() const
+{
+    return m_target.backend == SqlBackend::Sqlite
+        ? u"strftime('%Y-%m-%dT%H:%M:%fZ', julianday('now') + CAST(? AS REAL) / 86400000.0)"_s
+        : u"(NOW() + CAST(? AS DOUBLE PRECISION) * INTERVAL '1 millisecond')"_s;
+}
+
+QString SqlDatabase::forUpdate() const
+{
+    return m_target.backend == SqlBackend::Sqlite ? QString() : u" FOR UPDATE"_s;
+}
+
+bool SqlDatabase::isUniqueViolation(const Error &e)
+{
+    const QString code = e.details.value(u"native_code"_s).toString();
+    // PostgreSQL 23505; SQLite 2067 (SQLITE_CONSTRAINT_UNIQUE) or its primary code 19.
+    return code == u"23505"_s || code == u"2067"_s
+        || (code == u"19"_s && e.message.contains(u"UNIQUE"_s));
+}
+
 QString SqlDatabase::uuidText(const QString &column) const
 {
     return m_target.backend == SqlBackend::Sqlite ? column : column + u"::text"_s;
@@ -246,6 +295,7 @@ QString SqlDatabase::expandDdl(QString ddl) const
     ddl.replace(u"${UUID}"_s, sqlite ? u"TEXT"_s : u"UUID"_s);
     ddl.replace(u"${JSON}"_s, sqlite ? u"TEXT"_s : u"JSONB"_s);
     ddl.replace(u"${TIME}"_s, sqlite ? u"TEXT"_s : u"TIMESTAMPTZ"_s);
+    ddl.replace(u"${SERIAL}"_s, sqlite ? u"INTEGER PRIMARY KEY AUTOINCREMENT"_s : u"BIGSERIAL PRIMARY KEY"_s);
     ddl.replace(u"${NOW}"_s, sqlite ? u"(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"_s : u"NOW()"_s);
     return ddl;
 }

@@ -10,6 +10,7 @@
 #include <QStringList>
 #include <QVariantList>
 
+#include <functional>
 #include <memory>
 
 namespace mistudio {
@@ -38,8 +39,8 @@ class SqlDatabase final
 
 public:
     // Schema versions: 1 = models (design §2.1 + catalogue columns), 2 = jobs, 3 = indexes for
-    // the list's sort keys.
-    static constexpr int kLatestSchemaVersion = 3;
+    // the list's sort keys, 4 = job ownership and fencing, workers, event outbox (docs/jobs.md).
+    static constexpr int kLatestSchemaVersion = 4;
 
     // Connects and migrates the schema to targetVersion (tests pass an older one). A database
     // whose schema is newer than this code knows is left untouched: ErrorCode::SchemaTooNew.
@@ -55,6 +56,22 @@ public:
     // Prepares and runs one statement with positional (`?`) values on this thread's connection.
     Result<QSqlQuery> run(const QString &sql, const QVariantList &values = {});
     Result<int> schemaVersion();
+
+    // Runs `body` as one transaction on this thread's connection and commits if it succeeds
+    // (rolls back otherwise). SQLite takes the write lock up front (BEGIN IMMEDIATE), so a
+    // transaction never fails half-way on a lock; PostgreSQL runs READ COMMITTED and the body
+    // takes the row locks it needs (forUpdate()). A serialization failure or deadlock is retried
+    // a few times. Transactions do not nest: a body must not start another.
+    Status transaction(const std::function<Status()> &body);
+
+    // The database's clock, so that every process sharing the catalogue compares leases on one
+    // clock: the current UTC time, and the current time plus `?` milliseconds (binds one number).
+    QString nowExpr() const;
+    QString nowPlusMsExpr() const;
+    // " FOR UPDATE" on PostgreSQL (row lock), nothing on SQLite (the transaction holds the lock).
+    QString forUpdate() const;
+    // Whether `e` (from run()) is a unique-constraint violation.
+    static bool isUniqueViolation(const Error &e);
 
     // SQL fragments where the dialects differ.
     QString uuidText(const QString &column) const;  // the UUID as lowercase text

@@ -13,7 +13,6 @@ using namespace Qt::Literals::StringLiterals;
 namespace mistudio {
 namespace {
 
-constexpr int kMaxCasRetries = 16;
 constexpr int kMinPrefixLength = 4;
 
 QString idText(const QUuid &id)
@@ -314,38 +313,6 @@ Result<ModelRecord> SqlModelStore::update(const QUuid &id, const ModelPatch &pat
     if (q->numRowsAffected() == 0)
         return notFound(idText(id));
     return get(id);
-}
-
-Result<ModelRecord> SqlModelStore::transition(const QUuid &id, ModelStatus to, const QString &errorMessage)
-{
-    for (int attempt = 0; attempt < kMaxCasRetries; ++attempt) {
-        auto current = get(id);
-        if (!current)
-            return current.error();
-        const ModelStatus from = current->status;
-        if (!isAllowedTransition(from, to)) {
-            return Error::make(ErrorCode::IllegalTransition,
-                               u"Model %1 cannot go from %2 to %3"_s.arg(current->shortId(),
-                                                                          modelStatusName(from),
-                                                                          modelStatusName(to)),
-                               {{u"from"_s, modelStatusName(from)}, {u"to"_s, modelStatusName(to)}});
-        }
-        QString message = errorMessage;
-        if (to == ModelStatus::Failed && message.isEmpty())
-            message = u"Unknown error"_s;
-        // Compare-and-set: written only if nobody changed the status since we read it.
-        auto q = m_db->run(u"UPDATE models SET status = ?, error_message = ?, updated_at = ?"
-                           " WHERE id = ? AND status = ?"_s,
-                           {modelStatusName(to), SqlDatabase::textOrNull(message),
-                            SqlDatabase::timeValue(QDateTime::currentDateTimeUtc()), idText(id),
-                            modelStatusName(from)});
-        if (!q)
-            return q.error();
-        if (q->numRowsAffected() == 1)
-            return get(id);
-    }
-    return Error::make(ErrorCode::Conflict,
-                       u"The status of model %1 keeps changing; try again"_s.arg(idText(id)));
 }
 
 Status SqlModelStore::remove(const QUuid &id)

@@ -24,7 +24,6 @@ public:
     Result<ModelRecord> resolve(QStringView idPrefixOrRepo) override;
     Result<ModelPage> list(const ModelQuery &query) override;
     Result<ModelRecord> update(const QUuid &id, const ModelPatch &patch) override;
-    Result<ModelRecord> transition(const QUuid &id, ModelStatus to, const QString &errorMessage = {}) override;
     Status remove(const QUuid &id) override;
 
 private:

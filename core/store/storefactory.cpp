@@ -1,14 +1,14 @@
 #include "store/storefactory.h"
 
 #include "store/sqldatabase.h"
-#include "store/sqljobstore.h"
+#include "store/sqljobqueue.h"
 #include "store/sqlmodelstore.h"
 
 using namespace Qt::Literals::StringLiterals;
 
 namespace mistudio {
 
-Result<Stores> openStores(const AppConfig &config)
+Result<Stores> openStores(const AppConfig &config, const QString &originId)
 {
     SqlTarget target;
     if (config.databaseUrl.isEmpty()) {
@@ -29,7 +29,7 @@ Result<Stores> openStores(const AppConfig &config)
         return db.error();
     Stores stores;
     stores.models = std::make_shared<SqlModelStore>(*db);
-    stores.jobs = std::make_shared<SqlJobStore>(*db);
+    stores.jobs = std::make_shared<SqlJobQueue>(*db, originId);
     stores.location = target.describe();
     return stores;
 }

@@ -2,7 +2,7 @@
 
 #include "common/appconfig.h"
 #include "common/result.h"
-#include "store/jobstore.h"
+#include "store/jobqueue.h"
 #include "store/modelstore.h"
 
 #include <memory>
@@ -15,10 +15,11 @@ namespace mistudio {
 struct Stores
 {
     std::shared_ptr<ModelStore> models;
-    std::shared_ptr<JobStore> jobs;
+    std::shared_ptr<JobQueue> jobs;
     QString location; // the SQLite file or the redacted PostgreSQL URL
 };
 
-Result<Stores> openStores(const AppConfig &config);
+// `originId` is the process instance recorded with the outbox events this process commits.
+Result<Stores> openStores(const AppConfig &config, const QString &originId = {});
 
 } // namespace mistudio

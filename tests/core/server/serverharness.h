@@ -58,7 +58,6 @@ struct ServerHarness
         ServiceOptions o;
         o.dataDir = DataDir(dir.path());
         o.progressIntervalMs = 0;
-        o.hostName = QStringLiteral("test-host");
         service = std::make_unique<ModelService>(stores.models, stores.jobs, &bus,
                                                  engines ? *engines : e, o);
         if (!service->start())

@@ -54,7 +54,6 @@ void TestServiceQuantOpts::downloadWritesFp4WithoutDoubleQuant()
     hs.quantizeDevice = u"cpu"_s;
     ServiceOptions so;
     so.dataDir = DataDir(dir.path());
-    so.hostName = u"test-host"_s;
     EventBus bus;
     ModelService service(stores->models, stores->jobs, &bus, makeRealEngines(hs), so);
     QVERIFY(service.start().ok());
