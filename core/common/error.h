@@ -21,6 +21,8 @@ enum class ErrorCode {
     PermissionDenied,
     DiskFull,             // the filesystem ran out of space while writing
     InsufficientDiskSpace, // checked before starting: not enough room for the job
+    UnsafePath,           // a name from outside (Hub tree, shard index, API input) breaks the
+                          // path policy (common/namepolicy.h) or would leave its folder
     // catalogue
     DatabaseError,
     SchemaTooNew,
