@@ -303,6 +303,8 @@ void FileDownload::dispatch()
         t.url = m_resolved.url;
         if (m_resolved.sendToken && !m_ctx->download.token.isEmpty())
             t.authorization = "Bearer " + m_ctx->download.token.toUtf8();
+        t.endpoint = m_ctx->download.endpoint;
+        t.allowOffLoopback = m_ctx->options.allowOffLoopbackRedirects;
         t.wholeFile = m_wholeFile;
         t.stallTimeoutMs = m_ctx->options.stallTimeoutMs;
         t.bucket = m_ctx->bucket;
@@ -340,6 +342,7 @@ void FileDownload::handleChunkEnded(const ChunkResult &r)
     case O::Cancelled:
         break;
     case O::WriteFailed:
+    case O::Refused:
         fail(r.error);
         break;
     case O::RangeIgnored:

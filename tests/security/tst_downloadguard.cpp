@@ -132,6 +132,64 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(target() + u"/config.json"_s)); // its own file went
     }
 
+    void transferRedirectToAnotherHostGetsNoToken()
+    {
+        // The data GET (not the resolver HEAD) is sent elsewhere: we follow it ourselves and the
+        // token stays behind (QNAM's own redirects kept it, once per chunk and per retry).
+        Fault f;
+        f.kind = Fault::Kind::Redirect;
+        f.listener = Listener::Hub;
+        f.method = "GET";
+        f.pathContains = u"/resolve/"_s;
+        f.location = u"{other}{path}"_s;
+        f.times = -1;
+        m_hub->addFault(f);
+        PinnedDownload d = testutil::pinnedDownload(*m_hub, u"org/tiny-gpt2"_s, target(), {u"config.json"_s});
+        d.token = QString::fromLatin1(kUserToken);
+        DownloadEngine engine;
+        const testutil::RunResult r = testutil::runDownload(engine, d);
+        QVERIFY(r.finished);
+        QVERIFY2(r.status.ok(), qPrintable(r.status.error().toString()));
+        QVERIFY(m_hub->requestCount(Listener::Other, u"config.json"_s) >= 1);
+        QVERIFY(m_hub->requestsWithAuthorization(Listener::Hub) >= 1); // the Hub's own HEAD had it
+    }
+
+    void refusedRedirectsFailAtOnce_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QString>("location");
+        QTest::newRow("data GET to file:") << QByteArray("GET") << u"file:///etc/passwd"_s;
+        QTest::newRow("data GET off loopback") << QByteArray("GET") << u"http://192.0.2.1/x"_s;
+        QTest::newRow("resolver HEAD to file:") << QByteArray("HEAD") << u"file:///etc/passwd"_s;
+        QTest::newRow("resolver HEAD off loopback") << QByteArray("HEAD") << u"http://192.0.2.1/x"_s;
+    }
+    void refusedRedirectsFailAtOnce()
+    {
+        QFETCH(QByteArray, method);
+        QFETCH(QString, location);
+        Fault f;
+        f.kind = Fault::Kind::Redirect;
+        f.listener = Listener::Hub;
+        f.method = method;
+        f.pathContains = u"/resolve/"_s;
+        f.location = location;
+        f.times = -1;
+        m_hub->addFault(f);
+        PinnedDownload d = testutil::pinnedDownload(*m_hub, u"org/tiny-gpt2"_s, target(), {u"config.json"_s});
+        DownloadOptions o;
+        o.backoffBaseMs = 1; // were it retried, the retries would show at once in the count below
+        o.backoffMaxMs = 1;
+        DownloadEngine engine;
+        engine.setDefaultOptions(o);
+        const testutil::RunResult r = testutil::runDownload(engine, d);
+        QVERIFY(r.finished);
+        QVERIFY(!r.status.ok());
+        QCOMPARE(r.status.error().codeName(), u"invalid_response"_s);
+        QVERIFY2(r.status.error().message.contains(location), qPrintable(r.status.error().message));
+        QCOMPARE(m_hub->faults().first().fired, 1);
+        QVERIFY(!QFileInfo::exists(target() + u"/config.json"_s));
+    }
+
     void safeDownloadStillWorks()
     {
         // The guard costs a real download nothing: LFS through the CDN, partials, journal, rename.
