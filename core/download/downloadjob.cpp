@@ -123,6 +123,9 @@ void DownloadJob::handleFileFinished(FileDownload *, const Status &st)
 {
     if (st.ok()) {
         startMore();
+        // A file that finished (verified) while the others were being stopped, after another
+        // file's failure or a pause, may have been the last one running: the job ends here then.
+        settle();
         return;
     }
     if (!m_failure && !m_cancelling) {
