@@ -160,6 +160,24 @@ private Q_SLOTS:
         QVERIFY2(m_hub->bytesServed(Listener::Cdn) < 32LL << 20, qPrintable(QString::number(m_hub->bytesServed(Listener::Cdn))));
     }
 
+    void hugeChunkedConfigIsCutWhileStreaming()
+    {
+        // No Content-Length to refuse up front: the body itself is cut as it passes the limit.
+        Fault f;
+        f.kind = Fault::Kind::ShortChunked;
+        f.listener = Listener::Cdn;
+        f.afterBytes = 48LL << 20;
+        m_hub->addFault(f);
+        hub::HubClient client(options());
+        const auto r = await<QJsonObject>([&](auto done) {
+            client.fetchJson(u"evil/huge-config"_s, u"main"_s, u"config.json"_s, done);
+        });
+        QVERIFY(r && !r->ok());
+        QCOMPARE(m_hub->faults().first().fired, 1);
+        QCOMPARE(r->error().details.value(u"limit_bytes"_s).toInteger(), hub::kMaxJsonFileBytes);
+        QVERIFY2(m_hub->bytesServed(Listener::Cdn) < 32LL << 20, qPrintable(QString::number(m_hub->bytesServed(Listener::Cdn))));
+    }
+
     void shortBodyIsRetriedOnce()
     {
         Fault f;
