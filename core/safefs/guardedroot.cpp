@@ -222,14 +222,20 @@ int GuardedRoot::makeDirs(std::string_view rel) const
     return 0;
 }
 
-int GuardedRoot::makeDir(std::string_view rel, mode_t mode) const
+template<class Fn>
+int GuardedRoot::atParent(std::string_view rel, bool missingIsDone, Fn fn) const
 {
     std::string leaf;
     const Opened parent = openParent(rel, false, &leaf);
     if (!parent.ok())
-        return parent.error;
+        return missingIsDone && parent.error == ENOENT ? 0 : parent.error;
     Fd dir(parent.fd);
-    return ::mkdirat(dir.get(), leaf.c_str(), mode) == 0 ? 0 : errno;
+    return fn(dir.get(), leaf.c_str());
+}
+
+int GuardedRoot::makeDir(std::string_view rel, mode_t mode) const
+{
+    return atParent(rel, false, [mode](int dir, const char *leaf) { return ::mkdirat(dir, leaf, mode) == 0 ? 0 : errno; });
 }
 
 int GuardedRoot::rename(std::string_view from, std::string_view to) const
@@ -248,32 +254,21 @@ int GuardedRoot::rename(std::string_view from, std::string_view to) const
 
 int GuardedRoot::remove(std::string_view rel) const
 {
-    std::string leaf;
-    const Opened parent = openParent(rel, false, &leaf);
-    if (!parent.ok())
-        return parent.error == ENOENT ? 0 : parent.error;
-    Fd dir(parent.fd);
-    return ::unlinkat(dir.get(), leaf.c_str(), 0) == 0 || errno == ENOENT ? 0 : errno;
+    return atParent(rel, true, [](int dir, const char *leaf) {
+        return ::unlinkat(dir, leaf, 0) == 0 || errno == ENOENT ? 0 : errno;
+    });
 }
 
 int GuardedRoot::removeDir(std::string_view rel) const
 {
-    std::string leaf;
-    const Opened parent = openParent(rel, false, &leaf);
-    if (!parent.ok())
-        return parent.error == ENOENT ? 0 : parent.error;
-    Fd dir(parent.fd);
-    return ::unlinkat(dir.get(), leaf.c_str(), AT_REMOVEDIR) == 0 || errno == ENOENT ? 0 : errno;
+    return atParent(rel, true, [](int dir, const char *leaf) {
+        return ::unlinkat(dir, leaf, AT_REMOVEDIR) == 0 || errno == ENOENT ? 0 : errno;
+    });
 }
 
 int GuardedRoot::removeTree(std::string_view rel) const
 {
-    std::string leaf;
-    const Opened parent = openParent(rel, false, &leaf);
-    if (!parent.ok())
-        return parent.error == ENOENT ? 0 : parent.error;
-    Fd dir(parent.fd);
-    return removeBelow(dir.get(), leaf.c_str());
+    return atParent(rel, true, [](int dir, const char *leaf) { return removeBelow(dir, leaf); });
 }
 
 int GuardedRoot::stat(std::string_view rel, struct stat *st) const
@@ -286,12 +281,9 @@ int GuardedRoot::stat(std::string_view rel, struct stat *st) const
         ::close(d.fd);
         return rc;
     }
-    std::string leaf;
-    const Opened parent = openParent(rel, false, &leaf);
-    if (!parent.ok())
-        return parent.error;
-    Fd dir(parent.fd);
-    return ::fstatat(dir.get(), leaf.c_str(), st, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : errno;
+    return atParent(rel, false, [st](int dir, const char *leaf) {
+        return ::fstatat(dir, leaf, st, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : errno;
+    });
 }
 
 int GuardedRoot::syncDir(std::string_view rel) const

@@ -67,6 +67,10 @@ private:
     Opened openRoot() const;
     // The directory holding the last component of `rel`, and that component.
     Opened openParent(std::string_view rel, bool create, std::string *leaf) const;
+    // fn(folder fd, last component) on the folder holding `rel`; a missing folder is 0 (done)
+    // when missingIsDone.
+    template<class Fn>
+    int atParent(std::string_view rel, bool missingIsDone, Fn fn) const;
 
     std::string m_root;
     std::string m_prefix; // checked relative name, empty for the root itself

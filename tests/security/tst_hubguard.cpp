@@ -38,6 +38,17 @@ private:
         return f;
     }
 
+    // The model info of org/tiny-gpt2 answers its headers, then nothing for a minute.
+    void stallModelInfo()
+    {
+        Fault f;
+        f.kind = Fault::Kind::Stall;
+        f.afterBytes = 0;
+        f.stallMs = 60000;
+        f.pathContains = u"/api/models/org/tiny-gpt2"_s;
+        m_hub->addFault(f);
+    }
+
     std::optional<Result<hub::ModelPreview>> preview(const QString &repo, const QString &dataDir = QString())
     {
         hub::HubClient client(options());
@@ -218,12 +229,7 @@ private Q_SLOTS:
 
     void stallEndsAtTheCallDeadline()
     {
-        Fault f;
-        f.kind = Fault::Kind::Stall;
-        f.afterBytes = 0;
-        f.stallMs = 60000;
-        f.pathContains = u"/api/models/org/tiny-gpt2"_s;
-        m_hub->addFault(f);
+        stallModelInfo();
         hub::HubOptions o = options();
         o.callDeadlineMs = 700;
         hub::HubClient client(o);
@@ -235,12 +241,7 @@ private Q_SLOTS:
 
     void cancelEndsCallsInFlight()
     {
-        Fault f;
-        f.kind = Fault::Kind::Stall;
-        f.afterBytes = 0;
-        f.stallMs = 60000;
-        f.pathContains = u"/api/models/org/tiny-gpt2"_s;
-        m_hub->addFault(f);
+        stallModelInfo();
         hub::HubOptions o = options();
         o.cancel = std::make_shared<hub::CancelSource>();
         hub::HubClient client(o);
