@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QTextStream>
 
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 
@@ -14,6 +15,10 @@ using namespace Qt::Literals::StringLiterals;
 
 int main(int argc, char **argv)
 {
+    // A file-size limit (ulimit -f) must show as a failed write (EFBIG → disk_full, the download
+    // kept for a resume), not kill the process with SIGXFSZ mid-job.
+    std::signal(SIGXFSZ, SIG_IGN);
+
     // Global options are read before any QCoreApplication exists, because the GUI module
     // must be the one to create the QApplication.
     mistudio::AppConfig::Overrides overrides;

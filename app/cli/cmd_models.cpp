@@ -3,6 +3,7 @@
 #include "cli/exitcodes.h"
 #include "cli/output.h"
 
+#include "common/namepolicy.h"
 #include "common/repoid.h"
 #include "common/units.h"
 #include "store/storefactory.h"
@@ -250,6 +251,8 @@ int runAdd(Context &ctx)
     NewModel m;
     m.repoId = repo->toString();
     m.name = p.value(u"name"_s);
+    if (Status s = validateDisplayName(m.name); !s)
+        return cmd.fail(s.error(), true);
     if (p.isSet(u"revision"_s)) {
         const auto rev = validateRevision(p.value(u"revision"_s));
         if (!rev)

@@ -249,6 +249,9 @@ int runQuantize(Context &ctx)
     QJsonArray files;
     for (const auto &f : r.files)
         files.append(QString::fromStdString(f));
+    QJsonArray skipped;
+    for (const auto &f : r.skippedFiles)
+        skipped.append(QString::fromStdString(f));
     const QJsonObject done{{u"event"_s, u"quantize_completed"_s},
                            {u"output"_s, QString::fromStdString(req.outputDir)},
                            {u"mode"_s, m},
@@ -260,12 +263,15 @@ int runQuantize(Context &ctx)
                            {u"bytes_in"_s, double(r.bytesIn)},
                            {u"bytes_out"_s, double(r.bytesOut)},
                            {u"seconds"_s, r.seconds},
-                           {u"files"_s, files}};
+                           {u"files"_s, files},
+                           {u"skipped_links"_s, skipped}};
     if (asJson) {
         ctx.out << QJsonDocument(done).toJson(QJsonDocument::Compact) << '\n';
     } else {
         if (!r.fallbackReason.empty())
             ctx.err << "quantize: no GPU (" << QString::fromStdString(r.fallbackReason) << "), used the CPU\n";
+        for (const auto &f : r.skippedFiles)
+            ctx.err << "quantize: not copied: " << QString::fromStdString(f) << " is a symbolic link\n";
         ctx.out << "Quantized " << r.plan.quantizedCount << " of " << r.plan.tensors.size() << " tensors ("
                 << QString::fromStdString(r.plan.family) << ") on " << QString::fromStdString(r.device) << " in "
                 << QString::number(r.seconds, 'f', 1) << " s: " << QString::number(double(r.bytesIn) / 1e9, 'f', 2)

@@ -7,6 +7,7 @@
 
 #include "common/settingskeys.h"
 #include "common/units.h"
+#include "hub/cancelsource.h"
 #include "hub/huboptions.h"
 #include "server/apiserver.h"
 #include "server/apitoken.h"
@@ -96,6 +97,9 @@ struct ServiceStack
 {
     Stores stores;
     EventBus bus;
+    // Fired on shutdown: Hub calls in flight (previews, searches) end at once instead of holding
+    // the process while a slow or hostile Hub drips (downloads end with their jobs' stop).
+    std::shared_ptr<hub::CancelSource> hubCancel = std::make_shared<hub::CancelSource>();
     std::unique_ptr<ModelService> service;
 };
 
@@ -111,6 +115,7 @@ Result<std::unique_ptr<ServiceStack>> buildService(const AppConfig &config, cons
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     HubSettings hs;
     hs.hub = hub::HubOptions::fromEnvironment(env, &settings);
+    hs.hub.cancel = stack->hubCancel;
     hs.environment = env;
     hs.dataDir = config.dataDir;
     if (const int n = settings.value(QLatin1StringView(settingskeys::kConnectionsPerFile), 0).toInt(); n > 0)
@@ -190,6 +195,7 @@ int runServe(Context &ctx)
     ctx.out.flush();
     quitOnSignals([] { QCoreApplication::quit(); });
     const int rc = QCoreApplication::exec();
+    stack.value()->hubCancel->cancel();
     service->shutdown();
     return rc == 0 ? ExitOk : ExitFailure;
 }

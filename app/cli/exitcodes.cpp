@@ -40,6 +40,7 @@ int exitCodeFor(ErrorCode code)
     case ErrorCode::InvalidCheckpoint:
     case ErrorCode::UnsupportedCheckpoint:
     case ErrorCode::UnsafeCheckpoint:
+    case ErrorCode::UnsafePath:
     case ErrorCode::NonFiniteWeight:
         return ExitIntegrity;
     case ErrorCode::DiskFull:

@@ -21,6 +21,7 @@ constexpr std::array kNames = {
     std::pair{ErrorCode::DiskFull, "disk_full"},
     std::pair{ErrorCode::InsufficientDiskSpace, "insufficient_disk_space"},
     std::pair{ErrorCode::LeaseLost, "lease_lost"},
+    std::pair{ErrorCode::UnsafePath, "unsafe_path"},
     std::pair{ErrorCode::DatabaseError, "database_error"},
     std::pair{ErrorCode::SchemaTooNew, "schema_too_new"},
     std::pair{ErrorCode::RepoNotFound, "repo_not_found"},

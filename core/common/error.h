@@ -22,6 +22,8 @@ enum class ErrorCode {
     DiskFull,             // the filesystem ran out of space while writing
     InsufficientDiskSpace, // checked before starting: not enough room for the job
     LeaseLost,             // a worker's job was taken from it (lease expired, requeued): stop
+    UnsafePath,           // a name from outside (Hub tree, shard index, API input) breaks the
+                          // path policy (common/namepolicy.h) or would leave its folder
     // catalogue
     DatabaseError,
     SchemaTooNew,

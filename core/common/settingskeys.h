@@ -7,6 +7,7 @@ inline constexpr char kDataDir[] = "storage/dataDir";
 inline constexpr char kDatabaseUrl[] = "storage/databaseUrl";
 inline constexpr char kHubEndpoint[] = "hub/endpoint";
 inline constexpr char kHubProxy[] = "hub/proxy";
+inline constexpr char kHubAllowOffLoopbackRedirects[] = "hub/allowOffLoopbackRedirects";
 inline constexpr char kMaxConcurrentDownloads[] = "download/maxConcurrent";
 inline constexpr char kConnectionsPerFile[] = "download/connectionsPerFile";
 inline constexpr char kFilesInParallel[] = "download/filesInParallel";

@@ -90,6 +90,7 @@ QString DownloadEngine::enqueue(const PinnedDownload &download, const DownloadOp
     auto ctx = std::make_shared<FileContext>();
     ctx->download = download;
     ctx->options = options;
+    ctx->root = GuardedPath::rootAt(download.targetDir);
     ctx->transfers = m_transfers;
     ctx->bucket = m_bucket.get();
     ctx->resolver = m_resolver;

@@ -1,14 +1,16 @@
 #include "download/downloadjob.h"
 
 #include "common/datadir.h"
+#include "common/namepolicy.h"
 #include "download/filedownload.h"
 #include "download/filesink.h"
 
 #include <QDir>
 #include <QFile>
-#include <QFileInfo>
 
 #include <cmath>
+
+#include <sys/stat.h>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -38,13 +40,18 @@ const PinnedDownload &DownloadJob::request() const
 
 qint64 DownloadJob::bytesNeeded() const
 {
+    // lstat through the guarded root: a link to some big file elsewhere counts as nothing.
+    auto regularOfSize = [](const GuardedPath &p, qint64 size) {
+        struct stat st {};
+        return p.stat(&st) == 0 && S_ISREG(st.st_mode) && qint64(st.st_size) == size;
+    };
     qint64 needed = 0;
     for (const RemoteFile &f : m_ctx->download.files) {
-        const QString path = m_ctx->download.targetDir + u'/' + f.path;
-        if (QFileInfo(path).size() == f.size && QFileInfo::exists(path))
+        const GuardedPath path{m_ctx->root, f.path};
+        if (regularOfSize(path, f.size))
             continue;
         // A partial from an earlier run already holds its (preallocated) space.
-        if (QFileInfo(FileSink::partialPath(path)).size() == f.size && f.size > 0)
+        if (f.size > 0 && regularOfSize(FileSink::partialPath(path), f.size))
             continue;
         needed += qMax<qint64>(0, f.size);
     }
@@ -59,6 +66,16 @@ void DownloadJob::start()
     if (!m_clock.isValid())
         m_clock.start();
     m_samples.clear();
+
+    // Every name comes from the Hub: checked before any byte is written or removed.
+    QStringList paths;
+    for (const RemoteFile &f : m_ctx->download.files)
+        paths << f.path;
+    if (Status st = validateRepoPaths(paths); !st) {
+        m_ended = true;
+        Q_EMIT finished(st.error());
+        return;
+    }
 
     const qint64 needed = bytesNeeded();
     if (needed > 0) {
@@ -106,6 +123,9 @@ void DownloadJob::handleFileFinished(FileDownload *, const Status &st)
 {
     if (st.ok()) {
         startMore();
+        // A file that finished (verified) while the others were being stopped, after another
+        // file's failure or a pause, may have been the last one running: the job ends here then.
+        settle();
         return;
     }
     if (!m_failure && !m_cancelling) {
@@ -154,16 +174,19 @@ void DownloadJob::settle()
 
 void DownloadJob::removeFilesNow()
 {
+    // Through the guarded root only: a name that would leave the folder (or pass a link) removes
+    // nothing.
     for (const RemoteFile &f : m_ctx->download.files) {
-        const QString path = m_ctx->download.targetDir + u'/' + f.path;
+        const GuardedPath path{m_ctx->root, f.path};
         FileSink::removePartials(path);
-        QFile::remove(path);
+        path.remove();
     }
     // Remove the folders the files lived in, then the target itself, when left empty.
     for (const RemoteFile &f : m_ctx->download.files) {
-        QString sub = QFileInfo(m_ctx->download.targetDir + u'/' + f.path).absolutePath();
-        while (sub.startsWith(m_ctx->download.targetDir) && sub != m_ctx->download.targetDir && QDir().rmdir(sub))
-            sub = QFileInfo(sub).absolutePath();
+        for (qsizetype slash = f.path.lastIndexOf(u'/'); slash > 0; slash = f.path.lastIndexOf(u'/', slash - 1)) {
+            if (m_ctx->root.removeDir(QFile::encodeName(f.path.left(slash)).toStdString()) != 0)
+                break; // not empty (or not ours): its parents are not empty either
+        }
     }
     QDir().rmdir(m_ctx->download.targetDir);
 }

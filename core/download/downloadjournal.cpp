@@ -3,7 +3,6 @@
 #include "download/partialfile.h"
 
 #include <QFile>
-#include <QFileInfo>
 #include <QMutexLocker>
 #include <QtEndian>
 
@@ -91,16 +90,19 @@ DownloadJournal::~DownloadJournal()
         ::close(m_fd);
 }
 
-Result<std::unique_ptr<DownloadJournal>> DownloadJournal::open(const QString &path,
+Result<std::unique_ptr<DownloadJournal>> DownloadJournal::open(const GuardedPath &at,
                                                                const Identity &wanted, bool *fresh)
 {
     *fresh = true;
     Identity id = wanted;
+    const QString path = at.display();
     QByteArray existing;
-    {
-        QFile f(path);
-        if (f.open(QIODevice::ReadOnly))
+    if (const safefs::Opened r = at.open(O_RDONLY); r.ok()) {
+        QFile f;
+        if (f.open(r.fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle))
             existing = f.readAll();
+        else
+            ::close(r.fd);
     }
 
     Identity old;
@@ -119,9 +121,10 @@ Result<std::unique_ptr<DownloadJournal>> DownloadJournal::open(const QString &pa
             done[index] = true;
             pos += kRecordSize;
         }
-        const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CLOEXEC);
-        if (fd < 0)
-            return PartialFile::errnoError(errno, u"Opening journal"_s, path);
+        const safefs::Opened w = at.open(O_WRONLY);
+        if (!w.ok())
+            return at.error(w.error, u"Opening journal"_s);
+        const int fd = w.fd;
         if (pos != existing.size() && ::ftruncate(fd, off_t(pos)) != 0) {
             const int err = errno;
             ::close(fd);
@@ -138,24 +141,26 @@ Result<std::unique_ptr<DownloadJournal>> DownloadJournal::open(const QString &pa
     // Fresh journal: header written under a temporary name, flushed, renamed into place.
     quint32 check = 0;
     const QByteArray header = encodeHeader(id, &check);
-    const QString tmp = path + u".tmp"_s;
-    const int tfd = ::open(QFile::encodeName(tmp).constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (tfd < 0)
-        return PartialFile::errnoError(errno, u"Creating journal"_s, tmp);
+    const GuardedPath tmp = at.withSuffix(u".tmp");
+    const safefs::Opened t = tmp.open(O_WRONLY | O_CREAT | O_TRUNC);
+    if (!t.ok())
+        return tmp.error(t.error, u"Creating journal"_s);
+    const int tfd = t.fd;
     const ssize_t n = ::write(tfd, header.constData(), size_t(header.size()));
     const int werr = errno;
     if (n != header.size() || ::fdatasync(tfd) != 0) {
         const int err = n < 0 ? werr : (errno ? errno : ENOSPC);
         ::close(tfd);
-        ::unlink(QFile::encodeName(tmp).constData());
-        return PartialFile::errnoError(err, u"Writing journal"_s, tmp);
+        tmp.remove();
+        return tmp.error(err, u"Writing journal"_s);
     }
     ::close(tfd);
-    if (Status st = PartialFile::atomicRename(tmp, path); !st)
+    if (Status st = atomicRename(tmp, at); !st)
         return st.error();
-    const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_APPEND | O_CLOEXEC);
-    if (fd < 0)
-        return PartialFile::errnoError(errno, u"Opening journal"_s, path);
+    const safefs::Opened a = at.open(O_WRONLY | O_APPEND);
+    if (!a.ok())
+        return at.error(a.error, u"Opening journal"_s);
+    const int fd = a.fd;
     std::unique_ptr<DownloadJournal> j(new DownloadJournal(path, id, fd));
     j->m_headerCheck = check;
     j->m_done.assign(size_t(chunkCountFor(id)), false);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "download/guardedpath.h"
 
 #include <QByteArray>
 #include <QMutex>
@@ -34,7 +35,8 @@ public:
     // Opens the journal at `path`. An existing journal for the same file size and digest is
     // kept (with its own chunk size, which wins over `wanted.chunkSize`); anything else
     // (missing, unreadable, other identity) starts a fresh, empty one and sets *fresh.
-    static Result<std::unique_ptr<DownloadJournal>> open(const QString &path, const Identity &wanted,
+    // The journal is opened, created and renamed through its guarded root only.
+    static Result<std::unique_ptr<DownloadJournal>> open(const GuardedPath &path, const Identity &wanted,
                                                          bool *fresh);
 
     const Identity &identity() const { return m_id; }

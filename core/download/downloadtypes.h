@@ -50,6 +50,8 @@ struct DownloadOptions
     // fdatasync each chunk before its journal record (and the file before its rename): survives a
     // power cut, at the disk's write speed. Off: survives kill -9 only, at page-cache speed.
     bool durable = true;
+    // A loopback endpoint's redirects may leave loopback (HubOptions::allowOffLoopbackRedirects).
+    bool allowOffLoopbackRedirects = false;
 };
 
 enum class FileState { Queued, Downloading, Retrying, Verifying, Done, Failed, Paused };

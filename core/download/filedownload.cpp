@@ -7,14 +7,17 @@
 #include "download/tokenbucket.h"
 #include "download/transferpool.h"
 
-#include <QDir>
 #include <QFile>
-#include <QFileInfo>
 #include <QRandomGenerator>
 #include <QThreadPool>
 #include <QTimer>
 
 #include <atomic>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -35,17 +38,22 @@ void runBlocking(QThreadPool *pool, QObject *ctx, Work work, Done done)
     });
 }
 
-Result<QString> hashExisting(const QString &path, const RemoteFile &file)
+Result<QString> hashExisting(const GuardedPath &path, const RemoteFile &file)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return Error::make(ErrorCode::IoError, u"Cannot read '%1'"_s.arg(path));
+    const safefs::Opened fd = path.open(O_RDONLY);
+    if (!fd.ok())
+        return path.error(fd.error, u"Reading"_s);
+    QFile f;
+    if (!f.open(fd.fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
+        ::close(fd.fd);
+        return Error::make(ErrorCode::IoError, u"Cannot read '%1'"_s.arg(path.display()));
+    }
     ContentHasher h(ContentHasher::kindFor(file), f.size());
     QByteArray buf(1 << 20, Qt::Uninitialized);
     for (;;) {
         const qint64 n = f.read(buf.data(), buf.size());
         if (n < 0)
-            return Error::make(ErrorCode::IoError, u"Cannot read '%1'"_s.arg(path));
+            return Error::make(ErrorCode::IoError, u"Cannot read '%1'"_s.arg(path.display()));
         if (n == 0)
             break;
         h.update(buf.constData(), n);
@@ -66,9 +74,9 @@ FileDownload::FileDownload(std::shared_ptr<const FileContext> ctx, RemoteFile fi
 
 FileDownload::~FileDownload() = default;
 
-QString FileDownload::finalPath() const
+GuardedPath FileDownload::finalPath() const
 {
-    return m_ctx->download.targetDir + u'/' + m_file.path;
+    return GuardedPath{m_ctx->root, m_file.path};
 }
 
 FileProgress FileDownload::progress() const
@@ -114,17 +122,28 @@ void FileDownload::start()
 
 void FileDownload::checkExisting()
 {
-    const QString path = finalPath();
-    if (!QFileInfo::exists(path)) {
-        resolve();
+    const GuardedPath path = finalPath();
+    struct stat st {};
+    if (const int rc = path.stat(&st); rc != 0) {
+        if (rc == ENOENT) {
+            resolve();
+            return;
+        }
+        fail(path.error(rc, u"Checking"_s));
+        return;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        // Never ours (finished files are regular files): a link or a folder someone put there.
+        fail(path.error(S_ISLNK(st.st_mode) ? safefs::kUnsafePath : EEXIST, u"Replacing"_s));
         return;
     }
     // A finished file from an earlier run: trusted only if its digest still matches.
     m_preparing = true;
     setState(FileState::Verifying);
     const RemoteFile file = m_file;
-    runBlocking(m_ctx->blockingPool, this, [path, file]() -> Result<QString> {
-        if (QFileInfo(path).size() != file.size)
+    const qint64 size = qint64(st.st_size);
+    runBlocking(m_ctx->blockingPool, this, [path, file, size]() -> Result<QString> {
+        if (size != file.size)
             return QString();
         return hashExisting(path, file);
     }, [this, path](Result<QString> digest) {
@@ -140,7 +159,7 @@ void FileDownload::checkExisting()
             Q_EMIT finished(Status());
             return;
         }
-        QFile::remove(path);
+        path.remove();
         setState(FileState::Downloading);
         resolve();
     });
@@ -217,14 +236,14 @@ void FileDownload::handleResolved(Result<ResolvedFile> r)
 void FileDownload::prepare()
 {
     m_preparing = true;
-    const QString path = finalPath();
+    const GuardedPath path = finalPath();
     const RemoteFile file = m_file;
     const qint64 chunkSize = m_ctx->options.chunkSize;
     const bool prealloc = m_ctx->options.preallocate;
     const bool whole = m_wholeFile;
     runBlocking(m_ctx->blockingPool, this, [=]() -> Result<std::shared_ptr<FileSink>> {
-        if (!QDir().mkpath(QFileInfo(path).absolutePath()))
-            return Error::make(ErrorCode::IoError, u"Cannot create the folder of '%1'"_s.arg(path));
+        if (const int rc = path.makeParents(); rc != 0)
+            return path.error(rc, u"Creating the folder of"_s);
         return FileSink::open(path, file, chunkSize, prealloc, whole);
     }, [this](Result<std::shared_ptr<FileSink>> sink) { handlePrepared(std::move(sink)); });
 }
@@ -284,6 +303,8 @@ void FileDownload::dispatch()
         t.url = m_resolved.url;
         if (m_resolved.sendToken && !m_ctx->download.token.isEmpty())
             t.authorization = "Bearer " + m_ctx->download.token.toUtf8();
+        t.endpoint = m_ctx->download.endpoint;
+        t.allowOffLoopback = m_ctx->options.allowOffLoopbackRedirects;
         t.wholeFile = m_wholeFile;
         t.stallTimeoutMs = m_ctx->options.stallTimeoutMs;
         t.bucket = m_ctx->bucket;
@@ -321,6 +342,7 @@ void FileDownload::handleChunkEnded(const ChunkResult &r)
     case O::Cancelled:
         break;
     case O::WriteFailed:
+    case O::Refused:
         fail(r.error);
         break;
     case O::RangeIgnored:
@@ -448,7 +470,7 @@ void FileDownload::verify()
 {
     m_verifying = true;
     setState(FileState::Verifying);
-    const QString path = finalPath();
+    const GuardedPath path = finalPath();
     const QString expected = ContentHasher::expectedFor(m_file);
     runBlocking(m_ctx->blockingPool, this, [sink = m_sink, path, expected]() -> Status {
         auto digest = sink->finishDigest();
@@ -459,9 +481,9 @@ void FileDownload::verify()
                                u"%1: content hash %2, expected %3"_s.arg(sink->file().path, *digest, expected),
                                {{u"path"_s, sink->file().path}, {u"expected"_s, expected}, {u"actual"_s, *digest}});
         // Verified: the only way a final name ever appears.
-        if (Status st = PartialFile::atomicRename(FileSink::partialPath(path), path); !st)
+        if (Status st = atomicRename(FileSink::partialPath(path), path); !st)
             return st;
-        QFile::remove(FileSink::journalPath(path));
+        FileSink::journalPath(path).remove();
         return {};
     }, [this](Status st) {
         m_verifying = false;
@@ -528,7 +550,7 @@ void FileDownload::finishIfDrained()
             m_sink.reset();
             m_chunks.clear();
             FileSink::removePartials(finalPath());
-            QFile::remove(finalPath());
+            finalPath().remove();
             m_done = false;
             setState(FileState::Queued);
         } else {

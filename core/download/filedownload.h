@@ -2,6 +2,7 @@
 
 #include "common/result.h"
 #include "download/downloadtypes.h"
+#include "download/guardedpath.h"
 #include "download/transferworker.h"
 #include "download/urlresolver.h"
 
@@ -26,6 +27,7 @@ struct FileContext
 {
     PinnedDownload download;
     DownloadOptions options;
+    safefs::GuardedRoot root; // download.targetDir: every file of the download is reached through it
     TransferPool *transfers = nullptr;
     TokenBucket *bucket = nullptr;
     UrlResolver *resolver = nullptr;
@@ -51,7 +53,7 @@ public:
     // follows once nothing of this file is running any more.
     void stop(StopMode mode);
 
-    QString finalPath() const;
+    GuardedPath finalPath() const;
     const RemoteFile &file() const { return m_file; }
     FileProgress progress() const;
     bool isRunning() const { return m_running; }

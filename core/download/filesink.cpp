@@ -1,6 +1,5 @@
 #include "download/filesink.h"
 
-#include <QFile>
 #include <QMutexLocker>
 
 using namespace Qt::Literals::StringLiterals;
@@ -9,19 +8,18 @@ namespace mistudio {
 
 FileSink::~FileSink() = default;
 
-void FileSink::removePartials(const QString &finalPath)
+void FileSink::removePartials(const GuardedPath &finalPath)
 {
-    QFile::remove(partialPath(finalPath));
-    QFile::remove(journalPath(finalPath));
-    QFile::remove(journalPath(finalPath) + u".tmp"_s);
+    partialPath(finalPath).remove();
+    journalPath(finalPath).remove();
+    journalPath(finalPath).withSuffix(u".tmp").remove();
 }
 
-Result<std::shared_ptr<FileSink>> FileSink::open(const QString &finalPath, const RemoteFile &file,
+Result<std::shared_ptr<FileSink>> FileSink::open(const GuardedPath &finalPath, const RemoteFile &file,
                                                  qint64 chunkSize, bool preallocate, bool wholeFile)
 {
     std::shared_ptr<FileSink> s(new FileSink);
     s->m_file = file;
-    s->m_finalPath = finalPath;
     const qint64 size = qMax<qint64>(0, file.size);
     if (wholeFile)
         chunkSize = qMax<qint64>(1, size);
@@ -35,7 +33,7 @@ Result<std::shared_ptr<FileSink>> FileSink::open(const QString &finalPath, const
         return journal.error();
     s->m_journal = std::move(*journal);
     if (fresh)
-        QFile::remove(partialPath(finalPath)); // data without a journal proves nothing
+        partialPath(finalPath).remove(); // data without a journal proves nothing
     auto data = PartialFile::open(partialPath(finalPath));
     if (!data)
         return data.error();

@@ -25,16 +25,17 @@ public:
     ~FileSink();
     Q_DISABLE_COPY_MOVE(FileSink)
 
-    static QString partialPath(const QString &finalPath) { return finalPath + QStringLiteral(".incomplete"); }
-    static QString journalPath(const QString &finalPath) { return finalPath + QStringLiteral(".journal.incomplete"); }
+    static GuardedPath partialPath(const GuardedPath &finalPath) { return finalPath.withSuffix(u".incomplete"); }
+    static GuardedPath journalPath(const GuardedPath &finalPath) { return finalPath.withSuffix(u".journal.incomplete"); }
 
     // Opens (resumes) or creates the partial + journal for `file` at `finalPath` and hashes the
     // journal's contiguous prefix of finished chunks. `chunkSize` is used for a fresh journal
-    // only. `wholeFile` plans a single chunk (servers that ignore Range).
-    static Result<std::shared_ptr<FileSink>> open(const QString &finalPath, const RemoteFile &file,
+    // only. `wholeFile` plans a single chunk (servers that ignore Range). Every file is opened
+    // through the guarded root of `finalPath`.
+    static Result<std::shared_ptr<FileSink>> open(const GuardedPath &finalPath, const RemoteFile &file,
                                                   qint64 chunkSize, bool preallocate, bool wholeFile);
     // Deletes the partial and its journal.
-    static void removePartials(const QString &finalPath);
+    static void removePartials(const GuardedPath &finalPath);
 
     const RemoteFile &file() const { return m_file; }
     const std::vector<ChunkRange> &chunks() const { return m_chunks; }
@@ -69,7 +70,6 @@ private:
     Status catchUpLocked();
 
     RemoteFile m_file;
-    QString m_finalPath;
     std::unique_ptr<PartialFile> m_data;
     std::unique_ptr<DownloadJournal> m_journal;
     std::vector<ChunkRange> m_chunks;

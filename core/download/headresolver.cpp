@@ -1,6 +1,7 @@
 #include "download/headresolver.h"
 
 #include "download/retrypolicy.h"
+#include "hub/redirectpolicy.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -46,23 +47,23 @@ HeadResolver::~HeadResolver() = default;
 
 void HeadResolver::resolve(const PinnedDownload &download, const RemoteFile &file, Callback done)
 {
-    sendHead(resolveUrl(download.endpoint, download.repoId, download.commit, file.path), download.token, 0,
-             std::move(done));
+    sendHead(download.endpoint, resolveUrl(download.endpoint, download.repoId, download.commit, file.path),
+             download.token, 0, std::move(done));
 }
 
-void HeadResolver::sendHead(const QUrl &url, const QString &token, int hops, Callback done)
+void HeadResolver::sendHead(const QUrl &endpoint, const QUrl &url, const QString &token, int hops, Callback done)
 {
     QNetworkRequest req(url);
     req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     req.setRawHeader("Accept-Encoding", "identity");
     req.setRawHeader("User-Agent", m_userAgent);
-    if (!token.isEmpty())
+    if (!token.isEmpty() && hub::sameOrigin(url, endpoint))
         req.setRawHeader("Authorization", "Bearer " + token.toUtf8());
     req.setTransferTimeout(m_timeoutMs);
     QNetworkReply *reply = m_nam->head(req);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, token, hops, done = std::move(done)]() mutable {
+    connect(reply, &QNetworkReply::finished, this, [this, reply, endpoint, token, hops, done = std::move(done)]() mutable {
         reply->deleteLater();
-        handleReply(reply, token, hops, std::move(done));
+        handleReply(reply, endpoint, token, hops, std::move(done));
     });
 }
 
@@ -108,7 +109,7 @@ Error HeadResolver::errorForResponse(int status, const QByteArray &errorCode, co
     return e;
 }
 
-void HeadResolver::handleReply(QNetworkReply *reply, const QString &token, int hops, Callback done)
+void HeadResolver::handleReply(QNetworkReply *reply, const QUrl &endpoint, const QString &token, int hops, Callback done)
 {
     const QVariant statusAttr = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     if (!statusAttr.isValid()) {
@@ -125,6 +126,12 @@ void HeadResolver::handleReply(QNetworkReply *reply, const QString &token, int h
             done(Error::make(ErrorCode::InvalidResponse, u"Redirect without a Location header"_s));
             return;
         }
+        const Result<QUrl> allowed = hub::checkRedirect(reply->url(), reply->rawHeader("Location"),
+                                                        hub::RedirectRules{endpoint, m_allowOffLoopback});
+        if (!allowed) {
+            done(allowed.error()); // another scheme or off loopback: refused at once, not retried
+            return;
+        }
         if (location.isRelative() || location.host().isEmpty()) {
             if (hops >= kMaxRelativeHops) {
                 done(Error::make(ErrorCode::InvalidResponse, u"Too many redirects"_s));
@@ -134,7 +141,7 @@ void HeadResolver::handleReply(QNetworkReply *reply, const QString &token, int h
             QUrl next = reply->url();
             next.setQuery(QString());
             next.setPath(reply->url().resolved(location).path(QUrl::FullyDecoded), QUrl::DecodedMode);
-            sendHead(next, token, hops + 1, std::move(done));
+            sendHead(endpoint, next, token, hops + 1, std::move(done));
             return;
         }
         r.url = location;
@@ -156,7 +163,7 @@ void HeadResolver::handleReply(QNetworkReply *reply, const QString &token, int h
         r.size = reply->rawHeader("Content-Length").trimmed().toLongLong(&ok);
     if (!ok)
         r.size = -1;
-    r.sendToken = r.url.host() == reply->request().url().host() && r.url.port() == reply->request().url().port();
+    r.sendToken = hub::sameOrigin(r.url, endpoint);
 
     QString missing;
     if (r.commit.isEmpty())

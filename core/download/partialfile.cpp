@@ -1,8 +1,5 @@
 #include "download/partialfile.h"
 
-#include <QFile>
-#include <QFileInfo>
-
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -15,22 +12,15 @@ namespace mistudio {
 
 Error PartialFile::errnoError(int err, const QString &what, const QString &path)
 {
-    ErrorCode code = ErrorCode::IoError;
-    if (err == ENOSPC || err == EFBIG || err == EDQUOT)
-        code = ErrorCode::DiskFull;
-    else if (err == EACCES || err == EPERM || err == EROFS)
-        code = ErrorCode::PermissionDenied;
-    return Error::make(code,
-                       u"%1 '%2' failed: %3"_s.arg(what, path, QString::fromLocal8Bit(std::strerror(err))),
-                       {{u"path"_s, path}, {u"errno"_s, err}});
+    return fileSystemError(err, what, path);
 }
 
-Result<std::unique_ptr<PartialFile>> PartialFile::open(const QString &path)
+Result<std::unique_ptr<PartialFile>> PartialFile::open(const GuardedPath &path)
 {
-    const int fd = ::open(QFile::encodeName(path).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return errnoError(errno, u"open"_s, path);
-    return std::unique_ptr<PartialFile>(new PartialFile(fd, path));
+    const safefs::Opened f = path.open(O_RDWR | O_CREAT);
+    if (!f.ok())
+        return path.error(f.error, u"Opening"_s);
+    return std::unique_ptr<PartialFile>(new PartialFile(f.fd, path.display()));
 }
 
 PartialFile::~PartialFile()
@@ -100,26 +90,6 @@ Status PartialFile::syncData()
     if (::fdatasync(m_fd) != 0)
         return errnoError(errno, u"Flushing"_s, m_path);
     return {};
-}
-
-Status PartialFile::syncDirectory(const QString &dir)
-{
-    const int fd = ::open(QFile::encodeName(dir).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return errnoError(errno, u"Opening directory"_s, dir);
-    const int rc = ::fsync(fd);
-    const int err = errno;
-    ::close(fd);
-    if (rc != 0 && err != EINVAL) // some filesystems cannot fsync a directory: nothing to do
-        return errnoError(err, u"Flushing directory"_s, dir);
-    return {};
-}
-
-Status PartialFile::atomicRename(const QString &from, const QString &to)
-{
-    if (::rename(QFile::encodeName(from).constData(), QFile::encodeName(to).constData()) != 0)
-        return errnoError(errno, u"Renaming"_s, from);
-    return syncDirectory(QFileInfo(to).absolutePath());
 }
 
 } // namespace mistudio

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "download/guardedpath.h"
 
 #include <QString>
 
@@ -16,7 +17,8 @@ public:
     ~PartialFile();
     Q_DISABLE_COPY_MOVE(PartialFile)
 
-    static Result<std::unique_ptr<PartialFile>> open(const QString &path);
+    // Opens (creates) the file through its guarded root: never through a link.
+    static Result<std::unique_ptr<PartialFile>> open(const GuardedPath &path);
 
     // Sets the size to `size`; with `reserve`, posix_fallocate reserves the blocks so that a
     // disk filling up later cannot hit this file (falls back to a sparse file where the
@@ -29,10 +31,6 @@ public:
     QString path() const { return m_path; }
 
     static Error errnoError(int err, const QString &what, const QString &path);
-    // fsync of a directory, so that a rename or a create in it survives a power cut.
-    static Status syncDirectory(const QString &dir);
-    // rename(2) + fsync of the directory: the final name appears whole or not at all.
-    static Status atomicRename(const QString &from, const QString &to);
 
 private:
     PartialFile(int fd, QString path) : m_fd(fd), m_path(std::move(path)) {}

@@ -3,6 +3,7 @@
 #include "download/chunkplanner.h"
 #include "download/filesink.h"
 #include "download/tokenbucket.h"
+#include "hub/redirectpolicy.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -13,9 +14,16 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace mistudio {
 
+namespace {
+constexpr int kMaxTransferRedirects = 5;
+}
+
 struct TransferWorker::Active
 {
     ChunkTransfer t;
+    QUrl url;                  // the current hop
+    QByteArray authorization;  // for the current hop
+    int redirects = 0;
     QNetworkReply *reply = nullptr;
     QTimer *stall = nullptr;
     QTimer *throttle = nullptr;
@@ -57,24 +65,51 @@ void TransferWorker::start(const ChunkTransfer &transfer)
     const ChunkRange &c = transfer.sink->chunks()[size_t(transfer.chunk)];
     a->from = c.begin + transfer.sink->written(transfer.chunk);
     a->end = c.end;
+    a->url = transfer.url;
+    // The token only ever goes to the Hub's own origin, whatever URL a resolver handed over.
+    if (hub::sameOrigin(transfer.url, transfer.endpoint))
+        a->authorization = transfer.authorization;
     m_active.insert(transfer.id, a);
+    // A URL that a redirect could not have taken us to is refused the same way (a file: URL
+    // would make QNAM read a local file).
+    if (Status ok = hub::checkRedirectTarget(transfer.endpoint, transfer.url,
+                                             hub::RedirectRules{transfer.endpoint, transfer.allowOffLoopback});
+        !ok) {
+        a->result.outcome = ChunkResult::Outcome::Refused;
+        a->result.error = ok.error();
+        a->result.detail = ok.error().message;
+        a->stopped = true;
+        m_active.remove(a->t.id);
+        const ChunkResult result = a->result;
+        delete a;
+        QMetaObject::invokeMethod(this, [this, result] { Q_EMIT chunkEnded(result); }, Qt::QueuedConnection);
+        return;
+    }
+    send(a);
+}
 
-    QNetworkRequest req(transfer.url);
-    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
+void TransferWorker::send(Active *a)
+{
+    QNetworkRequest req(a->url);
+    // Redirects are ours (followRedirect): QNAM would keep Authorization on another host.
+    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     // Several real TCP connections, not one multiplexed HTTP/2 stream, so that per-connection
     // CDN limits add up.
     req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     req.setRawHeader("Accept-Encoding", "identity");
-    if (!transfer.wholeFile)
+    if (!a->t.wholeFile)
         req.setRawHeader("Range", rangeHeader(a->from, a->end));
-    if (!transfer.authorization.isEmpty())
-        req.setRawHeader("Authorization", transfer.authorization);
+    if (!a->authorization.isEmpty())
+        req.setRawHeader("Authorization", a->authorization);
     a->reply = m_nam->get(req);
     a->reply->setReadBufferSize(kReadBufferSize);
+    a->replyFinished = false;
+    a->validated = false;
+    a->httpError = false;
 
     a->stall = new QTimer(a->reply);
     a->stall->setSingleShot(true);
-    a->stall->setInterval(transfer.stallTimeoutMs);
+    a->stall->setInterval(a->t.stallTimeoutMs);
     connect(a->stall, &QTimer::timeout, this, [this, a] {
         stop(a, ChunkResult::Outcome::Stalled, u"no data for %1 ms"_s.arg(a->t.stallTimeoutMs));
     });
@@ -84,6 +119,39 @@ void TransferWorker::start(const ChunkTransfer &transfer)
     connect(a->reply, &QNetworkReply::readyRead, this, [this, a] { pump(a); });
     connect(a->reply, &QNetworkReply::finished, this, [this, a] { handleFinished(a); });
     a->stall->start();
+}
+
+bool TransferWorker::followRedirect(Active *a, int status)
+{
+    const QByteArray location = a->reply->rawHeader("Location");
+    if (++a->redirects > kMaxTransferRedirects) {
+        a->result.error = Error::make(ErrorCode::InvalidResponse,
+                                      u"more than %1 redirects for %2"_s.arg(kMaxTransferRedirects)
+                                          .arg(a->url.toString(QUrl::RemoveQuery)));
+        stop(a, ChunkResult::Outcome::Refused, a->result.error.message);
+        return false;
+    }
+    const Result<QUrl> next =
+        hub::checkRedirect(a->url, location, hub::RedirectRules{a->t.endpoint, a->t.allowOffLoopback});
+    if (!next) {
+        a->result.error = next.error();
+        a->result.error.details.insert(u"http_status"_s, status);
+        stop(a, ChunkResult::Outcome::Refused, next.error().message);
+        return false;
+    }
+    // Leave this reply behind (its body is a few words) and ask the next hop. Once the token
+    // has been dropped for another origin it stays dropped.
+    QNetworkReply *old = a->reply;
+    old->disconnect(this);
+    a->stall->stop();
+    a->throttle->stop();
+    old->abort();
+    old->deleteLater();
+    if (!hub::sameOrigin(*next, a->t.endpoint))
+        a->authorization.clear();
+    a->url = *next;
+    send(a);
+    return true;
 }
 
 void TransferWorker::abort(quint64 id)
@@ -115,6 +183,10 @@ bool TransferWorker::validate(Active *a)
     const int status = a->reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     a->result.httpStatus = status;
     const qint64 size = a->t.sink->file().size;
+    if (status >= 300 && status < 400 && status != 304 && status != 305) {
+        followRedirect(a, status);
+        return false;
+    }
     if (status >= 300 || status < 200) {
         // Error bodies are small: let the reply end by itself (aborting a reply that carries an
         // HTTP error makes QNAM report the error twice) and never write the body.
@@ -193,11 +265,17 @@ void TransferWorker::handleFinished(Active *a)
 {
     a->replyFinished = true;
     if (!a->stopped) {
-        const QVariant statusAttr = a->reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+        QNetworkReply *finished = a->reply;
+        const quint64 id = a->t.id;
+        const QVariant statusAttr = finished->attribute(QNetworkRequest::HttpStatusCodeAttribute);
         if (statusAttr.isValid() && validate(a)) {
             pump(a); // bytes that arrived before the end (or before a reset) still count
             return;  // pump completes once the buffer is drained
         }
+        // validate() may have ended the transfer (it is gone) or followed a redirect (the next
+        // hop's reply is running).
+        if (m_active.value(id) != a || a->reply != finished)
+            return;
     }
     complete(a);
 }

@@ -28,6 +28,8 @@ struct ChunkTransfer
     int chunk = 0;
     QUrl url;
     QByteArray authorization; // empty unless the URL is on the Hub's own host
+    QUrl endpoint;            // the Hub's: Authorization goes to its scheme/host/port only
+    bool allowOffLoopback = false; // let a loopback endpoint's redirects leave loopback
     bool wholeFile = false;   // no Range header; a 200 with the whole body is expected
     int stallTimeoutMs = 30000;
     TokenBucket *bucket = nullptr;
@@ -45,6 +47,7 @@ struct ChunkResult
         BadResponse,    // 206 with a Content-Range other than the one asked, or a body too long
         ShortBody,      // a well-framed body that ended before the range did
         WriteFailed,    // the disk refused the bytes (see error)
+        Refused,        // the URL or a redirect breaks the redirect rules (see error): not retried
     };
     quint64 id = 0;
     int chunk = 0;
@@ -60,7 +63,9 @@ struct ChunkResult
 // A thread with its own QNetworkAccessManager (a QNAM must live in the thread that uses it,
 // and opens at most 6 connections per host: several workers give more). Runs a few chunk
 // transfers at once; writes each body straight to the file as it arrives through a small
-// buffer, so memory does not depend on file or chunk size.
+// buffer, so memory does not depend on file or chunk size. Redirects are followed here, not by
+// QNAM, under core/hub's redirect rules (http(s) only, not off loopback from a loopback Hub
+// unless allowed, at most 5 hops), and Authorization never leaves the Hub's own origin.
 class TransferWorker final : public QObject
 {
     Q_OBJECT
@@ -80,6 +85,8 @@ Q_SIGNALS:
 
 private:
     struct Active;
+    void send(Active *a);
+    bool followRedirect(Active *a, int status);
     void pump(Active *a);
     bool validate(Active *a);
     void handleFinished(Active *a);

@@ -1,6 +1,10 @@
 #include "hub/hubclient.h"
 
+#include "common/namepolicy.h"
 #include "common/repoid.h"
+#include "hub/cancelsource.h"
+#include "hub/hublimits.h"
+#include "hub/replyguard.h"
 #include "hub/retrypolicy.h"
 #include "hub/safetensorsheader.h"
 
@@ -20,7 +24,6 @@ using namespace Qt::Literals::StringLiterals;
 namespace mistudio::hub {
 namespace {
 
-constexpr int kMaxRedirects = 10;
 constexpr qint64 kHeaderProbeBytes = 100001; // bytes=0-100000
 
 // The environment's proxies (http_proxy, https_proxy, no_proxy), per request.
@@ -93,11 +96,12 @@ struct HubClient::Request
     QUrl url;
     QByteArray range;
     bool followAbsolute = true;
-    qint64 maxBytes = -1;   // accept a 200 once this many bytes arrived (a CDN that ignores Range)
+    qint64 limit = kMaxApiResponseBytes; // bytes of a 2xx body; more is refused (not retried)
+    qint64 acceptPrefix = -1; // > 0: complete once this many bytes are in (a Range the server ignored)
     int attempt = 1;
     int redirects = 0;
-    bool stoppedEarly = false;
-    QByteArray early;
+    int shortBodies = 0;
+    QElapsedTimer clock; // since the first send: the call's deadline
     std::function<void(Result<HttpOutcome>)> done;
 };
 
@@ -134,9 +138,7 @@ QNetworkAccessManager *HubClient::nam()
 
 bool HubClient::mayAuthorize(const QUrl &url) const
 {
-    const QUrl &e = m_options.endpoint;
-    return url.scheme() == e.scheme() && url.host().compare(e.host(), Qt::CaseInsensitive) == 0
-        && url.port(url.scheme() == u"https"_s ? 443 : 80) == e.port(e.scheme() == u"https"_s ? 443 : 80);
+    return sameOrigin(url, m_options.endpoint);
 }
 
 QUrl HubClient::apiUrl(const QByteArray &encodedPath, const QByteArray &encodedQuery) const
@@ -160,12 +162,17 @@ void HubClient::fail(const std::shared_ptr<Request> &request, const Error &error
 
 void HubClient::send(const std::shared_ptr<Request> &request)
 {
+    const QJsonObject where{{u"url"_s, request->url.adjusted(QUrl::RemoveQuery).toString()}};
     if (m_options.offline) {
-        fail(request, Error::make(ErrorCode::Offline,
-                                  u"HF_HUB_OFFLINE is set: the Hub is not contacted"_s,
-                                  QJsonObject{{u"url"_s, request->url.adjusted(QUrl::RemoveQuery).toString()}}));
+        fail(request, Error::make(ErrorCode::Offline, u"HF_HUB_OFFLINE is set: the Hub is not contacted"_s, where));
         return;
     }
+    if (m_options.cancel && m_options.cancel->isCancelled()) {
+        fail(request, Error::make(ErrorCode::Cancelled, u"the Hub call was cancelled"_s, where));
+        return;
+    }
+    if (!request->clock.isValid())
+        request->clock.start();
     QNetworkRequest req(request->url);
     req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     req.setTransferTimeout(m_options.timeoutMs);
@@ -179,44 +186,81 @@ void HubClient::send(const std::shared_ptr<Request> &request)
         req.setRawHeader("Accept-Encoding", "identity"); // sizes of the real bytes, not of a gzip body
     QNetworkReply *reply = request->method == "HEAD" ? nam()->head(req) : nam()->get(req);
     reply->setProperty("mistudio_auth", req.hasRawHeader("Authorization"));
-    if (request->maxBytes > 0) {
-        connect(reply, &QNetworkReply::readyRead, this, [request, reply] {
-            if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200
-                && reply->bytesAvailable() >= request->maxBytes && !request->stoppedEarly) {
-                request->stoppedEarly = true;
-                request->early = reply->read(request->maxBytes);
-                reply->abort();
-            }
-        });
+    ReplyGuard::Limits limits;
+    limits.body = request->limit;
+    limits.acceptPrefix = request->acceptPrefix;
+    limits.errorBody = kMaxErrorBodyBytes;
+    limits.lowSpeedBytes = m_options.lowSpeedBytes;
+    limits.lowSpeedWindowMs = m_options.lowSpeedWindowMs;
+    limits.deadlineMs = m_options.callDeadlineMs;
+    auto *guard = new ReplyGuard(reply, limits, request->clock);
+    if (m_options.cancel) {
+        // Connected before the flag is read again: a cancel in between is never missed.
+        connect(m_options.cancel.get(), &CancelSource::cancelled, guard, &ReplyGuard::cancel, Qt::QueuedConnection);
+        if (m_options.cancel->isCancelled())
+            QMetaObject::invokeMethod(guard, &ReplyGuard::cancel, Qt::QueuedConnection);
     }
-    connect(reply, &QNetworkReply::finished, this, [this, request, reply] { handleFinished(request, reply); });
+    connect(reply, &QNetworkReply::finished, this, [this, request, reply, guard] { handleFinished(request, reply, guard); });
 }
 
-void HubClient::handleFinished(const std::shared_ptr<Request> &request, QNetworkReply *reply)
+Error HubClient::stoppedError(const std::shared_ptr<Request> &request, int stop) const
+{
+    const QString url = request->url.adjusted(QUrl::RemoveQuery).toString();
+    switch (ReplyGuard::Stop(stop)) {
+    case ReplyGuard::Stop::TooLarge:
+        return Error::make(ErrorCode::InvalidResponse,
+                           u"the Hub's answer for %1 is larger than %2 bytes; it was cut off there"_s.arg(url).arg(request->limit),
+                           {{u"url"_s, url}, {u"limit_bytes"_s, request->limit}});
+    case ReplyGuard::Stop::LowSpeed:
+        return Error::make(ErrorCode::Timeout,
+                           u"the Hub sent fewer than %1 bytes in %2 s for %3"_s.arg(m_options.lowSpeedBytes)
+                               .arg(m_options.lowSpeedWindowMs / 1000.0).arg(url),
+                           {{u"url"_s, url}, {u"reason"_s, u"low_speed"_s}});
+    case ReplyGuard::Stop::Deadline:
+        return Error::make(ErrorCode::Timeout,
+                           u"no complete answer for %1 within %2 s"_s.arg(url).arg(m_options.callDeadlineMs / 1000.0),
+                           {{u"url"_s, url}, {u"reason"_s, u"deadline"_s}});
+    case ReplyGuard::Stop::Cancelled:
+        return Error::make(ErrorCode::Cancelled, u"the Hub call was cancelled"_s, {{u"url"_s, url}});
+    case ReplyGuard::Stop::None:
+    case ReplyGuard::Stop::PrefixComplete:
+        break;
+    }
+    return Error::make(ErrorCode::Internal, u"unexpected stop for "_s + url);
+}
+
+void HubClient::handleFinished(const std::shared_ptr<Request> &request, QNetworkReply *reply, ReplyGuard *guard)
 {
     reply->deleteLater();
+    const ReplyGuard::Stop stop = guard->stop();
+    if (stop != ReplyGuard::Stop::None && stop != ReplyGuard::Stop::PrefixComplete) {
+        request->done(stoppedError(request, int(stop)));
+        return;
+    }
+    const bool stoppedEarly = stop == ReplyGuard::Stop::PrefixComplete;
     HttpOutcome o;
     o.url = request->url;
     o.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     o.headers = reply->rawHeaderPairs();
-    o.body = request->stoppedEarly ? request->early : reply->isOpen() ? reply->readAll() : QByteArray();
+    o.body = guard->takeBody();
     o.authSent = reply->property("mistudio_auth").toBool();
     m_bytesReceived += o.body.size();
-    if (!request->stoppedEarly && reply->error() != QNetworkReply::NoError && o.status == 0) {
+    bool shortBody = false;
+    if (!stoppedEarly && reply->error() != QNetworkReply::NoError && o.status == 0) {
         o.networkError = reply->error();
         o.networkErrorText = reply->errorString();
         o.timedOut = reply->error() == QNetworkReply::OperationCanceledError
             || reply->error() == QNetworkReply::TimeoutError;
-    } else if (!request->stoppedEarly && o.status >= 200 && o.status < 300
-               && reply->error() != QNetworkReply::NoError) {
+    } else if (!stoppedEarly && o.status >= 200 && o.status < 300 && reply->error() != QNetworkReply::NoError) {
         // Headers arrived but the body broke off.
         o.status = 0;
         o.networkError = reply->error();
         o.networkErrorText = reply->errorString();
         o.timedOut = reply->error() == QNetworkReply::OperationCanceledError;
+        shortBody = !o.timedOut;
     }
 
-    if (o.status >= 200 && o.status < 300 && request->method != "HEAD" && !request->stoppedEarly
+    if (o.status >= 200 && o.status < 300 && request->method != "HEAD" && !stoppedEarly
         && o.header("Content-Encoding").isEmpty()) {
         // Qt may report a connection closed mid-body as a normal end: hold the body to its length.
         bool known = false;
@@ -226,6 +270,7 @@ void HubClient::handleFinished(const std::shared_ptr<Request> &request, QNetwork
             o.networkErrorText = u"connection closed after "_s + QString::number(o.body.size()) + u" of "_s
                 + QString::number(promised) + u" bytes"_s;
             o.status = 0;
+            shortBody = true;
         }
     }
 
@@ -235,8 +280,12 @@ void HubClient::handleFinished(const std::shared_ptr<Request> &request, QNetwork
             request->done(malformed(o, u"redirect without a Location header"_s));
             return;
         }
-        const QUrl target = QUrl::fromEncoded(location);
-        const bool relative = target.host().isEmpty();
+        const Result<QUrl> target = checkRedirect(request->url, location, m_options.redirectRules());
+        if (!target) {
+            request->done(target.error()); // another scheme, or off loopback: at once, never retried
+            return;
+        }
+        const bool relative = QUrl::fromEncoded(location.trimmed()).host().isEmpty();
         if (!relative && !request->followAbsolute) {
             request->done(o); // HEAD metadata: the 302 itself carries X-Linked-* and X-Repo-Commit
             return;
@@ -245,11 +294,11 @@ void HubClient::handleFinished(const std::shared_ptr<Request> &request, QNetwork
             request->done(malformed(o, u"too many redirects"_s));
             return;
         }
-        QUrl next = request->url.resolved(target);
+        QUrl next = *target;
         if (relative && request->method == "HEAD") {
             // huggingface_hub repeats the HEAD on the same host with only the Location's path.
             next = request->url;
-            next.setPath(target.path(QUrl::FullyEncoded), QUrl::StrictMode);
+            next.setPath(target->path(QUrl::FullyEncoded), QUrl::StrictMode);
             next.setQuery(QString());
         }
         request->url = next; // send() decides again whether this host may see the token
@@ -260,9 +309,13 @@ void HubClient::handleFinished(const std::shared_ptr<Request> &request, QNetwork
         request->done(o);
         return;
     }
-    if (isRetryable(o) && request->attempt < m_options.maxAttempts) {
+    // A body cut short is tried once more, not maxAttempts times: a server that keeps doing it
+    // would otherwise make us fetch it again and again.
+    const bool retryShort = !shortBody || ++request->shortBodies <= 1;
+    if (retryShort && isRetryable(o) && request->attempt < m_options.maxAttempts) {
         const qint64 wait = retryWaitMs(o, request->attempt);
-        if (o.status != 429 || wait <= m_options.maxRateLimitWaitMs) {
+        const bool withinDeadline = request->clock.elapsed() + wait < m_options.callDeadlineMs;
+        if ((o.status != 429 || wait <= m_options.maxRateLimitWaitMs) && withinDeadline) {
             const Error why = errorFromOutcome(o);
             Q_EMIT retryScheduled(request->url, request->attempt, wait, why.codeName());
             ++request->attempt;
@@ -278,10 +331,11 @@ void HubClient::handleFinished(const std::shared_ptr<Request> &request, QNetwork
     request->done(e);
 }
 
-void HubClient::getJson(const QUrl &url, std::function<void(Result<HttpOutcome>)> done)
+void HubClient::getJson(const QUrl &url, qint64 limit, std::function<void(Result<HttpOutcome>)> done)
 {
     auto r = std::make_shared<Request>();
     r->url = url;
+    r->limit = limit;
     r->done = std::move(done);
     send(r);
 }
@@ -306,7 +360,7 @@ void HubClient::modelInfo(const QString &repo, const QString &revision, Callback
     if (const auto bad = checkInput(repo, rev))
         return later([done, e = *bad] { done(e); });
     getJson(apiUrl("/api/models/" + encodeRepo(repo) + "/revision/" + encodeRevision(rev), "blobs=true"),
-            [done](Result<HttpOutcome> r) {
+            kMaxApiResponseBytes, [done](Result<HttpOutcome> r) {
                 if (!r.ok())
                     return done(r.error());
                 const auto doc = parseJson(*r);
@@ -314,7 +368,10 @@ void HubClient::modelInfo(const QString &repo, const QString &revision, Callback
                     return done(doc.error());
                 if (!doc->isObject() || doc->object().value(u"sha"_s).toString().isEmpty())
                     return done(malformed(*r, u"model info without a commit sha"_s));
-                done(ModelInfo::fromJson(doc->object()));
+                ModelInfo info = ModelInfo::fromJson(doc->object());
+                if (Status s = checkNames(info.siblings); !s)
+                    return done(s.error());
+                done(std::move(info));
             });
 }
 
@@ -325,13 +382,13 @@ void HubClient::listTree(const QString &repo, const QString &revision, Callback<
         return later([done, e = *bad] { done(e); });
     fetchTreePage(apiUrl("/api/models/" + encodeRepo(repo) + "/tree/" + encodeRevision(rev),
                          "recursive=true&expand=false"),
-                  std::make_shared<QList<RepoFile>>(), std::move(done));
+                  std::make_shared<QList<RepoFile>>(), 1, std::move(done));
 }
 
-void HubClient::fetchTreePage(const QUrl &url, std::shared_ptr<QList<RepoFile>> acc,
+void HubClient::fetchTreePage(const QUrl &url, std::shared_ptr<QList<RepoFile>> acc, int page,
                               Callback<QList<RepoFile>> done)
 {
-    getJson(url, [this, url, acc, done](Result<HttpOutcome> r) {
+    getJson(url, kMaxApiResponseBytes, [this, url, acc, page, done](Result<HttpOutcome> r) {
         if (!r.ok())
             return done(r.error());
         const auto doc = parseJson(*r);
@@ -348,13 +405,31 @@ void HubClient::fetchTreePage(const QUrl &url, std::shared_ptr<QList<RepoFile>> 
                                  e.value(u"oid"_s).toString(), lfs.value(u"oid"_s).toString(),
                                  e.value(u"xetHash"_s).toString()});
         }
+        if (acc->size() > kMaxTreeEntries)
+            return done(malformed(*r, u"the tree listing has more than %1 files"_s.arg(kMaxTreeEntries)));
         if (const auto next = nextLink(r->header("Link"), url)) {
             if (*next == url)
                 return done(malformed(*r, u"tree pagination points at the same page"_s));
-            return fetchTreePage(*next, acc, done);
+            if (page >= kMaxTreePages)
+                return done(malformed(*r, u"the tree listing has more than %1 pages"_s.arg(kMaxTreePages)));
+            // A next page elsewhere is followed like a redirect (same scheme and loopback rules).
+            if (Status s = checkRedirectTarget(url, *next, m_options.redirectRules()); !s)
+                return done(s.error());
+            return fetchTreePage(*next, acc, page + 1, done);
         }
+        if (Status s = checkNames(*acc); !s)
+            return done(s.error());
         done(*acc);
     });
+}
+
+Status HubClient::checkNames(const QList<RepoFile> &files)
+{
+    QStringList paths;
+    paths.reserve(files.size());
+    for (const RepoFile &f : files)
+        paths << f.path;
+    return validateRepoPaths(paths);
 }
 
 void HubClient::fileMetadata(const QString &repo, const QString &revision, const QString &path,
@@ -385,7 +460,8 @@ void HubClient::fileMetadata(const QString &repo, const QString &revision, const
             m.size = -1;
         m.requestId = QString::fromUtf8(o.header("X-Request-Id"));
         if (o.status >= 300) {
-            m.location = r->url.resolved(QUrl::fromEncoded(o.header("Location")));
+            // send() already checked this Location against the redirect rules.
+            m.location = r->url.resolved(QUrl::fromEncoded(o.header("Location").trimmed()));
             m.redirected = !mayAuthorize(m.location);
         } else {
             m.location = r->url;
@@ -407,19 +483,22 @@ void HubClient::fetchFile(const QString &repo, const QString &revision, const QS
     const QString rev = revision.isEmpty() ? u"main"_s : revision;
     if (const auto bad = checkInput(repo, rev))
         return later([done, e = *bad] { done(e); });
-    getJson(resolveUrl(repo, rev, path), [done, maxBytes, path](Result<HttpOutcome> r) {
-        if (!r.ok())
-            return done(r.error());
-        if (r->body.size() > maxBytes)
-            return done(malformed(*r, path + u" is larger than expected"_s));
+    getJson(resolveUrl(repo, rev, path), maxBytes, [done, path](Result<HttpOutcome> r) {
+        if (!r.ok()) {
+            Error e = r.error();
+            if (e.details.contains(u"limit_bytes"_s))
+                e.message = u"%1 is larger than %2 bytes (the limit); it was cut off there"_s.arg(path).arg(
+                    e.details.value(u"limit_bytes"_s).toInteger());
+            return done(e);
+        }
         done(r->body);
     });
 }
 
 void HubClient::fetchJson(const QString &repo, const QString &revision, const QString &path,
-                          Callback<QJsonObject> done)
+                          Callback<QJsonObject> done, qint64 maxBytes)
 {
-    fetchFile(repo, revision, path, 16 * 1024 * 1024, [done, path](Result<QByteArray> r) {
+    fetchFile(repo, revision, path, maxBytes > 0 ? maxBytes : kMaxJsonFileBytes, [done, path](Result<QByteArray> r) {
         if (!r.ok())
             return done(r.error());
         QJsonParseError err;
@@ -432,7 +511,13 @@ void HubClient::fetchJson(const QString &repo, const QString &revision, const QS
 }
 
 void HubClient::safetensorsHeader(const QString &repo, const QString &revision, const QString &path,
-                                  Callback<SafetensorsHeader> done)
+                                  Callback<SafetensorsHeader> done, qint64 fileSize)
+{
+    fetchHeader(repo, revision, path, fileSize, std::make_shared<qint64>(kMaxSafetensorsHeader), std::move(done));
+}
+
+void HubClient::fetchHeader(const QString &repo, const QString &revision, const QString &path, qint64 fileSize,
+                            std::shared_ptr<qint64> budget, Callback<SafetensorsHeader> done)
 {
     const QString rev = revision.isEmpty() ? u"main"_s : revision;
     if (const auto bad = checkInput(repo, rev))
@@ -440,26 +525,34 @@ void HubClient::safetensorsHeader(const QString &repo, const QString &revision, 
     auto first = std::make_shared<Request>();
     first->url = resolveUrl(repo, rev, path);
     first->range = "bytes=0-" + QByteArray::number(kHeaderProbeBytes - 1);
-    first->maxBytes = kHeaderProbeBytes;
-    first->done = [this, done, path, first](Result<HttpOutcome> r) {
+    first->acceptPrefix = kHeaderProbeBytes;
+    first->done = [this, done, path, first, fileSize, budget](Result<HttpOutcome> r) {
         if (!r.ok())
             return done(r.error());
-        const auto n = safetensorsHeaderLength(r->body);
+        const auto n = safetensorsHeaderLength(r->body, fileSize);
         if (!n.ok()) {
             Error e = n.error();
             e.message = path + u": "_s + e.message;
+            e.details.insert(u"file"_s, path);
             return done(e);
         }
         if (quint64(r->body.size()) >= *n + 8)
-            return done(parseSafetensorsHeaderJson(path, r->body.mid(8, qsizetype(*n))));
+            return done(parseSafetensorsHeaderJson(path, r->body.mid(8, qsizetype(*n)), fileSize));
+        // One preview may not make us hold more than its budget of headers, whatever each claims.
+        if (qint64(*n) > *budget)
+            return done(Error::make(ErrorCode::InvalidCheckpoint,
+                                    u"%1: the safetensors headers of this repo total more than %2 bytes"_s.arg(path).arg(
+                                        kMaxPreviewHeaderBytes),
+                                    {{u"file"_s, path}}));
+        *budget -= qint64(*n);
         // A longer header: one more Range from where the first one ended up (the CDN URL; a
         // cross-host redirect means no token goes with it).
         auto second = std::make_shared<Request>();
         second->url = first->url;
         second->range = "bytes=8-" + QByteArray::number(*n + 7);
-        second->maxBytes = qint64(*n) + 8;
+        second->acceptPrefix = qint64(*n) + 8;
         const quint64 length = *n;
-        second->done = [done, path, length](Result<HttpOutcome> r2) {
+        second->done = [done, path, length, fileSize](Result<HttpOutcome> r2) {
             if (!r2.ok())
                 return done(r2.error());
             QByteArray json = r2->body;
@@ -467,7 +560,7 @@ void HubClient::safetensorsHeader(const QString &repo, const QString &revision, 
                 json = json.mid(8);
             if (quint64(json.size()) < length)
                 return done(malformed(*r2, path + u": safetensors header cut short"_s));
-            done(parseSafetensorsHeaderJson(path, json.left(qsizetype(length))));
+            done(parseSafetensorsHeaderJson(path, json.left(qsizetype(length)), fileSize));
         };
         send(second);
     };
@@ -477,6 +570,15 @@ void HubClient::safetensorsHeader(const QString &repo, const QString &revision, 
 void HubClient::safetensorsHeaders(const QString &repo, const QString &revision, const QStringList &paths,
                                    Callback<QList<SafetensorsHeader>> done)
 {
+    QList<RepoFile> files;
+    for (const QString &p : paths)
+        files.append(RepoFile{p, -1, QString(), QString(), QString()});
+    safetensorsHeaders(repo, revision, files, std::move(done));
+}
+
+void HubClient::safetensorsHeaders(const QString &repo, const QString &revision, const QList<RepoFile> &files,
+                                   Callback<QList<SafetensorsHeader>> done)
+{
     struct State
     {
         QList<SafetensorsHeader> results;
@@ -484,12 +586,14 @@ void HubClient::safetensorsHeaders(const QString &repo, const QString &revision,
         bool failed = false;
     };
     auto state = std::make_shared<State>();
-    state->results.resize(paths.size());
-    state->pending = paths.size();
-    if (paths.isEmpty())
+    state->results.resize(files.size());
+    state->pending = files.size();
+    if (files.isEmpty())
         return later([done] { done(QList<SafetensorsHeader>()); });
-    for (qsizetype i = 0; i < paths.size(); ++i) {
-        safetensorsHeader(repo, revision, paths.at(i), [state, i, done](Result<SafetensorsHeader> r) {
+    auto budget = std::make_shared<qint64>(kMaxPreviewHeaderBytes);
+    for (qsizetype i = 0; i < files.size(); ++i) {
+        fetchHeader(repo, revision, files.at(i).path, files.at(i).size, budget,
+                    [state, i, done](Result<SafetensorsHeader> r) {
             if (state->failed)
                 return;
             if (!r.ok()) {
@@ -508,7 +612,7 @@ void HubClient::search(const QString &query, int limit, Callback<QList<SearchHit
     QByteArray q = "search=" + QUrl::toPercentEncoding(query) + "&limit=" + QByteArray::number(qBound(1, limit, 500));
     for (const char *key : {"pipeline_tag", "private", "gated", "downloads", "likes", "lastModified"})
         q += QByteArray("&expand=") + key;
-    getJson(apiUrl("/api/models", q), [done](Result<HttpOutcome> r) {
+    getJson(apiUrl("/api/models", q), kMaxApiResponseBytes, [done](Result<HttpOutcome> r) {
         if (!r.ok())
             return done(r.error());
         const auto doc = parseJson(*r);
@@ -535,7 +639,7 @@ void HubClient::authCheck(const QString &repo, Callback<bool> done)
 {
     if (const auto bad = checkInput(repo, u"main"_s))
         return later([done, e = *bad] { done(e); });
-    getJson(apiUrl("/api/models/" + encodeRepo(repo) + "/auth-check"), [done](Result<HttpOutcome> r) {
+    getJson(apiUrl("/api/models/" + encodeRepo(repo) + "/auth-check"), kMaxJsonFileBytes, [done](Result<HttpOutcome> r) {
         if (!r.ok())
             return done(r.error());
         done(true);

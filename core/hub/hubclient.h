@@ -16,6 +16,8 @@ class QNetworkAccessManager;
 
 namespace mistudio::hub {
 
+class ReplyGuard;
+
 // Talks to the Hugging Face Hub (or HF_ENDPOINT) over HTTP, the way huggingface_hub does
 // (hub-protocol.md §1–2).
 //
@@ -29,7 +31,14 @@ namespace mistudio::hub {
 // and details.http_status. 408/429/5xx, timeouts and dropped connections are retried up to
 // HubOptions::maxAttempts with the wait of retrypolicy.h; each wait is announced through
 // retryScheduled() and run through the scheduler (tests inject one that does not sleep).
-// The token is sent only to the endpoint's own scheme/host/port: never to a CDN after a redirect.
+// A body cut short is retried once only; an answer that drips (HubOptions' low-speed rule) or
+// passes its size limit (hublimits.h) is not retried; no call outlives HubOptions::callDeadlineMs;
+// HubOptions::cancel aborts every call in flight.
+// Redirects follow redirectpolicy.h: http(s) only, not off loopback from a loopback endpoint
+// unless allowed, at most kMaxRedirects. The token is sent only to the endpoint's own
+// scheme/host/port: never to a CDN or another host after a redirect.
+// Names from the Hub (tree entries, siblings) pass common/namepolicy.h or the call fails with
+// unsafe_path.
 class HubClient final : public QObject
 {
     Q_OBJECT
@@ -56,15 +65,20 @@ public:
     // redirect is not followed and becomes FileMetadata::location.
     void fileMetadata(const QString &repo, const QString &revision, const QString &path,
                       Callback<FileMetadata> done);
-    // GET of a small file (config.json, index.json); fails past maxBytes.
+    // GET of a small file (config.json, index.json); aborted as soon as it passes maxBytes.
     void fetchFile(const QString &repo, const QString &revision, const QString &path, qint64 maxBytes,
                    Callback<QByteArray> done);
+    // A JSON object file of at most maxBytes (hublimits.h: kMaxJsonFileBytes by default).
     void fetchJson(const QString &repo, const QString &revision, const QString &path,
-                   Callback<QJsonObject> done);
-    // Range: bytes=0-100000, then bytes=8-(N+7) when the header is longer; strict parse.
+                   Callback<QJsonObject> done, qint64 maxBytes = -1);
+    // Range: bytes=0-100000, then bytes=8-(N+7) when the header is longer; strict parse. With the
+    // file's size (the tree's), every tensor's data must end inside the file exactly at its end.
     void safetensorsHeader(const QString &repo, const QString &revision, const QString &path,
-                           Callback<SafetensorsHeader> done);
-    // All files at once (the manager runs up to 6 per host in parallel), results in `paths` order.
+                           Callback<SafetensorsHeader> done, qint64 fileSize = -1);
+    // All files at once (the manager runs up to 6 per host in parallel), results in `files` order,
+    // each checked against its size; all headers together at most kMaxPreviewHeaderBytes.
+    void safetensorsHeaders(const QString &repo, const QString &revision, const QList<RepoFile> &files,
+                            Callback<QList<SafetensorsHeader>> done);
     void safetensorsHeaders(const QString &repo, const QString &revision, const QStringList &paths,
                             Callback<QList<SafetensorsHeader>> done);
     // GET /api/models?search=&limit=&expand=... for autocompletion.
@@ -83,15 +97,19 @@ Q_SIGNALS:
 private:
     struct Request;
     void send(const std::shared_ptr<Request> &request);
-    void handleFinished(const std::shared_ptr<Request> &request, QNetworkReply *reply);
+    void handleFinished(const std::shared_ptr<Request> &request, QNetworkReply *reply, ReplyGuard *guard);
+    Error stoppedError(const std::shared_ptr<Request> &request, int stop) const;
+    static Status checkNames(const QList<RepoFile> &files);
     void fail(const std::shared_ptr<Request> &request, const Error &error);
     void later(std::function<void()> fn);
     static std::optional<Error> checkInput(const QString &repo, const QString &revision);
     bool mayAuthorize(const QUrl &url) const;
     QUrl apiUrl(const QByteArray &encodedPath, const QByteArray &encodedQuery = QByteArray()) const;
-    void getJson(const QUrl &url, std::function<void(Result<HttpOutcome>)> done);
-    void fetchTreePage(const QUrl &url, std::shared_ptr<QList<RepoFile>> acc,
+    void getJson(const QUrl &url, qint64 limit, std::function<void(Result<HttpOutcome>)> done);
+    void fetchTreePage(const QUrl &url, std::shared_ptr<QList<RepoFile>> acc, int page,
                        Callback<QList<RepoFile>> done);
+    void fetchHeader(const QString &repo, const QString &revision, const QString &path, qint64 fileSize,
+                     std::shared_ptr<qint64> budget, Callback<SafetensorsHeader> done);
     QNetworkAccessManager *nam();
 
     HubOptions m_options;

@@ -78,6 +78,8 @@ HubOptions HubOptions::fromEnvironment(const QProcessEnvironment &env, const QSe
         o.endpoint = QUrl(endpoint);
     }
     o.offline = truthy(env.value(u"HF_HUB_OFFLINE"_s));
+    o.allowOffLoopbackRedirects = truthy(env.value(u"MISTUDIO_HUB_ALLOW_OFF_LOOPBACK_REDIRECTS"_s))
+        || (settings && settings->value(QLatin1StringView(settingskeys::kHubAllowOffLoopbackRedirects)).toBool());
     if (settings) {
         const QString proxy = settings->value(QLatin1StringView(settingskeys::kHubProxy)).toString();
         if (!proxy.isEmpty())

@@ -2,7 +2,9 @@
 
 #include "common/datadir.h"
 #include "common/units.h"
+#include "hub/hublimits.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QSet>
 
@@ -48,13 +50,21 @@ void fetchHeaders(const StatePtr &s)
     const FileSelection sel = selectFiles(s->files, requiresTrustRemoteCode(s->config, s->files));
     if (sel.weightFormat != u"safetensors"_s || p.canDownload == false)
         return finish(s, {}, false);
-    QSet<QString> present;
+    QHash<QString, RepoFile> present;
     for (const RepoFile &f : std::as_const(s->files))
-        present.insert(f.path);
-    auto fetch = [s](const QStringList &shards) {
+        present.insert(f.path, f);
+    auto fetch = [s, present](const QStringList &shards) {
         s->preview.shardCount = int(shards.size());
-        s->client->safetensorsHeaders(s->request.repo, s->preview.commitSha, shards,
+        QList<RepoFile> files;
+        for (const QString &shard : shards)
+            files.append(present.value(shard, RepoFile{shard, -1, QString(), QString(), QString()}));
+        s->client->safetensorsHeaders(s->request.repo, s->preview.commitSha, files,
                                       [s](Result<QList<SafetensorsHeader>> r) {
+                                          if (!r.ok() && r.error().code == ErrorCode::InvalidCheckpoint) {
+                                              // The files are broken (offsets past the end, a header
+                                              // too long...): no figure from them, nor the Hub's.
+                                              return s->done(r.error());
+                                          }
                                           if (!r.ok()) {
                                               s->preview.warnings << u"safetensors headers unreadable: "_s
                                                       + r.error().toString();
@@ -90,7 +100,8 @@ void fetchHeaders(const StatePtr &s)
                                  }
                                  shards.removeIf([&present](const QString &f) { return !present.contains(f); });
                                  fetch(shards);
-                             });
+                             },
+                             kMaxIndexFileBytes);
         return;
     }
     QStringList root;

@@ -5,7 +5,16 @@
 using namespace Qt::Literals::StringLiterals;
 
 namespace mistudio::hub {
+
+static_assert(quint64(kMaxSafetensorsHeader) == quant::kMaxHeaderLength,
+              "the preview and the quantizer must accept the same safetensors headers");
+
 namespace {
+
+std::optional<uint64_t> knownSize(qint64 fileSize)
+{
+    return fileSize >= 0 ? std::optional<uint64_t>(uint64_t(fileSize)) : std::nullopt;
+}
 
 Error fromQuant(const QString &file, const quant::QuantError &q)
 {
@@ -19,19 +28,20 @@ Error fromQuant(const QString &file, const quant::QuantError &q)
 
 } // namespace
 
-Result<quint64> safetensorsHeaderLength(const QByteArray &firstBytes)
+Result<quint64> safetensorsHeaderLength(const QByteArray &firstBytes, qint64 fileSize)
 {
     const auto n = quant::readHeaderLength(reinterpret_cast<const uint8_t *>(firstBytes.constData()),
-                                           size_t(firstBytes.size()));
+                                           size_t(firstBytes.size()), knownSize(fileSize));
     if (!n.ok())
         return fromQuant(u"safetensors file"_s, n.error());
     return quint64(*n);
 }
 
-Result<SafetensorsHeader> parseSafetensorsHeaderJson(const QString &file, const QByteArray &json)
+Result<SafetensorsHeader> parseSafetensorsHeaderJson(const QString &file, const QByteArray &json,
+                                                     qint64 fileSize)
 {
     const auto parsed = quant::parseHeaderJson(reinterpret_cast<const uint8_t *>(json.constData()),
-                                               size_t(json.size()));
+                                               size_t(json.size()), knownSize(fileSize));
     if (!parsed.ok())
         return fromQuant(file, parsed.error());
     SafetensorsHeader h;

@@ -17,6 +17,7 @@ const char *quantErrcName(QuantErrc code)
     case QuantErrc::QuantizationFailed: return "quantization_failed";
     case QuantErrc::GpuUnavailable: return "gpu_unavailable";
     case QuantErrc::OutOfMemory: return "out_of_memory";
+    case QuantErrc::UnsafePath: return "unsafe_path";
     }
     return "internal";
 }

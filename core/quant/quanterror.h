@@ -22,6 +22,7 @@ enum class QuantErrc {
     QuantizationFailed,
     GpuUnavailable,
     OutOfMemory,
+    UnsafePath, // a name (shard index entry, output) would leave its folder or breaks the path rules
 };
 
 // Stable snake_case name, identical to core/common's errorCodeName() of the same code.

@@ -8,6 +8,8 @@
 #include "quant/timed.h"
 #include "quant/safetensors.h"
 #include "quant/threadpool.h"
+#include "safefs/guardedroot.h"
+#include "safefs/pathrules.h"
 
 #include <algorithm>
 #include <array>
@@ -25,6 +27,7 @@
 #include <system_error>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace mistudio::quant {
@@ -52,31 +55,49 @@ Result<nlohmann::json> readJsonFile(const fs::path &p)
     return j;
 }
 
-// No room for the output, whatever the cause, is disk_full (as in SafetensorsWriter).
-bool isNoRoom(int e) { return e == ENOSPC || e == EDQUOT || e == EFBIG; }
-
-Status writeTextFile(const fs::path &p, const std::string &text)
+// A companion file copied into the output: a regular file read without following a link (a
+// link is skipped by the caller; one swapped in meanwhile fails here as unsafe_path), written
+// through the output's guarded root.
+Status copyCompanion(const safefs::GuardedRoot &from, const safefs::GuardedRoot &to, const std::string &name)
 {
-    const int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return makeError(QuantErrc::IoError, std::string("cannot create: ") + std::strerror(errno), {}, p.string());
-    size_t done = 0;
+    const safefs::Opened in = from.open(name, O_RDONLY);
+    if (!in.ok())
+        return fileSystemError(in.error, "reading " + name, from.pathOf(name));
+    struct stat st {};
+    if (::fstat(in.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(in.fd);
+        return makeError(QuantErrc::IoError, "not a regular file: " + name, {}, from.pathOf(name));
+    }
+    const safefs::Opened out = to.open(name, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    if (!out.ok()) {
+        ::close(in.fd);
+        return fileSystemError(out.error, "creating " + name, to.pathOf(name));
+    }
+    std::vector<char> buf(1 << 20);
     int err = 0;
-    while (done < text.size()) {
-        const ssize_t r = ::write(fd, text.data() + done, text.size() - done);
-        if (r < 0 && errno == EINTR)
+    for (;;) {
+        const ssize_t n = ::read(in.fd, buf.data(), buf.size());
+        if (n < 0 && errno == EINTR)
             continue;
-        if (r < 0) {
-            err = errno;
+        if (n <= 0) {
+            err = n < 0 ? errno : 0;
             break;
         }
-        done += size_t(r);
+        for (ssize_t done = 0; done < n && err == 0;) {
+            const ssize_t w = ::write(out.fd, buf.data() + done, size_t(n - done));
+            if (w < 0 && errno != EINTR)
+                err = errno;
+            else if (w > 0)
+                done += w;
+        }
+        if (err != 0)
+            break;
     }
-    if (::close(fd) != 0 && err == 0)
+    ::close(in.fd);
+    if (::close(out.fd) != 0 && err == 0)
         err = errno;
     if (err != 0)
-        return makeError(isNoRoom(err) ? QuantErrc::DiskFull : QuantErrc::IoError,
-                         std::string("cannot write: ") + std::strerror(err), {}, p.string());
+        return fileSystemError(err, "copying " + name, to.pathOf(name));
     return {};
 }
 
@@ -287,13 +308,23 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
     const auto started = std::chrono::steady_clock::now();
     QuantizeReport report;
     const fs::path in(req.inputDir);
-    const fs::path out(req.outputDir);
+    fs::path out = fs::path(req.outputDir).lexically_normal();
+    if (!out.empty() && out.filename().empty())
+        out = out.parent_path(); // "dir/" names dir
     if (req.options.mode == QuantMode::None)
         return makeError(QuantErrc::InvalidInput, "no quantization mode given");
     if (out.empty())
         return makeError(QuantErrc::InvalidInput, "no output directory given");
+    const std::string outName = out.filename().string();
+    if (const char *why = safefs::componentProblem(outName))
+        return makeError(QuantErrc::UnsafePath, std::string("the output directory's name ") + why, {}, out.string());
+    // Every write, rename and remove below goes through the output's parent as a guarded root:
+    // nothing beneath it is reached through a link (the parent itself is the caller's choice).
+    const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::current_path();
+    const safefs::GuardedRoot parentRoot(parent.string());
     std::error_code ec;
-    if (fs::exists(out, ec) && !req.overwrite)
+    struct stat outStat {};
+    if (parentRoot.stat(outName, &outStat) == 0 && !req.overwrite)
         return makeError(QuantErrc::InvalidInput, "output directory exists (use overwrite)", {}, out.string());
 
     auto config = readJsonFile(in / "config.json");
@@ -366,24 +397,24 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
     }
 
     // Temp dir beside the destination: same filesystem, so the final rename is atomic.
-    fs::path parent = out.parent_path().empty() ? fs::current_path() : out.parent_path();
     fs::create_directories(parent, ec);
     std::mt19937_64 rng(std::random_device{}());
-    const fs::path tmp = parent / ("." + out.filename().string() + ".partial-" + std::to_string(rng() % 1000000000));
-    if (!fs::create_directory(tmp, ec))
-        return makeError(QuantErrc::IoError, "cannot create " + tmp.string() + ": " + ec.message());
+    const std::string tmpName = "." + outName + ".partial-" + std::to_string(rng() % 1000000000);
+    const fs::path tmp = parent / tmpName;
+    if (const int rc = parentRoot.makeDir(tmpName, 0755); rc != 0)
+        return fileSystemError(rc, "creating the work directory", tmp.string());
+    const safefs::GuardedRoot tmpRoot = parentRoot.sub(tmpName);
     struct TmpGuard
     {
-        fs::path p;
+        const safefs::GuardedRoot &root;
+        std::string name;
         bool keep = false;
         ~TmpGuard()
         {
-            if (!keep) {
-                std::error_code e;
-                fs::remove_all(p, e);
-            }
+            if (!keep)
+                root.removeTree(name);
         }
-    } guard{tmp};
+    } guard{parentRoot, tmpName};
 
     int tensorIndex = 0;
     const int tensorCount = int(plan.tensors.size());
@@ -396,7 +427,7 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
     //   more CPU than the quantization). Four threads keep several writes in flight.
     // - Otherwise the page cache, from one thread: ext4 serializes buffered writes to a file on
     //   its inode lock, and a second writer only spun on it (perf: 4 % of a 2-core run).
-    const bool direct = SafetensorsWriter::directIoAvailable(tmp.string());
+    const bool direct = SafetensorsWriter::directIoAvailable(tmpRoot);
     Buffers buffers; // declared before the writer: outlives its tasks
     size_t largestCodes = 0; // the largest weight's codes (4-bit packed or int8), in bytes
     for (const auto &tp : plan.tensors)
@@ -416,7 +447,7 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
         for (size_t pi : shard.planIndices)
             for (const auto &o : plan.tensors[pi].outputs)
                 planned.push_back(PlannedTensor{o.name, o.dtype, o.shape, o.variableSize ? o.maxBytes : 0});
-        auto writerR = SafetensorsWriter::create((tmp / shard.fileName).string(), planned, {{"format", "pt"}},
+        auto writerR = SafetensorsWriter::create(tmpRoot, shard.fileName, planned, {{"format", "pt"}},
                                                  direct ? WriteMode::Direct : WriteMode::Buffered);
         if (!writerR)
             return writerR.error();
@@ -584,7 +615,7 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
             bytesIn += tp.inputBytes;
 
     if (shards.size() > 1)
-        if (auto s = writeShardIndex((tmp / "model.safetensors.index.json").string(), index); !s)
+        if (auto s = writeShardIndex(tmpRoot, "model.safetensors.index.json", index); !s)
             return s.error();
 
     // config.json: the source config plus quantization_config (sorted keys, indent 2, like
@@ -596,39 +627,41 @@ Result<QuantizeReport> quantizeCheckpoint(const QuantizeRequest &req, const Quan
         cfg["dtype"] = dtypeName;
     if (cfg.contains("torch_dtype") || !cfg.contains("dtype"))
         cfg["torch_dtype"] = dtypeName;
-    if (auto s = writeTextFile(tmp / "config.json", cfg.dump(2, ' ', true) + "\n"); !s)
+    if (auto s = writeTextFile(tmpRoot, "config.json", cfg.dump(2, ' ', true) + "\n"); !s)
         return s.error();
 
+    // Companion files: regular files only. A link (tokenizer.json -> /etc/passwd) is never
+    // followed: it is left out and reported.
+    const safefs::GuardedRoot inRoot(in.string());
     for (const auto &e : fs::directory_iterator(in, ec)) {
         const std::string name = e.path().filename().string();
-        if (e.is_regular_file() && isCompanionFile(name)) {
-            fs::copy_file(e.path(), tmp / name, fs::copy_options::overwrite_existing, ec);
-            if (ec)
-                return makeError(ec.category() == std::generic_category() || ec.category() == std::system_category()
-                                         ? (isNoRoom(ec.value()) ? QuantErrc::DiskFull : QuantErrc::IoError)
-                                         : QuantErrc::IoError,
-                                 "cannot copy " + name + ": " + ec.message());
+        if (!isCompanionFile(name))
+            continue;
+        const fs::file_type type = e.symlink_status(ec).type();
+        if (type == fs::file_type::symlink) {
+            report.skippedFiles.push_back(name);
+            continue;
         }
+        if (type != fs::file_type::regular)
+            continue;
+        if (auto s = copyCompanion(inRoot, tmpRoot, name); !s)
+            return s.error();
     }
 
     // Publish: the directory appears complete or not at all.
-    if (fs::exists(out)) {
-        const fs::path old = parent / ("." + out.filename().string() + ".old-" + std::to_string(rng() % 1000000000));
-        fs::rename(out, old, ec);
-        if (ec)
-            return makeError(QuantErrc::IoError, "cannot move the old output aside: " + ec.message(), {}, out.string());
-        fs::rename(tmp, out, ec);
-        if (ec) {
-            std::error_code e2;
-            fs::rename(old, out, e2);
-            return makeError(QuantErrc::IoError, "cannot publish: " + ec.message(), {}, out.string());
+    if (parentRoot.stat(outName, &outStat) == 0) {
+        const std::string oldName = "." + outName + ".old-" + std::to_string(rng() % 1000000000);
+        if (const int rc = parentRoot.rename(outName, oldName); rc != 0)
+            return fileSystemError(rc, "moving the old output aside", out.string());
+        if (const int rc = parentRoot.rename(tmpName, outName); rc != 0) {
+            parentRoot.rename(oldName, outName);
+            return fileSystemError(rc, "publishing", out.string());
         }
-        fs::remove_all(old, ec);
-    } else {
-        fs::rename(tmp, out, ec);
-        if (ec)
-            return makeError(QuantErrc::IoError, "cannot publish: " + ec.message(), {}, out.string());
+        parentRoot.removeTree(oldName);
+    } else if (const int rc = parentRoot.rename(tmpName, outName); rc != 0) {
+        return fileSystemError(rc, "publishing", out.string());
     }
+    parentRoot.syncDir();
     guard.keep = true;
 
     report.bytesIn = bytesIn;

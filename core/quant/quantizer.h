@@ -49,6 +49,9 @@ struct QuantizeReport
     uint64_t bytesIn = 0;
     uint64_t bytesOut = 0;      // all files written, config and copies included
     std::vector<std::string> files; // relative names in outputDir
+    // Companion files left out because they are symbolic links (never followed: a link to
+    // /etc/passwd named tokenizer.json must not end up in the output).
+    std::vector<std::string> skippedFiles;
     double seconds = 0;
     uint64_t peakGpuBytes = 0;
     // Where the time went: reading and quantizing the weights (on the pool or the GPU), their

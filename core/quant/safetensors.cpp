@@ -1,6 +1,7 @@
 #include "quant/safetensors.h"
 
 #include "quant/hugepages.h"
+#include "safefs/pathrules.h"
 
 #include <nlohmann/json.hpp>
 
@@ -413,20 +414,58 @@ bool isNoRoomErrno(int e) { return e == ENOSPC || e == EDQUOT || e == EFBIG; }
 
 bool SafetensorsWriter::directIoAvailable(const std::string &dir)
 {
+    return directIoAvailable(safefs::GuardedRoot(dir));
+}
+
+bool SafetensorsWriter::directIoAvailable(const safefs::GuardedRoot &dir)
+{
 #ifdef O_DIRECT
     if (!directAllowed())
         return false;
-    const std::string probe = dir + "/.direct-io-probe-" + std::to_string(::getpid());
-    const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT | O_CLOEXEC, 0600);
-    if (fd < 0)
+    const std::string probe = ".direct-io-probe-" + std::to_string(::getpid());
+    const safefs::Opened f = dir.open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT, 0600);
+    if (!f.ok())
         return false;
-    ::close(fd);
-    ::unlink(probe.c_str());
+    ::close(f.fd);
+    dir.remove(probe);
     return true;
 #else
     (void)dir;
     return false;
 #endif
+}
+
+QuantError fileSystemError(int err, const std::string &what, const std::string &path)
+{
+    if (err == safefs::kUnsafePath)
+        return makeError(QuantErrc::UnsafePath, what + " refused: the name " + safefs::describeError(err), {}, path);
+    return makeError(isNoRoomErrno(err) ? QuantErrc::DiskFull : QuantErrc::IoError,
+                     what + " failed: " + std::strerror(err), {}, path);
+}
+
+Status writeTextFile(const safefs::GuardedRoot &dir, const std::string &name, const std::string &text)
+{
+    const std::string path = dir.pathOf(name);
+    const safefs::Opened f = dir.open(name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (!f.ok())
+        return fileSystemError(f.error, "creating", path);
+    size_t done = 0;
+    int err = 0;
+    while (done < text.size()) {
+        const ssize_t r = ::write(f.fd, text.data() + done, text.size() - done);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            err = errno;
+            break;
+        }
+        done += size_t(r);
+    }
+    if (::close(f.fd) != 0 && err == 0)
+        err = errno;
+    if (err != 0)
+        return fileSystemError(err, "writing", path);
+    return {};
 }
 
 uint64_t SafetensorsWriter::fileOffset(std::string_view name) const
@@ -439,6 +478,17 @@ Result<std::unique_ptr<SafetensorsWriter>> SafetensorsWriter::create(
     const std::string &path, std::vector<PlannedTensor> tensors, const std::map<std::string, std::string> &metadata,
     WriteMode mode)
 {
+    const size_t slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? std::string(".") : slash == 0 ? std::string("/") : path.substr(0, slash);
+    return create(safefs::GuardedRoot(dir), slash == std::string::npos ? path : path.substr(slash + 1), std::move(tensors),
+                  metadata, mode);
+}
+
+Result<std::unique_ptr<SafetensorsWriter>> SafetensorsWriter::create(
+    const safefs::GuardedRoot &dir, const std::string &name, std::vector<PlannedTensor> tensors,
+    const std::map<std::string, std::string> &metadata, WriteMode mode)
+{
+    const std::string path = dir.pathOf(name);
     std::set<std::string> names;
     for (const auto &t : tensors) {
         if (!names.insert(t.name).second)
@@ -449,9 +499,10 @@ Result<std::unique_ptr<SafetensorsWriter>> SafetensorsWriter::create(
     // Deferred tensors go last (stable, so the caller's order is kept otherwise).
     std::stable_partition(tensors.begin(), tensors.end(), [](const PlannedTensor &t) { return t.deferredMaxBytes == 0; });
     const std::string header = headerJson(tensors, metadata);
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return makeError(QuantErrc::IoError, std::string("cannot create: ") + std::strerror(errno), {}, path);
+    const safefs::Opened opened = dir.open(name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (!opened.ok())
+        return fileSystemError(opened.error, "creating", path);
+    const int fd = opened.fd;
     std::unique_ptr<SafetensorsWriter> w(new SafetensorsWriter());
     w->m_path = path;
     w->m_fd = fd;
@@ -478,13 +529,13 @@ Result<std::unique_ptr<SafetensorsWriter>> SafetensorsWriter::create(
             const int e = errno;
             if (isNoRoomErrno(e)) {
                 w.reset();
-                ::unlink(path.c_str());
+                dir.remove(name);
                 return makeError(QuantErrc::DiskFull, std::string("no room for the output: ") + std::strerror(e), {},
                                  path);
             }
             // not supported here: direct writes still work, one at a time
         }
-        w->m_directFd = ::open(path.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC);
+        w->m_directFd = dir.open(name, O_WRONLY | O_DIRECT).fd;
         w->m_directOk = w->m_directFd >= 0;
     }
 #else
@@ -845,8 +896,10 @@ Result<ShardIndex> readShardIndex(const std::string &path)
         if (!it.value().is_string())
             return makeError(QuantErrc::InvalidCheckpoint, "weight_map value is not a file name", it.key(), path);
         const auto file = it.value().get<std::string>();
-        if (file.empty() || file.find('/') != std::string::npos || file == "." || file == "..")
-            return makeError(QuantErrc::UnsafeCheckpoint, "weight_map names a file outside the directory: " + file,
+        if (const char *why = safefs::componentProblem(file))
+            return makeError(QuantErrc::UnsafeCheckpoint,
+                             "weight_map names a file that is not a plain name in the directory (it " + std::string(why)
+                                 + "): " + file,
                              it.key(), path);
         idx.weightMap[it.key()] = file;
     }
@@ -863,15 +916,18 @@ std::string shardIndexJson(const ShardIndex &index)
     return doc.dump(2, ' ', true) + "\n";
 }
 
+Status writeShardIndex(const safefs::GuardedRoot &dir, const std::string &name, const ShardIndex &index)
+{
+    return writeTextFile(dir, name, shardIndexJson(index));
+}
+
 Status writeShardIndex(const std::string &path, const ShardIndex &index)
 {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    const std::string s = shardIndexJson(index);
-    out.write(s.data(), std::streamsize(s.size()));
-    out.close();
-    if (!out)
-        return makeError(QuantErrc::IoError, "cannot write index", {}, path);
-    return {};
+    const size_t slash = path.rfind('/');
+    if (slash == std::string::npos)
+        return writeShardIndex(safefs::GuardedRoot("."), path, index);
+    return writeShardIndex(safefs::GuardedRoot(slash == 0 ? std::string("/") : path.substr(0, slash)),
+                           path.substr(slash + 1), index);
 }
 
 } // namespace mistudio::quant

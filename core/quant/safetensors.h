@@ -2,6 +2,7 @@
 
 #include "quant/dtype.h"
 #include "quant/quanterror.h"
+#include "safefs/guardedroot.h"
 
 #include <cstdint>
 #include <atomic>
@@ -19,8 +20,11 @@ namespace mistudio::quant {
 // ({"name": {"dtype", "shape", "data_offsets": [begin, end]}, ..., "__metadata__": {str: str}}),
 // then the data. Offsets are relative to the start of the data.
 
-// Same bound as the reference implementation (safetensors' MAX_HEADER_SIZE).
-inline constexpr uint64_t kMaxHeaderLength = 100'000'000;
+// The largest header accepted: huggingface_hub's SAFETENSORS_MAX_HEADER_LENGTH (25 MB; the
+// safetensors library itself allows 100 MB). The Hub preview uses the same value
+// (core/hub/safetensorsheader.h), so a checkpoint it previews is one the quantizer reads. Real
+// headers are far smaller: tens of kB per shard.
+inline constexpr uint64_t kMaxHeaderLength = 25'000'000;
 
 struct TensorEntry
 {
@@ -136,6 +140,11 @@ enum class WriteMode {
 class SafetensorsWriter final
 {
 public:
+    // Creates `name` in `dir` through the guarded root (never through a link, nor outside it).
+    static Result<std::unique_ptr<SafetensorsWriter>> create(
+        const safefs::GuardedRoot &dir, const std::string &name, std::vector<PlannedTensor> tensors,
+        const std::map<std::string, std::string> &metadata = {{"format", "pt"}}, WriteMode mode = WriteMode::Buffered);
+    // The same with the file's folder as the root.
     static Result<std::unique_ptr<SafetensorsWriter>> create(
         const std::string &path, std::vector<PlannedTensor> tensors,
         const std::map<std::string, std::string> &metadata = {{"format", "pt"}}, WriteMode mode = WriteMode::Buffered);
@@ -164,6 +173,7 @@ public:
     // took it).
     bool direct() const { return m_directFd >= 0 && m_directOk.load(std::memory_order_relaxed); }
     // The directory's file system takes O_DIRECT writes (a probe file is created and removed).
+    static bool directIoAvailable(const safefs::GuardedRoot &dir);
     static bool directIoAvailable(const std::string &dir);
 
     // The header JSON (space-padded to a multiple of 8) and the resulting file size.
@@ -225,9 +235,18 @@ struct ShardIndex
     std::vector<std::string> shardFiles() const; // distinct, sorted
 };
 
+// Every weight_map file must be one safe name in the index's folder (safefs/pathrules.h:
+// componentProblem), else UnsafeCheckpoint naming the tensor.
 Result<ShardIndex> readShardIndex(const std::string &path);
-// Written like transformers: json.dumps(index, indent=2, sort_keys=True) + "\n".
+// Written like transformers: json.dumps(index, indent=2, sort_keys=True) + "\n", through the
+// guarded root (the path form: the file's folder as the root).
+Status writeShardIndex(const safefs::GuardedRoot &dir, const std::string &name, const ShardIndex &index);
 Status writeShardIndex(const std::string &path, const ShardIndex &index);
+// `text` as the whole new content of `name` in `dir` (created or truncated, never through a link);
+// no room is DiskFull.
+Status writeTextFile(const safefs::GuardedRoot &dir, const std::string &name, const std::string &text);
+// QuantError for a safefs error (safefs::kUnsafePath → UnsafePath, no room → DiskFull, else IoError).
+QuantError fileSystemError(int err, const std::string &what, const std::string &path);
 std::string shardIndexJson(const ShardIndex &index);
 
 } // namespace mistudio::quant

@@ -34,6 +34,7 @@ int httpStatusFor(ErrorCode code)
     case ErrorCode::UnsupportedMediaType:
         return 415;
     case ErrorCode::InvalidInput:
+    case ErrorCode::UnsafePath:
         return 422;
     case ErrorCode::RateLimited:
         return 429;

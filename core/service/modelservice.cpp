@@ -1,5 +1,6 @@
 #include "service/modelservice.h"
 
+#include "common/namepolicy.h"
 #include "common/repoid.h"
 #include "service/jobevents.h"
 #include "service/jobworker.h"
@@ -141,6 +142,8 @@ Result<ModelRecord> ModelService::create(const NewModel &model)
     const Result<RepoId> repo = RepoId::parse(model.repoId);
     if (!repo)
         return repo.error();
+    if (Status s = validateDisplayName(model.name); !s)
+        return s.error();
     if (!isQuantizationMode(model.quantization))
         return Error::make(ErrorCode::InvalidInput,
                            u"Unknown quantization '%1' (none, bnb-4bit, bnb-8bit)"_s.arg(model.quantization),

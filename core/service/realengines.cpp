@@ -3,6 +3,7 @@
 #include "arch/architecture.h"
 #include "download/downloadengine.h"
 #include "download/hubresolver.h"
+#include "hub/cancelsource.h"
 #include "hub/fileselection.h"
 #include "hub/hubclient.h"
 #include "hub/previewbuilder.h"
@@ -25,12 +26,22 @@ using namespace Qt::Literals::StringLiterals;
 namespace mistudio {
 namespace {
 
-// Runs `start(done)` on this (pool) thread's own event loop and waits for `done`.
+// Runs `start(done)` on this (pool) thread's own event loop and waits for `done`. With a job's
+// control, its stop fires `cancel` (the HubClient's), which ends the call at once.
 template<class T>
-Result<T> runLocal(const std::function<void(std::function<void(Result<T>)>)> &start)
+Result<T> runLocal(const std::function<void(std::function<void(Result<T>)>)> &start,
+                   const JobControl *control = nullptr, hub::CancelSource *cancel = nullptr)
 {
     QEventLoop loop;
     std::optional<Result<T>> out;
+    QTimer poll;
+    if (control && cancel) {
+        QObject::connect(&poll, &QTimer::timeout, &loop, [control, cancel] {
+            if (control->stopRequested())
+                cancel->cancel();
+        });
+        poll.start(50);
+    }
     start([&](Result<T> r) {
         out.emplace(std::move(r));
         loop.quit();
@@ -68,24 +79,30 @@ public:
                                      const std::function<void(const DownloadProgressInfo &)> &progress,
                                      const JobControl &control) override
     {
+        // The download's Hub calls end with its job: its own cancel source, fired by the job's
+        // stop (which shutdown requests first), rather than the service-wide one, so that a
+        // stopped download is seen as stopped and never as failed.
+        hub::HubOptions options = hubOptions(m_settings, spec.token);
+        const auto stop = std::make_shared<hub::CancelSource>();
+        options.cancel = stop;
         // Declared before the engine: the resolver's client outlives the engine's downloads.
-        hub::HubClient client(hubOptions(m_settings, spec.token));
+        hub::HubClient client(options);
         // One commit for every file: the one resolved by an earlier attempt, else the branch's now.
         const QString revision = spec.pinnedCommit.isEmpty() ? spec.revision : spec.pinnedCommit;
         const Result<hub::ModelInfo> info = runLocal<hub::ModelInfo>([&](auto done) {
             client.modelInfo(spec.repoId, revision.isEmpty() ? u"main"_s : revision, done);
-        });
+        }, &control, stop.get());
         if (!info)
             return info.error();
         const QString commit = info->sha;
         const Result<QList<hub::RepoFile>> tree = runLocal<QList<hub::RepoFile>>([&](auto done) {
             client.listTree(spec.repoId, commit, done);
-        });
+        }, &control, stop.get());
         if (!tree)
             return tree.error();
         // Access is checked before any byte: a gated repo fails here with its own code.
         const Result<bool> access =
-            runLocal<bool>([&](auto done) { client.authCheck(spec.repoId, done); });
+            runLocal<bool>([&](auto done) { client.authCheck(spec.repoId, done); }, &control, stop.get());
         if (!access)
             return access.error();
         const hub::FileSelection sel =
@@ -112,6 +129,7 @@ public:
         DownloadOptions opts = m_settings.download;
         if (spec.connections > 0)
             opts.connectionsPerFile = spec.connections;
+        opts.allowOffLoopbackRedirects = m_settings.hub.allowOffLoopbackRedirects;
         engine.setDefaultOptions(opts);
         engine.setBandwidthLimit(spec.maxBytesPerSecond > 0 ? spec.maxBytesPerSecond
                                                             : m_settings.maxBytesPerSecond);
@@ -146,6 +164,7 @@ public:
             if (stopping || !control.stopRequested())
                 return;
             stopping = true;
+            stop->cancel(); // HEADs in flight end now
             // Pause and shutdown keep the partial files (and journal) for a resume; cancel
             // removes them.
             if (control.requested() == JobControl::Request::Cancel)
@@ -202,12 +221,11 @@ Result<QList<arch::TensorDesc>> readTensors(const QString &path)
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return Error::make(ErrorCode::IoError, u"Cannot read %1"_s.arg(path));
-    const Result<quint64> n = hub::safetensorsHeaderLength(f.read(8));
+    // The file's size bounds what is read and checks every tensor's offsets.
+    const Result<quint64> n = hub::safetensorsHeaderLength(f.read(8), f.size());
     if (!n)
         return n.error();
-    if (qint64(*n) > f.size() - 8)
-        return Error::make(ErrorCode::InvalidCheckpoint, u"%1 has a bad header length"_s.arg(path));
-    Result<hub::SafetensorsHeader> h = hub::parseSafetensorsHeaderJson(path, f.read(qint64(*n)));
+    Result<hub::SafetensorsHeader> h = hub::parseSafetensorsHeaderJson(path, f.read(qint64(*n)), f.size());
     if (!h)
         return h.error();
     return h->tensors;

@@ -124,7 +124,8 @@ bool FakeHub::start(QString *error)
         }
         QMutexLocker lock(&state->mutex);
         ++state->requestCounter;
-        HttpResponse r = listener == Listener::Hub ? routeHub(*state, request) : routeCdn(*state, request);
+        // The other host mirrors the hub's routes (as a second Hub or a hostile mirror would).
+        HttpResponse r = listener == Listener::Cdn ? routeCdn(*state, request) : routeHub(*state, request);
         addCommonHeaders(*state, request, listener, r);
         applyFaults(*state, request, listener, r);
 
@@ -168,6 +169,7 @@ bool FakeHub::start(QString *error)
     QMutexLocker lock(&m_state->mutex);
     m_state->hubBase = u"http://127.0.0.1:"_s + QString::number(m_thread->hubPort());
     m_state->cdnBase = u"http://localhost:"_s + QString::number(m_thread->cdnPort());
+    m_state->otherBase = u"http://127.0.0.2:"_s + QString::number(m_thread->otherPort());
     return true;
 }
 
@@ -187,6 +189,11 @@ bool FakeHub::isRunning() const
 QUrl FakeHub::endpoint() const
 {
     return QUrl(u"http://127.0.0.1:"_s + QString::number(hubPort()));
+}
+
+QUrl FakeHub::otherEndpoint() const
+{
+    return QUrl(u"http://127.0.0.2:"_s + QString::number(m_thread ? m_thread->otherPort() : 0));
 }
 
 QUrl FakeHub::cdnEndpoint() const
@@ -533,7 +540,22 @@ qint64 FakeHub::bytesServed(Listener listener, const QString &pathContains) cons
 
 qint64 FakeHub::cdnRequestsWithAuthorization() const
 {
-    return sumLog([](const LogEntry &e) { return qint64(e.listener == Listener::Cdn && e.authorization); });
+    return requestsWithAuthorization(Listener::Cdn);
+}
+
+qint64 FakeHub::requestsWithAuthorization(Listener listener) const
+{
+    return sumLog([listener](const LogEntry &e) {
+        return qint64((listener == Listener::Any || e.listener == listener) && e.authorization);
+    });
+}
+
+void FakeHub::addHostileRepos(const HostileOptions &options)
+{
+    FixtureSet hostile = buildHostileFixtures(options);
+    QMutexLocker lock(&m_state->mutex);
+    for (auto it = hostile.repos.cbegin(); it != hostile.repos.cend(); ++it)
+        m_state->fixtures.repos.insert(it.key(), it.value());
 }
 
 } // namespace mistudio::fakehub

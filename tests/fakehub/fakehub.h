@@ -2,6 +2,7 @@
 
 #include "fault.h"
 #include "fixtures/fixturerepos.h"
+#include "fixtures/hostilerepos.h"
 #include "requestlog.h"
 
 #include <QString>
@@ -54,6 +55,7 @@ public:
 
     QUrl endpoint() const;    // HF_ENDPOINT value: http://127.0.0.1:<hubPort>
     QUrl cdnEndpoint() const; // http://localhost:<cdnPort>
+    QUrl otherEndpoint() const; // http://127.0.0.2:<port>: "another host" serving the hub's routes
     quint16 hubPort() const;
     quint16 cdnPort() const;
 
@@ -61,6 +63,8 @@ public:
     QStringList repoIds() const;
     void addRepo(const Repo &repo);
     void addToken(const QString &token, const QString &user);
+    // The hostile repos (fixtures/hostilerepos.h), for security tests.
+    void addHostileRepos(const HostileOptions &options = {});
     // Serves every DIR/<org>/<name>/ folder as a repo with one commit on `main`.
     int addReposFromDirectory(const QString &dir, QString *error = nullptr);
     QByteArray commitOf(const QString &repo, const QString &revision = QStringLiteral("main")) const;
@@ -98,6 +102,8 @@ public:
     qint64 bytesServed(Listener listener = Listener::Any, const QString &pathContains = {}) const;
     // Number of CDN requests that carried an Authorization header (must stay 0 for a correct client).
     qint64 cdnRequestsWithAuthorization() const;
+    // The same for any listener (Listener::Other: the other host a redirect may point at).
+    qint64 requestsWithAuthorization(Listener listener) const;
 
 private:
     qint64 sumLog(const std::function<qint64(const LogEntry &)> &value) const;

@@ -10,7 +10,7 @@ using namespace Qt::Literals::StringLiterals;
 namespace mistudio::fakehub {
 
 namespace {
-const std::array<std::pair<Fault::Kind, QStringView>, 14> kKinds{{
+const std::array<std::pair<Fault::Kind, QStringView>, 15> kKinds{{
     {Fault::Kind::Status, u"status"},
     {Fault::Kind::RateLimit, u"rate_limit"},
     {Fault::Kind::RetryAfter, u"retry_after"},
@@ -25,6 +25,7 @@ const std::array<std::pair<Fault::Kind, QStringView>, 14> kKinds{{
     {Fault::Kind::ExpireUrls, u"expire_urls"},
     {Fault::Kind::MoveBranch, u"move_branch"},
     {Fault::Kind::Throttle, u"throttle"},
+    {Fault::Kind::Redirect, u"redirect"},
 }};
 
 QString listenerName(Listener l)
@@ -32,6 +33,7 @@ QString listenerName(Listener l)
     switch (l) {
     case Listener::Hub: return u"hub"_s;
     case Listener::Cdn: return u"cdn"_s;
+    case Listener::Other: return u"other"_s;
     case Listener::Any: break;
     }
     return u"any"_s;
@@ -71,6 +73,8 @@ QJsonObject Fault::toJson() const
         {u"after_bytes"_s, double(afterBytes)},
         {u"stall_ms"_s, stallMs},
         {u"bytes_per_second"_s, double(bytesPerSecond)},
+        {u"burst"_s, double(burst)},
+        {u"location"_s, location},
         {u"headers"_s, QJsonArray::fromStringList(headers)},
         {u"repo"_s, repo},
         {u"branch"_s, branch},
@@ -91,7 +95,10 @@ std::optional<Fault> Fault::fromJson(const QJsonObject &json, QString *error)
     }
     f.kind = *kind;
     const QString listener = json.value(u"listener"_s).toString(u"any"_s);
-    f.listener = listener == u"hub"_s ? Listener::Hub : listener == u"cdn"_s ? Listener::Cdn : Listener::Any;
+    f.listener = listener == u"hub"_s     ? Listener::Hub
+                 : listener == u"cdn"_s   ? Listener::Cdn
+                 : listener == u"other"_s ? Listener::Other
+                                          : Listener::Any;
     f.method = json.value(u"method"_s).toString().toUpper().toLatin1();
     f.pathContains = json.value(u"path"_s).toString();
     f.atOffset = qint64(json.value(u"at_offset"_s).toDouble(-1));
@@ -102,6 +109,15 @@ std::optional<Fault> Fault::fromJson(const QJsonObject &json, QString *error)
     f.afterBytes = qint64(json.value(u"after_bytes"_s).toDouble(0));
     f.stallMs = json.value(u"stall_ms"_s).toInt(60000);
     f.bytesPerSecond = qint64(json.value(u"bytes_per_second"_s).toDouble(0));
+    f.burst = qint64(json.value(u"burst"_s).toDouble(-1));
+    f.location = json.value(u"location"_s).toString();
+    if (f.kind == Kind::Redirect && f.location.isEmpty()) {
+        if (error)
+            *error = u"a redirect fault needs a location"_s;
+        return std::nullopt;
+    }
+    if (f.kind == Kind::Redirect && !json.contains(u"status"_s))
+        f.status = 302;
     const QJsonArray headers = json.value(u"headers"_s).toArray();
     for (const auto &h : headers)
         f.headers.append(h.toString());

@@ -9,7 +9,9 @@
 
 namespace mistudio::fakehub {
 
-enum class Listener { Hub, Cdn, Any };
+// Other: a third listener on 127.0.0.2 ("another host": a mirror that serves the hub's routes),
+// which a redirect may point at; its log shows whether a client sent it the token.
+enum class Listener { Hub, Cdn, Any, Other };
 
 // One injected fault (hub-protocol.md §6.5). A fault matches requests by listener, method, a
 // substring of the decoded path and, optionally, a file byte offset the response covers; it lets
@@ -31,6 +33,7 @@ struct Fault
         ExpireUrls,     // invalidate every signed CDN URL issued so far; a matching CDN request gets 403
         MoveBranch,     // after the matching request is answered, move `branch` of `repo` to `toRef`
         Throttle,       // per-connection bandwidth cap of bytesPerSecond on matching responses
+        Redirect,       // answer `status` (3xx, default 302) with Location: `location`, other headers kept
     };
 
     Kind kind = Kind::Status;
@@ -47,6 +50,10 @@ struct Fault
     qint64 afterBytes = 0;
     int stallMs = 60000;
     qint64 bytesPerSecond = 0;
+    qint64 burst = -1;     // Throttle: bytes sent at once before the cap applies (-1: automatic)
+    // Redirect: {hub}, {cdn} and {other} become those listeners' base URLs, {path} the request's
+    // path and query as sent, e.g. "{other}{path}" or "file:///etc/passwd".
+    QString location;
     QStringList headers;
     QString repo;
     QString branch = QStringLiteral("main");

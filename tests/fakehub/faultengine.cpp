@@ -139,7 +139,24 @@ void applyFaults(HubState &state, const HttpRequest &request, Listener listener,
         }
         case Fault::Kind::Throttle:
             response.bytesPerSecond = f.bytesPerSecond;
+            response.throttleBurst = f.burst;
             break;
+        case Fault::Kind::Redirect: {
+            QString location = f.location;
+            location.replace(u"{hub}"_s, state.hubBase).replace(u"{cdn}"_s, state.cdnBase);
+            location.replace(u"{other}"_s, state.otherBase).replace(u"{path}"_s, QString::fromUtf8(request.target));
+            // The size and ETag stay readable for a HEAD, the way the Hub's own 302s carry them.
+            if (response.header("X-Linked-Size").isEmpty() && response.status < 300)
+                response.setHeader("X-Linked-Size", QByteArray::number(response.bodyLength()));
+            response.status = f.status >= 300 && f.status < 400 ? f.status : 302;
+            response.setHeader("Location", location.toUtf8());
+            response.removeHeader("Content-Range");
+            response.removeHeader("Content-Length");
+            response.blob.reset();
+            response.blobOffset = response.blobLength = 0;
+            response.body = "Found. Redirecting to " + location.toUtf8();
+            break;
+        }
         }
         response.headOnly = head;
         response.faults.append(f.kindName());

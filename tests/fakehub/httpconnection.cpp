@@ -196,10 +196,10 @@ void HttpConnection::pump()
         }
         if (r.bytesPerSecond > 0) {
             // token bucket per connection: a small burst, then `bytesPerSecond`
-            const qint64 burst = std::max<qint64>(4096, r.bytesPerSecond / 50);
+            const qint64 burst = r.throttleBurst >= 0 ? r.throttleBurst : std::max<qint64>(4096, r.bytesPerSecond / 50);
             const qint64 allowed = r.bytesPerSecond * m_clock.elapsed() / 1000 + burst - m_pos;
             if (allowed <= 0) {
-                const qint64 waitMs = (-allowed + burst) * 1000 / r.bytesPerSecond;
+                const qint64 waitMs = (-allowed + std::max<qint64>(burst, 1)) * 1000 / r.bytesPerSecond;
                 m_timer.start(int(std::clamp<qint64>(waitMs, 2, 1000)));
                 report(false);
                 return;

@@ -48,6 +48,7 @@ struct HttpResponse
     qint64 shortChunkedAfter = -1; // chunked framing that ends cleanly after this many bytes
     qint64 corruptAt = -1;         // flip this body byte
     qint64 bytesPerSecond = 0;     // per-connection bandwidth cap
+    qint64 throttleBurst = -1;     // bytes sent at once before the cap applies (-1: automatic)
     QStringList faults;            // names of the faults applied (for the log)
     int logIndex = -1;
 

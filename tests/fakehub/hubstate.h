@@ -24,6 +24,7 @@ struct HubState
 
     QString hubBase; // http://127.0.0.1:P1
     QString cdnBase; // http://localhost:P2
+    QString otherBase; // http://127.0.0.2:P3
     int treePageSize = 3;
     int searchPageSize = 1000;
     QByteArray urlSecret = "fakehub-url-secret";

@@ -29,7 +29,11 @@ int main(int argc, char **argv)
     const QCommandLineOption rateOpt(u"cdn-rate"_s, u"Per-connection CDN bandwidth cap in bytes/s."_s, u"BPS"_s);
     const QCommandLineOption noStdOpt(u"no-standard-fixtures"_s, u"Serve only the --fixtures directory."_s);
     const QCommandLineOption exportOpt(u"export"_s, u"Write every repo's main snapshot to DIR/<org>/<name>/ and exit."_s, u"DIR"_s);
-    parser.addOptions({portOpt, cdnPortOpt, fixturesOpt, faultsOpt, bigOpt, rateOpt, noStdOpt, exportOpt});
+    const QCommandLineOption hostileOpt(u"hostile"_s, u"Also serve the hostile repos evil/* (docs/fakehub.md)."_s);
+    const QCommandLineOption hostileConfigOpt(u"hostile-config-size"_s, u"Bytes of evil/huge-config's config.json."_s, u"BYTES"_s);
+    const QCommandLineOption hostileHeaderOpt(u"hostile-header-claim"_s, u"Header length evil/huge-header claims."_s, u"BYTES"_s);
+    parser.addOptions({portOpt, cdnPortOpt, fixturesOpt, faultsOpt, bigOpt, rateOpt, noStdOpt, exportOpt, hostileOpt,
+                       hostileConfigOpt, hostileHeaderOpt});
     parser.process(app);
 
     FakeHub::Options options;
@@ -40,6 +44,14 @@ int main(int argc, char **argv)
         options.fixtures.bigFileBytes = parser.value(bigOpt).toLongLong();
     FakeHub hub(options);
     QString error;
+    if (parser.isSet(hostileOpt)) {
+        mistudio::fakehub::HostileOptions hostile;
+        if (parser.isSet(hostileConfigOpt))
+            hostile.hugeConfigBytes = parser.value(hostileConfigOpt).toLongLong();
+        if (parser.isSet(hostileHeaderOpt))
+            hostile.claimedHeaderBytes = parser.value(hostileHeaderOpt).toLongLong();
+        hub.addHostileRepos(hostile);
+    }
     if (parser.isSet(fixturesOpt) && hub.addReposFromDirectory(parser.value(fixturesOpt), &error) < 0) {
         std::fprintf(stderr, "fakehub: %s\n", qPrintable(error));
         return 2;

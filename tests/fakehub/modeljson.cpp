@@ -18,12 +18,17 @@ QString isoDate(const QDateTime &dt)
     return dt.toUTC().toString(u"yyyy-MM-ddTHH:mm:ss.zzzZ"_s);
 }
 
+// Like the Hub, the server reads no huge README or config (the hostile fixtures have one).
+constexpr qint64 kMaxParsedFileBytes = 16 << 20;
+// huggingface_hub's SAFETENSORS_MAX_HEADER_LENGTH: longer headers get no `safetensors` field.
+constexpr qint64 kMaxSafetensorsHeader = 25'000'000;
+
 // The README's YAML front matter, for the simple `key: value` and `key:\n- item` forms fixtures use.
 QJsonObject cardData(const Commit &commit)
 {
     QJsonObject out;
     const auto it = commit.files.constFind(u"README.md"_s);
-    if (it == commit.files.cend())
+    if (it == commit.files.cend() || it->blob->size() > kMaxParsedFileBytes)
         return out;
     const QStringList lines = QString::fromUtf8(it->blob->readAll()).split(u'\n');
     if (lines.value(0).trimmed() != u"---"_s)
@@ -58,7 +63,7 @@ QJsonObject cardData(const Commit &commit)
 QJsonObject jsonFile(const Commit &commit, const QString &path)
 {
     const auto it = commit.files.constFind(path);
-    if (it == commit.files.cend())
+    if (it == commit.files.cend() || it->blob->size() > kMaxParsedFileBytes)
         return {};
     return QJsonDocument::fromJson(it->blob->readAll()).object();
 }
@@ -130,7 +135,7 @@ QJsonObject safetensorsInfo(HubState &state, const Commit &commit)
         qint64 headerLength = 0;
         const QByteArray first = blob->read(0, std::min<qint64>(8, blob->size()));
         countSafetensorsParameters(first, &perDtype, &headerLength); // fails: only reads the length
-        if (headerLength <= 0 || headerLength + 8 > blob->size()
+        if (headerLength <= 0 || headerLength > kMaxSafetensorsHeader || headerLength + 8 > blob->size()
             || !countSafetensorsParameters(blob->read(0, headerLength + 8), &perDtype)) {
             ok = false;
             break;

@@ -11,7 +11,7 @@ QJsonObject LogEntry::toJson() const
     return QJsonObject{
         {u"seq"_s, double(seq)},
         {u"elapsed_ms"_s, double(elapsedMs)},
-        {u"listener"_s, listener == Listener::Cdn ? u"cdn"_s : u"hub"_s},
+        {u"listener"_s, listener == Listener::Cdn ? u"cdn"_s : listener == Listener::Other ? u"other"_s : u"hub"_s},
         {u"host"_s, QString::fromLatin1(host)},
         {u"method"_s, QString::fromLatin1(method)},
         {u"path"_s, path},

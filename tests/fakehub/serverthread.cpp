@@ -50,6 +50,8 @@ void ServerThread::run()
     listenOn(Listener::Hub);
     if (m_error.isEmpty())
         listenOn(Listener::Cdn);
+    if (m_error.isEmpty())
+        listenOn(Listener::Other);
     m_ready.release();
     if (m_error.isEmpty())
         exec();
@@ -57,7 +59,8 @@ void ServerThread::run()
     delete m_hub;
     delete m_cdn4;
     delete m_cdn6;
-    m_hub = m_cdn4 = m_cdn6 = nullptr;
+    delete m_other;
+    m_hub = m_cdn4 = m_cdn6 = m_other = nullptr;
     m_context = nullptr;
 }
 
@@ -87,6 +90,19 @@ void ServerThread::listenOn(Listener listener)
             return;
         }
         m_hubPort = m_hub->serverPort();
+        return;
+    }
+    if (listener == Listener::Other) {
+        if (m_other)
+            return;
+        m_other = makeServer(Listener::Other);
+        if (!m_other->listen(QHostAddress(u"127.0.0.2"_s), m_otherPort)) {
+            m_error = u"other-host listener on 127.0.0.2: "_s + m_other->errorString();
+            delete m_other;
+            m_other = nullptr;
+            return;
+        }
+        m_otherPort = m_other->serverPort();
         return;
     }
     if (m_cdn4)
@@ -121,6 +137,8 @@ void ServerThread::closeListener(Listener listener)
     };
     if (listener == Listener::Hub) {
         shut(m_hub);
+    } else if (listener == Listener::Other) {
+        shut(m_other);
     } else {
         shut(m_cdn4);
         shut(m_cdn6);

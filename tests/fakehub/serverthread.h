@@ -30,6 +30,7 @@ public:
     void stopAndWait();
     quint16 hubPort() const { return m_hubPort; }
     quint16 cdnPort() const { return m_cdnPort; }
+    quint16 otherPort() const { return m_otherPort; }
     // Closes or reopens a listener on its port; waits until done.
     void setListening(Listener listener, bool listening);
 
@@ -43,6 +44,7 @@ private:
 
     quint16 m_hubPort;
     quint16 m_cdnPort;
+    quint16 m_otherPort = 0;
     Dispatch m_dispatch;
     Progress m_progress;
     QSemaphore m_ready;
@@ -51,6 +53,7 @@ private:
     QTcpServer *m_hub = nullptr;
     QTcpServer *m_cdn4 = nullptr;
     QTcpServer *m_cdn6 = nullptr;
+    QTcpServer *m_other = nullptr;
     int m_nextConnectionId = 0;
 };
 

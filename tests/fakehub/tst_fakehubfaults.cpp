@@ -34,6 +34,9 @@ private Q_SLOTS:
     void faultAtOffset();
     void faultReset();
     void throttleBoundsSpeed();
+    void faultRedirectToOtherHost();
+    void throttleWithoutBurstDrips();
+    void hostileRepos();
     void cdnDown();
     void hubDown();
     void logRecordsTraffic();
@@ -331,6 +334,71 @@ void TestFakeHubFaults::throttleBoundsSpeed()
     QCOMPARE(send("GET", location, {{"Range", "bytes=0-199999"}}).body.size(), 200000);
     QVERIFY(timer.elapsed() >= 700);
     QCOMPARE(m_hub->log().last().faults, QStringList{u"throttle"_s});
+}
+
+void TestFakeHubFaults::faultRedirectToOtherHost()
+{
+    Fault f;
+    f.kind = Fault::Kind::Redirect;
+    f.location = u"{other}{path}"_s;
+    f.pathContains = u"/resolve/main/config.json"_s;
+    m_hub->addFault(f);
+    const Reply r = head(u"/org/tiny-public/resolve/main/config.json"_s);
+    QCOMPARE(r.status, 302);
+    const QUrl location(QString::fromUtf8(r.header("Location")));
+    QCOMPARE(location.host(), u"127.0.0.2"_s);
+    QCOMPARE(location.path(), u"/org/tiny-public/resolve/main/config.json"_s);
+    QVERIFY(!r.header("X-Linked-Size").isEmpty()); // a HEAD still learns the size
+    QVERIFY(!r.header("X-Repo-Commit").isEmpty());
+    // The other host serves the hub's routes, and its log tells whether the token came along.
+    const Reply mirrored = send("GET", location, {{"Authorization", bearer(kUserToken)}});
+    QCOMPARE(mirrored.status, 200);
+    QCOMPARE(mirrored.body, m_hub->fileContent(u"org/tiny-public"_s, u"main"_s, u"config.json"_s));
+    QCOMPARE(m_hub->requestCount(Listener::Other), qint64(1));
+    QCOMPARE(m_hub->requestsWithAuthorization(Listener::Other), qint64(1));
+    QCOMPARE(m_hub->requestsWithAuthorization(Listener::Cdn), qint64(0));
+}
+
+void TestFakeHubFaults::throttleWithoutBurstDrips()
+{
+    Fault f;
+    f.kind = Fault::Kind::Throttle;
+    f.bytesPerSecond = 4;
+    f.burst = 0;
+    f.pathContains = u"/resolve/main/config.json"_s;
+    m_hub->addFault(f);
+    QNetworkRequest req(url(u"/org/tiny-public/resolve/main/config.json"_s));
+    QNetworkReply *reply = m_nam->get(req);
+    // After the headers, the body comes a few bytes at a time: never the whole small file at once.
+    QVERIFY(QTest::qWaitFor([&] { return reply->bytesAvailable() > 0; }, 5000));
+    QVERIFY(!reply->isFinished());
+    QVERIFY(reply->bytesAvailable() < 64);
+    reply->abort();
+    reply->deleteLater();
+}
+
+void TestFakeHubFaults::hostileRepos()
+{
+    m_hub->addHostileRepos({4LL << 20, 100'000'000});
+    m_hub->setTreePageSize(1000);
+    const Reply tree = get(u"/api/models/evil/traversal/tree/main?recursive=true&expand=false"_s);
+    QCOMPARE(tree.status, 200);
+    QStringList paths;
+    const QJsonArray entries = tree.json().array();
+    for (const QJsonValue &v : entries)
+        paths << v.toObject().value(u"path"_s).toString();
+    QVERIFY2(paths.contains(u"../../../PWNED.txt"_s), qPrintable(paths.join(u' ')));
+    // Served as listed, bytes generated on the fly.
+    const auto config = m_hub->fileInfo(u"evil/huge-config"_s, u"main"_s, u"config.json"_s);
+    QVERIFY(config);
+    QCOMPARE(config->size, qint64(4LL << 20) + 36); // + the generated prefix
+    const auto header = m_hub->fileInfo(u"evil/huge-header"_s, u"main"_s, u"model.safetensors"_s);
+    QVERIFY(header);
+    const QByteArray prefix = m_hub->fileContent(u"evil/bad-offsets"_s, u"main"_s, u"model.safetensors"_s);
+    QCOMPARE(prefix.size(), 128);
+    const Reply info = get(u"/api/models/evil/huge-header"_s);
+    QCOMPARE(info.status, 200);
+    QVERIFY(!info.json().object().contains(u"safetensors"_s)); // no header past 25 MB is parsed
 }
 
 void TestFakeHubFaults::cdnDown()

@@ -323,6 +323,53 @@ void testNoRoom()
         verifyAgainstReference(src, req.outputDir, req, again->plan);
 }
 
+// Links in and around the checkpoint (issue 13, row 8): a companion file that is a link is never
+// followed (left out and reported), a link where the output goes is replaced, never written
+// through, and index entries that are not plain names are refused.
+void testLinks()
+{
+    SyntheticSpec spec;
+    spec.layers = 1;
+    spec.hidden = 128;
+    spec.intermediate = 256;
+    spec.vocab = 300;
+    const fs::path src = g_root / "links-src";
+    CHECK(writeSyntheticCheckpoint(src.string(), spec).ok());
+    const fs::path secret = g_root / "secret.txt";
+    std::ofstream(secret) << "top secret\n";
+    fs::remove(src / "tokenizer.json");
+    fs::create_symlink(secret, src / "tokenizer.json");
+    const fs::path elsewhere = g_root / "elsewhere";
+    fs::create_directories(elsewhere);
+    std::ofstream(elsewhere / "keep.txt") << "keep\n";
+    fs::create_directory_symlink(elsewhere, src / "quantized");
+
+    QuantizeRequest req;
+    req.inputDir = src.string();
+    req.outputDir = (src / "quantized").string();
+    req.threads = 2;
+    req.device = DeviceKind::Cpu;
+    req.overwrite = true;
+    auto r = quantizeCheckpoint(req);
+    CHECK_MSG(r.ok(), r.ok() ? "" : r.error().toString());
+    if (r.ok()) {
+        CHECK(r->skippedFiles == std::vector<std::string>{"tokenizer.json"});
+        CHECK(!fs::exists(src / "quantized" / "tokenizer.json"));
+        CHECK(fs::exists(src / "quantized" / "README.md")); // regular companions still come along
+        CHECK(!fs::is_symlink(src / "quantized") && fs::is_directory(src / "quantized"));
+    }
+    CHECK(readText(secret) == "top secret\n");
+    CHECK(readText(elsewhere / "keep.txt") == "keep\n"); // the old link was replaced, its target left alone
+    CHECK(fs::directory_iterator(elsewhere) != fs::directory_iterator() && noLeftovers(src));
+
+    for (const std::string bad : {"..\\x.safetensors", "a\nb.safetensors", "../x.safetensors", "sub/x.safetensors"}) {
+        const fs::path idx = g_root / "bad-index.json";
+        std::ofstream(idx) << nlohmann::json{{"weight_map", {{"w", bad}}}}.dump();
+        auto parsed = readShardIndex(idx.string());
+        CHECK_MSG(!parsed.ok() && parsed.error().code == QuantErrc::UnsafeCheckpoint, bad);
+    }
+}
+
 void testNonFiniteWeight()
 {
     SyntheticSpec spec;
@@ -412,6 +459,7 @@ int main()
     testFamily("mistral", DType::F16, QuantMode::Bnb8bit, QuantType::NF4, false);
     testShardsCancelErrors();
     testNoRoom();
+    testLinks();
     testNonFiniteWeight();
     testExplicitCuda();
     quanttest::checkDirectFaultsInjected(SafetensorsWriter::directIoAvailable(g_root.string()));

@@ -32,7 +32,7 @@ void TestDownloadJournal::freshThenResume()
     const QString path = dir.filePath(QStringLiteral("f.journal.incomplete"));
     bool fresh = false;
     {
-        auto j = DownloadJournal::open(path, ident(), &fresh);
+        auto j = DownloadJournal::open(GuardedPath::beside(path), ident(), &fresh);
         QVERIFY(j.ok());
         QVERIFY(fresh);
         QCOMPARE((*j)->chunkCount(), 10);
@@ -43,7 +43,7 @@ void TestDownloadJournal::freshThenResume()
         QVERIFY(!(*j)->markDone(10).ok());
     }
     QCOMPARE(QFileInfo(path).size(), qint64(DownloadJournal::kHeaderSize + 2 * DownloadJournal::kRecordSize));
-    auto j = DownloadJournal::open(path, ident(), &fresh);
+    auto j = DownloadJournal::open(GuardedPath::beside(path), ident(), &fresh);
     QVERIFY(j.ok());
     QVERIFY(!fresh);
     QCOMPARE((*j)->doneCount(), 2);
@@ -51,7 +51,7 @@ void TestDownloadJournal::freshThenResume()
     QVERIFY((*j)->isDone(3));
     QVERIFY(!(*j)->isDone(1));
     QVERIFY((*j)->markDone(9).ok());
-    j = DownloadJournal::open(path, ident(), &fresh);
+    j = DownloadJournal::open(GuardedPath::beside(path), ident(), &fresh);
     QCOMPARE((*j)->doneCount(), 3);
 }
 
@@ -71,10 +71,10 @@ void TestDownloadJournal::otherIdentityStartsOver()
     const QString path = dir.filePath(QStringLiteral("j"));
     bool fresh = false;
     {
-        auto j = DownloadJournal::open(path, ident(), &fresh);
+        auto j = DownloadJournal::open(GuardedPath::beside(path), ident(), &fresh);
         QVERIFY((*j)->markDone(1).ok());
     }
-    auto j = DownloadJournal::open(path, ident(size, 100, digest), &fresh);
+    auto j = DownloadJournal::open(GuardedPath::beside(path), ident(size, 100, digest), &fresh);
     QVERIFY(j.ok());
     QVERIFY(fresh);
     QCOMPARE((*j)->doneCount(), 0);
@@ -86,11 +86,11 @@ void TestDownloadJournal::keepsItsOwnChunkSize()
     const QString path = dir.filePath(QStringLiteral("j"));
     bool fresh = false;
     {
-        auto j = DownloadJournal::open(path, ident(1000, 100), &fresh);
+        auto j = DownloadJournal::open(GuardedPath::beside(path), ident(1000, 100), &fresh);
         QVERIFY((*j)->markDone(5).ok());
     }
     // The chunk-size setting changed between runs: the journal's own size wins, nothing lost.
-    auto j = DownloadJournal::open(path, ident(1000, 300), &fresh);
+    auto j = DownloadJournal::open(GuardedPath::beside(path), ident(1000, 300), &fresh);
     QVERIFY(!fresh);
     QCOMPARE((*j)->identity().chunkSize, qint64(100));
     QVERIFY((*j)->isDone(5));
@@ -111,7 +111,7 @@ void TestDownloadJournal::tornTailIsCutOff()
     const QString path = dir.filePath(QStringLiteral("j"));
     bool fresh = false;
     {
-        auto j = DownloadJournal::open(path, ident(), &fresh);
+        auto j = DownloadJournal::open(GuardedPath::beside(path), ident(), &fresh);
         QVERIFY((*j)->markDone(7).ok());
     }
     {
@@ -120,13 +120,13 @@ void TestDownloadJournal::tornTailIsCutOff()
         f.write(tail);
     }
     {
-        auto j = DownloadJournal::open(path, ident(), &fresh);
+        auto j = DownloadJournal::open(GuardedPath::beside(path), ident(), &fresh);
         QVERIFY(!fresh);
         QCOMPARE((*j)->doneCount(), 1); // the torn record never claims a chunk
         QVERIFY((*j)->isDone(7));
         QVERIFY((*j)->markDone(2).ok()); // appended after the cut, so it is readable
     }
-    auto j = DownloadJournal::open(path, ident(), &fresh);
+    auto j = DownloadJournal::open(GuardedPath::beside(path), ident(), &fresh);
     QCOMPARE((*j)->doneCount(), 2);
     QVERIFY((*j)->isDone(2));
 }
@@ -137,7 +137,7 @@ void TestDownloadJournal::corruptHeaderStartsOver()
     const QString path = dir.filePath(QStringLiteral("j"));
     bool fresh = false;
     {
-        auto j = DownloadJournal::open(path, ident(), &fresh);
+        auto j = DownloadJournal::open(GuardedPath::beside(path), ident(), &fresh);
         QVERIFY((*j)->markDone(1).ok());
     }
     {
@@ -146,7 +146,7 @@ void TestDownloadJournal::corruptHeaderStartsOver()
         f.seek(10);
         f.write("X");
     }
-    auto j = DownloadJournal::open(path, ident(), &fresh);
+    auto j = DownloadJournal::open(GuardedPath::beside(path), ident(), &fresh);
     QVERIFY(j.ok());
     QVERIFY(fresh);
     QCOMPARE((*j)->doneCount(), 0);

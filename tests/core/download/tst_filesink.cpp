@@ -50,7 +50,7 @@ void TestFileSink::outOfOrderChunksGiveTheRightDigest()
     QFETCH(quint32, seed);
     QTemporaryDir dir;
     const QByteArray content = randomBytes(1'000'003, seed);
-    auto sink = FileSink::open(dir.filePath(u"w.bin"_s), lfsFile(content), 65536, true, false);
+    auto sink = FileSink::open(GuardedPath::beside(dir.filePath(u"w.bin"_s)), lfsFile(content), 65536, true, false);
     QVERIFY(sink.ok());
     auto &s = *sink;
     std::vector<int> order;
@@ -80,7 +80,7 @@ void TestFileSink::resumeKeepsOnlyJournaledChunks()
     const QString path = dir.filePath(u"w.bin"_s);
     const QByteArray content = randomBytes(10 * 4096, 7);
     {
-        auto s = FileSink::open(path, lfsFile(content), 4096, true, false);
+        auto s = FileSink::open(GuardedPath::beside(path), lfsFile(content), 4096, true, false);
         QVERIFY(s.ok());
         QVERIFY(!(*s)->resumed());
         for (int k : {0, 1, 5}) {
@@ -90,7 +90,7 @@ void TestFileSink::resumeKeepsOnlyJournaledChunks()
         QVERIFY((*s)->commit({0, 5}).ok());
         // Chunk 1 is on disk but never journaled: like a chunk in flight at a crash.
     }
-    auto s = FileSink::open(path, lfsFile(content), 1 << 20 /* ignored: the journal's wins */, true, false);
+    auto s = FileSink::open(GuardedPath::beside(path), lfsFile(content), 1 << 20 /* ignored: the journal's wins */, true, false);
     QVERIFY(s.ok());
     QVERIFY((*s)->resumed());
     QCOMPARE((*s)->chunkSize(), qint64(4096));
@@ -114,13 +114,13 @@ void TestFileSink::partialTruncatedBehindTheJournalStartsOver()
     const QString path = dir.filePath(u"w.bin"_s);
     const QByteArray content = randomBytes(8 * 4096, 9);
     {
-        auto s = FileSink::open(path, lfsFile(content), 4096, true, false);
+        auto s = FileSink::open(GuardedPath::beside(path), lfsFile(content), 4096, true, false);
         const ChunkRange &c = (*s)->chunks()[7];
         QVERIFY((*s)->write(7, c.begin, content.constData() + c.begin, c.size()).ok());
         QVERIFY((*s)->commit({7}).ok());
     }
-    QVERIFY(QFile::resize(FileSink::partialPath(path), 4096)); // the data went missing
-    auto s = FileSink::open(path, lfsFile(content), 4096, true, false);
+    QVERIFY(QFile::resize(FileSink::partialPath(GuardedPath::beside(path)).display(), 4096)); // the data went missing
+    auto s = FileSink::open(GuardedPath::beside(path), lfsFile(content), 4096, true, false);
     QVERIFY(s.ok());
     QVERIFY(!(*s)->resumed());
     QVERIFY(!(*s)->isCommitted(7)); // never trust a record whose bytes are gone

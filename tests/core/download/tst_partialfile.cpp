@@ -26,7 +26,7 @@ private Q_SLOTS:
 void TestPartialFile::writeAtOffsets()
 {
     QTemporaryDir dir;
-    auto f = PartialFile::open(dir.filePath(QStringLiteral("x.incomplete")));
+    auto f = PartialFile::open(GuardedPath::beside(dir.filePath(QStringLiteral("x.incomplete"))));
     QVERIFY(f.ok());
     QVERIFY((*f)->allocate(10, true).ok());
     QCOMPARE((*f)->currentSize(), qint64(10));
@@ -49,6 +49,7 @@ void TestPartialFile::errnoMapping_data()
     QTest::newRow("EACCES") << EACCES << int(ErrorCode::PermissionDenied);
     QTest::newRow("EROFS") << EROFS << int(ErrorCode::PermissionDenied);
     QTest::newRow("EIO") << EIO << int(ErrorCode::IoError);
+    QTest::newRow("unsafe") << mistudio::safefs::kUnsafePath << int(ErrorCode::UnsafePath);
 }
 
 void TestPartialFile::errnoMapping()
@@ -70,7 +71,7 @@ void TestPartialFile::fileSizeLimitIsDiskFull()
         ::signal(SIGXFSZ, SIG_IGN);
         rlimit lim{1 << 20, 1 << 20};
         ::setrlimit(RLIMIT_FSIZE, &lim);
-        auto f = PartialFile::open(path);
+        auto f = PartialFile::open(GuardedPath::beside(path));
         if (!f.ok())
             ::_exit(1);
         const Status st = (*f)->allocate(8 << 20, true);
@@ -92,10 +93,10 @@ void TestPartialFile::atomicRename()
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("data");
     }
-    QVERIFY(PartialFile::atomicRename(from, to).ok());
+    QVERIFY(mistudio::atomicRename(GuardedPath::beside(from), GuardedPath::beside(to)).ok());
     QVERIFY(!QFile::exists(from));
     QVERIFY(QFile::exists(to));
-    QCOMPARE(PartialFile::atomicRename(from, to).error().code, ErrorCode::IoError);
+    QCOMPARE(mistudio::atomicRename(GuardedPath::beside(from), GuardedPath::beside(to)).error().code, ErrorCode::IoError);
 }
 
 QTEST_GUILESS_MAIN(TestPartialFile)
