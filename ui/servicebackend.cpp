@@ -112,7 +112,9 @@ void ServiceBackend::preview(const PreviewRequest &request, QObject *context,
         [service = m_service, request, done, ctx, self] {
             // The preview runs on the service's pool; its continuation comes back to this thread.
             service->preview(request.repoId, request.revision, request.token)
-                .then([done, ctx, self](Result<QJsonObject> r) {
+                .then([done, ctx, self](Result<hub::ModelPreview> p) {
+                    Result<QJsonObject> r = p ? Result<QJsonObject>(p->toJson())
+                                              : Result<QJsonObject>(p.error());
                     if (!self)
                         return;
                     QMetaObject::invokeMethod(
@@ -148,50 +150,53 @@ void ServiceBackend::searchRepos(const QString &query, int limit, QObject *conte
 void ServiceBackend::download(const DownloadRequest &request, QObject *context,
                               Callback<ModelRecord> done)
 {
-    call<Result<ModelRecord>>(
-        context,
-        [request](ModelService *s) -> Result<ModelRecord> {
-            mistudio::DownloadRequest d;
-            d.quantization = request.quant.mode;
-            // The form keeps its (disabled) 4-bit choices when another mode is picked; the
-            // service refuses them with any mode but bnb-4bit.
-            if (d.quantization == u"bnb-4bit"_s) {
-                d.quantType = request.quant.quantType;
-                d.doubleQuant = request.quant.doubleQuant;
-            }
-            d.hfToken = request.token;
-            d.revision = request.revision;
-            // A record of this repo that is waiting or failed is downloaded again instead of
-            // adding a second one (the usual case after a gated download asked for a token).
-            QUuid id;
-            if (Result<ModelRecord> existing = s->resolve(request.repoId); existing) {
-                if (existing->status == ModelStatus::Ready)
-                    return Error::make(
-                        ErrorCode::Conflict,
-                        u"%1 is already downloaded; use Re-quantize for another mode"_s.arg(
-                            request.repoId));
-                if (existing->status == ModelStatus::Downloading ||
-                    existing->status == ModelStatus::Quantizing)
-                    return Error::make(ErrorCode::Conflict,
-                                       u"%1 is already being downloaded"_s.arg(request.repoId));
-                id = existing->id;
-            } else {
-                NewModel n;
-                n.repoId = request.repoId;
-                n.revision = request.revision;
-                n.quantization = request.quant.mode;
-                Result<ModelRecord> created = s->create(n);
-                if (!created)
-                    return created.error();
-                id = created->id;
-            }
-            return s->download(id, d);
+    mistudio::DownloadRequest d;
+    d.quantization = request.quant.mode;
+    // The form keeps its (disabled) 4-bit choices when another mode is picked; the service
+    // refuses them with any mode but bnb-4bit.
+    if (d.quantization == u"bnb-4bit"_s) {
+        d.quantType = request.quant.quantType;
+        d.doubleQuant = request.quant.doubleQuant;
+    }
+    d.hfToken = request.token;
+    d.revision = request.revision;
+    const QString repoId = request.repoId;
+    QPointer<QObject> ctx(context);
+    QPointer<ServiceBackend> self(this);
+    QMetaObject::invokeMethod(
+        m_service,
+        [service = m_service, repoId, d, done, ctx, self] {
+            service->downloadRepo(repoId, d).then([repoId, done, ctx, self](Result<RepoDownload> r) {
+                if (!self)
+                    return;
+                // The service's one policy; the form reports what it did not start.
+                Result<ModelRecord> out = r ? Result<ModelRecord>(r->model) : Result<ModelRecord>(r.error());
+                if (r) {
+                    switch (r->outcome) {
+                    case RepoDownload::Outcome::AlreadyReady:
+                        out = Error::make(ErrorCode::Conflict,
+                                          u"%1 is already downloaded; use Re-quantize for another mode"_s.arg(repoId));
+                        break;
+                    case RepoDownload::Outcome::AlreadyRunning:
+                        out = Error::make(ErrorCode::Conflict, u"%1 is already being downloaded"_s.arg(repoId));
+                        break;
+                    case RepoDownload::Outcome::Started:
+                    case RepoDownload::Outcome::Resumed:
+                        break;
+                    }
+                }
+                QMetaObject::invokeMethod(
+                    self.data(),
+                    [self, done, ctx, out] {
+                        if (out)
+                            self->m_repoOf.insert(out->id, out->repoId);
+                        if (ctx)
+                            done(out);
+                    },
+                    Qt::QueuedConnection);
+            });
         },
-        [this, done](Result<ModelRecord> r) {
-            if (r)
-                m_repoOf.insert(r->id, r->repoId);
-            done(std::move(r));
-        });
+        Qt::QueuedConnection);
 }
 
 template<class Fn> static auto statusOf(Fn fn)

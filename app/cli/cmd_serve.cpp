@@ -23,6 +23,7 @@
 #include <QProcessEnvironment>
 #include <QSettings>
 #include <QSocketNotifier>
+#include <QTimer>
 
 #include <csignal>
 #include <cstdio>
@@ -274,23 +275,26 @@ int runDownload(Context &ctx)
         return fail(ctx, stack.error());
     ModelService *service = stack.value()->service.get();
 
-    Result<ModelRecord> rec = service->resolve(repo);
-    if (!rec && rec.error().code == ErrorCode::NotFound) {
-        NewModel m;
-        m.repoId = repo;
-        if (!req.revision.isEmpty())
-            m.revision = req.revision;
-        m.quantization = req.quantization;
-        rec = service->create(m);
-    }
-    if (!rec)
-        return fail(ctx, rec.error());
-    const QUuid id = rec->id;
+    // The id is known before the download starts for an existing record; for a new one once
+    // the service made it: events of the service's threads reach the handler below through the
+    // event loop, by which time `id` is set.
+    QUuid id;
+    const Result<ModelRecord> existing = service->resolve(repo);
+    if (existing)
+        id = existing->id;
+    else if (existing.error().code != ErrorCode::NotFound)
+        return fail(ctx, existing.error());
     int rc = -1;
     Error lastError;
+    auto finishWith = [&](int code) {
+        if (rc < 0) {
+            rc = code;
+            QCoreApplication::exit(0);
+        }
+    };
     stack.value()->bus.subscribe(QCoreApplication::instance(), [&](const ModelEvent &e) {
         // The model's channel, as a WebSocket client subscribed to model/<id> sees it.
-        if (e.modelId() != id || e.type() == ModelEvent::Type::JobChanged)
+        if (id.isNull() || e.modelId() != id || e.type() == ModelEvent::Type::JobChanged)
             return;
         if (json) {
             ctx.out << QJsonDocument(e.toMessage()).toJson(QJsonDocument::Compact) << '\n';
@@ -310,37 +314,55 @@ int runDownload(Context &ctx)
         if (e.type() == ModelEvent::Type::StatusChanged) {
             const QString s = e.payload().value(u"status"_s).toString();
             if (s == u"ready"_s)
-                rc = ExitOk;
+                finishWith(ExitOk);
             else if (s == u"failed"_s)
-                rc = exitCodeFor(lastError.code);
+                finishWith(exitCodeFor(lastError.code));
             else if (e.payload().value(u"job_state"_s).toString() == u"needs_token"_s)
-                rc = ExitAuth;
-            if (rc >= 0)
-                QCoreApplication::exit(0);
+                finishWith(ExitAuth);
         }
     });
-    // Take up this model's interrupted job, if any (a re-run resumes), else start one.
-    if (Status s = service->start(id); !s)
-        return fail(ctx, s.error());
-    rec = service->get(id);
-    if (!rec)
-        return fail(ctx, rec.error());
-    if (rec->status == ModelStatus::Ready) {
-        ctx.err << "mistudio: " << repo << " is already downloaded (" << rec->filePath << ")\n";
+    // An existing record: first take up its interrupted job, if a dead process of this host
+    // left one (a re-run after kill -9 resumes it), then the one policy of every face.
+    if (!id.isNull()) {
+        if (Status s = service->start(id); !s)
+            return fail(ctx, s.error());
+    }
+    QFuture<Result<RepoDownload>> asked = service->downloadRepo(repo, req);
+    asked.waitForFinished();
+    const Result<RepoDownload> outcome = asked.result();
+    if (!outcome)
+        return fail(ctx, outcome.error());
+    if (id.isNull()) {
+        id = outcome->model.id;
+        if (Status s = service->start(id); !s)
+            return fail(ctx, s.error());
+    }
+    if (outcome->outcome == RepoDownload::Outcome::AlreadyReady) {
+        ctx.err << "mistudio: " << repo << " is already downloaded (" << outcome->model.filePath << ")\n";
         return ExitOk;
     }
-    const std::optional<JobView> held = service->activeJob(id);
-    if (!held || held->state == u"paused"_s || held->state == u"needs_token"_s) {
-        const Result<ModelRecord> started = held ? service->resume(id) : service->download(id, req);
-        if (!started)
-            return fail(ctx, started.error());
+    if (outcome->outcome == RepoDownload::Outcome::AlreadyRunning) {
+        if (const std::optional<JobView> job = service->activeJob(id); job && !job->ownerHost.isEmpty())
+            ctx.err << "mistudio: " << repo << " is being downloaded by another process on "
+                    << job->ownerHost << "; waiting for it\n";
     }
+    // Another process may run the job: its end shows in the catalogue, not as events here.
+    QTimer settle;
+    QObject::connect(&settle, &QTimer::timeout, &settle, [&] {
+        const Result<ModelRecord> now = service->get(id);
+        if (!now)
+            finishWith(exitCodeFor(now.error().code));
+        else if (now->status == ModelStatus::Ready)
+            finishWith(ExitOk);
+        else if (now->status == ModelStatus::Failed && !service->activeJob(id))
+            finishWith(lastError.message.isEmpty() ? ExitFailure : exitCodeFor(lastError.code));
+    });
+    settle.start(1000);
     quitOnSignals([&] {
         // Ctrl-C pauses the download (a re-run resumes it); it is not handed to another
         // process sharing the catalogue.
         (void)service->pause(id);
-        rc = ExitCancelled;
-        QCoreApplication::exit(0);
+        finishWith(ExitCancelled);
     });
     QCoreApplication::exec();
     service->shutdown();

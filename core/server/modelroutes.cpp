@@ -322,10 +322,10 @@ ApiResult ModelRoutes::preview(const ApiRequest &req)
     const QString token = b.string(u"hf_token"_s, false, 4096).value_or(QString());
     if (b.error())
         return ApiReply::error(*b.error());
-    return m_service->preview(repo, revision, token).then([](const Result<QJsonObject> &r) {
+    return m_service->preview(repo, revision, token).then([](const Result<hub::ModelPreview> &r) {
         if (!r)
             return ApiReply::error(r.error());
-        return ApiReply::json(200, r.value());
+        return ApiReply::json(200, r->toJson());
     });
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "hub/modelpreview.h"
 #include "service/jobcontrol.h"
 #include "service/modelevent.h"
 
@@ -72,9 +73,9 @@ class PreviewBackend
 {
 public:
     virtual ~PreviewBackend() = default;
-    // The design's §4.3 ModelPreview JSON (plus extensions).
-    virtual Result<QJsonObject> preview(const QString &repoId, const QString &revision,
-                                        const QString &token) = 0;
+    // The design's §4.3 preview plus its extensions, as plain data (faces render it).
+    virtual Result<hub::ModelPreview> preview(const QString &repoId, const QString &revision,
+                                              const QString &token) = 0;
 };
 
 class QuantizeBackend

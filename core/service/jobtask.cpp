@@ -191,8 +191,13 @@ void JobTask::runDownload()
     patch.sizeBytes = std::optional<qint64>(out->sizeBytes);
     if (m_engines.architecture) {
         Result<QJsonObject> arch = m_engines.architecture->extract(out->dir);
-        if (arch)
+        if (arch) {
             patch.architecture = arch.value();
+            // The exact count from the downloaded headers (the preview's, for a record made
+            // without one, e.g. POST /models).
+            if (const qint64 n = arch->value(u"total_params"_s).toInteger(); n > 0)
+                patch.paramsCount = std::optional<qint64>(n);
+        }
         else
             patch.errorMessage = u"architecture: "_s + arch.error().message;
     }

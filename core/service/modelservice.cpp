@@ -230,42 +230,77 @@ Result<ModelRecord> ModelService::download(const QUuid &id, const DownloadReques
                    request.hfToken);
 }
 
-Result<RepoDownload> ModelService::downloadRepo(const QString &repoId, const DownloadRequest &request)
+QFuture<Result<RepoDownload>> ModelService::downloadRepo(const QString &repoId,
+                                                         const DownloadRequest &request)
 {
-    Result<ModelRecord> existing = m_store->resolve(repoId);
-    if (!existing && existing.error().code != ErrorCode::NotFound)
-        return existing.error();
-    RepoDownload out;
-    if (!existing) {
-        NewModel m;
-        m.repoId = repoId;
-        if (!request.revision.isEmpty())
-            m.revision = request.revision;
-        m.quantization = request.quantization;
-        Result<ModelRecord> created = create(m);
-        if (!created)
-            return created.error();
-        existing = created;
-    }
-    const Result<std::optional<JobRecord>> job = m_queue->active(existing->id);
+    const Result<RepoId> repo = RepoId::parse(repoId);
+    if (!repo)
+        return QtFuture::makeReadyFuture(Result<RepoDownload>(repo.error()));
+    Result<ModelRecord> existing = m_store->resolve(repo->toString());
+    if (existing)
+        return QtFuture::makeReadyFuture(downloadExisting(*existing, request));
+    if (existing.error().code != ErrorCode::NotFound)
+        return QtFuture::makeReadyFuture(Result<RepoDownload>(existing.error()));
+    return QtConcurrent::run(&m_previewPool, [this, repoId = repo->toString(), request] {
+        return downloadPreviewed(repoId, request);
+    });
+}
+
+Result<RepoDownload> ModelService::downloadExisting(const ModelRecord &record, const DownloadRequest &request)
+{
+    const Result<std::optional<JobRecord>> job = m_queue->active(record.id);
     if (!job)
         return job.error();
     if (*job) {
         const JobState s = (*job)->state;
         if (s == JobState::Paused || s == JobState::NeedsToken) {
-            Result<ModelRecord> r = resume(existing->id, request.hfToken);
+            Result<ModelRecord> r = resume(record.id, request.hfToken);
             if (!r)
                 return r.error();
-            return RepoDownload{RepoDownload::Outcome::Resumed, *r};
+            return RepoDownload{RepoDownload::Outcome::Resumed, *r, std::nullopt};
         }
-        return RepoDownload{RepoDownload::Outcome::AlreadyRunning, *existing};
+        return RepoDownload{RepoDownload::Outcome::AlreadyRunning, record, std::nullopt};
     }
-    if (existing->status == ModelStatus::Ready)
-        return RepoDownload{RepoDownload::Outcome::AlreadyReady, *existing};
-    Result<ModelRecord> r = download(existing->id, request);
+    if (record.status == ModelStatus::Ready)
+        return RepoDownload{RepoDownload::Outcome::AlreadyReady, record, std::nullopt};
+    Result<ModelRecord> r = download(record.id, request);
     if (!r)
         return r.error();
-    return RepoDownload{RepoDownload::Outcome::Started, *r};
+    return RepoDownload{RepoDownload::Outcome::Started, *r, std::nullopt};
+}
+
+Result<RepoDownload> ModelService::downloadPreviewed(const QString &repoId, const DownloadRequest &request)
+{
+    if (!m_engines.preview)
+        return Error::make(ErrorCode::Internal, u"This build has no Hub client"_s);
+    Result<hub::ModelPreview> preview = m_engines.preview->preview(repoId, request.revision, request.hfToken);
+    if (!preview)
+        return preview.error();
+    if (preview->canDownload == false) {
+        if (preview->accessError)
+            return *preview->accessError;
+        return Error::make(ErrorCode::GatedAuthRequired,
+                           u"%1 is gated: a Hugging Face token with access is needed"_s.arg(repoId));
+    }
+    // Someone may have made the record meanwhile (another face, another process).
+    if (Result<ModelRecord> again = m_store->resolve(repoId); again)
+        return downloadExisting(*again, request);
+    NewModel m;
+    m.repoId = repoId;
+    if (!request.revision.isEmpty())
+        m.revision = request.revision;
+    m.quantization = request.quantization;
+    if (preview->parameterCount > 0)
+        m.paramsCount = preview->parameterCount;
+    if (preview->architecture)
+        m.architecture = preview->architecture->toJson();
+    Result<ModelRecord> created = create(m);
+    if (!created)
+        return created.error();
+    Result<ModelRecord> r = download(created->id, request);
+    if (!r)
+        return r.error();
+    return RepoDownload{RepoDownload::Outcome::Started, *r, *preview};
 }
 
 Result<ModelRecord> ModelService::quantize(const QUuid &id, const QuantizeRequest &request)
@@ -498,19 +533,19 @@ QFuture<Result<qint64>> ModelService::remove(const QUuid &id)
     });
 }
 
-QFuture<Result<QJsonObject>> ModelService::preview(const QString &repoId, const QString &revision,
-                                                    const QString &token)
+QFuture<Result<hub::ModelPreview>> ModelService::preview(const QString &repoId, const QString &revision,
+                                                          const QString &token)
 {
     if (const Result<RepoId> repo = RepoId::parse(repoId); !repo)
-        return QtFuture::makeReadyFuture(Result<QJsonObject>(repo.error()));
+        return QtFuture::makeReadyFuture(Result<hub::ModelPreview>(repo.error()));
     if (!revision.isEmpty()) {
         if (const Result<QString> rev = validateRevision(revision); !rev)
-            return QtFuture::makeReadyFuture(Result<QJsonObject>(rev.error()));
+            return QtFuture::makeReadyFuture(Result<hub::ModelPreview>(rev.error()));
     }
     auto backend = m_engines.preview;
     return QtConcurrent::run(&m_previewPool, [backend, repoId, revision, token]() {
         if (!backend)
-            return Result<QJsonObject>(
+            return Result<hub::ModelPreview>(
                 Error::make(ErrorCode::Internal, u"This build has no Hub client"_s));
         return backend->preview(repoId, revision, token);
     });

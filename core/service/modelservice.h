@@ -30,6 +30,7 @@ struct RepoDownload
     };
     Outcome outcome = Outcome::Started;
     ModelRecord model;
+    std::optional<hub::ModelPreview> preview; // when the record was made from one
 };
 
 // The one service every face (GUI, HTTP/WebSocket server, CLI) uses: the flow of the design
@@ -78,9 +79,13 @@ public:
     // pending|failed → downloading (queued). ready/downloading/quantizing → IllegalTransition;
     // a paused job → Conflict (resume or cancel it).
     Result<ModelRecord> download(const QUuid &id, const DownloadRequest &request);
-    // "Download this repo": the existing record of `repoId` (created when there is none) is
-    // started, resumed, or left as it is when it runs or is ready (see RepoDownload).
-    Result<RepoDownload> downloadRepo(const QString &repoId, const DownloadRequest &request);
+    // "Download this repo", the one policy of every face: the existing record of `repoId` is
+    // started (pending, failed), resumed (paused, waiting for a token), or left as it is when
+    // its job runs or it is ready (see RepoDownload). Without a record, the repo is previewed
+    // first and the record made only once the Hub confirmed it and the access (so a misspelled
+    // id or a gated repo without a token leave nothing behind), with its parameter count and
+    // architecture known from the start.
+    QFuture<Result<RepoDownload>> downloadRepo(const QString &repoId, const DownloadRequest &request);
     // ready → quantizing (re-quantize without downloading again).
     Result<ModelRecord> quantize(const QUuid &id, const QuantizeRequest &request);
     // Stops the active job; its partial data goes. A queued job stops at once; a running one is
@@ -101,8 +106,8 @@ public:
     // Resolves when the model has no running job (immediately when it has none).
     QFuture<void> whenSettled(const QUuid &id);
     // Fetches the Hub preview (§4.3) on a worker thread.
-    QFuture<Result<QJsonObject>> preview(const QString &repoId, const QString &revision = {},
-                                         const QString &token = {});
+    QFuture<Result<hub::ModelPreview>> preview(const QString &repoId, const QString &revision = {},
+                                               const QString &token = {});
 
     std::optional<JobView> activeJob(const QUuid &modelId) const;
     QList<JobView> jobs() const; // queued, running, paused, needs_token
@@ -111,6 +116,8 @@ public:
     Result<std::vector<WorkerRecord>> workers() const;
 
 private:
+    Result<RepoDownload> downloadExisting(const ModelRecord &record, const DownloadRequest &request);
+    Result<RepoDownload> downloadPreviewed(const QString &repoId, const DownloadRequest &request);
     Result<ModelRecord> stop(const QUuid &id, StopRequest request);
     Result<ModelRecord> enqueue(const ModelRecord &record, const NewJob &job, const ModelPatch &patch,
                                 const QString &token);

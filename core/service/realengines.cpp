@@ -193,8 +193,8 @@ class HubPreview final : public PreviewBackend
 public:
     explicit HubPreview(HubSettings s) : m_settings(std::move(s)) {}
 
-    Result<QJsonObject> preview(const QString &repoId, const QString &revision,
-                                const QString &token) override
+    Result<hub::ModelPreview> preview(const QString &repoId, const QString &revision,
+                                      const QString &token) override
     {
         hub::HubClient client(hubOptions(m_settings, token));
         hub::PreviewRequest req;
@@ -205,9 +205,7 @@ public:
         const Result<hub::ModelPreview> p = runLocal<hub::ModelPreview>([&](auto done) {
             hub::buildPreview(&client, req, done);
         });
-        if (!p)
-            return p.error();
-        return p->toJson();
+        return p;
     }
 
 private:

@@ -57,6 +57,9 @@ struct NewModel
     QString repoId;
     QString revision = QStringLiteral("main");
     QString quantization = QStringLiteral("none");
+    // Known before any byte is fetched when the record is made from a preview.
+    std::optional<qint64> paramsCount;
+    QJsonObject architecture;
 };
 
 // A partial update: only the fields that are set are written, in one UPDATE statement, so two

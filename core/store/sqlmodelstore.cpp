@@ -136,11 +136,20 @@ Result<ModelRecord> SqlModelStore::create(const NewModel &model)
     if (auto s = validateText(name, u"name"_s, 255); !s)
         return s.error();
 
+    if (model.paramsCount && *model.paramsCount < 0)
+        return Error::make(ErrorCode::InvalidInput, u"A parameter count may not be negative"_s);
     const QUuid id = QUuid::createUuid();
     const QString now = SqlDatabase::timeValue(QDateTime::currentDateTimeUtc());
     auto q = m_db->run(u"INSERT INTO models (id, name, repo_id, revision, status, quantization, progress,"
-                       " created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', ?, 0, ?, ?)"_s,
-                       {idText(id), name, repo->toString(), *revision, quantization, now, now});
+                       " params_count, architecture, created_at, updated_at)"
+                       " VALUES (?, ?, ?, ?, 'pending', ?, 0, ?, "_s
+                           + m_db->jsonParam() + u", ?, ?)"_s,
+                       {idText(id), name, repo->toString(), *revision, quantization,
+                        optionalInt(model.paramsCount),
+                        model.architecture.isEmpty()
+                            ? QVariant(QMetaType(QMetaType::QString))
+                            : QVariant(QString::fromUtf8(QJsonDocument(model.architecture).toJson(QJsonDocument::Compact))),
+                        now, now});
     if (!q)
         return q.error();
     return get(id);

@@ -144,14 +144,22 @@ public:
 class FakePreview final : public PreviewBackend
 {
 public:
-    Result<QJsonObject> preview(const QString &repoId, const QString &, const QString &) override
+    std::atomic<bool> gated{false}; // without a token: can_download false, gated_auth_required
+
+    Result<hub::ModelPreview> preview(const QString &repoId, const QString &,
+                                      const QString &token) override
     {
         if (repoId == QStringLiteral("nobody/missing"))
             return Error::make(ErrorCode::RepoNotFound, QStringLiteral("Repository not found"));
-        return QJsonObject{{QStringLiteral("repo_id"), repoId},
-                           {QStringLiteral("model_type"), QStringLiteral("gpt2")},
-                           {QStringLiteral("parameters"), QStringLiteral("124M")},
-                           {QStringLiteral("requires_auth"), false}};
+        hub::ModelPreview p;
+        p.repoId = repoId;
+        p.modelType = QStringLiteral("gpt2");
+        p.parameters = QStringLiteral("124M");
+        p.parameterCount = 124439808;
+        p.canDownload = !gated || !token.isEmpty();
+        if (!*p.canDownload)
+            p.accessError = Error::make(ErrorCode::GatedAuthRequired, QStringLiteral("gated repo"));
+        return p;
     }
 };
 

@@ -40,7 +40,7 @@ struct Harness
         e.download = download;
         e.quantize = quantizer;
         e.architecture = std::make_shared<test::FakeArchitecture>();
-        e.preview = std::make_shared<test::FakePreview>();
+        e.preview = preview;
         e.storedToken = [this] { return storedToken; };
         ServiceOptions o;
         o.dataDir = DataDir(dataDir);
@@ -67,6 +67,7 @@ struct Harness
     Stores stores;
     std::shared_ptr<test::FakeDownload> download = std::make_shared<test::FakeDownload>();
     std::shared_ptr<test::FakeQuantizer> quantizer = std::make_shared<test::FakeQuantizer>();
+    std::shared_ptr<test::FakePreview> preview = std::make_shared<test::FakePreview>();
     QString storedToken;
     std::unique_ptr<ModelService> service;
     QList<ModelEvent> events;
@@ -110,6 +111,7 @@ private Q_SLOTS:
     void gatedDownloadWaitsForTokenAfterRestart();
     void gatedDownloadResumesWithStoredToken();
     void previewRunsOffThread();
+    void downloadRepoIsOnePolicy();
 
 private:
 #ifdef MISTUDIO_TEST_PG
@@ -601,13 +603,48 @@ void TestModelService::previewRunsOffThread()
 {
     QTemporaryDir dir;
     Harness h(dir.path());
-    QFuture<Result<QJsonObject>> ok = h.service->preview(u"openai-community/gpt2"_s);
-    QFuture<Result<QJsonObject>> missing = h.service->preview(u"nobody/missing"_s);
-    QFuture<Result<QJsonObject>> invalid = h.service->preview(u"bad repo!"_s);
+    QFuture<Result<hub::ModelPreview>> ok = h.service->preview(u"openai-community/gpt2"_s);
+    QFuture<Result<hub::ModelPreview>> missing = h.service->preview(u"nobody/missing"_s);
+    QFuture<Result<hub::ModelPreview>> invalid = h.service->preview(u"bad repo!"_s);
     QTRY_VERIFY(ok.isFinished() && missing.isFinished() && invalid.isFinished());
-    QCOMPARE(ok.result()->value(u"model_type"_s).toString(), u"gpt2"_s);
+    QCOMPARE(ok.result()->modelType, u"gpt2"_s);
     QCOMPARE(int(missing.result().error().code), int(ErrorCode::RepoNotFound));
     QCOMPARE(int(invalid.result().error().code), int(ErrorCode::InvalidInput));
+}
+
+void TestModelService::downloadRepoIsOnePolicy()
+{
+    QTemporaryDir dir;
+    Harness h(dir.path(), 20);
+    h.download->chunks = 40;
+    QVERIFY(h.service->start().ok());
+    auto ask = [&](const QString &repo, const QString &token = {}) {
+        DownloadRequest r;
+        r.hfToken = token;
+        QFuture<Result<RepoDownload>> f = h.service->downloadRepo(repo, r);
+        f.waitForFinished();
+        return f.result();
+    };
+    // A repo the Hub does not know, or a gated one without a token: no record is left behind.
+    QCOMPARE(int(ask(u"nobody/missing"_s).error().code), int(ErrorCode::RepoNotFound));
+    h.preview->gated = true;
+    QCOMPARE(int(ask(u"org/gated"_s).error().code), int(ErrorCode::GatedAuthRequired));
+    QCOMPARE(h.service->list({})->total, 0);
+    // With the token: made from the preview (its parameter count known at once) and started.
+    const Result<RepoDownload> started = ask(u"org/gated"_s, u"hf_secret"_s);
+    QVERIFY2(started.ok(), started.ok() ? "" : qPrintable(started.error().toString()));
+    QCOMPARE(started->outcome, RepoDownload::Outcome::Started);
+    QCOMPARE(started->model.paramsCount.value_or(0), qint64(124439808));
+    QVERIFY(started->preview.has_value());
+    const QUuid id = started->model.id;
+    // Asked again while it runs: nothing changes; paused: resumed; ready: nothing to do.
+    QCOMPARE(ask(u"org/gated"_s)->outcome, RepoDownload::Outcome::AlreadyRunning);
+    QVERIFY(h.service->pause(id).ok());
+    QCOMPARE(ask(u"org/gated"_s)->outcome, RepoDownload::Outcome::Resumed);
+    QTRY_COMPARE(h.status(id), ModelStatus::Ready);
+    QCOMPARE(ask(u"org/gated"_s)->outcome, RepoDownload::Outcome::AlreadyReady);
+    QCOMPARE(h.service->list({})->total, 1);
+    QCOMPARE(h.download->tokensSeen.first(), u"hf_secret"_s);
 }
 
 QTEST_GUILESS_MAIN(TestModelService)
