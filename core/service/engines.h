@@ -108,6 +108,9 @@ struct Engines
     std::shared_ptr<QuantizeBackend> quantize;
     std::shared_ptr<ArchitectureBackend> architecture;
     StoredTokenProvider storedToken;
+    // Ends every Hub call in flight (previews, searches) at once and refuses new ones: the
+    // service calls it when it shuts down.
+    std::function<void()> interruptHubCalls;
 };
 
 } // namespace mistudio

@@ -119,8 +119,11 @@ Status ModelService::start(std::optional<QUuid> onlyModel)
 
 void ModelService::shutdown()
 {
+    if (m_engines.interruptHubCalls)
+        m_engines.interruptHubCalls(); // previews waiting on a slow Hub end now
     if (m_worker)
         m_worker->stop();
+    m_previewPool.waitForDone();
     m_removePool.waitForDone();
 }
 

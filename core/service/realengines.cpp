@@ -329,8 +329,12 @@ private:
 
 } // namespace
 
-Engines makeRealEngines(const HubSettings &settings)
+Engines makeRealEngines(const HubSettings &given)
 {
+    // One cancel source for the Hub calls of these engines, so that the service can end them.
+    HubSettings settings = given;
+    if (!settings.hub.cancel)
+        settings.hub.cancel = std::make_shared<hub::CancelSource>();
     Engines e;
     e.download = std::make_shared<HubDownload>(settings);
     e.preview = std::make_shared<HubPreview>(settings);
@@ -339,6 +343,8 @@ Engines makeRealEngines(const HubSettings &settings)
     const QProcessEnvironment env = settings.environment;
     const QString stored = settings.storedToken;
     e.storedToken = [env, stored] { return hub::resolveToken(QString(), env, stored).token; };
+    if (const std::shared_ptr<hub::CancelSource> cancel = settings.hub.cancel)
+        e.interruptHubCalls = [cancel] { cancel->cancel(); };
     return e;
 }
 

@@ -157,9 +157,11 @@ private Q_SLOTS:
         QFETCH(QString, repo);
         const Run r = mistudio({u"models"_s, u"download"_s, repo, u"--json-progress"_s});
         QCOMPARE(r.exitCode, 7);
-        const QJsonObject failed = r.event(u"download_failed"_s).value(u"data"_s).toObject();
-        QCOMPARE(failed.value(u"error_code"_s).toString(), u"unsafe_path"_s);
-        QVERIFY2(failed.value(u"error"_s).toString().startsWith(u"Unsafe file name"_s), r.out.constData());
+        // Refused by the preview the download starts with: no record, no job, no event.
+        QVERIFY2(r.err.contains("unsafe_path: Unsafe file name"), r.err.constData());
+        QVERIFY(r.event(u"download_failed"_s).isEmpty());
+        const Run listed = mistudio({u"models"_s, u"list"_s, u"--json"_s});
+        QCOMPARE(listed.json().value(u"total"_s).toInt(), 0);
         QCOMPARE(filesIn(modelDir(repo)), QStringList()); // not a byte written
         QCOMPARE(m_hub->requestCount(Listener::Any, u"/resolve/"_s), qint64(0));
     }
