@@ -13,7 +13,7 @@
 #include "server/apitoken.h"
 #include "service/modelservice.h"
 #include "service/processidentity.h"
-#include "service/realengines.h"
+#include "engines/realengines.h"
 #include "store/storefactory.h"
 
 #include <QCommandLineParser>

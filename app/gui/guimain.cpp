@@ -6,7 +6,7 @@
 #include "desktopsession.h"
 #include "errortext.h"
 #include "mainwindow.h"
-#include "service/realengines.h"
+#include "engines/realengines.h"
 
 #include <QApplication>
 #include <QHostAddress>

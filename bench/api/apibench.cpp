@@ -7,7 +7,7 @@
 #include "fakehub/fakehub.h"
 #include "server/apiserver.h"
 #include "service/modelservice.h"
-#include "service/realengines.h"
+#include "engines/realengines.h"
 #include "store/storefactory.h"
 
 #include <QCommandLineParser>

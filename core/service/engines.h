@@ -16,7 +16,8 @@ namespace mistudio {
 
 // The service's view of the engines (core/hub, core/download, core/quant, core/arch). Each call
 // blocks and runs on one of the service's pool threads (a worker may spin its own event loop).
-// app/ injects the real implementations (service/realengines.h); tests may inject others.
+// app/ injects the real implementations (core/engines, engines/realengines.h); tests may inject
+// others.
 
 struct DownloadSpec
 {

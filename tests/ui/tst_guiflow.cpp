@@ -14,7 +14,7 @@
 #include "modelspanel.h"
 #include "modeltablemodel.h"
 #include "previewdialog.h"
-#include "service/realengines.h"
+#include "engines/realengines.h"
 
 #include <QAction>
 #include <QApplication>

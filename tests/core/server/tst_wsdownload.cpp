@@ -2,7 +2,7 @@
 // watched by a WebSocket client: the event sequence and payloads it receives.
 #include "fakehub/fakehub.h"
 #include "serverharness.h"
-#include "service/realengines.h"
+#include "engines/realengines.h"
 
 #include <QCryptographicHash>
 #include <QFile>

@@ -6,7 +6,7 @@
 #include "quant/safetensors.h"
 #include "service/eventbus.h"
 #include "service/modelservice.h"
-#include "service/realengines.h"
+#include "engines/realengines.h"
 #include "store/storefactory.h"
 
 #include <QFileInfo>

@@ -1,4 +1,4 @@
-#include "service/realengines.h"
+#include "engines/realengines.h"
 
 #include "arch/architecture.h"
 #include "download/downloadengine.h"
