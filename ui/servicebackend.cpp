@@ -292,25 +292,17 @@ void ServiceBackend::refreshRecord(const QUuid &id)
 
 void ServiceBackend::handleEvent(const ModelEvent &e)
 {
-    const QJsonObject p = e.payload();
+    // Typed events: the GUI reads the structs, never the wire's key names.
     const QUuid id = e.modelId();
-    auto errorOf = [&p] {
-        Error err;
-        if (!errorCodeFromName(p.value(u"error_code"_s).toString(), &err.code))
-            err.code = ErrorCode::Internal;
-        err.message = p.value(u"error"_s).toString();
-        err.details = p.value(u"details"_s).toObject();
-        return err;
-    };
     switch (e.type()) {
     case ModelEvent::Type::ModelCreated:
     case ModelEvent::Type::StatusChanged:
         refreshRecord(id);
         break;
     case ModelEvent::Type::JobChanged: {
-        const QString jobState = p.value(u"job"_s).toObject().value(u"state"_s).toString();
-        Q_EMIT pausedChanged(id, jobState == u"paused"_s);
-        if (jobState == u"needs_token"_s)
+        const JobChangedEvent *j = e.as<JobChangedEvent>();
+        Q_EMIT pausedChanged(id, j->state == JobState::Paused);
+        if (j->state == JobState::NeedsToken)
             Q_EMIT tokenRequired(id, m_repoOf.value(id));
         break;
     }
@@ -319,23 +311,25 @@ void ServiceBackend::handleEvent(const ModelEvent &e)
         Q_EMIT modelRemoved(id);
         break;
     case ModelEvent::Type::DownloadProgress: {
+        const TransferProgress &t = e.as<DownloadProgressEvent>()->progress;
         JobProgress jp;
         jp.phase = JobProgress::Phase::Download;
-        jp.percent = p.value(u"progress"_s).toDouble();
-        jp.bytesDone = p.value(u"downloaded_bytes"_s).toInteger(-1);
-        jp.bytesTotal = p.value(u"total_bytes"_s).toInteger(-1);
-        jp.bytesPerSecond = p.value(u"speed_bytes_per_sec"_s).toDouble(-1);
-        jp.etaSeconds = p.value(u"eta_seconds"_s).toInteger(-1);
-        jp.filesDone = p.value(u"files_done"_s).toInt(-1);
-        jp.filesTotal = p.value(u"files_total"_s).toInt(-1);
+        jp.percent = t.percent();
+        jp.bytesDone = t.downloadedBytes;
+        jp.bytesTotal = t.totalBytes > 0 ? t.totalBytes : -1;
+        jp.bytesPerSecond = t.bytesPerSecond;
+        jp.etaSeconds = t.etaSeconds();
+        jp.filesDone = t.filesDone;
+        jp.filesTotal = t.filesTotal;
         Q_EMIT progressChanged(id, jp);
         break;
     }
     case ModelEvent::Type::QuantizeProgress: {
+        const QuantizeProgressInfo &q = e.as<QuantizeProgressEvent>()->progress;
         JobProgress jp;
         jp.phase = JobProgress::Phase::Quantize;
-        jp.percent = p.value(u"progress"_s).toDouble();
-        jp.etaSeconds = p.value(u"eta_seconds"_s).toInteger(-1);
+        jp.percent = q.percent();
+        jp.etaSeconds = q.etaSeconds();
         Q_EMIT progressChanged(id, jp);
         break;
     }
@@ -349,16 +343,15 @@ void ServiceBackend::handleEvent(const ModelEvent &e)
                            true, Error());
         break;
     case ModelEvent::Type::DownloadFailed:
-    case ModelEvent::Type::QuantizeFailed: {
         refreshRecord(id);
-        const Error err = errorOf();
-        Q_EMIT jobFinished(id, m_repoOf.value(id),
-                           e.type() == ModelEvent::Type::DownloadFailed
-                               ? JobProgress::Phase::Download
-                               : JobProgress::Phase::Quantize,
-                           false, err);
+        Q_EMIT jobFinished(id, m_repoOf.value(id), JobProgress::Phase::Download, false,
+                           e.as<DownloadFailedEvent>()->error);
         break;
-    }
+    case ModelEvent::Type::QuantizeFailed:
+        refreshRecord(id);
+        Q_EMIT jobFinished(id, m_repoOf.value(id), JobProgress::Phase::Quantize, false,
+                           e.as<QuantizeFailedEvent>()->error);
+        break;
     }
 }
 

@@ -41,7 +41,7 @@ EventRecorder recordEvents(std::vector<ModelEvent> leading, qint64 bytesFreed)
                 : QString();
             out.push_back(toOutbox(ModelEvent::statusChanged(
                 c.after->id, c.before->status, c.after->status, error,
-                c.job ? jobStateName(c.job->state) : QString())));
+                c.job ? std::optional<JobState>(c.job->state) : std::nullopt)));
         }
         return out;
     };

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/error.h"
+#include "common/transferprogress.h"
 #include "store/jobrecord.h"
 #include "store/modelrecord.h"
 
@@ -11,19 +12,12 @@
 #include <QUuid>
 
 #include <optional>
+#include <variant>
 
 namespace mistudio {
 
-// Download progress as the service reports it (one snapshot, all counters since the job began).
-struct DownloadProgressInfo
-{
-    qint64 downloadedBytes = 0;
-    qint64 totalBytes = 0;       // 0 while unknown
-    double bytesPerSecond = 0.0; // smoothed
-    int filesDone = 0;
-    int filesTotal = 0;
-    QString currentFile;
-};
+// The download progress a DownloadBackend reports (the struct core/common shares).
+using DownloadProgressInfo = TransferProgress;
 
 struct QuantizeProgressInfo
 {
@@ -34,12 +28,82 @@ struct QuantizeProgressInfo
     qint64 bytesDone = 0;  // input bytes processed
     qint64 bytesTotal = 0; // input bytes to process
     double secondsElapsed = 0.0;
+
+    double percent() const; // 0..100
+    qint64 etaSeconds() const; // -1 when unknown
 };
 
-// One thing that happened to a model. The same object is rendered three ways: the WebSocket
-// message {"channel","event","data"}, the CLI's NDJSON line and the GUI's table update.
-// name() and payload() follow the design's §7 exactly, plus extra keys (documented in
-// docs/api.md). A payload never contains a Hub token.
+// One plain struct per thing that happens to a model. Faces read these; the wire (WebSocket,
+// NDJSON, the event outbox) gets them through the one JSON writer (eventjson.h).
+struct ModelCreatedEvent
+{
+    ModelRecord model;
+};
+struct ModelDeletedEvent
+{
+    qint64 bytesFreed = 0;
+};
+struct StatusChangedEvent
+{
+    ModelStatus from = ModelStatus::Pending;
+    ModelStatus to = ModelStatus::Pending;
+    QString errorMessage;
+    std::optional<JobState> jobState;
+};
+struct DownloadProgressEvent
+{
+    TransferProgress progress;
+};
+struct DownloadCompletedEvent
+{
+    QString filePath;
+    qint64 sizeBytes = 0;
+    QString commitSha;
+    int files = 0;
+};
+struct DownloadFailedEvent
+{
+    Error error;
+};
+struct QuantizeProgressEvent
+{
+    QuantizeProgressInfo progress;
+};
+struct QuantizeCompletedEvent
+{
+    QString filePath;
+    qint64 sizeBytes = 0;
+    QString mode;
+};
+struct QuantizeFailedEvent
+{
+    Error error;
+    QString mode;
+};
+// A job of the model moved (queued, running, paused, ... or a stop was asked of its owner).
+struct JobChangedEvent
+{
+    QUuid jobId;
+    JobKind kind = JobKind::Download;
+    JobState state = JobState::Queued;
+    QString device;
+    std::optional<StopRequest> requestedStop;
+    QString ownerHost; // while running
+    double progress = 0;
+    QString lastError; // when failed
+};
+
+// In the order of ModelEvent::Type.
+using ModelEventData = std::variant<ModelCreatedEvent, ModelDeletedEvent, StatusChangedEvent,
+                                    DownloadProgressEvent, DownloadCompletedEvent, DownloadFailedEvent,
+                                    QuantizeProgressEvent, QuantizeCompletedEvent, QuantizeFailedEvent,
+                                    JobChangedEvent>;
+
+// One thing that happened to a model: which model, when, and what (a typed struct). The same
+// event is rendered three ways: the WebSocket message {"channel","event","data"}, the CLI's
+// NDJSON line (both by the one JSON writer: payload(), toMessage()) and the GUI's table update
+// (from the struct). The JSON follows the design's §7 exactly, plus extra keys documented in
+// docs/api.md; it never contains a Hub token.
 class ModelEvent
 {
 public:
@@ -57,67 +121,55 @@ public:
     };
 
     ModelEvent() = default;
+    ModelEvent(const QUuid &modelId, ModelEventData data, const QDateTime &timestamp = {});
 
-    // {"model_id", "model": {record}}
     static ModelEvent modelCreated(const ModelRecord &record);
-    // {"model_id", "bytes_freed"}
     static ModelEvent modelDeleted(const QUuid &id, qint64 bytesFreed);
-    // {"model_id", "status", "previous_status", "error_message"?, "job_state"?}
     static ModelEvent statusChanged(const QUuid &id, ModelStatus from, ModelStatus to,
                                     const QString &errorMessage = {},
-                                    const QString &jobState = {});
-    // {progress, downloaded_gb, total_gb, speed_mbps} + model_id, downloaded_bytes, total_bytes,
-    // speed_bytes_per_sec, eta_seconds (null while unknown), files_done, files_total, current_file
-    static ModelEvent downloadProgress(const QUuid &id, const DownloadProgressInfo &info);
-    // {file_path, size_bytes} + model_id, commit_sha, files
+                                    std::optional<JobState> jobState = std::nullopt);
+    static ModelEvent downloadProgress(const QUuid &id, const TransferProgress &progress);
     static ModelEvent downloadCompleted(const QUuid &id, const QString &filePath, qint64 sizeBytes,
                                         const QString &commitSha, int files);
-    // {error} + model_id, error_code, details
     static ModelEvent downloadFailed(const QUuid &id, const Error &error);
-    // {progress, tensors_done, tensors_total, eta_seconds, mode, device} + model_id
-    static ModelEvent quantizeProgress(const QUuid &id, const QuantizeProgressInfo &info);
-    // {file_path, size_bytes, mode} + model_id
+    static ModelEvent quantizeProgress(const QUuid &id, const QuantizeProgressInfo &progress);
     static ModelEvent quantizeCompleted(const QUuid &id, const QString &filePath, qint64 sizeBytes,
                                         const QString &mode);
-    // {error} + model_id, error_code, mode
     static ModelEvent quantizeFailed(const QUuid &id, const Error &error, const QString &mode);
-    // A job of the model moved (queued, running, paused, ... or a stop was asked of its owner):
-    // {model_id, job: {id, kind, state, device, requested_stop, owner_host, progress, last_error}}
     static ModelEvent jobChanged(const JobRecord &job);
-    // An event as it was recorded (the outbox, another process): its name, model and payload.
-    // Empty for a name this build does not know.
+    // An event as it was recorded (the outbox, another process): its name, model and JSON
+    // payload, read back by the one JSON reader. Empty for a name this build does not know.
     static std::optional<ModelEvent> fromRecorded(QStringView name, const QUuid &id,
                                                   const QJsonObject &payload,
                                                   const QDateTime &timestamp = {});
 
-    Type type() const { return m_type; }
+    Type type() const { return Type(m_data.index()); }
+    const ModelEventData &data() const { return m_data; }
+    template<class T> const T *as() const { return std::get_if<T>(&m_data); }
     QUuid modelId() const { return m_modelId; }
     QDateTime timestamp() const { return m_timestamp; }
     // "download_progress", ...
-    QString name() const;
+    QString name() const { return typeName(type()); }
     static QString typeName(Type type);
-    QJsonObject payload() const { return m_payload; }
     // "model/<uuid>" ("jobs" for job_changed): the WebSocket channel the event belongs to.
     QString channel() const;
     // Progress events may be coalesced (latest wins) by slow consumers; others never.
     bool isProgress() const
     {
-        return m_type == Type::DownloadProgress || m_type == Type::QuantizeProgress;
+        return type() == Type::DownloadProgress || type() == Type::QuantizeProgress;
     }
     // Whether the `models` channel (list changes) carries it: everything but progress.
     bool isListChange() const { return !isProgress(); }
 
-    // {"channel", "event", "data"}: the WebSocket message and the NDJSON line.
+    // The wire: the event's JSON `data` and {"channel", "event", "data"} (eventjson.cpp).
+    QJsonObject payload() const;
     QJsonObject toMessage(const QString &channel) const;
     QJsonObject toMessage() const { return toMessage(channel()); }
 
 private:
-    ModelEvent(Type type, const QUuid &id, QJsonObject payload);
-
-    Type m_type = Type::StatusChanged;
     QUuid m_modelId;
     QDateTime m_timestamp;
-    QJsonObject m_payload;
+    ModelEventData m_data;
 };
 
 } // namespace mistudio

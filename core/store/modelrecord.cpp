@@ -107,6 +107,33 @@ QJsonObject ModelRecord::toJson() const
     };
 }
 
+std::optional<ModelRecord> ModelRecord::fromJson(const QJsonObject &o)
+{
+    ModelRecord r;
+    r.id = QUuid::fromString(o.value(u"id"_s).toString());
+    const std::optional<ModelStatus> status = modelStatusFromName(o.value(u"status"_s).toString());
+    if (r.id.isNull() || !status)
+        return std::nullopt;
+    r.status = *status;
+    r.name = o.value(u"name"_s).toString();
+    r.repoId = o.value(u"repo_id"_s).toString();
+    r.revision = o.value(u"revision"_s).toString();
+    r.commitSha = o.value(u"commit_sha"_s).toString();
+    r.filePath = o.value(u"file_path"_s).toString();
+    r.quantizedPath = o.value(u"quantized_path"_s).toString();
+    r.architecture = o.value(u"architecture"_s).toObject();
+    r.quantization = o.value(u"quantization"_s).toString();
+    if (o.value(u"size_bytes"_s).isDouble())
+        r.sizeBytes = o.value(u"size_bytes"_s).toInteger();
+    if (o.value(u"params_count"_s).isDouble())
+        r.paramsCount = o.value(u"params_count"_s).toInteger();
+    r.progress = o.value(u"progress"_s).toDouble();
+    r.errorMessage = o.value(u"error_message"_s).toString();
+    r.createdAt = QDateTime::fromString(o.value(u"created_at"_s).toString(), Qt::ISODateWithMs);
+    r.updatedAt = QDateTime::fromString(o.value(u"updated_at"_s).toString(), Qt::ISODateWithMs);
+    return r;
+}
+
 QJsonObject ModelPage::toJson() const
 {
     QJsonArray array;

@@ -48,6 +48,8 @@ struct ModelRecord
     // The design's JSON shape (snake_case keys), used by the API and `--json` output. Every key
     // is always present; unknown values are null. Times are ISO 8601 UTC with milliseconds.
     QJsonObject toJson() const;
+    // The reverse of toJson() (events read back from the outbox or another process).
+    static std::optional<ModelRecord> fromJson(const QJsonObject &o);
     QString shortId() const; // first 8 hex digits of the id, as the CLI prints it
 };
 

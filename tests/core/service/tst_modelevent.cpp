@@ -21,6 +21,8 @@ private Q_SLOTS:
     void progressFigures();
     void etaUnknownIsNull();
     void messageShape();
+    void readsBackWhatItWrites_data();
+    void readsBackWhatItWrites();
     void busDeliversAcrossThreadsAndToSinks();
 };
 
@@ -51,8 +53,10 @@ void TestModelEvent::namesAndKeys_data()
     QTest::newRow("failed") << ModelEvent::downloadFailed(id, err) << u"download_failed"_s
                             << QStringList{u"error"_s, u"error_code"_s, u"model_id"_s};
     QTest::newRow("q-progress") << ModelEvent::quantizeProgress(id, {}) << u"quantize_progress"_s
-                                << QStringList{u"device"_s, u"eta_seconds"_s, u"mode"_s, u"model_id"_s,
-                                               u"progress"_s, u"tensors_done"_s, u"tensors_total"_s};
+                                << QStringList{u"bytes_done"_s, u"bytes_total"_s, u"device"_s,
+                                               u"eta_seconds"_s, u"mode"_s, u"model_id"_s,
+                                               u"progress"_s, u"seconds_elapsed"_s, u"tensors_done"_s,
+                                               u"tensors_total"_s};
     QTest::newRow("q-completed") << ModelEvent::quantizeCompleted(id, u"/q"_s, 3, u"bnb-4bit"_s)
                                  << u"quantize_completed"_s
                                  << QStringList{u"file_path"_s, u"mode"_s, u"model_id"_s, u"size_bytes"_s};
@@ -92,6 +96,61 @@ void TestModelEvent::etaUnknownIsNull()
     p.totalBytes = 100;
     const QJsonObject o = ModelEvent::downloadProgress(QUuid::createUuid(), p).payload();
     QVERIFY(o.value(u"eta_seconds"_s).isNull());
+}
+
+void TestModelEvent::readsBackWhatItWrites_data()
+{
+    // Every event the outbox (or another process) carries comes back as the same struct: the
+    // one writer and the one reader agree, key for key.
+    const QUuid id = QUuid::createUuid();
+    ModelRecord rec;
+    rec.id = id;
+    rec.name = u"m"_s;
+    rec.repoId = u"org/m"_s;
+    rec.status = ModelStatus::Downloading;
+    rec.paramsCount = 42;
+    rec.createdAt = QDateTime::currentDateTimeUtc();
+    TransferProgress t;
+    t.downloadedBytes = 123;
+    t.totalBytes = 456;
+    t.bytesPerSecond = 78;
+    t.filesDone = 1;
+    t.filesTotal = 3;
+    t.currentFile = u"a.safetensors"_s;
+    t.files << TransferFile{u"a.safetensors"_s, 100, 200, TransferFile::State::Retrying, u"http_503"_s};
+    QuantizeProgressInfo q{u"bnb-4bit"_s, u"cuda:0"_s, 3, 9, 30, 90, 1.5};
+    JobRecord job;
+    job.id = QUuid::createUuid();
+    job.modelId = id;
+    job.kind = JobKind::Quantize;
+    job.state = JobState::Running;
+    job.runDevice = u"cuda:1"_s;
+    job.ownerHost = u"gpu-box"_s;
+    job.requestedStop = StopRequest::Pause;
+    job.progress = 12.5;
+    const Error err = Error::make(ErrorCode::ChecksumMismatch, u"bad"_s, {{u"file"_s, u"x"_s}});
+    QTest::addColumn<ModelEvent>("event");
+    QTest::newRow("created") << ModelEvent::modelCreated(rec);
+    QTest::newRow("deleted") << ModelEvent::modelDeleted(id, 99);
+    QTest::newRow("status") << ModelEvent::statusChanged(id, ModelStatus::Downloading, ModelStatus::Failed,
+                                                         u"boom"_s, JobState::Failed);
+    QTest::newRow("progress") << ModelEvent::downloadProgress(id, t);
+    QTest::newRow("completed") << ModelEvent::downloadCompleted(id, u"/d"_s, 10, QString(40, u'a'), 2);
+    QTest::newRow("failed") << ModelEvent::downloadFailed(id, err);
+    QTest::newRow("q-progress") << ModelEvent::quantizeProgress(id, q);
+    QTest::newRow("q-completed") << ModelEvent::quantizeCompleted(id, u"/q"_s, 3, u"bnb-4bit"_s);
+    QTest::newRow("q-failed") << ModelEvent::quantizeFailed(id, err, u"bnb-8bit"_s);
+    QTest::newRow("job") << ModelEvent::jobChanged(job);
+}
+
+void TestModelEvent::readsBackWhatItWrites()
+{
+    QFETCH(ModelEvent, event);
+    const std::optional<ModelEvent> back = ModelEvent::fromRecorded(event.name(), event.modelId(), event.payload());
+    QVERIFY(back.has_value());
+    QCOMPARE(back->type(), event.type());
+    QCOMPARE(back->payload(), event.payload());
+    QVERIFY(!ModelEvent::fromRecorded(u"no_such_event"_s, event.modelId(), event.payload()));
 }
 
 void TestModelEvent::messageShape()
