@@ -39,10 +39,6 @@ DesktopSession::open(const AppConfig &config, Engines engines, ServiceOptions op
     return s;
 }
 
-void DesktopSession::setRepoSearch(std::function<Result<QStringList>(const QString &, int)> search)
-{
-    static_cast<ServiceBackend *>(m_backend.get())->setRepoSearch(std::move(search));
-}
 
 void DesktopSession::startServer(ServerConfig config, QObject *context,
                                  std::function<void(Result<quint16>, const QString &)> done)

@@ -42,8 +42,6 @@ public:
     void startServer(ServerConfig config, QObject *context,
                      std::function<void(Result<quint16> port, const QString &token)> done);
 
-    // Hub search for the download form's autocompletion (see ServiceBackend::setRepoSearch).
-    void setRepoSearch(std::function<Result<QStringList>(const QString &, int)> search);
 
     ModelBackend *backend() const { return m_backend.get(); }
     ModelService *service() const { return m_service.get(); }

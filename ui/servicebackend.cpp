@@ -132,19 +132,29 @@ void ServiceBackend::preview(const PreviewRequest &request, QObject *context,
 void ServiceBackend::searchRepos(const QString &query, int limit, QObject *context,
                                  Callback<QStringList> done)
 {
-    if (!m_search) {
-        deliver(context, [done] {
-            done(Error::make(ErrorCode::Offline, u"Hub search is not available in this build"_s));
-        });
-        return;
-    }
     QPointer<QObject> ctx(context);
-    QtConcurrent::run([search = m_search, query, limit] {
-        return search(query, limit);
-    }).then(this, [ctx, done](Result<QStringList> hits) {
-        if (ctx)
-            done(std::move(hits));
-    });
+    QPointer<ServiceBackend> self(this);
+    QMetaObject::invokeMethod(
+        m_service,
+        [service = m_service, query, limit, done, ctx, self] {
+            service->search(query, limit).then([done, ctx, self](Result<QList<hub::SearchHit>> hits) {
+                if (!self)
+                    return;
+                Result<QStringList> ids = hits ? Result<QStringList>(QStringList()) : Result<QStringList>(hits.error());
+                if (hits) {
+                    for (const hub::SearchHit &h : *hits)
+                        ids->append(h.id);
+                }
+                QMetaObject::invokeMethod(
+                    self.data(),
+                    [done, ctx, ids] {
+                        if (ctx)
+                            done(ids);
+                    },
+                    Qt::QueuedConnection);
+            });
+        },
+        Qt::QueuedConnection);
 }
 
 void ServiceBackend::download(const DownloadRequest &request, QObject *context,

@@ -26,10 +26,6 @@ public:
     explicit ServiceBackend(ModelService *service, QObject *parent = nullptr);
     ~ServiceBackend() override;
 
-    // The Hub search behind autocompletion (core/service has none): a blocking function the app
-    // injects, run on a worker thread. Without one the form offers no suggestions.
-    using RepoSearch = std::function<Result<QStringList>(const QString &query, int limit)>;
-    void setRepoSearch(RepoSearch search) { m_search = std::move(search); }
 
     void listModels(QObject *context, BatchCallback batch) override;
     void preview(const PreviewRequest &request, QObject *context,
@@ -56,7 +52,6 @@ private:
     void refreshRecord(const QUuid &id);
 
     ModelService *m_service;
-    RepoSearch m_search;
     QHash<QUuid, QString> m_repoOf; // for notifications about models the table no longer has
 };
 

@@ -84,7 +84,6 @@ extern "C" Q_DECL_EXPORT int mistudio_gui_main(int &argc, char **argv,
                               mistudio::ui::ErrorText::catalogueUnavailable(session.error()));
         return 1;
     }
-    (*session)->setRepoSearch(mistudio::makeRepoSearch(engines));
     mistudio::ui::MainWindow window(config, (*session)->backend(), &settings);
     window.show();
     if (settings.value(QLatin1StringView(keys::kServerEnabled), false).toBool()) {

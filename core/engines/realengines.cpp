@@ -188,10 +188,13 @@ private:
     HubSettings m_settings;
 };
 
-class HubPreview final : public PreviewBackend
+// Model cards are Markdown for people; a larger README is refused, not read.
+constexpr qint64 kMaxModelCardBytes = 1024 * 1024;
+
+class HubReader final : public HubBackend
 {
 public:
-    explicit HubPreview(HubSettings s) : m_settings(std::move(s)) {}
+    explicit HubReader(HubSettings s) : m_settings(std::move(s)) {}
 
     Result<hub::ModelPreview> preview(const QString &repoId, const QString &revision,
                                       const QString &token) override
@@ -206,6 +209,25 @@ public:
             hub::buildPreview(&client, req, done);
         });
         return p;
+    }
+
+    Result<QString> modelCard(const QString &repoId, const QString &revision,
+                              const QString &token) override
+    {
+        hub::HubClient client(hubOptions(m_settings, token));
+        const Result<QByteArray> text = runLocal<QByteArray>([&](auto done) {
+            client.fetchFile(repoId, revision.isEmpty() ? u"main"_s : revision, u"README.md"_s,
+                             kMaxModelCardBytes, done);
+        });
+        if (!text)
+            return text.error();
+        return QString::fromUtf8(*text);
+    }
+
+    Result<QList<hub::SearchHit>> search(const QString &query, int limit) override
+    {
+        hub::HubClient client(hubOptions(m_settings, QString()));
+        return runLocal<QList<hub::SearchHit>>([&](auto done) { client.search(query, limit, done); });
     }
 
 private:
@@ -337,7 +359,7 @@ Engines makeRealEngines(const HubSettings &given)
         settings.hub.cancel = std::make_shared<hub::CancelSource>();
     Engines e;
     e.download = std::make_shared<HubDownload>(settings);
-    e.preview = std::make_shared<HubPreview>(settings);
+    e.hub = std::make_shared<HubReader>(settings);
     e.architecture = std::make_shared<LocalArchitecture>();
     e.quantize = std::make_shared<StreamingQuantizer>(settings.quantizeDevice);
     const QProcessEnvironment env = settings.environment;
@@ -346,21 +368,6 @@ Engines makeRealEngines(const HubSettings &given)
     if (const std::shared_ptr<hub::CancelSource> cancel = settings.hub.cancel)
         e.interruptHubCalls = [cancel] { cancel->cancel(); };
     return e;
-}
-
-RepoSearch makeRepoSearch(const HubSettings &settings)
-{
-    return [settings](const QString &query, int limit) -> Result<QStringList> {
-        hub::HubClient client(hubOptions(settings, QString()));
-        const Result<QList<hub::SearchHit>> hits = runLocal<QList<hub::SearchHit>>(
-            [&](auto done) { client.search(query, limit, done); });
-        if (!hits)
-            return hits.error();
-        QStringList ids;
-        for (const hub::SearchHit &h : hits.value())
-            ids << h.id;
-        return ids;
-    };
 }
 
 } // namespace mistudio

@@ -32,9 +32,4 @@ struct HubSettings
 // Each call blocks on one of the service's pool threads with its own event loop.
 Engines makeRealEngines(const HubSettings &settings);
 
-// Repo ids matching `query` from the Hub's search (GET /api/models?search=), for a download
-// form's autocompletion. Blocking: call it on a worker thread, never the GUI thread.
-using RepoSearch = std::function<Result<QStringList>(const QString &query, int limit)>;
-RepoSearch makeRepoSearch(const HubSettings &settings);
-
 } // namespace mistudio

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "hub/hubtypes.h"
 #include "hub/modelpreview.h"
 #include "service/jobcontrol.h"
 #include "service/modelevent.h"
@@ -70,13 +71,19 @@ public:
         const JobControl &control) = 0;
 };
 
-class PreviewBackend
+// What the Hub tells before anything is downloaded.
+class HubBackend
 {
 public:
-    virtual ~PreviewBackend() = default;
+    virtual ~HubBackend() = default;
     // The design's §4.3 preview plus its extensions, as plain data (faces render it).
     virtual Result<hub::ModelPreview> preview(const QString &repoId, const QString &revision,
                                               const QString &token) = 0;
+    // The repo's model card (README.md) as Markdown; NotFound/EntryNotFound when it has none.
+    virtual Result<QString> modelCard(const QString &repoId, const QString &revision,
+                                      const QString &token) = 0;
+    // Repos matching `query` (GET /api/models?search=), with downloads, likes, gated, update.
+    virtual Result<QList<hub::SearchHit>> search(const QString &query, int limit) = 0;
 };
 
 class QuantizeBackend
@@ -105,7 +112,7 @@ using StoredTokenProvider = std::function<QString()>;
 struct Engines
 {
     std::shared_ptr<DownloadBackend> download;
-    std::shared_ptr<PreviewBackend> preview;
+    std::shared_ptr<HubBackend> hub;
     std::shared_ptr<QuantizeBackend> quantize;
     std::shared_ptr<ArchitectureBackend> architecture;
     StoredTokenProvider storedToken;

@@ -83,6 +83,12 @@ JobView viewOf(const JobRecord &j)
     v.updatedAt = j.updatedAt;
     v.ownerHost = j.state == JobState::Running ? j.ownerHost : QString();
     v.requestedStop = j.requestedStop ? stopRequestName(*j.requestedStop) : QString();
+    const QJsonObject &d = j.progressDetail;
+    v.transfer.downloadedBytes = d.value(u"downloaded_bytes"_s).toInteger();
+    v.transfer.totalBytes = d.value(u"total_bytes"_s).toInteger();
+    v.transfer.bytesPerSecond = double(d.value(u"speed_bytes_per_sec"_s).toInteger());
+    v.transfer.filesDone = d.value(u"files_done"_s).toInt();
+    v.transfer.filesTotal = d.value(u"files_total"_s).toInt();
     return v;
 }
 
@@ -274,9 +280,9 @@ Result<RepoDownload> ModelService::downloadExisting(const ModelRecord &record, c
 
 Result<RepoDownload> ModelService::downloadPreviewed(const QString &repoId, const DownloadRequest &request)
 {
-    if (!m_engines.preview)
+    if (!m_engines.hub)
         return Error::make(ErrorCode::Internal, u"This build has no Hub client"_s);
-    Result<hub::ModelPreview> preview = m_engines.preview->preview(repoId, request.revision, request.hfToken);
+    Result<hub::ModelPreview> preview = m_engines.hub->preview(repoId, request.revision, request.hfToken);
     if (!preview)
         return preview.error();
     if (preview->canDownload == false) {
@@ -545,13 +551,84 @@ QFuture<Result<hub::ModelPreview>> ModelService::preview(const QString &repoId, 
         if (const Result<QString> rev = validateRevision(revision); !rev)
             return QtFuture::makeReadyFuture(Result<hub::ModelPreview>(rev.error()));
     }
-    auto backend = m_engines.preview;
+    auto backend = m_engines.hub;
     return QtConcurrent::run(&m_previewPool, [backend, repoId, revision, token]() {
         if (!backend)
             return Result<hub::ModelPreview>(
                 Error::make(ErrorCode::Internal, u"This build has no Hub client"_s));
         return backend->preview(repoId, revision, token);
     });
+}
+
+QFuture<Result<QString>> ModelService::modelCard(const QString &repoId, const QString &revision,
+                                                 const QString &token)
+{
+    if (const Result<RepoId> repo = RepoId::parse(repoId); !repo)
+        return QtFuture::makeReadyFuture(Result<QString>(repo.error()));
+    auto backend = m_engines.hub;
+    return QtConcurrent::run(&m_previewPool, [backend, repoId, revision, token]() {
+        if (!backend)
+            return Result<QString>(Error::make(ErrorCode::Internal, u"This build has no Hub client"_s));
+        return backend->modelCard(repoId, revision, token);
+    });
+}
+
+QFuture<Result<QList<hub::SearchHit>>> ModelService::search(const QString &query, int limit)
+{
+    if (limit < 1 || limit > 100)
+        return QtFuture::makeReadyFuture(Result<QList<hub::SearchHit>>(
+            Error::make(ErrorCode::InvalidInput, u"The limit must be from 1 to 100"_s)));
+    auto backend = m_engines.hub;
+    return QtConcurrent::run(&m_previewPool, [backend, query, limit]() {
+        if (!backend)
+            return Result<QList<hub::SearchHit>>(
+                Error::make(ErrorCode::Internal, u"This build has no Hub client"_s));
+        return backend->search(query, limit);
+    });
+}
+
+Status ModelService::moveInQueue(const QUuid &modelId, const std::optional<QUuid> &beforeModelId)
+{
+    const Result<std::optional<JobRecord>> job = m_queue->active(modelId);
+    if (!job)
+        return job.error();
+    if (!*job)
+        return Error::make(ErrorCode::IllegalTransition, u"The model has no queued job"_s);
+    std::optional<QUuid> before;
+    if (beforeModelId) {
+        const Result<std::optional<JobRecord>> other = m_queue->active(*beforeModelId);
+        if (!other)
+            return other.error();
+        if (!*other || (*other)->state != JobState::Queued)
+            return Error::make(ErrorCode::IllegalTransition, u"The other model has no queued job"_s);
+        before = (*other)->id;
+    }
+    return m_queue->reorder((*job)->id, before);
+}
+
+int ModelService::pauseAll()
+{
+    int n = 0;
+    for (const JobView &j : jobs()) {
+        if (j.state == u"queued"_s || j.state == u"running"_s)
+            n += pause(j.modelId).ok() ? 1 : 0;
+    }
+    return n;
+}
+
+int ModelService::resumeAll()
+{
+    int n = 0;
+    for (const JobView &j : jobs()) {
+        if (j.state == u"paused"_s)
+            n += resume(j.modelId).ok() ? 1 : 0;
+    }
+    return n;
+}
+
+Result<CatalogueStats> ModelService::stats() const
+{
+    return m_store->stats();
 }
 
 std::optional<JobView> ModelService::activeJob(const QUuid &modelId) const

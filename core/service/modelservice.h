@@ -109,6 +109,19 @@ public:
     QFuture<Result<hub::ModelPreview>> preview(const QString &repoId, const QString &revision = {},
                                                const QString &token = {});
 
+    // The repo's model card (README.md, Markdown), on a worker thread.
+    QFuture<Result<QString>> modelCard(const QString &repoId, const QString &revision = {},
+                                       const QString &token = {});
+    // Hub search (autocompletion): ids with downloads, likes, gated state and last update.
+    QFuture<Result<QList<hub::SearchHit>>> search(const QString &query, int limit);
+    // Moves the model's queued job before another model's queued job (to the end without one).
+    Status moveInQueue(const QUuid &modelId, const std::optional<QUuid> &beforeModelId);
+    // Pause every queued or running job / resume every paused one; how many were.
+    int pauseAll();
+    int resumeAll();
+    // Models per status and bytes on disk, for a status bar or sidebar.
+    Result<CatalogueStats> stats() const;
+
     std::optional<JobView> activeJob(const QUuid &modelId) const;
     QList<JobView> jobs() const; // queued, running, paused, needs_token
     QStringList gpus() const;

@@ -65,6 +65,10 @@ QJsonObject JobView::toJson() const
         o.insert(u"owner_host"_s, ownerHost);
     if (!requestedStop.isEmpty())
         o.insert(u"requested_stop"_s, requestedStop);
+    if (kind == u"download"_s && transfer.totalBytes > 0) {
+        o.insert(u"downloaded_bytes"_s, transfer.downloadedBytes);
+        o.insert(u"total_bytes"_s, transfer.totalBytes);
+    }
     return o;
 }
 

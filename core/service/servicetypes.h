@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/datadir.h"
+#include "common/transferprogress.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -55,6 +56,7 @@ struct JobView
     QDateTime updatedAt;
     QString ownerHost;     // the host running it
     QString requestedStop; // "pause" | "cancel" while its owner is stopping it
+    TransferProgress transfer; // a download's bytes as last saved (kept while paused)
 
     QJsonObject toJson() const;
 };

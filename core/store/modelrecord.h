@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QJsonObject>
+#include <QMap>
 #include <QString>
 #include <QUuid>
 
@@ -80,6 +81,14 @@ struct ModelPatch
     std::optional<std::optional<qint64>> paramsCount;
     std::optional<double> progress;
     std::optional<QString> errorMessage;
+};
+
+// How many models are in each status, and the bytes they hold on disk (their downloads).
+struct CatalogueStats
+{
+    qint64 total = 0;
+    QMap<ModelStatus, qint64> byStatus;
+    qint64 sizeBytes = 0;
 };
 
 // (StatusName, not Status: that name is taken by mistudio::Status.)

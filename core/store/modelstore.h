@@ -20,6 +20,8 @@ public:
     virtual Result<ModelPage> list(const ModelQuery &query) = 0;
     virtual Result<ModelRecord> update(const QUuid &id, const ModelPatch &patch) = 0;
     virtual Status remove(const QUuid &id) = 0;
+    // Models per status and the bytes their downloads hold.
+    virtual Result<CatalogueStats> stats() = 0;
 };
 
 } // namespace mistudio

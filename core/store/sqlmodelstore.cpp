@@ -334,4 +334,21 @@ Status SqlModelStore::remove(const QUuid &id)
     return {};
 }
 
+Result<CatalogueStats> SqlModelStore::stats()
+{
+    auto q = m_db->run(u"SELECT status, COUNT(*), COALESCE(SUM(size_bytes), 0) FROM models GROUP BY status"_s);
+    if (!q)
+        return q.error();
+    CatalogueStats out;
+    while (q->next()) {
+        const std::optional<ModelStatus> s = modelStatusFromName(q->value(0).toString());
+        const qint64 n = q->value(1).toLongLong();
+        if (s)
+            out.byStatus.insert(*s, n);
+        out.total += n;
+        out.sizeBytes += q->value(2).toLongLong();
+    }
+    return out;
+}
+
 } // namespace mistudio

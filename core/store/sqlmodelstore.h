@@ -25,6 +25,7 @@ public:
     Result<ModelPage> list(const ModelQuery &query) override;
     Result<ModelRecord> update(const QUuid &id, const ModelPatch &patch) override;
     Status remove(const QUuid &id) override;
+    Result<CatalogueStats> stats() override;
 
 private:
     // Up to `limit` records matching `where`.

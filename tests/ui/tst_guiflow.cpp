@@ -176,7 +176,6 @@ void TestGuiFlow::openWindow()
     auto session = DesktopSession::open(config, makeRealEngines(o), so);
     QVERIFY2(session.ok(), session.ok() ? "" : qPrintable(session.error().toString()));
     m_session = std::move(session).value();
-    m_session->setRepoSearch(makeRepoSearch(o));
     m_window = std::make_unique<MainWindow>(config, m_session->backend(), m_settings.get());
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));

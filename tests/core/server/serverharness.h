@@ -54,7 +54,7 @@ struct ServerHarness
         e.download = download;
         e.quantize = quantizer;
         e.architecture = std::make_shared<FakeArchitecture>();
-        e.preview = std::make_shared<FakePreview>();
+        e.hub = std::make_shared<FakeHub>();
         ServiceOptions o;
         o.dataDir = DataDir(dir.path());
         o.progressIntervalMs = 0;

@@ -141,7 +141,7 @@ public:
     }
 };
 
-class FakePreview final : public PreviewBackend
+class FakeHub final : public HubBackend
 {
 public:
     std::atomic<bool> gated{false}; // without a token: can_download false, gated_auth_required
@@ -160,6 +160,23 @@ public:
         if (!*p.canDownload)
             p.accessError = Error::make(ErrorCode::GatedAuthRequired, QStringLiteral("gated repo"));
         return p;
+    }
+    Result<QString> modelCard(const QString &repoId, const QString &, const QString &) override
+    {
+        if (repoId == QStringLiteral("nobody/missing"))
+            return Error::make(ErrorCode::RepoNotFound, QStringLiteral("Repository not found"));
+        return QString(QStringLiteral("# ") + repoId + QStringLiteral("\n\nA test model.\n"));
+    }
+    Result<QList<hub::SearchHit>> search(const QString &query, int limit) override
+    {
+        QList<hub::SearchHit> hits;
+        for (int i = 0; i < std::min(limit, 3); ++i) {
+            hub::SearchHit h;
+            h.id = query + QStringLiteral("-") + QString::number(i);
+            h.downloads = 1000 - i;
+            hits << h;
+        }
+        return hits;
     }
 };
 

@@ -40,7 +40,7 @@ struct Harness
         e.download = download;
         e.quantize = quantizer;
         e.architecture = std::make_shared<test::FakeArchitecture>();
-        e.preview = preview;
+        e.hub = preview;
         e.storedToken = [this] { return storedToken; };
         ServiceOptions o;
         o.dataDir = DataDir(dataDir);
@@ -67,7 +67,7 @@ struct Harness
     Stores stores;
     std::shared_ptr<test::FakeDownload> download = std::make_shared<test::FakeDownload>();
     std::shared_ptr<test::FakeQuantizer> quantizer = std::make_shared<test::FakeQuantizer>();
-    std::shared_ptr<test::FakePreview> preview = std::make_shared<test::FakePreview>();
+    std::shared_ptr<test::FakeHub> preview = std::make_shared<test::FakeHub>();
     QString storedToken;
     std::unique_ptr<ModelService> service;
     QList<ModelEvent> events;
@@ -112,6 +112,8 @@ private Q_SLOTS:
     void gatedDownloadResumesWithStoredToken();
     void previewRunsOffThread();
     void downloadRepoIsOnePolicy();
+    void queueAndLibraryUseCases();
+    void queueOrderCanChange();
 
 private:
 #ifdef MISTUDIO_TEST_PG
@@ -645,6 +647,68 @@ void TestModelService::downloadRepoIsOnePolicy()
     QCOMPARE(ask(u"org/gated"_s)->outcome, RepoDownload::Outcome::AlreadyReady);
     QCOMPARE(h.service->list({})->total, 1);
     QCOMPARE(h.download->tokensSeen.first(), u"hf_secret"_s);
+}
+
+void TestModelService::queueAndLibraryUseCases()
+{
+    QTemporaryDir dir;
+    Harness h(dir.path(), 20);
+    h.download->chunks = 400;
+    QVERIFY(h.service->start().ok());
+    // Three downloads, two run at once (the default), one waits in the queue.
+    QList<QUuid> ids;
+    for (int i = 0; i < 3; ++i) {
+        const QUuid id = createModel(h, u"org/q%1"_s.arg(i));
+        QVERIFY(h.service->download(id, {}).ok());
+        ids << id;
+    }
+    // Pause all: every job stops and keeps its bytes, shown while paused.
+    QTRY_VERIFY(h.service->activeJob(ids[0])->transfer.downloadedBytes > 0);
+    QCOMPARE(h.service->pauseAll(), 3);
+    for (const QUuid &id : ids)
+        QCOMPARE(h.service->activeJob(id)->state, u"paused"_s);
+    const qint64 kept = h.service->activeJob(ids[0])->transfer.downloadedBytes;
+    QVERIFY(kept > 0);
+    QCOMPARE(h.service->activeJob(ids[0])->transfer.totalBytes, 400 * 64 * 1024);
+    QCOMPARE(h.service->resumeAll(), 3);
+    const Result<CatalogueStats> stats = h.service->stats();
+    QVERIFY(stats.ok());
+    QCOMPARE(stats->total, qint64(3));
+    QCOMPARE(stats->byStatus.value(ModelStatus::Downloading), qint64(3));
+    QTRY_VERIFY_WITH_TIMEOUT(h.status(ids[0]) == ModelStatus::Ready && h.status(ids[1]) == ModelStatus::Ready
+                                 && h.status(ids[2]) == ModelStatus::Ready,
+                             60000);
+    QCOMPARE(h.service->stats()->byStatus.value(ModelStatus::Ready), qint64(3));
+    QVERIFY(h.service->stats()->sizeBytes > 3 * 400 * 64 * 1024);
+    // Card and search come from the Hub backend, off this thread.
+    QFuture<Result<QString>> card = h.service->modelCard(u"org/q0"_s);
+    QFuture<Result<QList<hub::SearchHit>>> hits = h.service->search(u"gpt"_s, 2);
+    QTRY_VERIFY(card.isFinished() && hits.isFinished());
+    QVERIFY(card.result()->startsWith(u"# org/q0"_s));
+    QCOMPARE(hits.result()->size(), 2);
+    QCOMPARE(int(h.service->search(u"x"_s, 0).result().error().code), int(ErrorCode::InvalidInput));
+}
+
+void TestModelService::queueOrderCanChange()
+{
+    QTemporaryDir dir;
+    Harness h(dir.path(), 5);
+    h.download->chunks = 20;
+    // No worker yet: the three jobs wait, then run one at a time in the order asked.
+    QList<QUuid> ids;
+    for (int i = 0; i < 3; ++i) {
+        const QUuid id = createModel(h, u"org/o%1"_s.arg(i));
+        QVERIFY(h.service->download(id, {}).ok());
+        ids << id;
+    }
+    QVERIFY(h.service->moveInQueue(ids[2], ids[0]).ok());
+    QVERIFY(h.service->moveInQueue(ids[0], std::nullopt).ok());
+    QCOMPARE(int(h.service->moveInQueue(QUuid::createUuid(), std::nullopt).error().code),
+             int(ErrorCode::IllegalTransition));
+    QList<QUuid> order;
+    for (const JobView &j : h.service->jobs())
+        order << j.modelId;
+    QCOMPARE(order, (QList<QUuid>{ids[2], ids[1], ids[0]}));
 }
 
 QTEST_GUILESS_MAIN(TestModelService)
