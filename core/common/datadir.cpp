@@ -27,6 +27,11 @@ QString DataDir::modelDir(const RepoId &repo) const
     return modelsDir() + u'/' + repo.dirName();
 }
 
+QString DataDir::variantDir(const RepoId &repo, const QString &variant) const
+{
+    return quantizedDir(repo) + u'/' + variant;
+}
+
 QString DataDir::quantizedDir(const RepoId &repo) const
 {
     return modelDir(repo) + u"/quantized"_s;

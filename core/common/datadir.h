@@ -10,7 +10,7 @@ namespace mistudio {
 // The data directory and its layout (design §8):
 //   DATA_DIR/mistudio.sqlite3                  the default catalogue
 //   DATA_DIR/models/{repo_dir}/                the original files of a model
-//   DATA_DIR/models/{repo_dir}/quantized/      a quantized variant
+//   DATA_DIR/models/{repo_dir}/quantized/V/    a quantized variant V (bnb-4bit-nf4-dq, bnb-8bit, ...)
 // Partial data lives only under names ending in ".incomplete" or in ".tmp-*" folders, which
 // are never mistaken for finished files.
 class DataDir
@@ -26,6 +26,8 @@ public:
     QString modelsDir() const;
     QString modelDir(const RepoId &repo) const;
     QString quantizedDir(const RepoId &repo) const;
+    // quantizedDir/<variant>: one folder per quantized variant ("bnb-4bit-nf4-dq", ...).
+    QString variantDir(const RepoId &repo, const QString &variant) const;
     QString sqliteFile() const;
 
     // Creates the root and models/ folders; a clear error when that is not possible.

@@ -8,6 +8,7 @@
 #include "hub/hubclient.h"
 #include "hub/previewbuilder.h"
 #include "hub/safetensorsheader.h"
+#include "hub/sizeestimate.h"
 #include "quant/cudaquantizer.h"
 #include "quant/quantizer.h"
 
@@ -15,6 +16,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QTimer>
@@ -274,6 +276,35 @@ public:
         QJsonObject o = a->toJson();
         o.insert(u"layer_tree"_s, a->layerTreeJson());
         return o;
+    }
+
+    Result<QList<hub::SizeEstimate>> estimateSizes(const QString &modelDir) override
+    {
+        QFile cfg(modelDir + u"/config.json"_s);
+        QJsonObject config;
+        if (cfg.open(QIODevice::ReadOnly))
+            config = QJsonDocument::fromJson(cfg.readAll()).object();
+        QList<arch::TensorDesc> tensors;
+        qint64 weightBytes = 0;
+        const QStringList files = QDir(modelDir).entryList({u"*.safetensors"_s}, QDir::Files, QDir::Name);
+        for (const QString &name : files) {
+            Result<QList<arch::TensorDesc>> t = readTensors(modelDir + u'/' + name);
+            if (!t)
+                return t.error();
+            tensors += t.value();
+            weightBytes += QFileInfo(modelDir + u'/' + name).size();
+        }
+        if (tensors.isEmpty())
+            return Error::make(ErrorCode::UnsupportedCheckpoint,
+                               u"%1 has no safetensors weights to estimate from"_s.arg(modelDir));
+        QList<hub::SizeEstimate> out;
+        for (hub::Quantization q : {hub::Quantization::None, hub::Quantization::Bnb4bit, hub::Quantization::Bnb8bit}) {
+            Result<hub::SizeEstimate> e = hub::estimateSize(tensors, config, q, weightBytes);
+            if (!e)
+                return e.error();
+            out << *e;
+        }
+        return out;
     }
 };
 

@@ -3,6 +3,7 @@
 #include "common/result.h"
 #include "hub/hubtypes.h"
 #include "hub/modelpreview.h"
+#include "hub/sizeestimate.h"
 #include "service/jobcontrol.h"
 #include "service/modelevent.h"
 
@@ -103,6 +104,9 @@ public:
     virtual ~ArchitectureBackend() = default;
     // Design §2.2 JSON (+ layer tree, hook points) from a downloaded model directory.
     virtual Result<QJsonObject> extract(const QString &modelDir) = 0;
+    // What each mode (none, bnb-4bit, bnb-8bit) of a downloaded model takes on disk and in
+    // memory, from its headers through the quantizer's own rules.
+    virtual Result<QList<hub::SizeEstimate>> estimateSizes(const QString &modelDir) = 0;
 };
 
 // Which stored Hub token (HF_TOKEN, the token file) exists, for resuming a gated download

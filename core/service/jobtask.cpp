@@ -5,6 +5,7 @@
 #include "service/jobevents.h"
 #include "service/tokenvault.h"
 
+#include <QDirIterator>
 #include <QElapsedTimer>
 
 using namespace Qt::Literals::StringLiterals;
@@ -40,6 +41,18 @@ private:
     int m_interval;
     bool m_first = true;
 };
+
+// The bytes of a folder's files (a variant on disk: weights, config, tokenizer copies).
+qint64 folderBytes(const QString &dir)
+{
+    qint64 bytes = 0;
+    QDirIterator it(dir, QDir::Files | QDir::Hidden | QDir::NoSymLinks, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        it.next();
+        bytes += it.fileInfo().size();
+    }
+    return bytes;
+}
 
 qint64 monotonicMs()
 {
@@ -251,7 +264,10 @@ void JobTask::runQuantize()
     spec.doubleQuant = m_job.params.value(u"double_quant"_s).toBool(true);
     spec.device = m_device;
     spec.inputDir = rec->filePath;
-    spec.outputDir = m_options.dataDir.quantizedDir(repo.value());
+    // Each variant in a folder of its own: quantizing another variant never replaces this one
+    // (the same variant again replaces it, atomically: the quantizer writes aside, then renames).
+    const QuantVariant variant{mode, spec.quantType, spec.doubleQuant};
+    spec.outputDir = m_options.dataDir.variantDir(repo.value(), variant.name());
 
     Throttle throttle(m_options.progressIntervalMs);
     auto onProgress = [&](const QuantizeProgressInfo &p) {
@@ -277,6 +293,13 @@ void JobTask::runQuantize()
     patch.quantization = mode;
     patch.quantizedPath = out->filePath;
     patch.errorMessage = QString();
+    VariantRecord record;
+    record.modelId = id;
+    record.variant = variant;
+    record.path = spec.outputDir;
+    record.sizeBytes = folderBytes(spec.outputDir);
+    record.device = out->device.isEmpty() ? m_device : out->device;
+    patch.addVariant = record;
     finish(JobState::Done, {}, patch, std::nullopt,
            {ModelEvent::quantizeCompleted(id, out->filePath, out->sizeBytes, mode)});
 }

@@ -3,12 +3,13 @@
 #include "common/namepolicy.h"
 #include "common/repoid.h"
 #include "service/jobevents.h"
+#include "service/deletionpolicy.h"
 #include "service/jobworker.h"
+#include "service/libraryupgrade.h"
 #include "service/processidentity.h"
 
 #include <QDir>
 #include <QElapsedTimer>
-#include <QDirIterator>
 #include <QFileInfo>
 #include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
@@ -53,19 +54,13 @@ bool isDevice(const QString &d)
     return d == u"auto"_s || d == u"cpu"_s || cuda.match(d).hasMatch();
 }
 
-qint64 removeTree(const QString &path)
+// Whether another record of the same repo exists (it shares the repo folder).
+Result<bool> sharesRepo(ModelStore &store, const ModelRecord &record)
 {
-    qint64 bytes = 0;
-    QDirIterator it(path, QDir::Files | QDir::Hidden | QDir::System | QDir::NoSymLinks,
-                    QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        it.next();
-        bytes += it.fileInfo().size();
-    }
-    QDir dir(path);
-    if (dir.exists() && !dir.removeRecursively())
-        return -1;
-    return bytes;
+    const Result<std::vector<ModelRecord>> same = store.byRepo(record.repoId);
+    if (!same)
+        return same.error();
+    return std::any_of(same->begin(), same->end(), [&](const ModelRecord &o) { return o.id != record.id; });
 }
 
 JobView viewOf(const JobRecord &j)
@@ -120,7 +115,13 @@ Status ModelService::start(std::optional<QUuid> onlyModel)
 {
     if (Status s = m_options.dataDir.ensureExists(); !s)
         return s;
-    return m_worker ? m_worker->start(onlyModel) : Status();
+    if (m_worker) {
+        // Older layouts are brought up to date before any job can touch them.
+        if (const Result<int> n = LibraryUpgrade(*m_store, m_options.dataDir).run(); !n)
+            return n.error();
+        return m_worker->start(onlyModel);
+    }
+    return {};
 }
 
 void ModelService::shutdown()
@@ -499,37 +500,12 @@ QFuture<Result<qint64>> ModelService::remove(const QUuid &id)
                                        (*job)->ownerHost));
             QThread::msleep(kSettlePollMs);
         }
-        // Only what lies inside the data dir's models folder is ours to remove, and a folder
-        // another record of the same repo still uses stays.
-        ModelQuery same;
-        same.search = record.repoId;
-        same.limit = 1000;
-        bool shared = false;
-        if (const Result<ModelPage> page = store->list(same); page) {
-            for (const ModelRecord &other : page->items)
-                shared = shared || (other.id != record.id && other.repoId == record.repoId);
-        }
-        const QString modelsRoot = QFileInfo(dataDir.modelsDir()).canonicalFilePath();
-        auto inside = [&](const QString &p) {
-            const QString c = QFileInfo(p).canonicalFilePath();
-            return !c.isEmpty() && !modelsRoot.isEmpty() && c.startsWith(modelsRoot + u'/') ? c : QString();
-        };
-        QStringList dirs;
-        if (const Result<RepoId> repo = RepoId::parse(record.repoId); repo && !shared) {
-            if (const QString d = inside(dataDir.modelDir(repo.value())); !d.isEmpty())
-                dirs << d;
-        }
-        for (const QString &p : {record.filePath, record.quantizedPath}) {
-            const QString clean = inside(p);
-            bool covered = false;
-            for (const QString &d : std::as_const(dirs))
-                covered = covered || clean == d || clean.startsWith(d + u'/');
-            if (!shared && !clean.isEmpty() && !covered)
-                dirs << clean;
-        }
+        const Result<bool> shared = sharesRepo(*store, record);
+        if (!shared)
+            return shared.error();
         qint64 freed = 0;
-        for (const QString &d : std::as_const(dirs)) {
-            const qint64 n = removeTree(d);
+        for (const QString &d : DeletionPolicy(dataDir).foldersOf(record, *shared)) {
+            const qint64 n = DeletionPolicy::removeTree(d);
             if (n < 0)
                 return Error::make(ErrorCode::IoError, u"Cannot remove '%1'"_s.arg(d), {{u"path"_s, d}});
             freed += n;
@@ -629,6 +605,75 @@ int ModelService::resumeAll()
 Result<CatalogueStats> ModelService::stats() const
 {
     return m_store->stats();
+}
+
+Result<std::vector<VariantRecord>> ModelService::variants(const QUuid &id) const
+{
+    if (Result<ModelRecord> r = m_store->get(id); !r)
+        return r.error();
+    return m_store->variants(id);
+}
+
+Result<QList<hub::SizeEstimate>> ModelService::estimateVariants(const QUuid &id) const
+{
+    const Result<ModelRecord> r = m_store->get(id);
+    if (!r)
+        return r.error();
+    if (r->filePath.isEmpty())
+        return Error::make(ErrorCode::IllegalTransition, u"The model is not downloaded yet"_s);
+    if (!m_engines.architecture)
+        return Error::make(ErrorCode::Internal, u"This build cannot read checkpoints"_s);
+    return m_engines.architecture->estimateSizes(r->filePath);
+}
+
+QFuture<Result<qint64>> ModelService::removeVariant(const QUuid &id, const QString &variant)
+{
+    const Result<ModelRecord> rec = m_store->get(id);
+    if (!rec)
+        return QtFuture::makeReadyFuture(Result<qint64>(rec.error()));
+    if (const Result<std::optional<JobRecord>> job = m_queue->active(id); !job || *job)
+        return QtFuture::makeReadyFuture(Result<qint64>(
+            job ? Error::make(ErrorCode::Conflict, u"The model has a job; wait for it or cancel it first"_s)
+                : job.error()));
+    auto store = m_store;
+    const DataDir dataDir = m_options.dataDir;
+    const ModelRecord record = *rec;
+    return QtConcurrent::run(&m_removePool, [store, dataDir, record, variant]() -> Result<qint64> {
+        const Result<std::vector<VariantRecord>> all = store->variants(record.id);
+        if (!all)
+            return all.error();
+        const auto it = std::find_if(all->begin(), all->end(), [&](const VariantRecord &v) { return v.name() == variant; });
+        if (it == all->end())
+            return Error::make(ErrorCode::NotFound, u"The model has no variant '%1'"_s.arg(variant),
+                               {{u"variant"_s, variant}});
+        const Result<bool> shared = sharesRepo(*store, record);
+        if (!shared)
+            return shared.error();
+        qint64 freed = 0;
+        if (const QString dir = DeletionPolicy(dataDir).insideModels(it->path); !dir.isEmpty() && !*shared) {
+            freed = DeletionPolicy::removeTree(dir);
+            if (freed < 0)
+                return Error::make(ErrorCode::IoError, u"Cannot remove '%1'"_s.arg(dir), {{u"path"_s, dir}});
+        }
+        if (Status s = store->removeVariant(record.id, variant); !s)
+            return s.error();
+        // The model's design fields name its newest remaining variant (none when it was the last).
+        if (record.quantizedPath.startsWith(it->path)) {
+            ModelPatch patch;
+            patch.quantization = u"none"_s;
+            patch.quantizedPath = QString();
+            for (const VariantRecord &v : *all) {
+                if (v.name() == variant)
+                    continue;
+                patch.quantization = v.variant.mode;
+                const QString file = v.path + u"/model.safetensors"_s;
+                patch.quantizedPath = QFileInfo::exists(file) ? file : v.path;
+            }
+            if (Result<ModelRecord> u = store->update(record.id, patch); !u)
+                return u.error();
+        }
+        return freed;
+    });
 }
 
 std::optional<JobView> ModelService::activeJob(const QUuid &modelId) const

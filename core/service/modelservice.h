@@ -122,6 +122,13 @@ public:
     // Models per status and bytes on disk, for a status bar or sidebar.
     Result<CatalogueStats> stats() const;
 
+    // --- quantized variants (each in its own folder, side by side) -------------------------
+    Result<std::vector<VariantRecord>> variants(const QUuid &id) const;
+    // Removes one variant's folder and record (Conflict while the model has a job); the bytes freed.
+    QFuture<Result<qint64>> removeVariant(const QUuid &id, const QString &variant);
+    // Disk and memory each mode would take for a downloaded model (for "which variant?").
+    Result<QList<hub::SizeEstimate>> estimateVariants(const QUuid &id) const;
+
     std::optional<JobView> activeJob(const QUuid &modelId) const;
     QList<JobView> jobs() const; // queued, running, paused, needs_token
     QStringList gpus() const;

@@ -120,11 +120,32 @@ constexpr std::array kV4 = {
     "CREATE INDEX idx_events_created_at ON events(created_at)",
 };
 
+// Quantized variants side by side: each bitsandbytes variant of a model in its own folder
+// quantized/<variant>/ with its size (models.quantization/quantized_path stay the latest one,
+// the design's fields). Existing quantized/ folders are moved into place by the service's
+// library upgrade at start (files cannot move in SQL).
+constexpr std::array kV5 = {
+    "CREATE TABLE model_variants ("
+    " model_id ${UUID} NOT NULL REFERENCES models(id) ON DELETE CASCADE,"
+    " name VARCHAR(40) NOT NULL,"
+    " mode VARCHAR(20) NOT NULL,"
+    " quant_type VARCHAR(10),"
+    " double_quant INTEGER,"
+    " path VARCHAR(500) NOT NULL,"
+    " size_bytes BIGINT NOT NULL DEFAULT 0,"
+    " device VARCHAR(50),"
+    " created_at ${TIME} NOT NULL DEFAULT ${NOW},"
+    " PRIMARY KEY (model_id, name),"
+    " CONSTRAINT model_variants_mode_check CHECK (mode IN ('bnb-4bit', 'bnb-8bit'))"
+    ")",
+};
+
 constexpr std::array kMigrations = {
     Migration{1, "models catalogue", kV1},
     Migration{2, "persisted jobs", kV2},
     Migration{3, "list sort indexes", kV3},
     Migration{4, "one authority for jobs: fences, stop requests, workers, event outbox", kV4},
+    Migration{5, "quantized variants side by side", kV5},
 };
 
 } // namespace

@@ -100,6 +100,8 @@ QJsonObject ModelRecord::toJson() const
         {u"quantization"_s, quantization},
         {u"size_bytes"_s, intOrNull(sizeBytes)},
         {u"params_count"_s, intOrNull(paramsCount)},
+        // Extension: the download plus its quantized variants, what the model holds on disk.
+        {u"disk_size_bytes"_s, sizeBytes ? QJsonValue(*sizeBytes + variantsSizeBytes) : QJsonValue(QJsonValue::Null)},
         {u"progress"_s, progress},
         {u"error_message"_s, textOrNull(errorMessage)},
         {u"created_at"_s, timeOrNull(createdAt)},
@@ -127,6 +129,8 @@ std::optional<ModelRecord> ModelRecord::fromJson(const QJsonObject &o)
         r.sizeBytes = o.value(u"size_bytes"_s).toInteger();
     if (o.value(u"params_count"_s).isDouble())
         r.paramsCount = o.value(u"params_count"_s).toInteger();
+    if (r.sizeBytes && o.value(u"disk_size_bytes"_s).isDouble())
+        r.variantsSizeBytes = o.value(u"disk_size_bytes"_s).toInteger() - *r.sizeBytes;
     r.progress = o.value(u"progress"_s).toDouble();
     r.errorMessage = o.value(u"error_message"_s).toString();
     r.createdAt = QDateTime::fromString(o.value(u"created_at"_s).toString(), Qt::ISODateWithMs);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "store/variantrecord.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -41,6 +42,7 @@ struct ModelRecord
     QString quantization = QStringLiteral("none"); // none | bnb-4bit | bnb-8bit
     std::optional<qint64> sizeBytes;
     std::optional<qint64> paramsCount;
+    qint64 variantsSizeBytes = 0; // its quantized variants on disk (read-only, from model_variants)
     double progress = 0.0; // 0..100
     QString errorMessage;
     QDateTime createdAt; // UTC
@@ -81,6 +83,8 @@ struct ModelPatch
     std::optional<std::optional<qint64>> paramsCount;
     std::optional<double> progress;
     std::optional<QString> errorMessage;
+    // Records (or replaces, by name) a quantized variant of the model, in the same statement set.
+    std::optional<VariantRecord> addVariant;
 };
 
 // How many models are in each status, and the bytes they hold on disk (their downloads).

@@ -18,10 +18,15 @@ public:
     // ID = full UUID, unique prefix of one (≥ 4 hex chars), or a repo id (unique match).
     virtual Result<ModelRecord> resolve(QStringView idPrefixOrRepo) = 0;
     virtual Result<ModelPage> list(const ModelQuery &query) = 0;
+    // Every record of exactly this repo id (they share the repo's folder).
+    virtual Result<std::vector<ModelRecord>> byRepo(const QString &repoId) = 0;
     virtual Result<ModelRecord> update(const QUuid &id, const ModelPatch &patch) = 0;
     virtual Status remove(const QUuid &id) = 0;
     // Models per status and the bytes their downloads hold.
     virtual Result<CatalogueStats> stats() = 0;
+    // The model's quantized variants, oldest first (ModelPatch::addVariant records one).
+    virtual Result<std::vector<VariantRecord>> variants(const QUuid &id) = 0;
+    virtual Status removeVariant(const QUuid &id, const QString &name) = 0;
 };
 
 } // namespace mistudio

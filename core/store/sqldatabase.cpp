@@ -88,6 +88,7 @@ Result<std::shared_ptr<SqlDatabase>> SqlDatabase::open(const SqlTarget &target, 
     std::shared_ptr<SqlDatabase> db(new SqlDatabase(target));
     if (auto s = db->migrate(targetVersion); !s)
         return s.error();
+    db->m_version = targetVersion;
     return db;
 }
 

@@ -39,8 +39,9 @@ class SqlDatabase final
 
 public:
     // Schema versions: 1 = models (design §2.1 + catalogue columns), 2 = jobs, 3 = indexes for
-    // the list's sort keys, 4 = job ownership and fencing, workers, event outbox (docs/jobs.md).
-    static constexpr int kLatestSchemaVersion = 4;
+    // the list's sort keys, 4 = job ownership and fencing, workers, event outbox (docs/jobs.md),
+    // 5 = quantized variants.
+    static constexpr int kLatestSchemaVersion = 5;
 
     // Connects and migrates the schema to targetVersion (tests pass an older one). A database
     // whose schema is newer than this code knows is left untouched: ErrorCode::SchemaTooNew.
@@ -49,6 +50,8 @@ public:
     ~SqlDatabase();
 
     SqlBackend backend() const { return m_target.backend; }
+    // The schema version this object was opened at (tests open older ones).
+    int version() const { return m_version; }
     const SqlTarget &target() const { return m_target; }
 
     // This thread's connection, opened on first use.
@@ -94,6 +97,7 @@ private:
     QString expandDdl(QString ddl) const;
 
     SqlTarget m_target;
+    int m_version = kLatestSchemaVersion;
     QString m_prefix; // unique per instance: connection names are never reused
     QMutex m_mutex;
     QStringList m_names;

@@ -76,7 +76,10 @@ SqlModelStore::SqlModelStore(std::shared_ptr<SqlDatabase> db)
                             u"commit_sha"_s, u"file_path"_s, u"quantized_path"_s, u"status"_s,
                             m_db->jsonText(u"architecture"_s), u"quantization"_s, u"size_bytes"_s,
                             u"params_count"_s, u"progress"_s, u"error_message"_s,
-                            m_db->timeText(u"created_at"_s), m_db->timeText(u"updated_at"_s)}
+                            m_db->timeText(u"created_at"_s), m_db->timeText(u"updated_at"_s),
+                            m_db->version() >= 5 ? u"(SELECT COALESCE(SUM(v.size_bytes), 0) FROM model_variants v"
+                                                   " WHERE v.model_id = models.id)"_s
+                                                 : u"0"_s}
                     .join(u", "_s);
 }
 
@@ -102,6 +105,7 @@ ModelRecord SqlModelStore::readRecord(const QSqlQuery &q)
     r.errorMessage = q.value(13).toString();
     r.createdAt = SqlDatabase::timeFromValue(q.value(14));
     r.updatedAt = SqlDatabase::timeFromValue(q.value(15));
+    r.variantsSizeBytes = q.value(16).toLongLong();
     return r;
 }
 
@@ -202,6 +206,11 @@ Result<ModelRecord> SqlModelStore::resolve(QStringView idPrefixOrRepo)
     if (rows->size() > 1)
         return ambiguous(*rows);
     return notFound(text);
+}
+
+Result<std::vector<ModelRecord>> SqlModelStore::byRepo(const QString &repoId)
+{
+    return select(u"repo_id = ?"_s, {repoId}, 100000);
 }
 
 Result<ModelPage> SqlModelStore::list(const ModelQuery &query)
@@ -312,6 +321,10 @@ Result<ModelRecord> SqlModelStore::update(const QUuid &id, const ModelPatch &pat
         sets << u"progress = ?"_s;
         values << *patch.progress;
     }
+    if (patch.addVariant) {
+        if (Status s = putVariant(id, *patch.addVariant); !s)
+            return s.error();
+    }
     if (sets.isEmpty())
         return get(id);
     sets << u"updated_at = ?"_s;
@@ -349,6 +362,60 @@ Result<CatalogueStats> SqlModelStore::stats()
         out.sizeBytes += q->value(2).toLongLong();
     }
     return out;
+}
+
+Status SqlModelStore::putVariant(const QUuid &id, const VariantRecord &v)
+{
+    if (!QuantVariant::fromName(v.name()))
+        return Error::make(ErrorCode::InvalidInput, u"Unknown variant '%1'"_s.arg(v.name()));
+    if (auto d = m_db->run(u"DELETE FROM model_variants WHERE model_id = ? AND name = ?"_s, {idText(id), v.name()}); !d)
+        return d.error();
+    const bool fourBit = v.variant.mode == u"bnb-4bit"_s;
+    auto q = m_db->run(u"INSERT INTO model_variants (model_id, name, mode, quant_type, double_quant, path,"
+                       " size_bytes, device, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"_s,
+                       {idText(id), v.name(), v.variant.mode,
+                        fourBit ? QVariant(v.variant.quantType) : QVariant(QMetaType(QMetaType::QString)),
+                        fourBit ? QVariant(v.variant.doubleQuant ? 1 : 0) : QVariant(QMetaType(QMetaType::Int)),
+                        v.path, v.sizeBytes, SqlDatabase::textOrNull(v.device),
+                        SqlDatabase::timeValue(v.createdAt.isValid() ? v.createdAt : QDateTime::currentDateTimeUtc())});
+    if (!q)
+        return q.error();
+    return {};
+}
+
+Result<std::vector<VariantRecord>> SqlModelStore::variants(const QUuid &id)
+{
+    auto q = m_db->run(u"SELECT name, path, size_bytes, device, "_s + m_db->timeText(u"created_at"_s)
+                           + u" FROM model_variants WHERE model_id = ? ORDER BY created_at, name"_s,
+                       {idText(id)});
+    if (!q)
+        return q.error();
+    std::vector<VariantRecord> out;
+    while (q->next()) {
+        const std::optional<QuantVariant> v = QuantVariant::fromName(q->value(0).toString());
+        if (!v)
+            continue;
+        VariantRecord r;
+        r.modelId = id;
+        r.variant = *v;
+        r.path = q->value(1).toString();
+        r.sizeBytes = q->value(2).toLongLong();
+        r.device = q->value(3).toString();
+        r.createdAt = SqlDatabase::timeFromValue(q->value(4));
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+Status SqlModelStore::removeVariant(const QUuid &id, const QString &name)
+{
+    auto q = m_db->run(u"DELETE FROM model_variants WHERE model_id = ? AND name = ?"_s, {idText(id), name});
+    if (!q)
+        return q.error();
+    if (q->numRowsAffected() == 0)
+        return Error::make(ErrorCode::NotFound, u"The model has no variant '%1'"_s.arg(name),
+                           {{u"variant"_s, name}});
+    return {};
 }
 
 } // namespace mistudio

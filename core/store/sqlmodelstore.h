@@ -23,14 +23,18 @@ public:
     Result<ModelRecord> get(const QUuid &id) override;
     Result<ModelRecord> resolve(QStringView idPrefixOrRepo) override;
     Result<ModelPage> list(const ModelQuery &query) override;
+    Result<std::vector<ModelRecord>> byRepo(const QString &repoId) override;
     Result<ModelRecord> update(const QUuid &id, const ModelPatch &patch) override;
     Status remove(const QUuid &id) override;
     Result<CatalogueStats> stats() override;
+    Result<std::vector<VariantRecord>> variants(const QUuid &id) override;
+    Status removeVariant(const QUuid &id, const QString &name) override;
 
 private:
     // Up to `limit` records matching `where`.
     Result<std::vector<ModelRecord>> select(const QString &where, const QVariantList &values, int limit);
     static ModelRecord readRecord(const QSqlQuery &q);
+    Status putVariant(const QUuid &id, const VariantRecord &variant);
 
     std::shared_ptr<SqlDatabase> m_db;
     QString m_columns;

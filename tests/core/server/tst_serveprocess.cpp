@@ -229,7 +229,7 @@ void TestServeProcess::cliDownloadNdjsonAndRerunResumes()
             events << QJsonDocument::fromJson(l).object().value(u"event"_s).toString();
         QVERIFY2(events.contains(u"quantize_completed"_s), qPrintable(events.join(u',')));
         QCOMPARE(QJsonDocument::fromJson(out.last()).object().value(u"data"_s).toObject().value(u"status"_s).toString(), u"ready"_s);
-        QVERIFY(QFile::exists(data.path() + u"/models/org--tiny-gpt2/quantized/model.safetensors"_s));
+        QVERIFY(QFile::exists(data.path() + u"/models/org--tiny-gpt2/quantized/bnb-4bit-nf4-dq/model.safetensors"_s));
     }
     // A big one killed half-way; the re-run resumes it and ends ready.
     auto killed = run({u"org/big"_s, u"--max-bandwidth"_s, u"6M"_s}, 2);

@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMutex>
@@ -138,6 +139,15 @@ public:
         o.insert(QStringLiteral("hook_points"),
                  QJsonArray{QStringLiteral("transformer.h.0.hook_resid_post")});
         return o;
+    }
+    Result<QList<hub::SizeEstimate>> estimateSizes(const QString &dir) override
+    {
+        if (!QFile::exists(dir + QStringLiteral("/model.safetensors")))
+            return Error::make(ErrorCode::UnsupportedCheckpoint, QStringLiteral("no weights"));
+        const qint64 w = QFileInfo(dir + QStringLiteral("/model.safetensors")).size();
+        return QList<hub::SizeEstimate>{{hub::Quantization::None, w, w, 0, 0},
+                                        {hub::Quantization::Bnb4bit, w / 4, w / 4, 1, 0},
+                                        {hub::Quantization::Bnb8bit, w / 2, w / 2, 1, 0}};
     }
 };
 

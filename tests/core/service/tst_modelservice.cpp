@@ -114,6 +114,9 @@ private Q_SLOTS:
     void downloadRepoIsOnePolicy();
     void queueAndLibraryUseCases();
     void queueOrderCanChange();
+    void variantsLiveSideBySide();
+    void upgradeMovesTheOldQuantizedFolder_data();
+    void upgradeMovesTheOldQuantizedFolder();
 
 private:
 #ifdef MISTUDIO_TEST_PG
@@ -709,6 +712,107 @@ void TestModelService::queueOrderCanChange()
     for (const JobView &j : h.service->jobs())
         order << j.modelId;
     QCOMPARE(order, (QList<QUuid>{ids[2], ids[1], ids[0]}));
+}
+
+void TestModelService::variantsLiveSideBySide()
+{
+    QTemporaryDir dir;
+    Harness h(dir.path());
+    QVERIFY(h.service->start().ok());
+    const QUuid id = createModel(h);
+    QVERIFY(h.service->download(id, {}).ok());
+    QTRY_COMPARE(h.status(id), ModelStatus::Ready);
+    // Estimates for "which variant?" come from the downloaded headers.
+    const Result<QList<hub::SizeEstimate>> estimates = h.service->estimateVariants(id);
+    QVERIFY(estimates.ok());
+    QCOMPARE(estimates->size(), 3);
+    // Two variants, one after the other: the second does not replace the first.
+    QVERIFY(h.service->quantize(id, {u"bnb-8bit"_s, u"cpu"_s}).ok());
+    QTRY_COMPARE(h.status(id), ModelStatus::Ready);
+    QuantizeRequest fp4{u"bnb-4bit"_s, u"cpu"_s, u"fp4"_s, false};
+    QVERIFY(h.service->quantize(id, fp4).ok());
+    QTRY_VERIFY(h.status(id) == ModelStatus::Ready && !h.service->activeJob(id));
+    const Result<std::vector<VariantRecord>> vs = h.service->variants(id);
+    QVERIFY(vs.ok());
+    QCOMPARE(int(vs->size()), 2);
+    QCOMPARE(vs->at(0).name(), u"bnb-8bit"_s);
+    QCOMPARE(vs->at(1).name(), u"bnb-4bit-fp4"_s);
+    const QString models = dir.path() + u"/models/openai-community--gpt2/quantized/"_s;
+    QCOMPARE(vs->at(0).path, models + u"bnb-8bit"_s);
+    QVERIFY(QFileInfo::exists(models + u"bnb-8bit/model_4bit.safetensors"_s));
+    QVERIFY(QFileInfo::exists(models + u"bnb-4bit-fp4/model_4bit.safetensors"_s));
+    QCOMPARE(vs->at(0).sizeBytes, qint64(1000));
+    // The model's size on disk counts both (the Delete dialog and the catalogue show that).
+    const ModelRecord m = *h.service->get(id);
+    QCOMPARE(m.variantsSizeBytes, qint64(2000));
+    QCOMPARE(m.toJson().value(u"disk_size_bytes"_s).toInteger(), *m.sizeBytes + 2000);
+    QCOMPARE(m.quantization, u"bnb-4bit"_s);
+    // One variant goes; the other stays and becomes the model's current one.
+    QFuture<Result<qint64>> gone = h.service->removeVariant(id, u"bnb-4bit-fp4"_s);
+    gone.waitForFinished();
+    QCOMPARE(gone.result().value(), qint64(1000));
+    QVERIFY(!QFileInfo::exists(models + u"bnb-4bit-fp4"_s));
+    QVERIFY(QFileInfo::exists(models + u"bnb-8bit/model_4bit.safetensors"_s));
+    QCOMPARE(h.service->get(id)->quantization, u"bnb-8bit"_s);
+    QCOMPARE(int(h.service->removeVariant(id, u"bnb-4bit-nf4-dq"_s).result().error().code),
+             int(ErrorCode::NotFound));
+    QVERIFY(h.service->removeVariant(id, u"bnb-8bit"_s).result().ok());
+    QCOMPARE(h.service->get(id)->quantization, u"none"_s);
+    QCOMPARE(h.service->get(id)->status, ModelStatus::Ready);
+    QVERIFY(h.service->variants(id)->empty());
+}
+
+void TestModelService::upgradeMovesTheOldQuantizedFolder_data()
+{
+    QTest::addColumn<int>("crashedAt"); // 0: not at all, 1: after moving aside, 2: after moving into place
+    QTest::newRow("fresh") << 0;
+    QTest::newRow("crashed after the first rename") << 1;
+    QTest::newRow("crashed before the catalogue") << 2;
+}
+
+void TestModelService::upgradeMovesTheOldQuantizedFolder()
+{
+    QFETCH(int, crashedAt);
+    // A model quantized by an older version: quantized/ holds the checkpoint itself.
+    QTemporaryDir dir;
+    QUuid id;
+    const QString modelDir = dir.path() + u"/models/openai-community--gpt2"_s;
+    {
+        Harness h(dir.path());
+        id = createModel(h);
+        ModelPatch p;
+        p.filePath = modelDir;
+        p.quantization = u"bnb-4bit"_s;
+        p.quantizedPath = modelDir + u"/quantized/model.safetensors"_s;
+        QVERIFY(h.stores.models->update(id, p).ok());
+    }
+    QVERIFY(QDir().mkpath(modelDir + u"/quantized"_s));
+    auto write = [](const QString &path, const QByteArray &bytes) {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(bytes);
+    };
+    write(modelDir + u"/quantized/config.json"_s,
+          R"({"quantization_config":{"quant_method":"bitsandbytes","load_in_4bit":true,)"
+          R"("bnb_4bit_quant_type":"nf4","bnb_4bit_use_double_quant":true}})");
+    write(modelDir + u"/quantized/model.safetensors"_s, QByteArray(4096, 'q'));
+    if (crashedAt >= 1)
+        QVERIFY(QDir().rename(modelDir + u"/quantized"_s, modelDir + u"/quantized.upgrading"_s));
+    if (crashedAt >= 2) {
+        QVERIFY(QDir().mkpath(modelDir + u"/quantized"_s));
+        QVERIFY(QDir().rename(modelDir + u"/quantized.upgrading"_s, modelDir + u"/quantized/bnb-4bit-nf4-dq"_s));
+    }
+    Harness h(dir.path());
+    QVERIFY(h.service->start().ok());
+    const QString variantDir = modelDir + u"/quantized/bnb-4bit-nf4-dq"_s;
+    QVERIFY(QFileInfo::exists(variantDir + u"/model.safetensors"_s));
+    QVERIFY(!QFileInfo::exists(modelDir + u"/quantized.upgrading"_s));
+    QVERIFY(!QFileInfo::exists(modelDir + u"/quantized/model.safetensors"_s));
+    const Result<std::vector<VariantRecord>> vs = h.service->variants(id);
+    QCOMPARE(int(vs->size()), 1);
+    QCOMPARE(vs->front().name(), u"bnb-4bit-nf4-dq"_s);
+    QVERIFY(vs->front().sizeBytes >= 4096);
+    QCOMPARE(h.service->get(id)->quantizedPath, variantDir + u"/model.safetensors"_s);
 }
 
 QTEST_GUILESS_MAIN(TestModelService)

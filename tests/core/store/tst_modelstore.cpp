@@ -169,7 +169,7 @@ private Q_SLOTS:
         QList<int> versions;
         while (rows.next())
             versions << rows.value(0).toInt();
-        QCOMPARE(versions, (QList<int>{1, 2, 3, 4}));
+        QCOMPARE(versions, (QList<int>{1, 2, 3, 4, 5}));
         // Both indexes of the design exist and the CHECK rejects an unknown status.
         REQUIRE_OK(add(u"a/b"_s));
         REQUIRE_ERROR(m_db->run(u"UPDATE models SET status = 'bogus'"_s), ErrorCode::DatabaseError);
@@ -232,7 +232,7 @@ private Q_SLOTS:
 
         // v4 (job ownership): a job an older version left running is queued again (it had no
         // fence), and the one-active-job-per-model rule holds from now on.
-        REQUIRE_OK(openStore());
+        REQUIRE_OK(openStore(4));
         TAKE_OK(v4, m_db->schemaVersion());
         QCOMPARE(v4, 4);
         TAKE_OK(jobs, m_jobs->list({model.id, {}, {}}));
@@ -243,6 +243,16 @@ private Q_SLOTS:
                       ErrorCode::Conflict);
         TAKE_OK(again, m_store->get(model.id));
         QCOMPARE(again.repoId, u"org/kept"_s);
+        closeStore();
+
+        // v5 (variants): the model has none yet, its disk size is its download's.
+        REQUIRE_OK(openStore());
+        TAKE_OK(v5, m_db->schemaVersion());
+        QCOMPARE(v5, 5);
+        TAKE_OK(none, m_store->variants(model.id));
+        QVERIFY(none.empty());
+        TAKE_OK(last, m_store->get(model.id));
+        QCOMPARE(last.variantsSizeBytes, qint64(0));
     }
 
     void refusesANewerSchemaUntouched()
@@ -290,7 +300,7 @@ private Q_SLOTS:
             QList<int> versions;
             while (q.next())
                 versions << q.value(0).toInt();
-            QCOMPARE(versions, (QList<int>{1, 2, 3, 4, 99}));
+            QCOMPARE(versions, (QList<int>{1, 2, 3, 4, 5, 99}));
             QVERIFY(q.exec(u"SELECT repo_id FROM models"_s));
             QVERIFY(q.next());
             QCOMPARE(q.value(0).toString(), model.repoId);
