@@ -7,6 +7,7 @@
 #include <QTimerEvent>
 
 #include <cerrno>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #ifdef Q_OS_LINUX
@@ -93,6 +94,16 @@ int Connection::evictionTier() const
         return 0;
     }
     return 0;
+}
+
+bool Connection::hasUnreadInput() const
+{
+    if (!m_socket || m_phase == Phase::Closed)
+        return false;
+    if (m_socket->bytesAvailable() > 0)
+        return true;
+    int queued = 0;
+    return ::ioctl(int(m_socket->socketDescriptor()), FIONREAD, &queued) == 0 && queued > 0;
 }
 
 void Connection::arm(int ms)

@@ -55,6 +55,9 @@ public:
     // 2: completed one and now waits for, or reads, the next; 0: a request is being handled
     // or answered. The server evicts tier 1 before tier 2 and never tier 0.
     int evictionTier() const;
+    // Bytes arrived that this connection has not looked at yet (it has not had its turn since:
+    // accepted in the same burst, say). The server evicts such a connection last in its tier.
+    bool hasUnreadInput() const;
 
     // The peer address, IPv4-mapped IPv6 addresses as IPv4 (one client, one key).
     static QHostAddress clientAddress(const QTcpSocket *socket);

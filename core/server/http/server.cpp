@@ -154,10 +154,17 @@ void Server::refuse(QTcpSocket *socket, const Error &error)
 
 bool Server::makeRoom(const QHostAddress *address)
 {
-    for (int tier : {1, 2}) {
+    // Oldest first: tier 1 that has had its turn, tier 1 with input it has not read yet (a
+    // client whose request arrived in the same burst of accepts as the flood), then tier 2.
+    for (int pass = 0; pass < 3; ++pass) {
         const auto it =
             std::find_if(m_connections.begin(), m_connections.end(), [&](Connection *c) {
-                return c->evictionTier() == tier && (!address || c->peer() == *address);
+                if (address && c->peer() != *address)
+                    return false;
+                const int tier = c->evictionTier();
+                if (pass == 2)
+                    return tier == 2;
+                return tier == 1 && c->hasUnreadInput() == (pass == 1);
             });
         if (it != m_connections.end()) {
             (*it)->evict(); // synchronous: closed() has released the slot when this returns
