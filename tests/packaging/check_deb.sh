@@ -77,7 +77,7 @@ check "desktop file is valid" desktop-file-validate "$work/root/usr/share/applic
 check "AppStream metadata is valid" appstreamcli validate --no-net \
   "$work/root/usr/share/metainfo/io.mistudio.Models.metainfo.xml"
 check "serve unit raises the open-file limit" \
-  grep -qE '^LimitNOFILE=[0-9]+$' "$work/root/usr/share/doc/mistudio-models/examples/mistudio-serve.service"
+  grep -qE '^LimitNOFILE=[0-9]+$' "$work/root/usr/lib/systemd/system/mistudio-serve.service"
 check "installed binary runs" bash -c "'$work/root/usr/bin/mistudio' --version | grep -q '^mistudio '"
 # The installed binary must find the installed GUI module (not the build tree's): with an
 # offscreen display the window opens and keeps running until `timeout` ends it (124); a missing
