@@ -4,6 +4,7 @@
 #include "cli/command.h"
 #include "cli/exitcodes.h"
 #include "cli/output.h"
+#include "cli/secretoption.h"
 
 #include "hub/hubclient.h"
 #include "common/units.h"
@@ -21,6 +22,8 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace mistudio::cli {
 namespace {
+
+const SecretOption kHubToken(u"token"_s, u"Hub token (default: HF_TOKEN, token files, stored token)"_s);
 
 hub::HubOptions hubOptions(const QString &token)
 {
@@ -111,7 +114,7 @@ int runPreview(Context &ctx)
     p.addHelpOption();
     p.addPositionalArgument(u"REPO"_s, u"Hub repo id, e.g. google/gemma-2-2b"_s);
     p.addOption({u"revision"_s, u"branch, tag or commit (default main)"_s, u"R"_s, u"main"_s});
-    p.addOption({u"token"_s, u"Hub token (default: HF_TOKEN, token files, stored token)"_s, u"T"_s});
+    kHubToken.addTo(p);
     p.addOption({u"json"_s, u"print JSON"_s});
     if (!p.parse(ctx.args))
         return usage(ctx, p, p.errorText());
@@ -122,7 +125,10 @@ int runPreview(Context &ctx)
     if (p.positionalArguments().size() != 1)
         return usage(ctx, p, u"expected one REPO"_s);
     const bool json = p.isSet(u"json"_s);
-    hub::HubClient client(hubOptions(p.value(u"token"_s)));
+    const Result<QString> token = kHubToken.read(p);
+    if (!token)
+        return reportError(ctx, token.error(), json);
+    hub::HubClient client(hubOptions(token.value()));
     hub::PreviewRequest req{p.positionalArguments().first(), p.value(u"revision"_s), ctx.config.dataDir};
     const auto r = wait<hub::ModelPreview>([&](auto done) { hub::buildPreview(&client, req, done); });
     if (!r.ok())
@@ -167,7 +173,7 @@ int runArch(Context &ctx)
     p.addHelpOption();
     p.addPositionalArgument(u"REPO|ID"_s, u"catalogue id (or unique prefix) of a model, or a Hub repo id"_s);
     p.addOption({u"revision"_s, u"branch, tag or commit when reading the Hub (default main)"_s, u"R"_s, u"main"_s});
-    p.addOption({u"token"_s, u"Hub token"_s, u"T"_s});
+    kHubToken.addTo(p);
     p.addOption({u"json"_s, u"print JSON (architecture, and layer_tree when read from the Hub)"_s});
     if (!p.parse(ctx.args))
         return usage(ctx, p, p.errorText());
@@ -179,6 +185,9 @@ int runArch(Context &ctx)
         return usage(ctx, p, u"expected one REPO or ID"_s);
     const bool json = p.isSet(u"json"_s);
     const QString target = p.positionalArguments().first();
+    const Result<QString> token = kHubToken.read(p);
+    if (!token)
+        return reportError(ctx, token.error(), json);
 
     // A catalogue record with an extracted architecture answers without the network.
     QString repo = target;
@@ -204,7 +213,7 @@ int runArch(Context &ctx)
         }
     }
 
-    hub::HubClient client(hubOptions(p.value(u"token"_s)));
+    hub::HubClient client(hubOptions(token.value()));
     hub::PreviewRequest req{repo, revision, QString()};
     const auto r = wait<hub::ModelPreview>([&](auto done) { hub::buildPreview(&client, req, done); });
     if (!r.ok())

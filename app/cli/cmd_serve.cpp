@@ -3,6 +3,7 @@
 // neither loads a GUI library. docs/api.md and docs/cli.md describe them.
 #include "cli/command.h"
 #include "cli/exitcodes.h"
+#include "cli/secretoption.h"
 #include "cli/servicecommands.h"
 
 #include "common/settingskeys.h"
@@ -11,6 +12,7 @@
 #include "hub/huboptions.h"
 #include "server/apiserver.h"
 #include "server/apitoken.h"
+#include "server/http/filelimit.h"
 #include "service/modelservice.h"
 #include "service/processidentity.h"
 #include "engines/realengines.h"
@@ -142,6 +144,11 @@ int runServe(Context &ctx)
     p.addOption({u"port"_s, u"Port (default 8765; 0 = any free port, printed)."_s, u"P"_s});
     p.addOption({u"allowed-origin"_s, u"Browser origin allowed for CORS/WebSocket (repeatable)."_s, u"ORIGIN"_s});
     p.addOption({u"require-token"_s, u"Require the API token even on 127.0.0.1."_s});
+    // No plain --token: the API token never goes on the command line.
+    const SecretOption apiToken(u"token"_s,
+                                u"API token (32 characters or more, instead of DATA_DIR/server/api-token; implies --require-token)"_s,
+                                false);
+    apiToken.addTo(p);
     addCatalogueOptions(p);
     if (!p.parse(ctx.args))
         return fail(ctx, Error::make(ErrorCode::InvalidInput, p.errorText()));
@@ -149,6 +156,14 @@ int runServe(Context &ctx)
         ctx.out << p.helpText();
         return ExitOk;
     }
+    const Result<QString> givenToken = apiToken.read(p);
+    if (!givenToken)
+        return fail(ctx, givenToken.error());
+    if (!givenToken->isEmpty() && givenToken->size() < 32)
+        return fail(ctx, Error::make(ErrorCode::InvalidInput, u"The API token must have at least 32 characters"_s));
+    // Every connection is a file descriptor: take what the system allows (the connection caps
+    // are sized below it).
+    http::raiseOpenFileLimit();
     const AppConfig config = configFrom(p, ctx.config);
     const QSettings settings;
     ServerConfig sc;
@@ -167,9 +182,11 @@ int runServe(Context &ctx)
     sc.port = quint16(port);
     sc.allowedOrigins = settings.value(QLatin1StringView(settingskeys::kServerAllowedOrigins)).toStringList()
                         + p.values(u"allowed-origin"_s);
-    sc.requireToken = p.isSet(u"require-token"_s);
+    sc.requireToken = p.isSet(u"require-token"_s) || !givenToken->isEmpty();
     QString tokenFile;
-    if (sc.tokenRequired()) {
+    if (!givenToken->isEmpty()) {
+        sc.token = givenToken.value();
+    } else if (sc.tokenRequired()) {
         tokenFile = apiTokenPath(config.dataDir);
         const Result<QString> token = loadOrCreateApiToken(tokenFile);
         if (!token)
@@ -193,6 +210,9 @@ int runServe(Context &ctx)
             << ':' << listening.value() << "/api/v1 (data " << config.dataDir << ")\n";
     if (!tokenFile.isEmpty())
         ctx.out << "mistudio: API token required (Authorization: Bearer); it is in " << tokenFile << '\n';
+    else if (!givenToken->isEmpty())
+        ctx.out << "mistudio: API token required (Authorization: Bearer); the one given by --token-"
+                << (p.isSet(u"token-file"_s) ? "file" : "stdin") << '\n';
     ctx.out.flush();
     quitOnSignals([] { QCoreApplication::quit(); });
     const int rc = QCoreApplication::exec();

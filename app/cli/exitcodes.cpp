@@ -9,6 +9,8 @@ int exitCodeFor(ErrorCode code)
     case ErrorCode::UnsupportedMediaType:
     case ErrorCode::PayloadTooLarge:
     case ErrorCode::MalformedRequest:
+    case ErrorCode::LengthRequired:
+    case ErrorCode::HeadersTooLarge:
         return ExitUsage;
     case ErrorCode::NotFound:
     case ErrorCode::RepoNotFound:
@@ -29,6 +31,8 @@ int exitCodeFor(ErrorCode code)
     case ErrorCode::NetworkError:
     case ErrorCode::Offline:
     case ErrorCode::InvalidResponse:
+    case ErrorCode::RequestTimeout:
+    case ErrorCode::ServerBusy:
         return ExitNetwork;
     case ErrorCode::Conflict:
     case ErrorCode::IllegalTransition:

@@ -7,6 +7,7 @@
 #include "errortext.h"
 #include "mainwindow.h"
 #include "engines/realengines.h"
+#include "server/http/filelimit.h"
 
 #include <QApplication>
 #include <QHostAddress>
@@ -87,6 +88,7 @@ extern "C" Q_DECL_EXPORT int mistudio_gui_main(int &argc, char **argv,
     mistudio::ui::MainWindow window(config, (*session)->backend(), &settings);
     window.show();
     if (settings.value(QLatin1StringView(keys::kServerEnabled), false).toBool()) {
+        mistudio::http::raiseOpenFileLimit(); // one descriptor per connection
         mistudio::ServerConfig server;
         const QString host =
             settings.value(QLatin1StringView(keys::kServerHost), u"127.0.0.1"_s).toString();

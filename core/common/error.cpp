@@ -53,6 +53,10 @@ constexpr std::array kNames = {
     std::pair{ErrorCode::UnsupportedMediaType, "unsupported_media_type"},
     std::pair{ErrorCode::MethodNotAllowed, "method_not_allowed"},
     std::pair{ErrorCode::MalformedRequest, "malformed_request"},
+    std::pair{ErrorCode::LengthRequired, "length_required"},
+    std::pair{ErrorCode::HeadersTooLarge, "headers_too_large"},
+    std::pair{ErrorCode::RequestTimeout, "request_timeout"},
+    std::pair{ErrorCode::ServerBusy, "server_busy"},
 };
 
 } // namespace

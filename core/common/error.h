@@ -60,6 +60,10 @@ enum class ErrorCode {
     UnsupportedMediaType,
     MethodNotAllowed,
     MalformedRequest, // unparsable JSON, a path id that is not a UUID, a bad query value
+    LengthRequired,   // a request body without Content-Length (Transfer-Encoding is refused)
+    HeadersTooLarge,  // the request line and headers pass their byte or count limit
+    RequestTimeout,   // a request's head or body did not arrive in time
+    ServerBusy,       // every connection slot is taken by a request in progress
 };
 
 // Stable snake_case name, e.g. "repo_not_found".

@@ -3,11 +3,9 @@
 #include "service/modelservice.h"
 #include "server/websockethub.h"
 
+#include "server/http/server.h"
+
 #include <QDateTime>
-#include <QHttpServerRequest>
-#include <QHttpServerResponder>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QUrl>
 #include <QWebSocket>
 
@@ -15,22 +13,6 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace mistudio {
 namespace {
-
-QByteArray methodName(QHttpServerRequest::Method m)
-{
-    switch (m) {
-    case QHttpServerRequest::Method::Get: return "GET";
-    case QHttpServerRequest::Method::Put: return "PUT";
-    case QHttpServerRequest::Method::Delete: return "DELETE";
-    case QHttpServerRequest::Method::Post: return "POST";
-    case QHttpServerRequest::Method::Head: return "HEAD";
-    case QHttpServerRequest::Method::Options: return "OPTIONS";
-    case QHttpServerRequest::Method::Patch: return "PATCH";
-    case QHttpServerRequest::Method::Connect: return "CONNECT";
-    case QHttpServerRequest::Method::Trace: return "TRACE";
-    default: return "UNKNOWN";
-    }
-}
 
 // Compares without an early exit, so that timing does not reveal how much of a guess matched.
 bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
@@ -47,28 +29,26 @@ bool isLoopbackHostName(const QString &host)
         || host == u"::1"_s;
 }
 
-// Accepted sockets buffer at most this much: QHttpServer 6.4 reads a whole request before
-// any handler sees it, so without a cap one huge body would be held in memory. Bodies over
-// the API's limit but under this get 413; beyond it the connection simply stalls.
-constexpr qint64 kSocketReadBuffer = 1024 * 1024;
-
-class BoundedTcpServer final : public QTcpServer
+// Exactly `application/json`, optionally with `charset=utf-8` (any case, optional quotes):
+// `application/jsonfoo`, `application/json-seq` or another charset are not JSON we read.
+bool isJsonMediaType(const QByteArray &contentType)
 {
-public:
-    explicit BoundedTcpServer(QObject *parent) : QTcpServer(parent) {}
-
-protected:
-    void incomingConnection(qintptr descriptor) override
-    {
-        auto *socket = new QTcpSocket(this);
-        if (!socket->setSocketDescriptor(descriptor)) {
-            delete socket;
-            return;
-        }
-        socket->setReadBufferSize(kSocketReadBuffer);
-        addPendingConnection(socket);
-    }
-};
+    const QList<QByteArray> parts = contentType.split(';');
+    if (parts.first().trimmed().compare("application/json", Qt::CaseInsensitive) != 0)
+        return false;
+    if (parts.size() == 1)
+        return true;
+    if (parts.size() > 2)
+        return false;
+    const QByteArray param = parts.at(1).trimmed();
+    const qsizetype eq = param.indexOf('=');
+    if (eq < 0 || param.left(eq).trimmed().compare("charset", Qt::CaseInsensitive) != 0)
+        return false;
+    QByteArray value = param.mid(eq + 1).trimmed();
+    if (value.size() >= 2 && value.startsWith('"') && value.endsWith('"'))
+        value = value.mid(1, value.size() - 2);
+    return value.compare("utf-8", Qt::CaseInsensitive) == 0;
+}
 
 const QList<QPair<QByteArray, QByteArray>> &securityHeaders()
 {
@@ -86,7 +66,7 @@ const QList<QPair<QByteArray, QByteArray>> &securityHeaders()
 } // namespace
 
 ApiServer::ApiServer(ModelService *service, ServerConfig config, QObject *parent)
-    : QAbstractHttpServer(parent)
+    : QObject(parent)
     , m_service(service)
     , m_config(std::move(config))
     , m_routes(service)
@@ -101,30 +81,36 @@ ApiServer::ApiServer(ModelService *service, ServerConfig config, QObject *parent
     });
     m_ws = new WebSocketHub(service->events(), m_config.wsMaxPendingBytes,
                             m_config.wsMaxQueuedMessages, this);
-    // Must be connected before clients arrive: Qt 6.4 accepts an upgrade only then.
-    connect(this, &QAbstractHttpServer::newWebSocketConnection, this,
-            &ApiServer::handleNewWebSocket);
 }
 
-ApiServer::~ApiServer() = default;
+ApiServer::~ApiServer()
+{
+    // Connections first: their pending replies refer to this object.
+    delete m_http;
+}
 
 Result<quint16> ApiServer::start()
 {
     if (m_config.tokenRequired() && m_config.token.size() < 32)
         return Error::make(ErrorCode::Forbidden,
                            u"Listening on %1 requires an API token"_s.arg(m_config.host.toString()));
-    auto *tcp = new BoundedTcpServer(this);
-    if (!tcp->listen(m_config.host, m_config.port)) {
-        const QString why = tcp->errorString();
-        delete tcp;
-        return Error::make(ErrorCode::IoError, u"Cannot listen on %1:%2: %3"_s
-                                                   .arg(m_config.host.toString())
-                                                   .arg(m_config.port)
-                                                   .arg(why));
+    auto *server = new http::Server(this, m_config.http, this);
+    const Result<quint16> port = server->listen(m_config.host, m_config.port);
+    if (!port) {
+        delete server;
+        return port.error();
     }
-    bind(tcp);
-    m_port = tcp->serverPort();
+    delete m_http;
+    m_http = server;
+    m_port = port.value();
     return m_port;
+}
+
+QList<QTcpServer *> ApiServer::servers() const
+{
+    if (m_http && m_http->isListening())
+        return {m_http->tcpServer()};
+    return {};
 }
 
 bool ApiServer::originAllowed(const QByteArray &origin) const
@@ -138,160 +124,121 @@ bool ApiServer::originAllowed(const QByteArray &origin) const
         && (isLoopbackHostName(url.host()) || url.host() == m_config.host.toString());
 }
 
-std::optional<ApiReply> ApiServer::checkAccess(const QHttpServerRequest &request, bool webSocket)
+std::optional<ApiReply> ApiServer::checkAccess(const http::RequestHead &head, bool webSocket)
 {
-    const QByteArray origin = request.value("Origin");
+    const QByteArray origin = head.header("Origin");
     if (!origin.isEmpty() && !originAllowed(origin))
         return ApiReply::error(ErrorCode::Forbidden, u"Origin not allowed"_s,
                                {{u"origin"_s, QString::fromLatin1(origin.left(200))}});
     if (!m_config.tokenRequired()) {
         // Loopback without a token: refuse other Host names so that a web page cannot reach
         // this server through DNS rebinding.
-        const QString host = QString::fromLatin1(request.value("Host"));
+        const QString host = QString::fromLatin1(head.header("Host"));
         const QString hostName = host.startsWith(u'[') ? host.section(u']', 0, 0) + u']'
                                                        : host.section(u':', 0, 0);
         if (!host.isEmpty() && !isLoopbackHostName(hostName))
             return ApiReply::error(ErrorCode::Forbidden, u"Host not allowed"_s);
         return std::nullopt;
     }
-    if (request.method() == QHttpServerRequest::Method::Options)
+    if (head.method == "OPTIONS")
         return std::nullopt; // CORS preflights carry no credentials
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const QHostAddress remote = request.remoteAddress();
-    if (const int wait = m_throttle.lockedForSeconds(remote, now); wait > 0)
-        return ApiReply::error(ErrorCode::RateLimited,
-                               u"Too many failed authentications; try again later"_s,
-                               {{u"retry_after"_s, wait}});
     QByteArray presented;
-    const QByteArray auth = request.value("Authorization");
+    const QByteArray auth = head.header("Authorization");
     if (auth.startsWith("Bearer "))
         presented = auth.mid(7).trimmed();
     else if (webSocket)
-        presented = request.query().queryItemValue(u"access_token"_s).toLatin1();
-    if (presented.isEmpty() || !constantTimeEquals(presented, m_config.token.toLatin1())) {
-        m_throttle.recordFailure(remote, now);
-        ApiReply r = ApiReply::error(ErrorCode::Unauthorized,
-                                     presented.isEmpty() ? u"An API token is required"_s
-                                                         : u"The API token is not valid"_s);
-        r.headers.append(qMakePair(QByteArray("WWW-Authenticate"), QByteArray("Bearer")));
-        return r;
-    }
-    m_throttle.recordSuccess(remote);
-    return std::nullopt;
+        presented = head.query.queryItemValue(u"access_token"_s).toLatin1();
+    // The token is 256 random bits: nobody guesses it, so the lockout only slows guessing
+    // down and never stands in the way of the real token (one client behind a proxy, or a
+    // local process, must not lock everyone out).
+    if (!presented.isEmpty() && constantTimeEquals(presented, m_config.token.toLatin1()))
+        return std::nullopt;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (const int wait = m_throttle.lockedForSeconds(head.peer, now); wait > 0)
+        return ApiReply::error(ErrorCode::RateLimited,
+                               u"Too many failed authentications; try again later"_s,
+                               {{u"retry_after"_s, wait}});
+    m_throttle.recordFailure(head.peer, now);
+    ApiReply r = ApiReply::error(ErrorCode::Unauthorized,
+                                 presented.isEmpty() ? u"An API token is required"_s
+                                                     : u"The API token is not valid"_s);
+    r.headers.append(qMakePair(QByteArray("WWW-Authenticate"), QByteArray("Bearer")));
+    return r;
 }
 
-bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+http::HeadAction ApiServer::handleHead(const http::RequestHead &head)
 {
-    const QString path = request.url().path();
-    const bool upgrade = request.value("Upgrade").compare("websocket", Qt::CaseInsensitive) == 0;
-    if (upgrade) {
-        if (path != u"/ws"_s) {
-            m_refusedUpgrades.insert(socket, ApiReply::error(ErrorCode::NotFound, u"No WebSocket at %1"_s.arg(path)));
-            return false;
-        }
-        if (std::optional<ApiReply> refusal = checkAccess(request, true)) {
-            m_refusedUpgrades.insert(socket, *refusal);
-            return false;
-        }
-        return true; // QAbstractHttpServer hands the socket to its WebSocket server
+    const QByteArray origin = head.header("Origin");
+    const auto refuse = [&](const ApiReply &reply) {
+        return http::HeadAction::respond(render(reply, origin));
+    };
+    if (head.webSocketUpgrade || head.header("Upgrade").compare("websocket", Qt::CaseInsensitive) == 0) {
+        if (head.path != u"/ws"_s)
+            return refuse(ApiReply::error(ErrorCode::NotFound, u"No WebSocket at %1"_s.arg(head.path)));
+        if (std::optional<ApiReply> refusal = checkAccess(head, true))
+            return refuse(*refusal);
+        return http::HeadAction::upgradeWebSocket();
     }
-    if (std::optional<ApiReply> refusal = checkAccess(request, false)) {
-        send(request, socket, *refusal);
-        return true;
-    }
-    if (request.method() == QHttpServerRequest::Method::Options) {
-        ApiReply r{204, {}, {{"Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS"},
-                             {"Access-Control-Allow-Headers", "Authorization, Content-Type"},
-                             {"Access-Control-Max-Age", "600"}}};
-        send(request, socket, r);
-        return true;
-    }
-    if (path == u"/ws"_s) {
-        send(request, socket, ApiReply::error(ErrorCode::MalformedRequest,
-                                              u"/ws expects a WebSocket upgrade"_s));
-        return true;
-    }
-    const QByteArray contentLength = request.value("Content-Length");
-    const QByteArray body = request.body();
-    if (body.size() > m_config.maxBodyBytes || contentLength.toLongLong() > m_config.maxBodyBytes) {
-        send(request, socket, ApiReply::error(ErrorCode::PayloadTooLarge,
-                                              u"The body is larger than %1 bytes"_s.arg(m_config.maxBodyBytes),
-                                              {{u"limit_bytes"_s, m_config.maxBodyBytes}}));
-        return true;
-    }
-    const QByteArray contentType = request.value("Content-Type");
-    if (!body.isEmpty() && !contentType.toLower().startsWith("application/json")) {
-        send(request, socket, ApiReply::error(ErrorCode::UnsupportedMediaType,
-                                              u"Send the body as application/json"_s));
-        return true;
-    }
-    ApiRequest req{methodName(request.method()), path, request.query(), body, contentType,
-                   request.remoteAddress()};
+    if (std::optional<ApiReply> refusal = checkAccess(head, false))
+        return refuse(*refusal);
+    if (head.method == "OPTIONS")
+        return refuse(ApiReply{204, {}, {{"Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS"},
+                                         {"Access-Control-Allow-Headers", "Authorization, Content-Type"},
+                                         {"Access-Control-Max-Age", "600"}}});
+    if (head.path == u"/ws"_s)
+        return refuse(ApiReply::error(ErrorCode::MalformedRequest, u"/ws expects a WebSocket upgrade"_s));
+    // Checked on the announced size: a body over the limit is never read.
+    const qint64 limit = m_config.http.maxBodyBytes;
+    if (head.contentLength > limit)
+        return refuse(ApiReply::error(ErrorCode::PayloadTooLarge,
+                                      u"The body is larger than %1 bytes"_s.arg(limit),
+                                      {{u"limit_bytes"_s, limit}}));
+    if (head.contentLength > 0 && !isJsonMediaType(head.header("Content-Type")))
+        return refuse(ApiReply::error(ErrorCode::UnsupportedMediaType,
+                                      u"Send the body as application/json"_s));
+    return http::HeadAction::readBody(limit);
+}
+
+void ApiServer::handleRequest(const http::RequestHead &head, const QByteArray &body,
+                              http::Responder responder)
+{
+    const QByteArray origin = head.header("Origin");
+    ApiRequest req{head.method, head.path, head.query, body, head.header("Content-Type"), head.peer};
     ApiResult result = m_routes.handle(req);
     if (auto *now = std::get_if<ApiReply>(&result)) {
-        send(request, socket, *now);
-        return true;
-    }
-    // Answer later, on this thread, unless the client has gone meanwhile.
-    auto responder = std::make_shared<QHttpServerResponder>(makeResponder(request, socket));
-    QPointer<QTcpSocket> guard(socket);
-    const QByteArray origin = request.value("Origin");
-    std::get<QFuture<ApiReply>>(result).then(this, [this, responder, guard, origin](const ApiReply &reply) {
-        if (!guard)
-            return;
-        ApiReply r = reply;
-        if (!origin.isEmpty())
-            r.headers.append({"Access-Control-Allow-Origin", origin});
-        responder->writeStatusLine(QHttpServerResponder::StatusCode(r.status));
-        for (const auto &h : securityHeaders())
-            responder->writeHeader(h.first, h.second);
-        for (const auto &h : std::as_const(r.headers))
-            responder->writeHeader(h.first, h.second);
-        responder->writeHeader("Content-Type", "application/json");
-        responder->writeHeader("Content-Length", QByteArray::number(r.body.size()));
-        responder->writeBody(r.body);
-    });
-    return true;
-}
-
-void ApiServer::send(const QHttpServerRequest &request, QTcpSocket *socket, const ApiReply &reply)
-{
-    QHttpServerResponder responder = makeResponder(request, socket);
-    responder.writeStatusLine(QHttpServerResponder::StatusCode(reply.status));
-    for (const auto &h : securityHeaders())
-        responder.writeHeader(h.first, h.second);
-    const QByteArray origin = request.value("Origin");
-    if (!origin.isEmpty() && originAllowed(origin)) {
-        responder.writeHeader("Access-Control-Allow-Origin", origin);
-        responder.writeHeader("Vary", "Origin");
-    }
-    for (const auto &h : reply.headers)
-        responder.writeHeader(h.first, h.second);
-    if (!reply.body.isEmpty())
-        responder.writeHeader("Content-Type", "application/json");
-    responder.writeHeader("Content-Length", QByteArray::number(reply.body.size()));
-    responder.writeBody(reply.body);
-}
-
-void ApiServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
-{
-    const auto it = m_refusedUpgrades.find(socket);
-    if (it != m_refusedUpgrades.end()) {
-        const ApiReply reply = it.value();
-        m_refusedUpgrades.erase(it);
-        send(request, socket, reply);
+        responder.send(render(*now, origin));
         return;
     }
-    send(request, socket, ApiReply::error(ErrorCode::NotFound, u"No route"_s));
+    // Answered later, on this thread; dropped with the connection if the client has gone.
+    std::get<QFuture<ApiReply>>(result).then(responder.context(), [this, responder, origin](const ApiReply &reply) {
+        responder.send(render(reply, origin));
+    });
 }
 
-void ApiServer::handleNewWebSocket()
+void ApiServer::handleWebSocket(std::unique_ptr<QWebSocket> socket)
 {
-    while (hasPendingWebSocketConnections()) {
-        std::unique_ptr<QWebSocket> socket = nextPendingWebSocketConnection();
-        if (socket)
-            m_ws->addClient(std::move(socket));
+    m_ws->addClient(std::move(socket));
+}
+
+http::Response ApiServer::errorResponse(const Error &error)
+{
+    return render(ApiReply::error(error), {});
+}
+
+http::Response ApiServer::render(const ApiReply &reply, const QByteArray &origin) const
+{
+    http::Response r;
+    r.status = reply.status;
+    r.headers = securityHeaders();
+    if (!origin.isEmpty() && originAllowed(origin)) {
+        r.addHeader("Access-Control-Allow-Origin", origin);
+        r.addHeader("Vary", "Origin");
     }
+    r.headers += reply.headers;
+    if (!reply.body.isEmpty())
+        r.addHeader("Content-Type", "application/json");
+    r.body = reply.body;
+    return r;
 }
 
 } // namespace mistudio

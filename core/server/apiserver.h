@@ -3,25 +3,29 @@
 #include "common/result.h"
 #include "server/apireply.h"
 #include "server/failurethrottle.h"
+#include "server/http/handler.h"
 #include "server/modelroutes.h"
 #include "server/serverconfig.h"
 
-#include <QAbstractHttpServer>
-#include <QHash>
-#include <QPointer>
+#include <QList>
+#include <QObject>
 
-class QTcpSocket;
+class QTcpServer;
 
 namespace mistudio {
 
 class ModelService;
 class WebSocketHub;
+namespace http {
+class Server;
+}
 
 // The embedded API server: /api/v1 (ModelRoutes) and the /ws WebSocket (WebSocketHub) over
-// QAbstractHttpServer. Everything every request passes through lives here: origin allowlist
-// (CORS, WebSocket), Host check, API token (Bearer) with per-address throttling of failures,
-// body limits and media type, security headers, and async replies.
-class ApiServer final : public QAbstractHttpServer
+// the strict HTTP/1.1 layer in server/http. Everything every request passes through lives
+// here and runs as soon as its head is parsed, before any byte of its body is read: origin
+// allowlist (CORS, WebSocket), Host check, API token (Bearer) with per-address throttling of
+// failures, body limit and exact media type; then security headers and async replies.
+class ApiServer final : public QObject, private http::Handler
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ApiServer)
@@ -35,25 +39,30 @@ public:
     quint16 port() const { return m_port; }
     const ServerConfig &config() const { return m_config; }
     WebSocketHub *webSockets() const { return m_ws; }
-
-protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
-    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    // The listening socket (empty before start() succeeded).
+    QList<QTcpServer *> servers() const;
+    http::Server *httpServer() const { return m_http; }
 
 private:
+    http::HeadAction handleHead(const http::RequestHead &head) override;
+    void handleRequest(const http::RequestHead &head, const QByteArray &body,
+                       http::Responder responder) override;
+    void handleWebSocket(std::unique_ptr<QWebSocket> socket) override;
+    http::Response errorResponse(const Error &error) override;
+
     // A refusal (403/401/429/...) or nothing when the request may go on.
-    std::optional<ApiReply> checkAccess(const QHttpServerRequest &request, bool webSocket);
+    std::optional<ApiReply> checkAccess(const http::RequestHead &head, bool webSocket);
     bool originAllowed(const QByteArray &origin) const;
-    void send(const QHttpServerRequest &request, QTcpSocket *socket, const ApiReply &reply);
-    void handleNewWebSocket();
+    // The reply as sent: security headers, CORS for an allowed origin, JSON.
+    http::Response render(const ApiReply &reply, const QByteArray &origin) const;
 
     ModelService *m_service;
     ServerConfig m_config;
     ModelRoutes m_routes;
     FailureThrottle m_throttle;
     WebSocketHub *m_ws;
+    http::Server *m_http = nullptr;
     quint16 m_port = 0;
-    QHash<QTcpSocket *, ApiReply> m_refusedUpgrades;
 };
 
 } // namespace mistudio

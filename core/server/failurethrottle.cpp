@@ -40,11 +40,4 @@ void FailureThrottle::recordFailure(const QHostAddress &address, qint64 nowMs)
     }
 }
 
-void FailureThrottle::recordSuccess(const QHostAddress &address)
-{
-    const auto it = m_entries.find(address.toString());
-    if (it != m_entries.end() && it->lockedUntilMs == 0)
-        m_entries.erase(it);
-}
-
 } // namespace mistudio

@@ -7,7 +7,8 @@
 namespace mistudio {
 
 // Counts failed authentications per remote address; after too many within a window the
-// address is locked out for a while (answered 429 before any token check).
+// address is locked out for a while: its further failures are answered 429 instead of 401.
+// Only failures count; a success neither unlocks nor resets an address.
 class FailureThrottle final
 {
 public:
@@ -16,7 +17,6 @@ public:
     // Seconds the address must still wait, 0 when it may try.
     int lockedForSeconds(const QHostAddress &address, qint64 nowMs);
     void recordFailure(const QHostAddress &address, qint64 nowMs);
-    void recordSuccess(const QHostAddress &address);
 
 private:
     struct Entry

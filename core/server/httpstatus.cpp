@@ -23,6 +23,10 @@ int httpStatusFor(ErrorCode code)
         return 404;
     case ErrorCode::MethodNotAllowed:
         return 405;
+    case ErrorCode::RequestTimeout:
+        return 408;
+    case ErrorCode::LengthRequired:
+        return 411;
     case ErrorCode::Conflict:
     case ErrorCode::IllegalTransition:
     case ErrorCode::LeaseLost:
@@ -38,12 +42,15 @@ int httpStatusFor(ErrorCode code)
         return 422;
     case ErrorCode::RateLimited:
         return 429;
+    case ErrorCode::HeadersTooLarge:
+        return 431;
     case ErrorCode::ServerError:
     case ErrorCode::Timeout:
     case ErrorCode::NetworkError:
     case ErrorCode::Offline:
     case ErrorCode::InvalidResponse:
     case ErrorCode::GpuUnavailable:
+    case ErrorCode::ServerBusy:
         return 503;
     case ErrorCode::DiskFull:
     case ErrorCode::InsufficientDiskSpace:

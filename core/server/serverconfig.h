@@ -1,5 +1,7 @@
 #pragma once
 
+#include "server/http/limits.h"
+
 #include <QHostAddress>
 #include <QString>
 #include <QStringList>
@@ -17,9 +19,12 @@ struct ServerConfig
     // Browser origins allowed for CORS and WebSocket upgrades, e.g. "http://localhost:5173".
     // Requests without an Origin header (non-browser clients) are not affected.
     QStringList allowedOrigins;
-    qint64 maxBodyBytes = 64 * 1024;
+    // Connection, header, body and time limits, checked before any request is authenticated
+    // (docs/security.md lists the defaults). http.maxBodyBytes (64 KiB) is the API's body limit.
+    http::Limits http;
     // Failed authentications from one address: after `maxAuthFailures` within the window,
-    // that address gets 429 until `lockoutSeconds` have passed.
+    // that address gets 429 for every further failure until `lockoutSeconds` have passed. A
+    // valid token always passes, even from a locked address: only guesses are slowed down.
     int maxAuthFailures = 10;
     int failureWindowSeconds = 60;
     int lockoutSeconds = 60;

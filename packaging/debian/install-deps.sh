@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git dpkg-dev file
   # Qt 6.4 modules
   qt6-base-dev qt6-base-dev-tools qt6-qpa-plugins libqt6sql6-sqlite libqt6sql6-psql
-  qt6-websockets-dev qt6-httpserver-dev qt6-svg-dev libqt6svg6
+  qt6-websockets-dev qt6-svg-dev libqt6svg6
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qtkeychain-qt6-dev
   libgl-dev libvulkan-dev libxkbcommon-dev
   # core libraries

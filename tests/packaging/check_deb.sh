@@ -76,6 +76,8 @@ check "man page renders" bash -c "MANWIDTH=80 man -l '$work/root/usr/share/man/m
 check "desktop file is valid" desktop-file-validate "$work/root/usr/share/applications/io.mistudio.Models.desktop"
 check "AppStream metadata is valid" appstreamcli validate --no-net \
   "$work/root/usr/share/metainfo/io.mistudio.Models.metainfo.xml"
+check "serve unit raises the open-file limit" \
+  grep -qE '^LimitNOFILE=[0-9]+$' "$work/root/usr/lib/systemd/system/mistudio-serve.service"
 check "installed binary runs" bash -c "'$work/root/usr/bin/mistudio' --version | grep -q '^mistudio '"
 # The installed binary must find the installed GUI module (not the build tree's): with an
 # offscreen display the window opens and keeps running until `timeout` ends it (124); a missing

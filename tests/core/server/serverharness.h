@@ -18,6 +18,17 @@
 
 namespace mistudio::test {
 
+inline const QString kApiToken = QStringLiteral("0123456789abcdef0123456789abcdef0123456789abcdef");
+
+// What any non-loopback address implies: the API token on every request.
+inline ServerConfig tokenRequiredConfig()
+{
+    ServerConfig c;
+    c.token = kApiToken;
+    c.requireToken = true;
+    return c;
+}
+
 struct HttpResult
 {
     int status = 0;

@@ -127,12 +127,24 @@ void TestApiAuth::repeatedFailuresAreThrottled()
     ServerHarness h(tokenConfig());
     for (int i = 0; i < 3; ++i)
         QCOMPARE(h.call("GET", u"/api/v1/models"_s, {}, {{"Authorization", bearer(u"guess%1"_s.arg(i))}}).status, 401);
-    // Locked out: even the right token waits now.
-    const HttpResult r = h.call("GET", u"/api/v1/models"_s, {}, {{"Authorization", bearer(kToken)}});
+    // Locked out: further guesses from this address wait...
+    HttpResult r = h.call("GET", u"/api/v1/models"_s, {}, {{"Authorization", bearer(u"guess3"_s)}});
     QCOMPARE(r.status, 429);
     QCOMPARE(r.errorCode(), u"rate_limited"_s);
     QVERIFY(r.header("Retry-After").toInt() > 0);
     QVERIFY(r.header("Retry-After").toInt() <= 30);
+    QCOMPARE(h.call("GET", u"/api/v1/models"_s).status, 429); // no token is a failure too
+    // ...but the real token always passes from the same address (one client behind a proxy,
+    // or any local process, must not lock everyone out), HTTP and WebSocket alike...
+    QCOMPARE(h.call("GET", u"/api/v1/models"_s, {}, {{"Authorization", bearer(kToken)}}).status, 200);
+    QWebSocket ws;
+    QNetworkRequest req(QUrl(u"ws://127.0.0.1:%1/ws"_s.arg(h.server->port())));
+    req.setRawHeader("Authorization", bearer(kToken));
+    QSignalSpy connected(&ws, &QWebSocket::connected);
+    ws.open(req);
+    QTRY_COMPARE(connected.size(), 1);
+    // ...and its success does not unlock guessing.
+    QCOMPARE(h.call("GET", u"/api/v1/models"_s, {}, {{"Authorization", bearer(u"guess4"_s)}}).status, 429);
 }
 
 void TestApiAuth::webSocketUpgradeNeedsToken()

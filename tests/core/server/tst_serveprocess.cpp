@@ -146,6 +146,12 @@ void TestServeProcess::serveSurvivesSigkillMidDownload()
     QVERIFY(port2 != 0);
     QJsonObject model = httpJson(nam, "GET", api(port2, u"/models/%1"_s.arg(id)));
     QCOMPARE(model.value(u"status"_s).toString(), u"downloading"_s); // resumed, not left behind
+    // A worker thread claims the requeued job right after start; the server may answer first.
+    t.restart();
+    while (t.elapsed() < 10000 && model.value(u"job"_s).toObject().value(u"state"_s).toString() == u"queued"_s) {
+        QTest::qWait(20);
+        model = httpJson(nam, "GET", api(port2, u"/models/%1"_s.arg(id)));
+    }
     QCOMPARE(model.value(u"job"_s).toObject().value(u"attempts"_s).toInt(), 2);
     t.restart();
     while (t.elapsed() < 60000 && model.value(u"status"_s).toString() == u"downloading"_s) {
