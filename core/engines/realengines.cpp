@@ -183,7 +183,10 @@ public:
             return Error::make(ErrorCode::Cancelled, u"stopped"_s);
         if (!finished->ok())
             return finished->error();
-        return DownloadOutcome{commit, spec.targetDir, pd.totalBytes(), int(pd.files.size())};
+        DownloadOutcome outcome{commit, spec.targetDir, pd.totalBytes(), int(pd.files.size()), {}};
+        for (const RemoteFile &f : pd.files)
+            outcome.fileRecords << ModelFileRecord{f.path, f.size, f.sha256, f.gitOid};
+        return outcome;
     }
 
 private:

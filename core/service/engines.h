@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "store/variantrecord.h"
 #include "hub/hubtypes.h"
 #include "hub/modelpreview.h"
 #include "hub/sizeestimate.h"
@@ -41,6 +42,7 @@ struct DownloadOutcome
     QString dir;
     qint64 sizeBytes = 0;
     int files = 0;
+    QList<ModelFileRecord> fileRecords; // each file as the Hub described it (size, hashes)
 };
 
 struct QuantizeSpec

@@ -202,6 +202,8 @@ void JobTask::runDownload()
     patch.commitSha = out->commitSha;
     patch.filePath = out->dir;
     patch.sizeBytes = std::optional<qint64>(out->sizeBytes);
+    if (!out->fileRecords.isEmpty())
+        patch.files = out->fileRecords;
     if (m_engines.architecture) {
         Result<QJsonObject> arch = m_engines.architecture->extract(out->dir);
         if (arch) {

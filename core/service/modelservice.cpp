@@ -607,6 +607,13 @@ Result<CatalogueStats> ModelService::stats() const
     return m_store->stats();
 }
 
+Result<QList<ModelFileRecord>> ModelService::files(const QUuid &id) const
+{
+    if (Result<ModelRecord> r = m_store->get(id); !r)
+        return r.error();
+    return m_store->files(id);
+}
+
 Result<std::vector<VariantRecord>> ModelService::variants(const QUuid &id) const
 {
     if (Result<ModelRecord> r = m_store->get(id); !r)

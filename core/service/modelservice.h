@@ -122,6 +122,9 @@ public:
     // Models per status and bytes on disk, for a status bar or sidebar.
     Result<CatalogueStats> stats() const;
 
+    // The files of the model's download as the Hub described them (size, sha256 / git sha1).
+    Result<QList<ModelFileRecord>> files(const QUuid &id) const;
+
     // --- quantized variants (each in its own folder, side by side) -------------------------
     Result<std::vector<VariantRecord>> variants(const QUuid &id) const;
     // Removes one variant's folder and record (Conflict while the model has a job); the bytes freed.

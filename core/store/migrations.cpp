@@ -140,12 +140,26 @@ constexpr std::array kV5 = {
     ")",
 };
 
+// The files of each download as the Hub described them at the pinned commit (size, sha256 or
+// git blob sha1): what verification and upstream-change detection compare with.
+constexpr std::array kV6 = {
+    "CREATE TABLE model_files ("
+    " model_id ${UUID} NOT NULL REFERENCES models(id) ON DELETE CASCADE,"
+    " path VARCHAR(1024) NOT NULL,"
+    " size BIGINT NOT NULL,"
+    " sha256 VARCHAR(64),"
+    " git_oid VARCHAR(40),"
+    " PRIMARY KEY (model_id, path)"
+    ")",
+};
+
 constexpr std::array kMigrations = {
     Migration{1, "models catalogue", kV1},
     Migration{2, "persisted jobs", kV2},
     Migration{3, "list sort indexes", kV3},
     Migration{4, "one authority for jobs: fences, stop requests, workers, event outbox", kV4},
     Migration{5, "quantized variants side by side", kV5},
+    Migration{6, "the files of each download", kV6},
 };
 
 } // namespace

@@ -85,6 +85,8 @@ struct ModelPatch
     std::optional<QString> errorMessage;
     // Records (or replaces, by name) a quantized variant of the model, in the same statement set.
     std::optional<VariantRecord> addVariant;
+    // Replaces the recorded files of the model's download.
+    std::optional<QList<ModelFileRecord>> files;
 };
 
 // How many models are in each status, and the bytes they hold on disk (their downloads).

@@ -27,6 +27,8 @@ public:
     // The model's quantized variants, oldest first (ModelPatch::addVariant records one).
     virtual Result<std::vector<VariantRecord>> variants(const QUuid &id) = 0;
     virtual Status removeVariant(const QUuid &id, const QString &name) = 0;
+    // The files of the model's download, by path (ModelPatch::files records them).
+    virtual Result<QList<ModelFileRecord>> files(const QUuid &id) = 0;
 };
 
 } // namespace mistudio

@@ -325,6 +325,10 @@ Result<ModelRecord> SqlModelStore::update(const QUuid &id, const ModelPatch &pat
         if (Status s = putVariant(id, *patch.addVariant); !s)
             return s.error();
     }
+    if (patch.files) {
+        if (Status s = putFiles(id, *patch.files); !s)
+            return s.error();
+    }
     if (sets.isEmpty())
         return get(id);
     sets << u"updated_at = ?"_s;
@@ -416,6 +420,33 @@ Status SqlModelStore::removeVariant(const QUuid &id, const QString &name)
         return Error::make(ErrorCode::NotFound, u"The model has no variant '%1'"_s.arg(name),
                            {{u"variant"_s, name}});
     return {};
+}
+
+Status SqlModelStore::putFiles(const QUuid &id, const QList<ModelFileRecord> &files)
+{
+    if (auto d = m_db->run(u"DELETE FROM model_files WHERE model_id = ?"_s, {idText(id)}); !d)
+        return d.error();
+    for (const ModelFileRecord &f : files) {
+        auto q = m_db->run(u"INSERT INTO model_files (model_id, path, size, sha256, git_oid) VALUES (?, ?, ?, ?, ?)"_s,
+                           {idText(id), f.path, f.size, SqlDatabase::textOrNull(f.sha256),
+                            SqlDatabase::textOrNull(f.gitOid)});
+        if (!q)
+            return q.error();
+    }
+    return {};
+}
+
+Result<QList<ModelFileRecord>> SqlModelStore::files(const QUuid &id)
+{
+    auto q = m_db->run(u"SELECT path, size, sha256, git_oid FROM model_files WHERE model_id = ? ORDER BY path"_s,
+                       {idText(id)});
+    if (!q)
+        return q.error();
+    QList<ModelFileRecord> out;
+    while (q->next())
+        out << ModelFileRecord{q->value(0).toString(), q->value(1).toLongLong(), q->value(2).toString(),
+                               q->value(3).toString()};
+    return out;
 }
 
 } // namespace mistudio

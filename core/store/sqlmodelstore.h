@@ -29,12 +29,14 @@ public:
     Result<CatalogueStats> stats() override;
     Result<std::vector<VariantRecord>> variants(const QUuid &id) override;
     Status removeVariant(const QUuid &id, const QString &name) override;
+    Result<QList<ModelFileRecord>> files(const QUuid &id) override;
 
 private:
     // Up to `limit` records matching `where`.
     Result<std::vector<ModelRecord>> select(const QString &where, const QVariantList &values, int limit);
     static ModelRecord readRecord(const QSqlQuery &q);
     Status putVariant(const QUuid &id, const VariantRecord &variant);
+    Status putFiles(const QUuid &id, const QList<ModelFileRecord> &files);
 
     std::shared_ptr<SqlDatabase> m_db;
     QString m_columns;

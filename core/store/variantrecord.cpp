@@ -41,4 +41,14 @@ QJsonObject VariantRecord::toJson() const
     return o;
 }
 
+QJsonObject ModelFileRecord::toJson() const
+{
+    QJsonObject o{{u"path"_s, path}, {u"size"_s, size}};
+    if (!sha256.isEmpty())
+        o.insert(u"sha256"_s, sha256);
+    if (!gitOid.isEmpty())
+        o.insert(u"git_oid"_s, gitOid);
+    return o;
+}
+
 } // namespace mistudio

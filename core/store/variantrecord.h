@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QJsonObject>
+#include <QList>
 #include <QString>
 #include <QUuid>
 
@@ -36,6 +37,19 @@ struct VariantRecord
 
     QString name() const { return variant.name(); }
     // {"name","mode","quant_type"?,"double_quant"?,"path","size_bytes","device","created_at"}
+    QJsonObject toJson() const;
+};
+
+// One file of a model's download as the Hub described it at the pinned commit: what
+// `models verify` checks the bytes on disk against and `check-updates` compares with upstream.
+struct ModelFileRecord
+{
+    QString path;   // repo path
+    qint64 size = 0;
+    QString sha256; // LFS files: lowercase hex
+    QString gitOid; // git blob sha1 (the tree's oid), for files without sha256
+
+    // {"path","size","sha256"?,"git_oid"?}
     QJsonObject toJson() const;
 };
 

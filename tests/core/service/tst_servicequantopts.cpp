@@ -74,6 +74,16 @@ void TestServiceQuantOpts::downloadWritesFp4WithoutDoubleQuant()
     const ModelRecord rec = service.get(created->id).value();
     QVERIFY2(rec.status == ModelStatus::Ready, qPrintable(rec.errorMessage));
     QCOMPARE(rec.quantization, u"bnb-4bit"_s);
+    // The download's files are recorded as the Hub described them (what `models verify` checks).
+    const Result<QList<ModelFileRecord>> files = service.files(created->id);
+    QVERIFY(files.ok());
+    QVERIFY(!files->isEmpty());
+    for (const ModelFileRecord &f : *files) {
+        QCOMPARE(QFileInfo(rec.filePath + u'/' + f.path).size(), f.size);
+        QVERIFY2(f.sha256.size() == 64 || f.gitOid.size() == 40, qPrintable(f.path));
+    }
+    // The variant is where its name says, and recorded.
+    QCOMPARE(service.variants(created->id)->front().name(), u"bnb-4bit-fp4"_s);
 
     const QString file = QFileInfo(rec.quantizedPath).isDir()
                              ? rec.quantizedPath + u"/model.safetensors"_s

@@ -169,7 +169,7 @@ private Q_SLOTS:
         QList<int> versions;
         while (rows.next())
             versions << rows.value(0).toInt();
-        QCOMPARE(versions, (QList<int>{1, 2, 3, 4, 5}));
+        QCOMPARE(versions, (QList<int>{1, 2, 3, 4, 5, 6}));
         // Both indexes of the design exist and the CHECK rejects an unknown status.
         REQUIRE_OK(add(u"a/b"_s));
         REQUIRE_ERROR(m_db->run(u"UPDATE models SET status = 'bogus'"_s), ErrorCode::DatabaseError);
@@ -246,13 +246,29 @@ private Q_SLOTS:
         closeStore();
 
         // v5 (variants): the model has none yet, its disk size is its download's.
-        REQUIRE_OK(openStore());
+        REQUIRE_OK(openStore(5));
         TAKE_OK(v5, m_db->schemaVersion());
         QCOMPARE(v5, 5);
         TAKE_OK(none, m_store->variants(model.id));
         QVERIFY(none.empty());
         TAKE_OK(last, m_store->get(model.id));
         QCOMPARE(last.variantsSizeBytes, qint64(0));
+        closeStore();
+
+        // v6 (the files of each download): recorded with a download, replaced by the next.
+        REQUIRE_OK(openStore());
+        ModelPatch files;
+        files.files = QList<ModelFileRecord>{{u"config.json"_s, 10, {}, QString(40, u'a')},
+                                             {u"model.safetensors"_s, 99, QString(64, u'b'), {}}};
+        REQUIRE_OK(m_store->update(model.id, files));
+        TAKE_OK(recorded, m_store->files(model.id));
+        QCOMPARE(recorded.size(), 2);
+        QCOMPARE(recorded[1].sha256, QString(64, u'b'));
+        files.files = QList<ModelFileRecord>{{u"model.safetensors"_s, 100, QString(64, u'c'), {}}};
+        REQUIRE_OK(m_store->update(model.id, files));
+        TAKE_OK(replaced, m_store->files(model.id));
+        QCOMPARE(replaced.size(), 1);
+        QCOMPARE(replaced[0].size, qint64(100));
     }
 
     void refusesANewerSchemaUntouched()
@@ -300,7 +316,7 @@ private Q_SLOTS:
             QList<int> versions;
             while (q.next())
                 versions << q.value(0).toInt();
-            QCOMPARE(versions, (QList<int>{1, 2, 3, 4, 5, 99}));
+            QCOMPARE(versions, (QList<int>{1, 2, 3, 4, 5, 6, 99}));
             QVERIFY(q.exec(u"SELECT repo_id FROM models"_s));
             QVERIFY(q.next());
             QCOMPARE(q.value(0).toString(), model.repoId);
