@@ -4,9 +4,8 @@
 #include "server/apitoken.h"
 #include "service/eventbus.h"
 #include "service/modelservice.h"
-#include "service/processidentity.h"
 #include "servicebackend.h"
-#include "store/storefactory.h"
+#include "stack/servicestack.h"
 
 #include <QPointer>
 
@@ -14,38 +13,56 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace mistudio::ui {
 
-Result<std::unique_ptr<DesktopSession>>
-DesktopSession::open(const AppConfig &config, Engines engines, ServiceOptions options)
+ModelService *DesktopSession::service() const
 {
-    if (options.ownerId.isEmpty())
-        options.ownerId = ProcessIdentity::current().id();
-    Result<Stores> stores = openStores(config, options.ownerId);
-    if (!stores)
-        return stores.error();
-    std::unique_ptr<DesktopSession> s(new DesktopSession);
-    s->m_dataDir = config.dataDir;
-    s->m_bus = std::make_unique<EventBus>();
-    if (options.dataDir.root().isEmpty())
-        options.dataDir = config.dir();
-    s->m_service = std::make_unique<ModelService>(stores->models, stores->jobs, s->m_bus.get(),
-                                                  std::move(engines), std::move(options));
-    // Recovery (requeueing interrupted jobs) happens before the window exists, once.
-    if (Status st = s->m_service->start(); !st)
-        return st.error();
-    s->m_serviceThread.setObjectName(u"mistudio-service"_s);
-    s->m_service->moveToThread(&s->m_serviceThread);
-    s->m_serviceThread.start();
-    s->m_backend = std::make_unique<ServiceBackend>(s->m_service.get());
-    return s;
+    return m_stack->service();
 }
 
+EventBus *DesktopSession::events() const
+{
+    return m_stack->bus();
+}
+
+Result<std::unique_ptr<DesktopSession>> DesktopSession::open(const StackConfig &config)
+{
+    return start(ServiceStack::build(config));
+}
+
+Result<std::unique_ptr<DesktopSession>> DesktopSession::open(const AppConfig &config, Engines engines,
+                                                             ServiceOptions options)
+{
+    StackConfig c;
+    c.app = config;
+    c.role = StackRole::Desktop;
+    c.service = std::move(options);
+    if (c.service.dataDir.root().isEmpty())
+        c.service.dataDir = config.dir();
+    return start(ServiceStack::build(c, std::move(engines)));
+}
+
+Result<std::unique_ptr<DesktopSession>> DesktopSession::start(Result<std::unique_ptr<ServiceStack>> stack)
+{
+    if (!stack)
+        return stack.error();
+    std::unique_ptr<DesktopSession> s(new DesktopSession);
+    s->m_stack = std::move(*stack);
+    s->m_dataDir = s->m_stack->config().app.dataDir;
+    // Recovery (requeueing what a dead process left) happens before the window exists, once.
+    if (Status st = s->service()->start(); !st)
+        return st.error();
+    s->m_serviceThread.setObjectName(u"mistudio-service"_s);
+    s->service()->moveToThread(&s->m_serviceThread);
+    s->m_serviceThread.start();
+    s->m_backend = std::make_unique<ServiceBackend>(s->service());
+    return s;
+}
 
 void DesktopSession::startServer(ServerConfig config, QObject *context,
                                  std::function<void(Result<quint16>, const QString &)> done)
 {
     QPointer<QObject> ctx(context);
     QMetaObject::invokeMethod(
-        m_service.get(),
+        service(),
         [this, config, ctx, done]() mutable {
             Result<QString> token = loadOrCreateApiToken(apiTokenPath(m_dataDir));
             Result<quint16> port =
@@ -53,7 +70,7 @@ void DesktopSession::startServer(ServerConfig config, QObject *context,
             if (token) {
                 config.token = *token;
                 delete m_server;
-                m_server = new ApiServer(m_service.get(), config);
+                m_server = new ApiServer(service(), config);
                 port = m_server->start();
             }
             const QString shown = token ? *token : QString();
@@ -74,7 +91,7 @@ DesktopSession::~DesktopSession()
     m_backend.reset();
     // The server's sockets belong to the service thread: delete it there, then end the thread.
     QMetaObject::invokeMethod(
-        m_service.get(),
+        service(),
         [this] {
             delete m_server;
             m_server = nullptr;
@@ -83,7 +100,7 @@ DesktopSession::~DesktopSession()
         Qt::QueuedConnection);
     m_serviceThread.wait();
     // The thread has ended: the service can be stopped and destroyed from here.
-    m_service.reset();
+    m_stack.reset();
 }
 
 } // namespace mistudio::ui

@@ -16,6 +16,8 @@ namespace mistudio {
 class ApiServer;
 class EventBus;
 class ModelService;
+class ServiceStack;
+struct StackConfig;
 } // namespace mistudio
 
 namespace mistudio::ui {
@@ -32,7 +34,10 @@ class DesktopSession final
 public:
     ~DesktopSession(); // stops the service (running jobs resume at the next start)
 
-    // Opens the catalogue of `config` and starts the service with `engines`.
+    // Builds the core through the one composition root (ServiceStack, settings read once in
+    // `config`) and starts the service.
+    static Result<std::unique_ptr<DesktopSession>> open(const StackConfig &config);
+    // The same with engines of the caller's (tests, benches).
     static Result<std::unique_ptr<DesktopSession>> open(const AppConfig &config, Engines engines,
                                                         ServiceOptions options);
 
@@ -44,14 +49,14 @@ public:
 
 
     ModelBackend *backend() const { return m_backend.get(); }
-    ModelService *service() const { return m_service.get(); }
-    EventBus *events() const { return m_bus.get(); }
+    ModelService *service() const;
+    EventBus *events() const;
 
 private:
     DesktopSession() = default;
+    static Result<std::unique_ptr<DesktopSession>> start(Result<std::unique_ptr<ServiceStack>> stack);
 
-    std::unique_ptr<EventBus> m_bus;
-    std::unique_ptr<ModelService> m_service;
+    std::unique_ptr<ServiceStack> m_stack;
     std::unique_ptr<ModelBackend> m_backend;
     ApiServer *m_server = nullptr; // lives in the service thread
     QString m_dataDir;

@@ -267,7 +267,8 @@ void ServiceBackend::remove(const QUuid &id, QObject *context, Callback<qint64> 
     QMetaObject::invokeMethod(
         m_service,
         [service = m_service, id, done, ctx, self] {
-            service->remove(id).then([done, ctx, self](Result<qint64> r) {
+            service->remove(id).then([done, ctx, self](Result<Removal> removal) {
+                const Result<qint64> r = removal ? Result<qint64>(removal->bytes) : Result<qint64>(removal.error());
                 if (!self)
                     return;
                 QMetaObject::invokeMethod(

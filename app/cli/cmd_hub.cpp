@@ -9,7 +9,7 @@
 #include "hub/hubclient.h"
 #include "common/units.h"
 #include "hub/previewbuilder.h"
-#include "store/storefactory.h"
+#include "stack/servicestack.h"
 
 #include <QCommandLineParser>
 #include <QEventLoop>
@@ -192,8 +192,10 @@ int runArch(Context &ctx)
     // A catalogue record with an extracted architecture answers without the network.
     QString repo = target;
     QString revision = p.value(u"revision"_s);
-    if (const auto stores = openStores(ctx.config); stores.ok()) {
-        const auto rec = stores->models->resolve(target);
+    const QSettings settings;
+    if (const auto stack = ServiceStack::build(StackConfig::read(ctx.config, StackRole::Reader, &settings));
+        stack.ok()) {
+        const auto rec = (*stack)->service()->resolve(target);
         if (rec.ok() && !rec->architecture.isEmpty()) {
             if (json)
                 ctx.out << QJsonDocument(QJsonObject{{u"model_id"_s, rec->id.toString(QUuid::WithoutBraces)},

@@ -6,11 +6,11 @@
 #include "common/namepolicy.h"
 #include "common/repoid.h"
 #include "common/units.h"
-#include "store/storefactory.h"
+#include "service/modelservice.h"
+#include "stack/servicestack.h"
 
 #include <QCommandLineParser>
 #include <QDir>
-#include <QDirIterator>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -87,7 +87,13 @@ public:
     bool json() const { return m_json; }
     Context &ctx() { return m_ctx; }
 
-    Result<Stores> open() { return openStores(m_ctx.config); }
+    // The catalogue through the service (a reader: it runs no jobs), built by the one
+    // composition root like every face.
+    Result<std::unique_ptr<ServiceStack>> open()
+    {
+        const QSettings settings;
+        return ServiceStack::build(StackConfig::read(m_ctx.config, StackRole::Reader, &settings));
+    }
 
     int fail(const Error &e, bool usage = false)
     {
@@ -199,10 +205,10 @@ int runList(Context &ctx)
             return cmd.fail(v.error(), true);
         *into = *v;
     }
-    auto stores = cmd.open();
-    if (!stores)
-        return cmd.fail(stores.error());
-    auto page = stores->models->list(query);
+    auto stack = cmd.open();
+    if (!stack)
+        return cmd.fail(stack.error());
+    auto page = (*stack)->service()->list(query);
     if (!page)
         return cmd.fail(page.error());
     if (cmd.json()) {
@@ -266,10 +272,10 @@ int runAdd(Context &ctx)
                                         u"Unknown quantization '%1' (none, bnb-4bit or bnb-8bit)"_s.arg(m.quantization)),
                             true);
     }
-    auto stores = cmd.open();
-    if (!stores)
-        return cmd.fail(stores.error());
-    auto created = stores->models->create(m);
+    auto stack = cmd.open();
+    if (!stack)
+        return cmd.fail(stack.error());
+    auto created = (*stack)->service()->create(m);
     if (!created)
         return cmd.fail(created.error());
     if (cmd.json()) {
@@ -321,92 +327,38 @@ int runShow(Context &ctx)
     int rc = 0;
     if (!cmd.parse(1, 1, &rc))
         return rc;
-    auto stores = cmd.open();
-    if (!stores)
-        return cmd.fail(stores.error());
-    auto r = stores->models->resolve(cmd.arg(0));
+    auto stack = cmd.open();
+    if (!stack)
+        return cmd.fail(stack.error());
+    ModelService *service = (*stack)->service();
+    auto r = service->resolve(cmd.arg(0));
     if (!r)
         return cmd.fail(r.error());
+    const Result<std::vector<VariantRecord>> variants = service->variants(r->id);
+    if (!variants)
+        return cmd.fail(variants.error());
     if (cmd.json()) {
-        cmd.printJson(r->toJson());
+        QJsonObject o = r->toJson();
+        QJsonArray vs;
+        for (const VariantRecord &v : *variants)
+            vs.append(v.toJson());
+        o.insert(u"variants"_s, vs);
+        if (const std::optional<JobView> job = service->activeJob(r->id))
+            o.insert(u"job"_s, job->toJson());
+        cmd.printJson(o);
         return ExitOk;
     }
     printRecord(ctx.out, *r);
+    for (const VariantRecord &v : *variants)
+        ctx.out << u"variant"_s.leftJustified(16) << v.name() << "  " << formatBytes(v.sizeBytes) << "  "
+                << v.path << '\n';
+    if (const std::optional<JobView> job = service->activeJob(r->id)) {
+        ctx.out << u"job"_s.leftJustified(16) << job->kind << ' ' << job->state;
+        if (!job->ownerHost.isEmpty())
+            ctx.out << " on " << job->ownerHost;
+        ctx.out << '\n';
+    }
     return ExitOk;
-}
-
-// Paths of a model that `rm` may delete: only inside DATA_DIR/models (after resolving symlinks),
-// never the models folder itself, and not the original files another record still uses.
-struct Deletion
-{
-    QStringList paths;
-    QStringList kept; // shared with other records
-    qint64 bytes = 0;
-};
-
-qint64 bytesUnder(const QString &path)
-{
-    const QFileInfo info(path);
-    if (info.isSymLink() || info.isFile())
-        return info.isSymLink() ? 0 : info.size();
-    qint64 total = 0;
-    QDirIterator it(path, QDir::Files | QDir::Hidden | QDir::System | QDir::NoSymLinks, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        it.next();
-        total += it.fileInfo().size();
-    }
-    return total;
-}
-
-Result<Deletion> planDeletion(ModelStore &store, const DataDir &dir, const ModelRecord &r)
-{
-    Deletion d;
-    const QString modelsRoot = QFileInfo(dir.modelsDir()).canonicalFilePath();
-    if (modelsRoot.isEmpty())
-        return d; // no models folder: nothing on disk
-    auto inside = [&](const QString &path) -> QString {
-        if (path.isEmpty())
-            return {};
-        const QString canonical = QFileInfo(path).canonicalFilePath();
-        if (canonical.isEmpty() || canonical == modelsRoot || !canonical.startsWith(modelsRoot + u'/'))
-            return {};
-        return canonical;
-    };
-    // Other records of the same repo share its original files.
-    ModelQuery sameRepo;
-    sameRepo.search = r.repoId;
-    sameRepo.limit = 1000;
-    auto others = store.list(sameRepo);
-    if (!others)
-        return others.error();
-    bool shared = false;
-    for (const ModelRecord &o : others->items)
-        shared = shared || (o.id != r.id && o.repoId == r.repoId);
-
-    QStringList candidates;
-    if (auto q = inside(r.quantizedPath); !q.isEmpty())
-        candidates << q;
-    const auto repo = RepoId::parse(r.repoId);
-    for (const QString &p : {repo ? dir.modelDir(*repo) : QString(), r.filePath}) {
-        const QString c = inside(p);
-        if (c.isEmpty())
-            continue;
-        if (shared)
-            d.kept << c;
-        else
-            candidates << c;
-    }
-    for (const QString &c : candidates) {
-        bool covered = false;
-        for (const QString &other : candidates)
-            covered = covered || (other != c && c.startsWith(other + u'/'));
-        if (!covered && !d.paths.contains(c)) {
-            d.paths << c;
-            d.bytes += bytesUnder(c);
-        }
-    }
-    d.kept.removeDuplicates();
-    return d;
 }
 
 int runRm(Context &ctx)
@@ -419,14 +371,15 @@ int runRm(Context &ctx)
     int rc = 0;
     if (!cmd.parse(1, 1, &rc))
         return rc;
-    auto stores = cmd.open();
-    if (!stores)
-        return cmd.fail(stores.error());
-    auto r = stores->models->resolve(cmd.arg(0));
+    auto stack = cmd.open();
+    if (!stack)
+        return cmd.fail(stack.error());
+    ModelService *service = (*stack)->service();
+    auto r = service->resolve(cmd.arg(0));
     if (!r)
         return cmd.fail(r.error());
-    const DataDir dir = ctx.config.dir();
-    auto plan = planDeletion(*stores->models, dir, *r);
+    // The one deletion policy, the API's and the GUI's: what it would free is asked first.
+    auto plan = service->planRemoval(r->id);
     if (!plan)
         return cmd.fail(plan.error());
 
@@ -445,23 +398,13 @@ int runRm(Context &ctx)
             return ExitCancelled;
         }
     }
-    // The record first: the catalogue is what every face trusts; files left by a failure below
-    // are reported and can be removed by hand.
-    if (auto s = stores->models->remove(r->id); !s)
-        return cmd.fail(s.error());
-    QStringList failed;
-    for (const QString &path : std::as_const(plan->paths)) {
-        const QFileInfo info(path);
-        const bool ok = info.isDir() ? QDir(path).removeRecursively() : QFile::remove(path);
-        if (!ok)
-            failed << path;
-    }
-    if (!failed.isEmpty()) {
-        return cmd.fail(Error::make(ErrorCode::IoError,
-                                    u"Deleted the record of %1, but could not remove: %2"_s.arg(
-                                        r->repoId, failed.join(u", "_s)),
-                                    {{u"paths"_s, QJsonArray::fromStringList(failed)}}));
-    }
+    // The job (if any) stops first, then the files, then the record (ModelService::remove).
+    QFuture<Result<Removal>> removing = service->remove(r->id);
+    removing.waitForFinished();
+    const Result<Removal> removed = removing.result();
+    if (!removed)
+        return cmd.fail(removed.error());
+    plan = removed;
     if (cmd.json()) {
         cmd.printJson(QJsonObject{{u"deleted"_s, r->toJson()},
                                   {u"bytes_freed"_s, double(plan->bytes)},

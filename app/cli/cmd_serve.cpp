@@ -8,15 +8,11 @@
 
 #include "common/settingskeys.h"
 #include "common/units.h"
-#include "hub/cancelsource.h"
-#include "hub/huboptions.h"
 #include "server/apiserver.h"
 #include "server/apitoken.h"
 #include "server/http/filelimit.h"
 #include "service/modelservice.h"
-#include "service/processidentity.h"
-#include "engines/realengines.h"
-#include "store/storefactory.h"
+#include "stack/servicestack.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -95,45 +91,15 @@ int fail(Context &ctx, const Error &e)
     return exitCodeFor(e.code);
 }
 
-// Everything a service needs, built the way serve, the CLI and the GUI build it.
-struct ServiceStack
+// The process's service, built by the one composition root from the settings read once.
+Result<std::unique_ptr<ServiceStack>> buildService(const AppConfig &config, StackRole role,
+                                                   bool noWorker = false)
 {
-    Stores stores;
-    EventBus bus;
-    // Fired on shutdown: Hub calls in flight (previews, searches) end at once instead of holding
-    // the process while a slow or hostile Hub drips (downloads end with their jobs' stop).
-    std::shared_ptr<hub::CancelSource> hubCancel = std::make_shared<hub::CancelSource>();
-    std::unique_ptr<ModelService> service;
-};
-
-Result<std::unique_ptr<ServiceStack>> buildService(const AppConfig &config, const QString &role)
-{
-    auto stack = std::make_unique<ServiceStack>();
-    const QString owner = ProcessIdentity::current().id();
-    Result<Stores> stores = openStores(config, owner);
-    if (!stores)
-        return stores.error();
-    stack->stores = stores.value();
     const QSettings settings;
-    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    HubSettings hs;
-    hs.hub = hub::HubOptions::fromEnvironment(env, &settings);
-    hs.hub.cancel = stack->hubCancel;
-    hs.environment = env;
-    hs.dataDir = config.dataDir;
-    if (const int n = settings.value(QLatin1StringView(settingskeys::kConnectionsPerFile), 0).toInt(); n > 0)
-        hs.download.connectionsPerFile = n;
-    if (const int n = settings.value(QLatin1StringView(settingskeys::kFilesInParallel), 0).toInt(); n > 0)
-        hs.download.filesInParallel = n;
-    ServiceOptions o;
-    o.dataDir = config.dir();
-    o.maxConcurrentDownloads =
-        settings.value(QLatin1StringView(settingskeys::kMaxConcurrentDownloads), 2).toInt();
-    o.role = role;
-    o.ownerId = owner;
-    stack->service = std::make_unique<ModelService>(stack->stores.models, stack->stores.jobs,
-                                                    &stack->bus, makeRealEngines(hs), o);
-    return stack;
+    StackConfig c = StackConfig::read(config, role, &settings);
+    if (noWorker)
+        c.service.runsJobs = false;
+    return ServiceStack::build(c);
 }
 
 int runServe(Context &ctx)
@@ -148,6 +114,8 @@ int runServe(Context &ctx)
     const SecretOption apiToken(u"token"_s,
                                 u"API token (32 characters or more, instead of DATA_DIR/server/api-token; implies --require-token)"_s,
                                 false);
+    p.addOption({u"no-worker"_s, u"Run no jobs here: a front end while `mistudio worker` processes (or "
+                                 "other servers) sharing the catalogue run them (setting jobs/runJobs)."_s});
     apiToken.addTo(p);
     addCatalogueOptions(p);
     if (!p.parse(ctx.args))
@@ -194,10 +162,10 @@ int runServe(Context &ctx)
         sc.token = token.value();
     }
 
-    Result<std::unique_ptr<ServiceStack>> stack = buildService(config, u"serve"_s);
+    Result<std::unique_ptr<ServiceStack>> stack = buildService(config, StackRole::Serve, p.isSet(u"no-worker"_s));
     if (!stack)
         return fail(ctx, stack.error());
-    ModelService *service = stack.value()->service.get();
+    ModelService *service = stack.value()->service();
     if (Status s = service->start(); !s)
         return fail(ctx, s.error());
     ApiServer server(service, sc);
@@ -216,8 +184,7 @@ int runServe(Context &ctx)
     ctx.out.flush();
     quitOnSignals([] { QCoreApplication::quit(); });
     const int rc = QCoreApplication::exec();
-    stack.value()->hubCancel->cancel();
-    service->shutdown();
+    service->shutdown(); // Hub calls in flight end first; running jobs are released
     return rc == 0 ? ExitOk : ExitFailure;
 }
 
@@ -290,10 +257,10 @@ int runDownload(Context &ctx)
     const AppConfig config = configFrom(p, ctx.config);
     // A CLI run is its own process (owner): it never takes over what a running `mistudio serve`
     // on the same catalogue is doing, and runs only this model's job.
-    Result<std::unique_ptr<ServiceStack>> stack = buildService(config, u"cli"_s);
+    Result<std::unique_ptr<ServiceStack>> stack = buildService(config, StackRole::Cli);
     if (!stack)
         return fail(ctx, stack.error());
-    ModelService *service = stack.value()->service.get();
+    ModelService *service = stack.value()->service();
 
     // The id is known before the download starts for an existing record; for a new one once
     // the service made it: events of the service's threads reach the handler below through the
@@ -312,7 +279,7 @@ int runDownload(Context &ctx)
             QCoreApplication::exit(0);
         }
     };
-    stack.value()->bus.subscribe(QCoreApplication::instance(), [&](const ModelEvent &e) {
+    stack.value()->bus()->subscribe(QCoreApplication::instance(), [&](const ModelEvent &e) {
         // The model's channel, as a WebSocket client subscribed to model/<id> sees it.
         if (id.isNull() || e.modelId() != id || e.type() == ModelEvent::Type::JobChanged)
             return;
@@ -399,17 +366,17 @@ int quantizeCatalogueModel(Context &ctx, const QString &idOrRepo, const Quantize
                            bool jsonProgress)
 {
     const QString &mode = request.mode;
-    Result<std::unique_ptr<ServiceStack>> stack = buildService(ctx.config, u"cli"_s);
+    Result<std::unique_ptr<ServiceStack>> stack = buildService(ctx.config, StackRole::Cli);
     if (!stack)
         return fail(ctx, stack.error());
-    ModelService *service = stack.value()->service.get();
+    ModelService *service = stack.value()->service();
     const Result<ModelRecord> rec = service->resolve(idOrRepo);
     if (!rec)
         return fail(ctx, rec.error());
     const QUuid id = rec->id;
     int rc = -1;
     Error lastError;
-    stack.value()->bus.subscribe(QCoreApplication::instance(), [&](const ModelEvent &e) {
+    stack.value()->bus()->subscribe(QCoreApplication::instance(), [&](const ModelEvent &e) {
         // The model's channel, as a WebSocket client subscribed to model/<id> sees it.
         if (e.modelId() != id || e.type() == ModelEvent::Type::JobChanged)
             return;

@@ -6,7 +6,7 @@
 #include "desktopsession.h"
 #include "errortext.h"
 #include "mainwindow.h"
-#include "engines/realengines.h"
+#include "stack/stackconfig.h"
 #include "server/http/filelimit.h"
 
 #include <QApplication>
@@ -23,33 +23,6 @@
 using namespace Qt::Literals::StringLiterals;
 namespace keys = mistudio::settingskeys;
 
-namespace {
-
-mistudio::HubSettings engineOptions(const mistudio::AppConfig &config, const QSettings &settings)
-{
-    mistudio::HubSettings o;
-    o.environment = QProcessEnvironment::systemEnvironment();
-    o.hub = mistudio::hub::HubOptions::fromEnvironment(o.environment, &settings);
-    o.dataDir = config.dataDir;
-    o.download.connectionsPerFile =
-        std::max(1, settings.value(QLatin1StringView(keys::kConnectionsPerFile), 8).toInt());
-    o.download.filesInParallel =
-        std::max(1, settings.value(QLatin1StringView(keys::kFilesInParallel), 4).toInt());
-    o.maxBytesPerSecond = settings.value(QLatin1StringView(keys::kBandwidthCap), 0).toLongLong();
-    return o;
-}
-
-mistudio::ServiceOptions serviceOptions(const mistudio::AppConfig &config,
-                                        const QSettings &settings)
-{
-    mistudio::ServiceOptions o;
-    o.dataDir = config.dir();
-    o.maxConcurrentDownloads =
-        std::max(1, settings.value(QLatin1StringView(keys::kMaxConcurrentDownloads), 2).toInt());
-    return o;
-}
-
-} // namespace
 
 extern "C" Q_DECL_EXPORT int mistudio_gui_main(int &argc, char **argv,
                                                const mistudio::AppConfig::Overrides &overrides)
@@ -76,9 +49,9 @@ extern "C" Q_DECL_EXPORT int mistudio_gui_main(int &argc, char **argv,
 
     const mistudio::AppConfig config = mistudio::AppConfig::resolve(
         overrides, QProcessEnvironment::systemEnvironment(), &settings);
-    const mistudio::HubSettings engines = engineOptions(config, settings);
+    // The one composition root, every setting read once (the same as `serve` and the CLI).
     auto session = mistudio::ui::DesktopSession::open(
-        config, mistudio::makeRealEngines(engines), serviceOptions(config, settings));
+        mistudio::StackConfig::read(config, mistudio::StackRole::Desktop, &settings));
     if (!session) {
         std::fprintf(stderr, "mistudio: %s\n", qPrintable(session.error().toString()));
         QMessageBox::critical(nullptr, QApplication::applicationDisplayName(),

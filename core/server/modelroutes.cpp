@@ -259,7 +259,8 @@ ApiResult ModelRoutes::getModel(const QUuid &id)
 
 ApiResult ModelRoutes::deleteModel(const QUuid &id)
 {
-    return m_service->remove(id).then([id](const Result<qint64> &r) {
+    return m_service->remove(id).then([id](const Result<Removal> &removal) {
+        const Result<qint64> r = removal ? Result<qint64>(removal->bytes) : Result<qint64>(removal.error());
         if (!r)
             return ApiReply::error(r.error());
         return ApiReply::json(200, {{u"id"_s, id.toString(QUuid::WithoutBraces)},

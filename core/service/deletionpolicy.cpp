@@ -40,6 +40,21 @@ QStringList DeletionPolicy::foldersOf(const ModelRecord &record, bool sharedRepo
     return dirs;
 }
 
+Removal DeletionPolicy::plan(const ModelRecord &record, bool sharedRepo) const
+{
+    Removal r;
+    r.paths = foldersOf(record, sharedRepo);
+    for (const QString &p : std::as_const(r.paths))
+        r.bytes += treeBytes(p);
+    if (sharedRepo) {
+        if (const Result<RepoId> repo = RepoId::parse(record.repoId); repo) {
+            if (const QString d = insideModels(m_dataDir.modelDir(repo.value())); !d.isEmpty())
+                r.kept << d;
+        }
+    }
+    return r;
+}
+
 qint64 DeletionPolicy::treeBytes(const QString &path)
 {
     const QFileInfo info(path);

@@ -470,11 +470,22 @@ QFuture<void> ModelService::whenSettled(const QUuid &id)
     });
 }
 
-QFuture<Result<qint64>> ModelService::remove(const QUuid &id)
+Result<Removal> ModelService::planRemoval(const QUuid &id) const
+{
+    const Result<ModelRecord> rec = m_store->get(id);
+    if (!rec)
+        return rec.error();
+    const Result<bool> shared = sharesRepo(*m_store, *rec);
+    if (!shared)
+        return shared.error();
+    return DeletionPolicy(m_options.dataDir).plan(*rec, *shared);
+}
+
+QFuture<Result<Removal>> ModelService::remove(const QUuid &id)
 {
     Result<ModelRecord> rec = m_store->get(id);
     if (!rec)
-        return QtFuture::makeReadyFuture(Result<qint64>(rec.error()));
+        return QtFuture::makeReadyFuture(Result<Removal>(rec.error()));
     // The job stops first (this process's own at once; another's when its owner sees the
     // request, or when its lease expires should that owner be gone).
     if (Result<std::optional<JobRecord>> job = m_queue->active(id); job && *job)
@@ -485,7 +496,7 @@ QFuture<Result<qint64>> ModelService::remove(const QUuid &id)
     EventBus *bus = m_bus;
     const DataDir dataDir = m_options.dataDir;
     const qint64 waitMs = m_options.lease.count() * 2 + 5000;
-    return QtConcurrent::run(&m_removePool, [=]() -> Result<qint64> {
+    return QtConcurrent::run(&m_removePool, [=]() -> Result<Removal> {
         QElapsedTimer waited;
         waited.start();
         for (;;) {
@@ -503,18 +514,19 @@ QFuture<Result<qint64>> ModelService::remove(const QUuid &id)
         const Result<bool> shared = sharesRepo(*store, record);
         if (!shared)
             return shared.error();
-        qint64 freed = 0;
-        for (const QString &d : DeletionPolicy(dataDir).foldersOf(record, *shared)) {
+        Removal removal = DeletionPolicy(dataDir).plan(record, *shared);
+        removal.bytes = 0;
+        for (const QString &d : std::as_const(removal.paths)) {
             const qint64 n = DeletionPolicy::removeTree(d);
             if (n < 0)
                 return Error::make(ErrorCode::IoError, u"Cannot remove '%1'"_s.arg(d), {{u"path"_s, d}});
-            freed += n;
+            removal.bytes += n;
         }
-        Result<CommittedChange> c = queue->removeModel(record.id, recordEvents({}, freed));
+        Result<CommittedChange> c = queue->removeModel(record.id, recordEvents({}, removal.bytes));
         if (!c)
             return c.error();
         publishCommitted(bus, *c);
-        return freed;
+        return removal;
     });
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "service/deletionpolicy.h"
 #include "service/engines.h"
 #include "service/eventbus.h"
 #include "service/servicetypes.h"
@@ -99,10 +100,13 @@ public:
     // failed → a new download of the same files (verified, not fetched again when complete),
     // then the step that failed.
     Result<ModelRecord> retry(const QUuid &id, const QString &token = {});
-    // Stops the model's job (and waits until it has), removes its files (one policy: the
-    // model's folder under DATA_DIR/models unless another record of the same repo uses it,
-    // canonical paths only inside DATA_DIR/models) and the record. The bytes freed.
-    QFuture<Result<qint64>> remove(const QUuid &id);
+    // What remove() would take from disk now (for a confirmation: "frees 1.2 GB").
+    Result<Removal> planRemoval(const QUuid &id) const;
+    // Stops the model's job (and waits until it has), removes its files (one policy,
+    // DeletionPolicy: the model's folder under DATA_DIR/models with every variant, unless another
+    // record of the same repo uses it; canonical paths only inside DATA_DIR/models) and the
+    // record. What was removed and freed.
+    QFuture<Result<Removal>> remove(const QUuid &id);
     // Resolves when the model has no running job (immediately when it has none).
     QFuture<void> whenSettled(const QUuid &id);
     // Fetches the Hub preview (§4.3) on a worker thread.

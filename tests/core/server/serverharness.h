@@ -114,6 +114,7 @@ struct ServerHarness
                                   QJsonDocument(QJsonObject{{QStringLiteral("repo_id"), repo}}).toJson());
         return QUuid::fromString(r.json.value(QStringLiteral("id")).toString());
     }
+    QString dataDir() const { return dir.path(); }
     ModelStatus status(const QUuid &id) const { return service->get(id)->status; }
 
     QTemporaryDir dir;

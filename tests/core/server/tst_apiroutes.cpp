@@ -24,6 +24,7 @@ private Q_SLOTS:
     void createReturnsLocationAndEvent();
     void downloadThenDeleteReportsBytesFreed();
     void cancelPauseResumeRetryOverHttp();
+    void deleteFollowsTheOneDeletionPolicy();
     void quantizeReadyModel();
     void securityHeadersOnEveryResponse_data();
     void securityHeadersOnEveryResponse();
@@ -231,6 +232,24 @@ void TestApiRoutes::downloadThenDeleteReportsBytesFreed()
     QCOMPARE(r.status, 200);
     QCOMPARE(r.json.value(u"bytes_freed"_s).toInteger(), 8 * 64 * 1024 + 45);
     QCOMPARE(h->call("GET", u"/api/v1/models/%1"_s.arg(id)).status, 404);
+}
+
+void TestApiRoutes::deleteFollowsTheOneDeletionPolicy()
+{
+    // The CLI's `models rm` case (tst_cli_models::removeKeepsSharedAndOutsideFiles) over HTTP:
+    // both go through ModelService::remove. A second record of the ready repo shares its folder
+    // and its variants: deleting either keeps them until the last record goes.
+    const QUuid twin = h->createModel(u"org/ready-model"_s);
+    const QString folder = h->dataDir() + u"/models/org--ready-model"_s;
+    QVERIFY(QFileInfo::exists(folder + u"/model.safetensors"_s));
+    HttpResult r = h->call("DELETE", u"/api/v1/models/%1"_s.arg(twin.toString(QUuid::WithoutBraces)));
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json.value(u"bytes_freed"_s).toInteger(), 0);
+    QVERIFY(QFileInfo::exists(folder + u"/model.safetensors"_s));
+    r = h->call("DELETE", u"/api/v1/models/%1"_s.arg(m_ready.toString(QUuid::WithoutBraces)));
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.json.value(u"bytes_freed"_s).toInteger() > 0);
+    QVERIFY(!QFileInfo::exists(folder));
 }
 
 void TestApiRoutes::cancelPauseResumeRetryOverHttp()

@@ -411,11 +411,13 @@ void TestModelService::deleteCancelsAndReportsBytesFreed()
     const QUuid id = createModel(h);
     QVERIFY(h.service->download(id, {}).ok());
     QTRY_VERIFY(h.names(id).contains(u"download_progress"_s));
-    QFuture<Result<qint64>> f = h.service->remove(id);
+    QFuture<Result<Removal>> f = h.service->remove(id);
     QTRY_VERIFY(f.isFinished());
-    const Result<qint64> freed = f.result();
-    QVERIFY(freed.ok());
+    const Result<Removal> removal = f.result();
+    QVERIFY(removal.ok());
+    const Result<qint64> freed = removal->bytes;
     QVERIFY(freed.value() > 0);
+    QCOMPARE(removal->paths.size(), 1);
     QVERIFY(!QDir(dir.path() + u"/models/openai-community--gpt2"_s).exists());
     QCOMPARE(int(h.service->get(id).error().code), int(ErrorCode::NotFound));
     QTRY_VERIFY(h.names(id).contains(u"model_deleted"_s));
