@@ -33,6 +33,13 @@ struct ServerConfig
     qint64 wsMaxPendingBytes = 256 * 1024;
     int wsMaxQueuedMessages = 1024;
 
+    // The original miStudio web frontend's API (docs/remote-frontends.md). By default under
+    // compatPrefix: the frontend's VITE_API_URL is then http://HOST:PORT/compat. With
+    // compatAtRoot it answers /api/v1/models itself, a drop-in for the original backend behind
+    // an unchanged reverse proxy; the native model routes then move to /native/api/v1.
+    QString compatPrefix = QStringLiteral("/compat");
+    bool compatAtRoot = false;
+
     static bool isLoopback(const QHostAddress &address) { return address.isLoopback(); }
     bool tokenRequired() const { return requireToken || !host.isLoopback(); }
 };
