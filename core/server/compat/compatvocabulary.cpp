@@ -77,18 +77,24 @@ Status statusOf(const ModelRecord &record)
     return Status::Error;
 }
 
+QString pendingMessage(QStringView jobState)
+{
+    if (jobState == u"paused"_s)
+        return u"Paused; resume it from miStudio Models (desktop, CLI or /api/v1)"_s;
+    if (jobState == u"needs_token"_s)
+        return u"Waiting for a Hugging Face token with access to this repository"_s;
+    if (jobState == u"cancelled"_s)
+        return u"Download cancelled"_s;
+    return u"Not downloaded (cancelled, or registered without a download); download it again"_s;
+}
+
 QString errorMessageOf(const ModelRecord &record, const std::optional<JobView> &job)
 {
     if (statusOf(record) != Status::Error)
         return {};
     if (record.status == ModelStatus::Failed)
         return record.errorMessage.isEmpty() ? u"The download failed"_s : record.errorMessage;
-    if (job && job->state == u"paused"_s)
-        return u"Paused at %1%; resume it from miStudio Models (desktop, CLI or /api/v1)"_s
-            .arg(job->progress, 0, 'f', 1);
-    if (job && job->state == u"needs_token"_s)
-        return u"Waiting for a Hugging Face token with access to %1"_s.arg(record.repoId);
-    return u"Not downloaded (cancelled, or registered without a download); download it again"_s;
+    return pendingMessage(job ? QStringView(job->state) : QStringView());
 }
 
 QString quantizationName(Quantization q)

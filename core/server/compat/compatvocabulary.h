@@ -27,6 +27,8 @@ Status statusOf(const ModelRecord &record);
 // The model's error_message in that vocabulary: ours when it failed, otherwise the reason a
 // pending model is shown as `error`; empty for downloading, quantizing and ready models.
 QString errorMessageOf(const ModelRecord &record, const std::optional<JobView> &job);
+// Why a pending model is `error`, from its job's state (paused, needs_token, cancelled, none).
+QString pendingMessage(QStringView jobState);
 
 // Its QuantizationFormat.
 enum class Quantization { FP32, FP16, Q8, Q4, Q2 };

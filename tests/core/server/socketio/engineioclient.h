@@ -54,6 +54,45 @@ inline QString handshake(sio::EngineIoServer &server)
     return QJsonDocument::fromJson(held->text().mid(1).toUtf8()).object().value(QStringLiteral("sid")).toString();
 }
 
+// A polling Socket.IO client: connects to "/" and reads what the server sends.
+struct PollingSocket
+{
+    sio::EngineIoServer &engine;
+    QString sid;
+    QString socketId;
+
+    bool connect()
+    {
+        sid = test::handshake(engine);
+        post(QStringLiteral("40"));
+        const QString reply = poll();
+        if (!reply.startsWith(QStringLiteral("40{")))
+            return false;
+        socketId = QJsonDocument::fromJson(reply.mid(2).toUtf8()).object().value(QStringLiteral("sid")).toString();
+        return !socketId.isEmpty();
+    }
+    int post(const QString &packets)
+    {
+        return request(engine, "POST", eioQuery(QStringLiteral("polling"), sid), packets.toUtf8())->status();
+    }
+    // What is waiting (empty when nothing is: the poll is then left held and dropped).
+    QString poll()
+    {
+        QObject connection;
+        return request(engine, "GET", eioQuery(QStringLiteral("polling"), sid), {}, &connection)->text();
+    }
+    // The Socket.IO events in what is waiting: [name, payload] pairs.
+    QList<QJsonArray> events()
+    {
+        QList<QJsonArray> out;
+        for (const QString &part : poll().split(QChar(0x1e), Qt::SkipEmptyParts)) {
+            if (part.startsWith(QStringLiteral("42")))
+                out << QJsonDocument::fromJson(part.mid(2).toUtf8()).array();
+        }
+        return out;
+    }
+};
+
 // Accepts WebSockets on a loopback port and hands them to the server with their query.
 class WebSocketFront final : public QObject
 {

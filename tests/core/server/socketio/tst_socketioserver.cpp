@@ -12,35 +12,6 @@ using namespace mistudio;
 using namespace mistudio::sio;
 using namespace mistudio::test;
 
-namespace {
-
-// A polling Socket.IO client: connects to "/" and reads what the server sends.
-struct PollingSocket
-{
-    EngineIoServer &engine;
-    QString sid;
-    QString socketId;
-
-    bool connect()
-    {
-        sid = test::handshake(engine);
-        post(u"40"_s);
-        const QString reply = poll();
-        if (!reply.startsWith(u"40{"_s))
-            return false;
-        socketId = QJsonDocument::fromJson(reply.mid(2).toUtf8()).object().value(u"sid"_s).toString();
-        return !socketId.isEmpty();
-    }
-    int post(const QString &packets) { return request(engine, "POST", eioQuery(u"polling"_s, sid), packets.toUtf8())->status(); }
-    // What is waiting (empty when nothing is: the poll is then left held and dropped).
-    QString poll()
-    {
-        QObject connection;
-        return request(engine, "GET", eioQuery(u"polling"_s, sid), {}, &connection)->text();
-    }
-};
-
-} // namespace
 
 class TestSocketIoServer final : public QObject
 {
