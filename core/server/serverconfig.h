@@ -1,6 +1,7 @@
 #pragma once
 
 #include "server/http/limits.h"
+#include "server/socketio/engineiotypes.h"
 
 #include <QHostAddress>
 #include <QString>
@@ -39,6 +40,8 @@ struct ServerConfig
     // an unchanged reverse proxy; the native model routes then move to /native/api/v1.
     QString compatPrefix = QStringLiteral("/compat");
     bool compatAtRoot = false;
+    // Its Socket.IO endpoint, always at /ws/socket.io (the path the frontend has built in).
+    sio::EngineIoOptions socketIo;
 
     static bool isLoopback(const QHostAddress &address) { return address.isLoopback(); }
     bool tokenRequired() const { return requireToken || !host.isLoopback(); }

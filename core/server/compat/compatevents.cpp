@@ -1,5 +1,6 @@
 #include "server/compat/compatevents.h"
 
+#include "common/units.h"
 #include "server/compat/compatvocabulary.h"
 
 #include <QRegularExpression>
@@ -52,13 +53,6 @@ QList<SocketEvent> errorEvents(const QUuid &id, const QString &error)
     return {progress, failed};
 }
 
-// Decimal gigabytes, as the native API's downloaded_gb/total_gb.
-QString gigabytes(qint64 bytes)
-{
-    const double gb = double(bytes) / 1e9;
-    return u"%1 GB"_s.arg(gb, 0, 'f', gb < 10 ? 2 : 1);
-}
-
 double round2(double v)
 {
     return std::round(v * 100.0) / 100.0;
@@ -94,7 +88,7 @@ QList<SocketEvent> CompatEvents::translate(const ModelEvent &e)
         if (const qint64 eta = p.etaSeconds(); eta >= 0)
             extra.insert(u"eta_seconds"_s, eta);
         const QString message = p.totalBytes > 0
-            ? u"Downloaded %1 of %2"_s.arg(gigabytes(p.downloadedBytes), gigabytes(p.totalBytes))
+            ? u"Downloaded %1 of %2"_s.arg(formatBytes(p.downloadedBytes), formatBytes(p.totalBytes))
             : u"Downloading"_s;
         return {progressEvent(id, Status::Downloading, round2(p.percent()), message, extra)};
     }
