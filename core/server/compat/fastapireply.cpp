@@ -35,8 +35,6 @@ ApiReply FastApiReply::error(const Error &error)
     const QJsonValue retry = error.details.value(u"retry_after"_s);
     if (retry.isDouble())
         r.headers.append({QByteArray("Retry-After"), QByteArray::number(retry.toInteger())});
-    if (error.code == ErrorCode::Unauthorized)
-        r.headers.append({QByteArray("WWW-Authenticate"), QByteArray("Bearer")});
     return r;
 }
 
