@@ -284,14 +284,8 @@ http::Response ApiServer::render(const ApiReply &reply, const QByteArray &origin
 
 http::Response ApiServer::render(const sio::PollingReply &reply, const QByteArray &origin) const
 {
-    http::Response r;
-    r.status = reply.status;
-    r.headers = securityHeaders();
-    if (!origin.isEmpty() && originAllowed(origin)) {
-        r.addHeader("Access-Control-Allow-Origin", origin);
-        r.addHeader("Vary", "Origin");
-    }
-    r.addHeader("Content-Type", reply.contentType);
+    // As any reply (security headers, CORS), with the Engine.IO content type instead of JSON.
+    http::Response r = render(ApiReply{reply.status, {}, {{"Content-Type", reply.contentType}}}, origin);
     r.body = reply.body;
     return r;
 }

@@ -5,6 +5,7 @@
 // The client script (npm/frontend-client.mjs) prints each step as a JSON line; they are printed
 // here too, as the record of what a client receives.
 #include "fakehub/fakehub.h"
+#include "serveprocess.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -13,7 +14,6 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
-#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -43,7 +43,7 @@ private:
     }()};
     QTemporaryDir m_home;
     QTemporaryDir m_data;
-    QProcess m_serve;
+    test::ServeProcess m_serve;
     quint16 m_port = 0;
 };
 
@@ -67,31 +67,13 @@ void TestFrontendClient::initTestCase()
     f.times = -1;
     m_hub.addFault(f);
 
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(u"HF_ENDPOINT"_s, m_hub.endpoint().toString());
-    env.insert(u"HOME"_s, m_home.path());
-    env.insert(u"XDG_CONFIG_HOME"_s, m_home.path() + u"/.config"_s);
-    env.remove(u"HF_TOKEN"_s);
-    env.remove(u"MISTUDIO_DATABASE_URL"_s);
-    m_serve.setProcessEnvironment(env);
-    m_serve.start(QStringLiteral(MISTUDIO_BINARY), {u"serve"_s, u"--port"_s, u"0"_s, u"--data-dir"_s, m_data.path()});
-    QVERIFY(m_serve.waitForStarted(10000));
-    QByteArray out;
-    QVERIFY(QTest::qWaitFor([&] {
-        out += m_serve.readAllStandardOutput();
-        return out.contains('\n') || m_serve.state() == QProcess::NotRunning;
-    }, 20000));
-    const QRegularExpressionMatch m = QRegularExpression(u"127\\.0\\.0\\.1:(\\d+)"_s).match(QString::fromUtf8(out));
-    QVERIFY2(m.hasMatch(), out.constData());
-    m_port = quint16(m.captured(1).toUInt());
+    m_port = m_serve.start(m_hub.endpoint(), m_home.path(), m_data.path());
+    QVERIFY2(m_port != 0, m_serve.output().constData());
 }
 
 void TestFrontendClient::cleanupTestCase()
 {
-    if (m_serve.state() != QProcess::NotRunning) {
-        m_serve.terminate();
-        m_serve.waitForFinished(10000);
-    }
+    QVERIFY(m_serve.stop());
 }
 
 QList<QJsonObject> TestFrontendClient::runClient(const QString &transports, const QString &repo,

@@ -4,14 +4,13 @@
 // backend as model:progress … model:completed for the model's channel, with the token.
 #include "fakebackend.h"
 #include "fakehub/fakehub.h"
+#include "serveprocess.h"
 
 #include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QProcess>
-#include <QRegularExpression>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
@@ -45,26 +44,12 @@ void TestServeEmit::downloadReachesTheOriginalBackend()
         s.setValue(u"compat/emitUrl"_s, backend.url().toString());
         s.setValue(u"compat/emitToken"_s, u"the-internal-secret"_s);
     }
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(u"HF_ENDPOINT"_s, hub.endpoint().toString());
-    env.insert(u"HOME"_s, home.path());
-    env.insert(u"XDG_CONFIG_HOME"_s, home.path() + u"/.config"_s);
-    env.remove(u"HF_TOKEN"_s);
-    env.remove(u"MISTUDIO_DATABASE_URL"_s);
-    QProcess serve;
-    serve.setProcessEnvironment(env);
-    serve.start(QStringLiteral(MISTUDIO_BINARY), {u"serve"_s, u"--port"_s, u"0"_s, u"--data-dir"_s, data.path()});
-    QVERIFY(serve.waitForStarted(10000));
-    QByteArray out;
-    QVERIFY(QTest::qWaitFor([&] {
-        out += serve.readAllStandardOutput();
-        return out.contains('\n') || serve.state() == QProcess::NotRunning;
-    }, 20000));
-    const QRegularExpressionMatch m = QRegularExpression(u"127\\.0\\.0\\.1:(\\d+)"_s).match(QString::fromUtf8(out));
-    QVERIFY2(m.hasMatch(), QByteArray(out + serve.readAllStandardError()).constData());
+    test::ServeProcess serve;
+    const quint16 port = serve.start(hub.endpoint(), home.path(), data.path());
+    QVERIFY2(port != 0, serve.output().constData());
 
     QNetworkAccessManager nam;
-    QNetworkRequest req(QUrl(u"http://127.0.0.1:%1/compat/api/v1/models/download"_s.arg(m.captured(1))));
+    QNetworkRequest req(QUrl(u"http://127.0.0.1:%1/compat/api/v1/models/download"_s.arg(port)));
     req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
     QNetworkReply *reply = nam.post(req, R"({"repo_id":"org/tiny-gpt2","quantization":"FP16"})");
     QVERIFY(QTest::qWaitFor([reply] { return reply->isFinished(); }, 20000));
@@ -84,9 +69,7 @@ void TestServeEmit::downloadReachesTheOriginalBackend()
     QCOMPARE(received.last().value(u"data"_s).toObject().value(u"status"_s).toString(), u"ready"_s);
     for (const QByteArray &t : std::as_const(tokens))
         QCOMPARE(t, QByteArray("the-internal-secret"));
-    serve.terminate();
-    QVERIFY(serve.waitForFinished(10000));
-    QCOMPARE(serve.exitCode(), 0);
+    QVERIFY(serve.stop());
 }
 
 QTEST_GUILESS_MAIN(TestServeEmit)
