@@ -11,6 +11,7 @@
 #include "server/apiserver.h"
 #include "server/apitoken.h"
 #include "server/http/filelimit.h"
+#include "server/compat/internalemitsink.h"
 #include "service/modelservice.h"
 #include "stack/servicestack.h"
 
@@ -117,6 +118,9 @@ int runServe(Context &ctx)
     p.addOption({u"no-worker"_s, u"Run no jobs here: a front end while `mistudio worker` processes (or "
                                  "other servers) sharing the catalogue run them (setting jobs/runJobs)."_s});
     apiToken.addTo(p);
+    p.addOption({u"compat-prefix"_s, u"Where the original miStudio web frontend's API is served (default /compat: its VITE_API_URL is http://HOST:PORT/compat; empty: not served)."_s, u"PREFIX"_s});
+    p.addOption({u"compat-at-root"_s, u"Serve the original frontend's /api/v1/models at the root (a drop-in for its backend); the native model routes move to /native/api/v1."_s});
+    p.addOption({u"compat-emit-url"_s, u"Post model events to an original miStudio backend's internal emit endpoint, e.g. http://backend:8000/api/internal/ws/emit (token: setting compat/emitToken)."_s, u"URL"_s});
     addCatalogueOptions(p);
     if (!p.parse(ctx.args))
         return fail(ctx, Error::make(ErrorCode::InvalidInput, p.errorText()));
@@ -151,6 +155,34 @@ int runServe(Context &ctx)
     sc.allowedOrigins = settings.value(QLatin1StringView(settingskeys::kServerAllowedOrigins)).toStringList()
                         + p.values(u"allowed-origin"_s);
     sc.requireToken = p.isSet(u"require-token"_s) || !givenToken->isEmpty();
+    sc.compatPrefix = p.isSet(u"compat-prefix"_s)
+        ? p.value(u"compat-prefix"_s)
+        : settings.value(QLatin1StringView(settingskeys::kCompatPrefix), sc.compatPrefix).toString();
+    if (!sc.compatPrefix.isEmpty() && (!sc.compatPrefix.startsWith(u'/') || sc.compatPrefix.endsWith(u'/')
+                                       || sc.compatPrefix.startsWith(u"/api/"_s) || sc.compatPrefix == u"/ws"_s))
+        return fail(ctx, Error::make(ErrorCode::InvalidInput,
+                                     u"--compat-prefix must start with '/', not end with one, and not be under /api/ or /ws: %1"_s
+                                         .arg(sc.compatPrefix)));
+    sc.compatAtRoot = p.isSet(u"compat-at-root"_s)
+        || settings.value(QLatin1StringView(settingskeys::kCompatAtRoot), false).toBool();
+    // Mixed deployments: events to an original backend as well (docs/remote-frontends.md).
+    std::shared_ptr<compat::InternalEmitSink> emitSink;
+    const QString emitUrl = p.isSet(u"compat-emit-url"_s)
+        ? p.value(u"compat-emit-url"_s)
+        : settings.value(QLatin1StringView(settingskeys::kCompatEmitUrl)).toString();
+    if (!emitUrl.isEmpty()) {
+        const QUrl url(emitUrl, QUrl::StrictMode);
+        if (!url.isValid() || (url.scheme() != u"http"_s && url.scheme() != u"https"_s) || url.host().isEmpty())
+            return fail(ctx, Error::make(ErrorCode::InvalidInput, u"compat emit URL must be http(s)://HOST...: %1"_s.arg(emitUrl)));
+        compat::InternalEmitSink::Options eo;
+        eo.url = url;
+        eo.token = settings.value(QLatin1StringView(settingskeys::kCompatEmitToken)).toString();
+        if (eo.token.isEmpty())
+            return fail(ctx, Error::make(ErrorCode::InvalidInput,
+                                         u"Posting events to %1 needs the original backend's INTERNAL_API_SECRET in the setting compat/emitToken"_s
+                                             .arg(url.toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery))));
+        emitSink = std::make_shared<compat::InternalEmitSink>(eo);
+    }
     QString tokenFile;
     if (!givenToken->isEmpty()) {
         sc.token = givenToken.value();
@@ -166,6 +198,8 @@ int runServe(Context &ctx)
     if (!stack)
         return fail(ctx, stack.error());
     ModelService *service = stack.value()->service();
+    if (emitSink)
+        stack.value()->bus()->addSink(emitSink);
     if (Status s = service->start(); !s)
         return fail(ctx, s.error());
     ApiServer server(service, sc);
@@ -176,6 +210,11 @@ int runServe(Context &ctx)
                                                    ? u"["_s + sc.host.toString() + u"]"_s
                                                    : sc.host.toString())
             << ':' << listening.value() << "/api/v1 (data " << config.dataDir << ")\n";
+    if (!sc.compatPrefix.isEmpty() || sc.compatAtRoot)
+        ctx.out << "mistudio: the original miStudio frontend's API at "
+                << (sc.compatAtRoot ? u"/api/v1/models (native model routes under /native/api/v1)"_s
+                                    : QString(sc.compatPrefix + u"/api/v1"_s))
+                << ", Socket.IO at /ws/socket.io\n";
     if (!tokenFile.isEmpty())
         ctx.out << "mistudio: API token required (Authorization: Bearer); it is in " << tokenFile << '\n';
     else if (!givenToken->isEmpty())
@@ -185,6 +224,8 @@ int runServe(Context &ctx)
     quitOnSignals([] { QCoreApplication::quit(); });
     const int rc = QCoreApplication::exec();
     service->shutdown(); // Hub calls in flight end first; running jobs are released
+    if (emitSink)
+        stack.value()->bus()->removeSink(emitSink);
     return rc == 0 ? ExitOk : ExitFailure;
 }
 

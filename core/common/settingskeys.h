@@ -21,5 +21,10 @@ inline constexpr char kServerHost[] = "server/host";
 inline constexpr char kServerPort[] = "server/port";
 inline constexpr char kServerAllowedOrigins[] = "server/allowedOrigins";
 inline constexpr char kLanguage[] = "ui/language";
+// The original miStudio web frontend's API (docs/remote-frontends.md).
+inline constexpr char kCompatPrefix[] = "compat/prefix";
+inline constexpr char kCompatAtRoot[] = "compat/atRoot";
+inline constexpr char kCompatEmitUrl[] = "compat/emitUrl";
+inline constexpr char kCompatEmitToken[] = "compat/emitToken";
 
 } // namespace mistudio::settingskeys

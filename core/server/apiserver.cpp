@@ -2,6 +2,9 @@
 
 #include "service/modelservice.h"
 #include "server/websockethub.h"
+#include "server/compat/compatsockethub.h"
+#include "server/socketio/engineioserver.h"
+#include "server/socketio/socketioserver.h"
 
 #include "server/http/server.h"
 
@@ -21,6 +24,12 @@ bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
     for (qsizetype i = 0; i < a.size(); ++i)
         diff |= static_cast<unsigned char>(a[i] ^ b[i % std::max<qsizetype>(1, b.size())]);
     return diff == 0;
+}
+
+// The original frontend's Socket.IO endpoint (its client asks for "/ws/socket.io/").
+bool isSocketIoPath(const QString &path)
+{
+    return path == u"/ws/socket.io/"_s || path == u"/ws/socket.io"_s;
 }
 
 bool isLoopbackHostName(const QString &host)
@@ -69,7 +78,7 @@ ApiServer::ApiServer(ModelService *service, ServerConfig config, QObject *parent
     : QObject(parent)
     , m_service(service)
     , m_config(std::move(config))
-    , m_routes(service)
+    , m_routes(service, m_config)
     , m_throttle(m_config.maxAuthFailures, m_config.failureWindowSeconds, m_config.lockoutSeconds)
     , m_ws(nullptr)
 {
@@ -81,6 +90,12 @@ ApiServer::ApiServer(ModelService *service, ServerConfig config, QObject *parent
     });
     m_ws = new WebSocketHub(service->events(), m_config.wsMaxPendingBytes,
                             m_config.wsMaxQueuedMessages, this);
+    sio::EngineIoOptions eio = m_config.socketIo;
+    // Polling bodies and WebSocket messages are bounded by the HTTP layer's limits as well.
+    eio.maxPayload = std::min(eio.maxPayload, m_config.http.webSocketMaxMessageBytes);
+    m_engine = new sio::EngineIoServer(eio, this);
+    m_io = new sio::SocketIoServer(m_engine, {}, this);
+    m_compatHub = new compat::CompatSocketHub(service, m_io, this);
 }
 
 ApiServer::~ApiServer()
@@ -128,8 +143,8 @@ std::optional<ApiReply> ApiServer::checkAccess(const http::RequestHead &head, bo
 {
     const QByteArray origin = head.header("Origin");
     if (!origin.isEmpty() && !originAllowed(origin))
-        return ApiReply::error(ErrorCode::Forbidden, u"Origin not allowed"_s,
-                               {{u"origin"_s, QString::fromLatin1(origin.left(200))}});
+        return m_routes.errorReply(head.path, Error::make(ErrorCode::Forbidden, u"Origin not allowed"_s,
+                                                          {{u"origin"_s, QString::fromLatin1(origin.left(200))}}));
     if (!m_config.tokenRequired()) {
         // Loopback without a token: refuse other Host names so that a web page cannot reach
         // this server through DNS rebinding.
@@ -137,7 +152,7 @@ std::optional<ApiReply> ApiServer::checkAccess(const http::RequestHead &head, bo
         const QString hostName = host.startsWith(u'[') ? host.section(u']', 0, 0) + u']'
                                                        : host.section(u':', 0, 0);
         if (!host.isEmpty() && !isLoopbackHostName(hostName))
-            return ApiReply::error(ErrorCode::Forbidden, u"Host not allowed"_s);
+            return m_routes.errorReply(head.path, Error::make(ErrorCode::Forbidden, u"Host not allowed"_s));
         return std::nullopt;
     }
     if (head.method == "OPTIONS")
@@ -155,13 +170,13 @@ std::optional<ApiReply> ApiServer::checkAccess(const http::RequestHead &head, bo
         return std::nullopt;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     if (const int wait = m_throttle.lockedForSeconds(head.peer, now); wait > 0)
-        return ApiReply::error(ErrorCode::RateLimited,
-                               u"Too many failed authentications; try again later"_s,
-                               {{u"retry_after"_s, wait}});
+        return m_routes.errorReply(head.path, Error::make(ErrorCode::RateLimited,
+                                                          u"Too many failed authentications; try again later"_s,
+                                                          {{u"retry_after"_s, wait}}));
     m_throttle.recordFailure(head.peer, now);
-    ApiReply r = ApiReply::error(ErrorCode::Unauthorized,
-                                 presented.isEmpty() ? u"An API token is required"_s
-                                                     : u"The API token is not valid"_s);
+    ApiReply r = m_routes.errorReply(head.path, Error::make(ErrorCode::Unauthorized,
+                                                            presented.isEmpty() ? u"An API token is required"_s
+                                                                                : u"The API token is not valid"_s));
     r.headers.append(qMakePair(QByteArray("WWW-Authenticate"), QByteArray("Bearer")));
     return r;
 }
@@ -173,13 +188,23 @@ http::HeadAction ApiServer::handleHead(const http::RequestHead &head)
         return http::HeadAction::respond(render(reply, origin));
     };
     if (head.webSocketUpgrade || head.header("Upgrade").compare("websocket", Qt::CaseInsensitive) == 0) {
+        if (isSocketIoPath(head.path)) {
+            if (std::optional<ApiReply> refusal = checkAccess(head, true))
+                return refuse(*refusal);
+            if (std::optional<sio::PollingReply> refusal = m_engine->checkWebSocket(head.query, head.peer))
+                return http::HeadAction::respond(render(*refusal, origin));
+            return http::HeadAction::upgradeWebSocket();
+        }
         if (head.path != u"/ws"_s)
             return refuse(ApiReply::error(ErrorCode::NotFound, u"No WebSocket at %1"_s.arg(head.path)));
         if (std::optional<ApiReply> refusal = checkAccess(head, true))
             return refuse(*refusal);
         return http::HeadAction::upgradeWebSocket();
     }
-    if (std::optional<ApiReply> refusal = checkAccess(head, false))
+    // Socket.IO's polling: a browser cannot set headers on its requests either, so the token
+    // may come as ?access_token= as on the WebSocket.
+    const bool socketIo = isSocketIoPath(head.path);
+    if (std::optional<ApiReply> refusal = checkAccess(head, socketIo))
         return refuse(*refusal);
     if (head.method == "OPTIONS")
         return refuse(ApiReply{204, {}, {{"Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS"},
@@ -187,15 +212,17 @@ http::HeadAction ApiServer::handleHead(const http::RequestHead &head)
                                          {"Access-Control-Max-Age", "600"}}});
     if (head.path == u"/ws"_s)
         return refuse(ApiReply::error(ErrorCode::MalformedRequest, u"/ws expects a WebSocket upgrade"_s));
+    if (socketIo) // Engine.IO packets, text/plain; a body over maxPayload is 413
+        return http::HeadAction::readBody(m_engine->options().maxPayload);
     // Checked on the announced size: a body over the limit is never read.
     const qint64 limit = m_config.http.maxBodyBytes;
     if (head.contentLength > limit)
-        return refuse(ApiReply::error(ErrorCode::PayloadTooLarge,
-                                      u"The body is larger than %1 bytes"_s.arg(limit),
-                                      {{u"limit_bytes"_s, limit}}));
+        return refuse(m_routes.errorReply(head.path, Error::make(ErrorCode::PayloadTooLarge,
+                                                                 u"The body is larger than %1 bytes"_s.arg(limit),
+                                                                 {{u"limit_bytes"_s, limit}})));
     if (head.contentLength > 0 && !isJsonMediaType(head.header("Content-Type")))
-        return refuse(ApiReply::error(ErrorCode::UnsupportedMediaType,
-                                      u"Send the body as application/json"_s));
+        return refuse(m_routes.errorReply(head.path, Error::make(ErrorCode::UnsupportedMediaType,
+                                                                 u"Send the body as application/json"_s)));
     return http::HeadAction::readBody(limit);
 }
 
@@ -203,6 +230,14 @@ void ApiServer::handleRequest(const http::RequestHead &head, const QByteArray &b
                               http::Responder responder)
 {
     const QByteArray origin = head.header("Origin");
+    if (isSocketIoPath(head.path)) {
+        // A long-poll may be answered much later; it is forgotten if the client goes first.
+        const sio::PollingRequest poll{head.method, head.query, body, head.peer};
+        m_engine->handlePolling(poll, [this, responder, origin](const sio::PollingReply &reply) {
+            responder.send(render(reply, origin));
+        }, responder.context());
+        return;
+    }
     ApiRequest req{head.method, head.path, head.query, body, head.header("Content-Type"), head.peer};
     ApiResult result = m_routes.handle(req);
     if (auto *now = std::get_if<ApiReply>(&result)) {
@@ -217,6 +252,12 @@ void ApiServer::handleRequest(const http::RequestHead &head, const QByteArray &b
 
 void ApiServer::handleWebSocket(std::unique_ptr<QWebSocket> socket)
 {
+    const QUrl url = socket->requestUrl();
+    if (isSocketIoPath(url.path())) {
+        const QHostAddress peer = socket->peerAddress();
+        m_engine->handleWebSocket(std::move(socket), QUrlQuery(url), peer);
+        return;
+    }
     m_ws->addClient(std::move(socket));
 }
 
@@ -237,6 +278,14 @@ http::Response ApiServer::render(const ApiReply &reply, const QByteArray &origin
     r.headers += reply.headers;
     if (!reply.body.isEmpty())
         r.addHeader("Content-Type", "application/json");
+    r.body = reply.body;
+    return r;
+}
+
+http::Response ApiServer::render(const sio::PollingReply &reply, const QByteArray &origin) const
+{
+    // As any reply (security headers, CORS), with the Engine.IO content type instead of JSON.
+    http::Response r = render(ApiReply{reply.status, {}, {{"Content-Type", reply.contentType}}}, origin);
     r.body = reply.body;
     return r;
 }

@@ -4,7 +4,7 @@
 #include "server/apireply.h"
 #include "server/failurethrottle.h"
 #include "server/http/handler.h"
-#include "server/modelroutes.h"
+#include "server/apirouter.h"
 #include "server/serverconfig.h"
 
 #include <QList>
@@ -16,11 +16,21 @@ namespace mistudio {
 
 class ModelService;
 class WebSocketHub;
+namespace sio {
+class EngineIoServer;
+class SocketIoServer;
+struct PollingReply;
+}
+namespace compat {
+class CompatSocketHub;
+}
 namespace http {
 class Server;
 }
 
-// The embedded API server: /api/v1 (ModelRoutes) and the /ws WebSocket (WebSocketHub) over
+// The embedded API server: /api/v1 (ModelRoutes) and the /ws WebSocket (WebSocketHub), and the
+// original miStudio web frontend's API (docs/remote-frontends.md: CompatRoutes where ApiRouter
+// mounts it, Socket.IO at /ws/socket.io) over
 // the strict HTTP/1.1 layer in server/http. Everything every request passes through lives
 // here and runs as soon as its head is parsed, before any byte of its body is read: origin
 // allowlist (CORS, WebSocket), Host check, API token (Bearer) with per-address throttling of
@@ -39,6 +49,7 @@ public:
     quint16 port() const { return m_port; }
     const ServerConfig &config() const { return m_config; }
     WebSocketHub *webSockets() const { return m_ws; }
+    sio::EngineIoServer *engineIo() const { return m_engine; }
     // The listening socket (empty before start() succeeded).
     QList<QTcpServer *> servers() const;
     http::Server *httpServer() const { return m_http; }
@@ -55,12 +66,17 @@ private:
     bool originAllowed(const QByteArray &origin) const;
     // The reply as sent: security headers, CORS for an allowed origin, JSON.
     http::Response render(const ApiReply &reply, const QByteArray &origin) const;
+    // An Engine.IO polling answer: the same headers, its own content type.
+    http::Response render(const sio::PollingReply &reply, const QByteArray &origin) const;
 
     ModelService *m_service;
     ServerConfig m_config;
-    ModelRoutes m_routes;
+    ApiRouter m_routes;
     FailureThrottle m_throttle;
     WebSocketHub *m_ws;
+    sio::EngineIoServer *m_engine = nullptr;
+    sio::SocketIoServer *m_io = nullptr;
+    compat::CompatSocketHub *m_compatHub = nullptr;
     http::Server *m_http = nullptr;
     quint16 m_port = 0;
 };

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "server/http/limits.h"
+#include "server/socketio/engineiotypes.h"
 
 #include <QHostAddress>
 #include <QString>
@@ -32,6 +33,15 @@ struct ServerConfig
     // wins), and queued messages before it is disconnected as too slow.
     qint64 wsMaxPendingBytes = 256 * 1024;
     int wsMaxQueuedMessages = 1024;
+
+    // The original miStudio web frontend's API (docs/remote-frontends.md). By default under
+    // compatPrefix: the frontend's VITE_API_URL is then http://HOST:PORT/compat. With
+    // compatAtRoot it answers /api/v1/models itself, a drop-in for the original backend behind
+    // an unchanged reverse proxy; the native model routes then move to /native/api/v1.
+    QString compatPrefix = QStringLiteral("/compat");
+    bool compatAtRoot = false;
+    // Its Socket.IO endpoint, always at /ws/socket.io (the path the frontend has built in).
+    sio::EngineIoOptions socketIo;
 
     static bool isLoopback(const QHostAddress &address) { return address.isLoopback(); }
     bool tokenRequired() const { return requireToken || !host.isLoopback(); }
