@@ -188,9 +188,9 @@ void JobTask::runDownload()
         return;
     if (!out) {
         const Error &e = out.error();
-        // A m_job taken up without a token of its own (after a restart, or from a process that is
+        // A job taken up without a token of its own (after a restart, or from a process that is
         // gone) waits for one instead of failing: resume with a token continues it.
-        const bool adopted = m_job.attempts > 1 || m_job.affinityId != m_ownerId;
+        const bool adopted = m_job.attempts > 1 || (!m_job.affinityId.isEmpty() && m_job.affinityId != m_ownerId);
         if (isTokenError(e.code) && adopted && spec.token.isEmpty()) {
             finish(JobState::NeedsToken, e.message);
             return;
@@ -230,14 +230,14 @@ void JobTask::runDownload()
         finish(JobState::Failed, e.message, patch, std::nullopt, std::move(leading));
         return;
     }
-    // The quantization is its own m_job, queued in the same transaction (for any worker with a
-    // m_device free, this process first: it keeps the affinity).
+    // The quantization is its own job, queued in the same transaction, for any worker with a
+    // device free: it needs no token, so nothing ties it to this process.
     QJsonObject params{{u"mode"_s, mode}, {u"requantize"_s, false}};
     if (mode == u"bnb-4bit"_s) {
         params.insert(u"quant_type"_s, request.quantType);
         params.insert(u"double_quant"_s, request.doubleQuant);
     }
-    finish(JobState::Done, {}, patch, NewJob{id, JobKind::Quantize, params, u"auto"_s, m_job.affinityId},
+    finish(JobState::Done, {}, patch, NewJob{id, JobKind::Quantize, params, u"auto"_s, QString()},
            std::move(leading));
 }
 

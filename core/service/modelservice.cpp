@@ -134,11 +134,12 @@ void ModelService::shutdown()
     m_removePool.waitForDone();
 }
 
-QString ModelService::affinity() const
+QString ModelService::affinity(bool holdsToken) const
 {
-    // A job asked for here is run here while this process lives (it may hold the job's token);
-    // a front end that runs no jobs leaves it to any worker.
-    return m_worker ? m_options.ownerId : QString();
+    // A job whose token this process holds in memory only is run here while this process
+    // lives; any other job goes to whichever worker is free (and offers the device asked for).
+    // A front end that runs no jobs leaves every job to the workers.
+    return m_worker && holdsToken ? m_options.ownerId : QString();
 }
 
 void ModelService::wakeWorker()
@@ -236,8 +237,9 @@ Result<ModelRecord> ModelService::download(const QUuid &id, const DownloadReques
                            {{u"status"_s, modelStatusName(r->status)}});
     ModelPatch patch;
     patch.quantization = request.quantization;
-    return enqueue(*r, NewJob{id, JobKind::Download, request.toParams(), u"auto"_s, affinity()}, patch,
-                   request.hfToken);
+    return enqueue(*r, NewJob{id, JobKind::Download, request.toParams(), u"auto"_s,
+                              affinity(!request.hfToken.isEmpty())},
+                   patch, request.hfToken);
 }
 
 QFuture<Result<RepoDownload>> ModelService::downloadRepo(const QString &repoId,
@@ -352,7 +354,7 @@ Result<ModelRecord> ModelService::quantize(const QUuid &id, const QuantizeReques
         params.insert(u"quant_type"_s, request.quantType);
         params.insert(u"double_quant"_s, request.doubleQuant);
     }
-    Result<ModelRecord> q = enqueue(*r, NewJob{id, JobKind::Quantize, params, request.device, affinity()},
+    Result<ModelRecord> q = enqueue(*r, NewJob{id, JobKind::Quantize, params, request.device, affinity(false)},
                                     {}, {});
     if (!q && q.error().code == ErrorCode::Conflict)
         return Error::make(ErrorCode::Conflict, u"The model already has a job; cancel it first"_s);
@@ -419,7 +421,7 @@ Result<ModelRecord> ModelService::resume(const QUuid &id, const QString &token)
             return Error::make(ErrorCode::NeedsToken,
                                u"This gated download needs a Hugging Face token to resume"_s);
     }
-    Result<CommittedChange> c = m_queue->resume(id, affinity(), recordEvents());
+    Result<CommittedChange> c = m_queue->resume(id, affinity(!m_tokens.get(id).isEmpty()), recordEvents());
     if (!c) {
         m_tokens.put(id, previous);
         return c.error();

@@ -148,7 +148,7 @@ private:
     Result<ModelRecord> stop(const QUuid &id, StopRequest request);
     Result<ModelRecord> enqueue(const ModelRecord &record, const NewJob &job, const ModelPatch &patch,
                                 const QString &token);
-    QString affinity() const;
+    QString affinity(bool holdsToken) const;
     void wakeWorker();
 
     std::shared_ptr<ModelStore> m_store;

@@ -26,6 +26,7 @@ public:
     std::atomic<bool> gated{false};            // fails with gated_auth_required without a token
     std::atomic<int> failWith{-1};             // an ErrorCode to fail with, -1 = none
     std::atomic<int> calls{0};
+    std::atomic<int> stopped{0}; // runs that ended because the control asked them to stop
     QMutex mutex;
     QStringList tokensSeen;
 
@@ -59,8 +60,10 @@ public:
         p.currentFile = QStringLiteral("model.safetensors");
         p.downloadedBytes = already;
         while (p.downloadedBytes < total) {
-            if (control.stopRequested())
+            if (control.stopRequested()) {
+                ++stopped;
                 return Error::make(ErrorCode::Cancelled, QStringLiteral("stopped"));
+            }
             if (chunkDelayMs > 0)
                 QThread::msleep(chunkDelayMs);
             part.write(QByteArray(chunkBytes, 'x'));
@@ -80,6 +83,7 @@ class FakeQuantizer final : public QuantizeBackend
 {
 public:
     std::atomic<bool> fail{false};
+    std::atomic<int> calls{0};
     int steps = 4;
     int stepDelayMs = 0;
     QStringList gpuList;
@@ -95,6 +99,7 @@ public:
                                      const std::function<void(const QuantizeProgressInfo &)> &progress,
                                      const JobControl &control) override
     {
+        ++calls;
         {
             QMutexLocker lock(&m_mutex);
             m_lastSpec = spec;

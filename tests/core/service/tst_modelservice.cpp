@@ -1,10 +1,7 @@
 // ModelService end to end over a real catalogue (SQLite; PostgreSQL as tst_modelservice_pg), with test engines that write real
 // files: the flow, its events, cancel/pause/resume/retry/delete/re-quantize, and recovery
 // after a restart (a second service on the same data dir).
-#include "service/modelservice.h"
-#include "service/processidentity.h"
-#include "store/storefactory.h"
-#include "testengines.h"
+#include "serviceharness.h"
 
 #ifdef MISTUDIO_TEST_PG
 #include "pgtestdb.h"
@@ -22,55 +19,12 @@ using namespace mistudio;
 
 namespace {
 
-struct Harness
+struct Harness : test::ServiceHarness
 {
     explicit Harness(const QString &dataDir, int chunkDelayMs = 0)
+        : ServiceHarness(dataDir, chunkDelayMs, s_databaseUrl)
     {
-        AppConfig cfg;
-        cfg.dataDir = dataDir;
-        cfg.databaseUrl = s_databaseUrl;
-        // Each harness is its own owner, as two processes would be.
-        ownerId = ProcessIdentity::current(QUuid::createUuid().toString(QUuid::WithoutBraces)).id();
-        Result<Stores> s = openStores(cfg, ownerId);
-        if (!s)
-            qFatal("openStores: %s", qPrintable(s.error().toString()));
-        stores = s.value();
-        download->chunkDelayMs = chunkDelayMs;
-        Engines e;
-        e.download = download;
-        e.quantize = quantizer;
-        e.architecture = std::make_shared<test::FakeArchitecture>();
-        e.hub = preview;
-        e.storedToken = [this] { return storedToken; };
-        ServiceOptions o;
-        o.dataDir = DataDir(dataDir);
-        o.progressIntervalMs = 0;
-        o.ownerId = ownerId;
-        service = std::make_unique<ModelService>(stores.models, stores.jobs, &bus, e, o);
-        QObject::connect(&bus, &EventBus::eventPublished, &bus,
-                         [this](const ModelEvent &ev) { events.append(ev); });
     }
-
-    QStringList names(const QUuid &id) const
-    {
-        QStringList out;
-        for (const ModelEvent &e : events) {
-            if (e.modelId() == id && (out.isEmpty() || out.last() != e.name() || !e.isProgress()))
-                out << e.name();
-        }
-        return out;
-    }
-    ModelStatus status(const QUuid &id) const { return service->get(id)->status; }
-
-    QString ownerId;
-    EventBus bus;
-    Stores stores;
-    std::shared_ptr<test::FakeDownload> download = std::make_shared<test::FakeDownload>();
-    std::shared_ptr<test::FakeQuantizer> quantizer = std::make_shared<test::FakeQuantizer>();
-    std::shared_ptr<test::FakeHub> preview = std::make_shared<test::FakeHub>();
-    QString storedToken;
-    std::unique_ptr<ModelService> service;
-    QList<ModelEvent> events;
     static inline QString s_databaseUrl; // empty: SQLite in the data dir
 };
 
