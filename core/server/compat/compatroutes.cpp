@@ -185,7 +185,7 @@ ApiResult CompatRoutes::get(const QUuid &id)
 
 ApiResult CompatRoutes::remove(const QUuid &id)
 {
-    return m_service->remove(id).then([id](const Result<qint64> &r) {
+    return m_service->remove(id).then([id](const Result<Removal> &r) {
         if (!r)
             return r.error().code == ErrorCode::NotFound ? modelNotFound(idString(id))
                                                          : FastApiReply::error(r.error());
