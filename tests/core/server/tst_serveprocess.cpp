@@ -67,11 +67,12 @@ class TestServeProcess final : public QObject
 private Q_SLOTS:
     void initTestCase();
     void serveSurvivesSigkillMidDownload();
+    void livePeerTakesOverAfterSigkill();
     void cliDownloadNdjsonAndRerunResumes();
 
 private:
     QProcessEnvironment env(const QString &home) const;
-    quint16 startServe(QProcess &p, const QString &dataDir);
+    quint16 startServe(QProcess &p, const QString &dataDir, const QMap<QString, QString> &extraEnv = {});
     fakehub::FakeHub m_hub{[] {
         fakehub::FakeHub::Options o;
         o.fixtures.bigFileBytes = 24 * 1000 * 1000;
@@ -98,9 +99,12 @@ QProcessEnvironment TestServeProcess::env(const QString &home) const
     return e;
 }
 
-quint16 TestServeProcess::startServe(QProcess &p, const QString &dataDir)
+quint16 TestServeProcess::startServe(QProcess &p, const QString &dataDir, const QMap<QString, QString> &extraEnv)
 {
-    p.setProcessEnvironment(env(m_home.path()));
+    QProcessEnvironment e = env(m_home.path());
+    for (auto it = extraEnv.begin(); it != extraEnv.end(); ++it)
+        e.insert(it.key(), it.value());
+    p.setProcessEnvironment(e);
     p.setProcessChannelMode(QProcess::SeparateChannels);
     p.start(QStringLiteral(MISTUDIO_BINARY), {u"serve"_s, u"--port"_s, u"0"_s, u"--data-dir"_s, dataDir});
     if (!p.waitForStarted(10000))
@@ -167,6 +171,65 @@ void TestServeProcess::serveSurvivesSigkillMidDownload()
     QVERIFY(second.waitForFinished(10000));
     QCOMPARE(second.exitStatus(), QProcess::NormalExit);
     QCOMPARE(second.exitCode(), 0);
+}
+
+void TestServeProcess::livePeerTakesOverAfterSigkill()
+{
+    // Two servers on one data dir, both alive: B must not touch A's running job (the reported
+    // defect fetched the same ranges twice). When A is killed, B, which keeps running, takes the
+    // job over once A's lease expires and finishes it with the Hub's exact bytes.
+    const QMap<QString, QString> shortLease{{u"MISTUDIO_JOB_LEASE_MS"_s, u"3000"_s}};
+    QTemporaryDir data;
+    QNetworkAccessManager nam;
+    QProcess a;
+    QProcess b;
+    const quint16 portA = startServe(a, data.path(), shortLease);
+    QVERIFY(portA != 0);
+    auto api = [&](quint16 p, const QString &path) { return QUrl(u"http://127.0.0.1:%1/api/v1%2"_s.arg(p).arg(path)); };
+    const QString id = httpJson(nam, "POST", api(portA, u"/models"_s), R"({"repo_id":"org/big"})").value(u"id"_s).toString();
+    QVERIFY(!id.isEmpty());
+    QCOMPARE(httpJson(nam, "POST", api(portA, u"/models/%1/download"_s.arg(id)), R"({"max_bandwidth":"3M"})")
+                 .value(u"status"_s).toString(), u"downloading"_s);
+    const quint16 portB = startServe(b, data.path(), shortLease);
+    QVERIFY(portB != 0);
+    auto job = [&](quint16 port) {
+        return httpJson(nam, "GET", api(port, u"/models/%1"_s.arg(id))).value(u"job"_s).toObject();
+    };
+    // B sees A's job through the catalogue, progressing under A's first claim.
+    double before = 0;
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < 30000 && before < 30.0) {
+        QTest::qWait(200);
+        before = job(portB).value(u"progress"_s).toDouble();
+    }
+    QVERIFY2(before >= 30.0 && before < 100.0, qPrintable(QString::number(before)));
+    QCOMPARE(job(portB).value(u"attempts"_s).toInt(), 1);
+    QCOMPARE(job(portB).value(u"state"_s).toString(), u"running"_s);
+
+    ::kill(pid_t(a.processId()), SIGKILL);
+    QVERIFY(a.waitForFinished(10000));
+    QElapsedTimer takeover;
+    takeover.start();
+    QJsonObject model;
+    int attempts = 0; // of the job while it runs (a ready model shows no active job)
+    t.restart();
+    while (t.elapsed() < 90000) {
+        QTest::qWait(200);
+        model = httpJson(nam, "GET", api(portB, u"/models/%1"_s.arg(id)));
+        attempts = std::max(attempts, model.value(u"job"_s).toObject().value(u"attempts"_s).toInt());
+        if (model.value(u"status"_s).toString() != u"downloading"_s)
+            break;
+    }
+    qInfo("killed at %.1f%%, B finished %lld ms later", before, qint64(takeover.elapsed()));
+    QCOMPARE(model.value(u"status"_s).toString(), u"ready"_s);
+    QCOMPARE(attempts, 2); // A's claim, then B's, once
+    const QString file = model.value(u"file_path"_s).toString() + u"/model.safetensors"_s;
+    QCOMPARE(sha256Of(file), m_hub.fileInfo(u"org/big"_s, u"main"_s, u"model.safetensors"_s)->sha256);
+    QCOMPARE(leftoverPartials(data.path()), 0);
+    b.terminate();
+    QVERIFY(b.waitForFinished(10000));
+    QCOMPARE(b.exitCode(), 0);
 }
 
 void TestServeProcess::cliDownloadNdjsonAndRerunResumes()
