@@ -3,7 +3,7 @@
 #include "download/contenthasher.h"
 #include "download/filesink.h"
 #include "download/partialfile.h"
-#include "download/retrypolicy.h"
+#include "common/retrypolicy.h"
 #include "download/tokenbucket.h"
 #include "download/transferpool.h"
 

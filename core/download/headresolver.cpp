@@ -1,6 +1,6 @@
 #include "download/headresolver.h"
 
-#include "download/retrypolicy.h"
+#include "common/retrypolicy.h"
 #include "hub/redirectpolicy.h"
 
 #include <QNetworkAccessManager>

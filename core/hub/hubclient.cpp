@@ -5,7 +5,6 @@
 #include "hub/cancelsource.h"
 #include "hub/hublimits.h"
 #include "hub/replyguard.h"
-#include "hub/retrypolicy.h"
 #include "hub/safetensorsheader.h"
 
 #include <QJsonArray>

@@ -29,7 +29,7 @@ class ReplyGuard;
 //
 // Every call fails with a typed Error (core/hub/huberror.h): the Hub's message, its request id,
 // and details.http_status. 408/429/5xx, timeouts and dropped connections are retried up to
-// HubOptions::maxAttempts with the wait of retrypolicy.h; each wait is announced through
+// HubOptions::maxAttempts with the wait of retryWaitMs (huberror.h); each wait is announced through
 // retryScheduled() and run through the scheduler (tests inject one that does not sleep).
 // A body cut short is retried once only; an answer that drips (HubOptions' low-speed rule) or
 // passes its size limit (hublimits.h) is not retried; no call outlives HubOptions::callDeadlineMs;

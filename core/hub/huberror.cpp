@@ -1,5 +1,7 @@
 #include "hub/huberror.h"
 
+#include "common/retrypolicy.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -142,6 +144,15 @@ Error errorFromOutcome(const HttpOutcome &o)
     if (e.message.isEmpty())
         e.message = u"HTTP "_s + QString::number(o.status) + u" from "_s + shown.toString();
     return e;
+}
+
+qint64 retryWaitMs(const HttpOutcome &o, int attempt)
+{
+    if (o.status == 429) {
+        if (const std::optional<int> wait = rateLimitWaitMs(o.header("RateLimit"), o.header("Retry-After")))
+            return *wait;
+    }
+    return backoffDelayMs(attempt, 1000, 8000, 1.0);
 }
 
 } // namespace mistudio::hub

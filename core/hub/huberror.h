@@ -37,4 +37,9 @@ Error errorFromOutcome(const HttpOutcome &o);
 // True when repeating the same request may succeed (408, 429, 5xx, timeouts, dropped sockets).
 bool isRetryable(const HttpOutcome &o);
 
+// How long to wait before attempt `attempt + 1` of an API call after a retryable failure (attempt
+// counts from 1), by the one retry policy (common/retrypolicy.h): a 429's RateLimit / integer
+// Retry-After, else 1, 2, 4, 8, 8 s.
+qint64 retryWaitMs(const HttpOutcome &o, int attempt);
+
 } // namespace mistudio::hub

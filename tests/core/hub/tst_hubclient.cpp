@@ -299,7 +299,7 @@ void TestHubClient::retryWaits_data()
     QTest::addColumn<int>("times");
     QTest::addColumn<QList<qint64>>("waits");
     QTest::newRow("ratelimit-t2") << u"rate_limit"_s << 429 << 2 << QList<qint64>{3000, 3000};
-    QTest::newRow("retry-after-2") << u"retry_after"_s << 429 << 1 << QList<qint64>{2000};
+    QTest::newRow("retry-after-2") << u"retry_after"_s << 429 << 1 << QList<qint64>{3000}; // Retry-After + 1 s, as huggingface_hub
     QTest::newRow("retry-after-date") << u"retry_after_date"_s << 429 << 2 << QList<qint64>{1000, 2000};
     QTest::newRow("503x3") << u"status"_s << 503 << 3 << QList<qint64>{1000, 2000, 4000};
     QTest::newRow("500-502-504") << u"status"_s << 502 << 5 << QList<qint64>{1000, 2000, 4000, 8000, 8000};

@@ -1,7 +1,6 @@
 // Every Hub failure maps to its own stable code, keeps the Hub's message and request id; the
-// retry wait follows RateLimit t+1, Retry-After seconds, or the 1-2-4-8 s backoff.
+// retry wait follows RateLimit t+1 (when r=0), Retry-After seconds + 1, or the 1-2-4-8 s backoff.
 #include "hub/huberror.h"
-#include "hub/retrypolicy.h"
 
 #include <QTest>
 
@@ -163,7 +162,9 @@ void TestHubError::waits_data()
     QTest::newRow("ratelimit-over-retry-after") << 429
                                                 << Headers{{"RateLimit", "\"api\";r=0;t=5"}, {"Retry-After", "30"}}
                                                 << 1 << qint64(6000);
-    QTest::newRow("retry-after-seconds") << 429 << Headers{{"Retry-After", "2"}} << 1 << qint64(2000);
+    QTest::newRow("ratelimit-not-exhausted-backs-off") << 429 << Headers{{"RateLimit", "\"api\";r=7;t=60"}} << 1
+                                                       << qint64(1000);
+    QTest::newRow("retry-after-seconds") << 429 << Headers{{"Retry-After", "2"}} << 1 << qint64(3000);
     QTest::newRow("retry-after-date-falls-back") << 429 << Headers{{"Retry-After", "Wed, 21 Oct 2026 07:28:00 GMT"}}
                                                  << 2 << qint64(2000);
     QTest::newRow("5xx-1") << 503 << Headers{} << 1 << qint64(1000);

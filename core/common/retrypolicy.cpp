@@ -1,4 +1,4 @@
-#include "download/retrypolicy.h"
+#include "common/retrypolicy.h"
 
 #include <QList>
 
