@@ -260,25 +260,39 @@ QFuture<Result<RepoDownload>> ModelService::downloadRepo(const QString &repoId,
 
 Result<RepoDownload> ModelService::downloadExisting(const ModelRecord &record, const DownloadRequest &request)
 {
-    const Result<std::optional<JobRecord>> job = m_queue->active(record.id);
-    if (!job)
-        return job.error();
-    if (*job) {
-        const JobState s = (*job)->state;
-        if (s == JobState::Paused || s == JobState::NeedsToken) {
-            Result<ModelRecord> r = resume(record.id, request.hfToken);
-            if (!r)
-                return r.error();
-            return RepoDownload{RepoDownload::Outcome::Resumed, *r, std::nullopt};
+    // Another face or process may move the model between our reads (a job ends, or starts): each
+    // answer is taken from facts read after the active-job check, and a request refused because
+    // the state moved meanwhile is decided again (a few times, then the refusal stands).
+    Result<ModelRecord> r = record;
+    for (int round = 0;; ++round) {
+        const Result<std::optional<JobRecord>> job = m_queue->active(record.id);
+        if (!job)
+            return job.error();
+        if (*job) {
+            const JobState s = (*job)->state;
+            if (s == JobState::Paused || s == JobState::NeedsToken) {
+                Result<ModelRecord> resumed = resume(record.id, request.hfToken);
+                if (resumed)
+                    return RepoDownload{RepoDownload::Outcome::Resumed, *resumed, std::nullopt};
+                r = resumed.error();
+            } else {
+                Result<ModelRecord> now = m_store->get(record.id);
+                return RepoDownload{RepoDownload::Outcome::AlreadyRunning, now ? *now : record, std::nullopt};
+            }
+        } else {
+            const Result<ModelRecord> now = m_store->get(record.id);
+            if (!now)
+                return now.error();
+            if (now->status == ModelStatus::Ready)
+                return RepoDownload{RepoDownload::Outcome::AlreadyReady, *now, std::nullopt};
+            r = download(record.id, request);
+            if (r)
+                return RepoDownload{RepoDownload::Outcome::Started, *r, std::nullopt};
         }
-        return RepoDownload{RepoDownload::Outcome::AlreadyRunning, record, std::nullopt};
+        const ErrorCode code = r.error().code;
+        if (round >= 3 || (code != ErrorCode::IllegalTransition && code != ErrorCode::Conflict))
+            return r.error();
     }
-    if (record.status == ModelStatus::Ready)
-        return RepoDownload{RepoDownload::Outcome::AlreadyReady, record, std::nullopt};
-    Result<ModelRecord> r = download(record.id, request);
-    if (!r)
-        return r.error();
-    return RepoDownload{RepoDownload::Outcome::Started, *r, std::nullopt};
 }
 
 Result<RepoDownload> ModelService::downloadPreviewed(const QString &repoId, const DownloadRequest &request)

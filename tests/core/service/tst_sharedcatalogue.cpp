@@ -68,6 +68,7 @@ private Q_SLOTS:
     void startingStackLeavesALivePeersJobAlone();
     void deadOwnersJobIsTakenOverAfterItsLease();
     void quantizationRunsOnTheRequestedDevice();
+    void repoDownloadsRacingJobEndsNeverFail();
 
 private:
     ServiceHarness::Tune tuned(ServiceHarness::Tune extra = {}) const
@@ -310,6 +311,34 @@ void TestSharedCatalogue::quantizationRunsOnTheRequestedDevice()
         QCOMPARE(gpu0->quantizer->calls.load(), expected0);
         QCOMPARE(gpu1->quantizer->calls.load(), expected1);
     }
+}
+
+void TestSharedCatalogue::repoDownloadsRacingJobEndsNeverFail()
+{
+    // "Download this repo" from two faces while the other process's jobs start and end: each
+    // answer is one of the policy's outcomes, never an error because the state moved between
+    // two reads (a job that ended right after its check gave illegal_transition before).
+    auto runner = stack();
+    runner->download->chunks = 2;
+    auto front = stack(0, [](ServiceHarness &, ServiceOptions &o) { o.runsJobs = false; });
+    QVERIFY(runner->service->start().ok());
+    QVERIFY(front->service->start().ok());
+    QHash<int, int> outcomes;
+    auto count = [&](RepoDownload::Outcome o) { return outcomes.value(int(o)); };
+    for (int i = 0; i < 20000 && (count(RepoDownload::Outcome::Started) < 20
+                                  || count(RepoDownload::Outcome::AlreadyReady) < 20); ++i) {
+        ServiceHarness &face = (i % 2) ? *front : *runner;
+        const Result<RepoDownload> r = face.service->downloadRepo(u"org/raced"_s, {}).result();
+        QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().toString()));
+        ++outcomes[int(r->outcome)];
+        if (r->outcome == RepoDownload::Outcome::AlreadyReady) {
+            const Result<Removal> gone = face.service->remove(r->model.id).result();
+            QVERIFY2(gone.ok(), qPrintable(gone.ok() ? QString() : gone.error().toString()));
+        }
+    }
+    // The loop went through the cycle many times: created, found running, found ready.
+    QCOMPARE(count(RepoDownload::Outcome::Started) >= 20, true);
+    QCOMPARE(count(RepoDownload::Outcome::AlreadyReady) >= 20, true);
 }
 
 QTEST_GUILESS_MAIN(TestSharedCatalogue)
