@@ -361,10 +361,12 @@ ApiResult ModelRoutes::control(const QUuid &id, const QString &action, const Api
                                      : QString();
     if (b.error())
         return ApiReply::error(*b.error());
-    if (action == u"cancel"_s)
-        return modelReply(200, m_service->cancel(id));
-    if (action == u"pause"_s)
-        return modelReply(200, m_service->pause(id));
+    // A stop of a job this process runs waits for it to end: off the server's thread.
+    if (action == u"cancel"_s || action == u"pause"_s) {
+        QFuture<Result<ModelRecord>> stopped =
+            action == u"cancel"_s ? m_service->cancelAsync(id) : m_service->pauseAsync(id);
+        return stopped.then([this](const Result<ModelRecord> &r) { return modelReply(200, r); });
+    }
     if (action == u"resume"_s)
         return modelReply(202, m_service->resume(id, token));
     return modelReply(202, m_service->retry(id, token));

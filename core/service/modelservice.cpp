@@ -102,6 +102,7 @@ ModelService::ModelService(std::shared_ptr<ModelStore> store, std::shared_ptr<Jo
         m_options.ownerId = ProcessIdentity::current().id();
     m_previewPool.setMaxThreadCount(4);
     m_removePool.setMaxThreadCount(2);
+    m_stopPool.setMaxThreadCount(4);
     if (m_options.runsJobs)
         m_worker = std::make_unique<JobWorker>(m_store, m_queue, m_bus, m_engines, m_options, &m_tokens);
 }
@@ -132,6 +133,7 @@ void ModelService::shutdown()
         m_worker->stop();
     m_previewPool.waitForDone();
     m_removePool.waitForDone();
+    m_stopPool.waitForDone();
 }
 
 QString ModelService::affinity(bool holdsToken) const
@@ -412,6 +414,16 @@ Result<ModelRecord> ModelService::pause(const QUuid &id)
     if (Result<ModelRecord> r = m_store->get(id); !r)
         return r;
     return stop(id, StopRequest::Pause);
+}
+
+QFuture<Result<ModelRecord>> ModelService::cancelAsync(const QUuid &id)
+{
+    return QtConcurrent::run(&m_stopPool, [this, id] { return cancel(id); });
+}
+
+QFuture<Result<ModelRecord>> ModelService::pauseAsync(const QUuid &id)
+{
+    return QtConcurrent::run(&m_stopPool, [this, id] { return pause(id); });
 }
 
 Result<ModelRecord> ModelService::resume(const QUuid &id, const QString &token)

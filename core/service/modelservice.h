@@ -95,6 +95,10 @@ public:
     Result<ModelRecord> cancel(const QUuid &id);
     // The same, keeping the partial data and the job's place for resume().
     Result<ModelRecord> pause(const QUuid &id);
+    // cancel()/pause() for a face on an event loop (the server): the wait for this process's
+    // job to stop happens on a service thread, never on the caller's.
+    QFuture<Result<ModelRecord>> cancelAsync(const QUuid &id);
+    QFuture<Result<ModelRecord>> pauseAsync(const QUuid &id);
     // Queues a paused job or one waiting for a token again (`token` used for it only).
     Result<ModelRecord> resume(const QUuid &id, const QString &token = {});
     // failed → a new download of the same files (verified, not fetched again when complete),
@@ -162,6 +166,7 @@ private:
     // pool, so that slow Hub answers never hold a delete back.
     QThreadPool m_previewPool;
     QThreadPool m_removePool;
+    QThreadPool m_stopPool; // cancelAsync/pauseAsync waiting for a local job to stop
 };
 
 } // namespace mistudio

@@ -215,12 +215,14 @@ ApiResult CompatRoutes::cancel(const QUuid &id)
     if (s != Status::Downloading && s != Status::Loading && s != Status::Quantizing)
         return FastApiReply::detail(400, u"Model '%1' cannot be cancelled (status: %2)"_s
                                              .arg(idString(id), statusName(s)));
-    const Result<ModelRecord> r = m_service->cancel(id);
-    if (!r)
-        return FastApiReply::error(r.error());
-    return ApiReply::json(200, {{u"model_id"_s, idString(id)},
-                                {u"status"_s, u"cancelled"_s},
-                                {u"message"_s, u"Download cancelled successfully"_s}});
+    // The wait for a job this process runs to stop happens off the server's thread.
+    return m_service->cancelAsync(id).then([id](const Result<ModelRecord> &r) -> ApiReply {
+        if (!r)
+            return FastApiReply::error(r.error());
+        return ApiReply::json(200, {{u"model_id"_s, idString(id)},
+                                    {u"status"_s, u"cancelled"_s},
+                                    {u"message"_s, u"Download cancelled successfully"_s}});
+    });
 }
 
 ApiResult CompatRoutes::extractions(const ModelRecord &record, const QStringList &rest,

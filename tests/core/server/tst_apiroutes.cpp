@@ -25,6 +25,7 @@ private Q_SLOTS:
     void downloadThenDeleteReportsBytesFreed();
     void cancelPauseResumeRetryOverHttp();
     void deleteFollowsTheOneDeletionPolicy();
+    void slowStopDoesNotBlockTheServer();
     void quantizeReadyModel();
     void securityHeadersOnEveryResponse_data();
     void securityHeadersOnEveryResponse();
@@ -282,6 +283,31 @@ void TestApiRoutes::cancelPauseResumeRetryOverHttp()
     h->download->failWith = -1;
     QCOMPARE(h->call("POST", base + u"retry"_s).status, 202);
     QTRY_COMPARE(h->status(m_pending), ModelStatus::Ready);
+}
+
+void TestApiRoutes::slowStopDoesNotBlockTheServer()
+{
+    // A cancel of a job this process runs waits for the engine to stop; an engine slow to stop
+    // must not hold up every other client (the wait used to run on the server's thread).
+    h->download->chunks = 100000;
+    h->download->chunkDelayMs = 5;
+    h->download->holdStop = true;
+    const QString id = m_pending.toString(QUuid::WithoutBraces);
+    QCOMPARE(h->call("POST", u"/api/v1/models/%1/download"_s.arg(id)).status, 202);
+    QTRY_VERIFY(h->download->calls.load() == 1);
+    QNetworkRequest req(h->url(u"/api/v1/models/%1/cancel"_s.arg(id)));
+    req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+    QNetworkReply *cancel = h->nam.post(req, QByteArray("{}"));
+    // The cancel is on its way and its job keeps running; another client is still served.
+    QTRY_VERIFY(h->service->activeJob(m_pending) && h->service->activeJob(m_pending)->requestedStop == u"cancel"_s);
+    QCOMPARE(h->call("GET", u"/api/v1/health"_s).status, 200);
+    QCOMPARE(h->call("GET", u"/api/v1/models/%1"_s.arg(id)).status, 200);
+    QVERIFY(!cancel->isFinished());
+    h->download->holdStop = false; // the engine stops now
+    QTRY_VERIFY(cancel->isFinished());
+    QCOMPARE(cancel->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    QCOMPARE(QJsonDocument::fromJson(cancel->readAll()).object().value(u"status"_s).toString(), u"pending"_s);
+    cancel->deleteLater();
 }
 
 void TestApiRoutes::quantizeReadyModel()

@@ -27,6 +27,7 @@ public:
     std::atomic<int> failWith{-1};             // an ErrorCode to fail with, -1 = none
     std::atomic<int> calls{0};
     std::atomic<int> stopped{0}; // runs that ended because the control asked them to stop
+    std::atomic<bool> holdStop{false}; // an engine slow to stop: a stop request waits until cleared
     QMutex mutex;
     QStringList tokensSeen;
 
@@ -60,7 +61,7 @@ public:
         p.currentFile = QStringLiteral("model.safetensors");
         p.downloadedBytes = already;
         while (p.downloadedBytes < total) {
-            if (control.stopRequested()) {
+            if (control.stopRequested() && !holdStop) {
                 ++stopped;
                 return Error::make(ErrorCode::Cancelled, QStringLiteral("stopped"));
             }
