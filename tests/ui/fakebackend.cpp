@@ -29,6 +29,16 @@ ModelRecord FakeBackend::makeRecord(int i, ModelStatus status)
     return r;
 }
 
+JobView FakeBackend::makeJob(const QUuid &modelId, const QString &state, const QString &kind)
+{
+    JobView j;
+    j.id = QUuid::createUuidV5(modelId, state + kind);
+    j.modelId = modelId;
+    j.kind = kind;
+    j.state = state;
+    return j;
+}
+
 void FakeBackend::listModels(QObject *context, BatchCallback batch)
 {
     calls << u"list"_s;
@@ -41,24 +51,56 @@ void FakeBackend::listModels(QObject *context, BatchCallback batch)
         deliver(context, [batch, rest] { batch(rest, true); });
 }
 
+void FakeBackend::listJobs(QObject *context, Callback<QList<JobView>> done)
+{
+    deliver(context, [done, j = jobList] { done(j); });
+}
+
+void FakeBackend::stats(QObject *context, Callback<CatalogueStats> done)
+{
+    CatalogueStats s = catalogueStats;
+    if (s.total == 0) {
+        for (const ModelRecord &r : records) {
+            ++s.total;
+            ++s.byStatus[r.status];
+            s.sizeBytes += r.sizeBytes.value_or(0);
+        }
+    }
+    deliver(context, [done, s] { done(s); });
+}
+
+void FakeBackend::machine(QObject *context, Callback<MachineInfo> done)
+{
+    deliver(context, [done, m = machineInfo] { done(m); });
+}
+
 void FakeBackend::preview(const PreviewRequest &request, QObject *context,
-                          Callback<QJsonObject> done)
+                          Callback<hub::ModelPreview> done)
 {
     calls << u"preview %1 %2 token=%3"_s.arg(request.repoId, request.revision,
                                              request.token.isEmpty() ? u"no"_s : u"yes"_s);
     if (previewError)
         deliver(context, [done, e = *previewError] { done(e); });
     else
-        deliver(context, [done, p = previewJson] { done(p); });
+        deliver(context, [done, p = previewData] { done(p); });
+}
+
+void FakeBackend::modelCard(const PreviewRequest &request, QObject *context, Callback<QString> done)
+{
+    calls << u"card "_s + request.repoId;
+    if (cardError)
+        deliver(context, [done, e = *cardError] { done(e); });
+    else
+        deliver(context, [done, c = card] { done(c); });
 }
 
 void FakeBackend::searchRepos(const QString &query, int, QObject *context,
-                              Callback<QStringList> done)
+                              Callback<QList<hub::SearchHit>> done)
 {
     calls << u"search "_s + query;
-    QStringList hits;
-    for (const QString &s : std::as_const(searchResults))
-        if (s.contains(query, Qt::CaseInsensitive))
+    QList<hub::SearchHit> hits;
+    for (const hub::SearchHit &s : std::as_const(searchResults))
+        if (s.id.contains(query, Qt::CaseInsensitive))
             hits << s;
     deliver(context, [done, hits] { done(hits); });
 }
@@ -66,9 +108,14 @@ void FakeBackend::searchRepos(const QString &query, int, QObject *context,
 void FakeBackend::download(const DownloadRequest &request, QObject *context,
                            Callback<ModelRecord> done)
 {
-    calls << u"download %1 %2 %3 %4"_s.arg(request.repoId, request.quant.mode,
-                                           request.quant.quantType,
-                                           request.quant.doubleQuant ? u"dq"_s : u"nodq"_s);
+    calls << u"download %1 %2 %3 %4 limit=%5"_s
+                 .arg(request.repoId, request.quant.mode, request.quant.quantType,
+                      request.quant.doubleQuant ? u"dq"_s : u"nodq"_s)
+                 .arg(request.maxBytesPerSecond);
+    if (downloadError) {
+        deliver(context, [done, e = *downloadError] { done(e); });
+        return;
+    }
     ModelRecord r = makeRecord(int(records.size()) + 1000, ModelStatus::Downloading);
     r.repoId = request.repoId;
     r.name = request.repoId.section(u'/', -1);
@@ -82,6 +129,10 @@ void FakeBackend::download(const DownloadRequest &request, QObject *context,
     calls << QString(QStringLiteral(#verb " ") + id.toString(QUuid::WithoutBraces));               \
     deliver(context, [done] { done(Status()); })
 
+void FakeBackend::start(const QUuid &id, QObject *context, StatusCallback done)
+{
+    FAKE_STATUS_CALL(start);
+}
 void FakeBackend::cancel(const QUuid &id, QObject *context, StatusCallback done)
 {
     FAKE_STATUS_CALL(cancel);
@@ -99,11 +150,32 @@ void FakeBackend::retry(const QUuid &id, const QString &, QObject *context, Stat
     FAKE_STATUS_CALL(retry);
 }
 
+void FakeBackend::pauseAll(QObject *context, Callback<int> done)
+{
+    calls << u"pauseAll"_s;
+    deliver(context, [done] { done(0); });
+}
+
+void FakeBackend::resumeAll(QObject *context, Callback<int> done)
+{
+    calls << u"resumeAll"_s;
+    deliver(context, [done] { done(0); });
+}
+
+void FakeBackend::moveInQueue(const QUuid &id, const std::optional<QUuid> &before, QObject *context,
+                              StatusCallback done)
+{
+    calls << u"move %1 before %2"_s.arg(id.toString(QUuid::WithoutBraces),
+                                        before ? before->toString(QUuid::WithoutBraces) : u"end"_s);
+    deliver(context, [done] { done(Status()); });
+}
+
 void FakeBackend::requantize(const QUuid &id, const QuantOptions &quant, QObject *context,
                              StatusCallback done)
 {
-    calls << u"requantize %1 %2 %3 %4"_s.arg(id.toString(QUuid::WithoutBraces), quant.mode, quant.quantType,
-                                             quant.doubleQuant ? u"dq"_s : u"no-dq"_s);
+    calls << u"requantize %1 %2 %3 %4 %5"_s.arg(
+        id.toString(QUuid::WithoutBraces), quant.mode, quant.quantType,
+        quant.doubleQuant ? u"dq"_s : u"no-dq"_s, quant.device);
     deliver(context, [done] { done(Status()); });
 }
 
