@@ -283,6 +283,18 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
             <source>Keep running in the tray</source>
             <translation>Im Infobereich weiterlaufen</translation>
         </message>
+        <message>
+            <source>Delete variant</source>
+            <translation>Variante löschen</translation>
+        </message>
+        <message>
+            <source>Delete the %1 variant of %2?</source>
+            <translation>Die Variante %1 von %2 löschen?</translation>
+        </message>
+        <message>
+            <source>This frees %1 on disk. The downloaded files and the other variants stay.</source>
+            <translation>Das gibt %1 auf dem Datenträger frei. Die heruntergeladenen Dateien und die anderen Varianten bleiben.</translation>
+        </message>
     </context>
     <context>
         <name>RowStateText</name>
@@ -616,10 +628,6 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
             <translation>Ordner:</translation>
         </message>
         <message>
-            <source>Quantized variant:</source>
-            <translation>Quantisierte Variante:</translation>
-        </message>
-        <message>
             <source>Added:</source>
             <translation>Hinzugefügt:</translation>
         </message>
@@ -670,6 +678,62 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
         <message>
             <source>%1 of %2 (%3)</source>
             <translation>%1 von %2 (%3)</translation>
+        </message>
+        <message>
+            <source>Newest variant:</source>
+            <translation>Neueste Variante:</translation>
+        </message>
+        <message>
+            <source>Variant</source>
+            <translation>Variante</translation>
+        </message>
+        <message>
+            <source>Size</source>
+            <translation>Größe</translation>
+        </message>
+        <message>
+            <source>Quantized on</source>
+            <translation>Quantisiert am</translation>
+        </message>
+        <message>
+            <source>Folder</source>
+            <translation>Ordner</translation>
+        </message>
+        <message>
+            <source>Delete variant…</source>
+            <translation>Variante löschen …</translation>
+        </message>
+        <message>
+            <source>Variants</source>
+            <translation>Varianten</translation>
+        </message>
+        <message>
+            <source>%1 (%2 downloaded, %3 of quantized variants)</source>
+            <translation>%1 (%2 heruntergeladen, %3 quantisierte Varianten)</translation>
+        </message>
+        <message>
+            <source>8-bit (LLM.int8)</source>
+            <translation>8 Bit (LLM.int8)</translation>
+        </message>
+        <message>
+            <source>4-bit %1, double quantization</source>
+            <translation>4 Bit %1, doppelte Quantisierung</translation>
+        </message>
+        <message>
+            <source>4-bit %1</source>
+            <translation>4 Bit %1</translation>
+        </message>
+        <message>
+            <source>%1 on %2</source>
+            <translation>%1 auf %2</translation>
+        </message>
+        <message>
+            <source>No quantized variant yet: Re-quantize writes one from the downloaded files.</source>
+            <translation>Noch keine quantisierte Variante: „Neu quantisieren“ schreibt eine aus den heruntergeladenen Dateien.</translation>
+        </message>
+        <message>
+            <source>%1 variants, %2 in all, each in its own folder.</source>
+            <translation>%1 Varianten, zusammen %2, jede in einem eigenen Ordner.</translation>
         </message>
     </context>
     <context>
@@ -1082,6 +1146,10 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
             <source>%1 parameters</source>
             <translation>%1 Parameter</translation>
         </message>
+        <message>
+            <source>%1 downloaded + %2 of quantized variants</source>
+            <translation>%1 heruntergeladen + %2 quantisierte Varianten</translation>
+        </message>
     </context>
     <context>
         <name>mistudio::ui::ModelsPanel</name>
@@ -1188,6 +1256,10 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
         <message>
             <source>Cancelled %1; its partial data was deleted.</source>
             <translation>%1 abgebrochen; die Teildaten wurden gelöscht.</translation>
+        </message>
+        <message>
+            <source>Deleted a variant of %1, freed %2.</source>
+            <translation>Eine Variante von %1 gelöscht, %2 freigegeben.</translation>
         </message>
     </context>
     <context>
@@ -1572,14 +1644,6 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
             <translation>&amp;Gerät:</translation>
         </message>
         <message>
-            <source>This model has a %1 variant now (%2). The new variant replaces it.</source>
-            <translation>Dieses Modell hat jetzt eine %1-Variante (%2). Die neue Variante ersetzt sie.</translation>
-        </message>
-        <message>
-            <source>This model has no quantized variant yet.</source>
-            <translation>Dieses Modell hat noch keine quantisierte Variante.</translation>
-        </message>
-        <message>
             <source>&amp;Quantize</source>
             <translation>&amp;Quantisieren</translation>
         </message>
@@ -1594,6 +1658,18 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
         <message>
             <source>about %1</source>
             <translation>etwa %1</translation>
+        </message>
+        <message>
+            <source>On disk now</source>
+            <translation>Bereits vorhanden</translation>
+        </message>
+        <message>
+            <source>no</source>
+            <translation>nein</translation>
+        </message>
+        <message>
+            <source>Each variant is written to a folder of its own beside the others. Quantizing a variant the model has already replaces only that one.</source>
+            <translation>Jede Variante wird in einen eigenen Ordner neben die anderen geschrieben. Eine Variante, die das Modell schon hat, erneut zu quantisieren, ersetzt nur diese.</translation>
         </message>
     </context>
     <context>

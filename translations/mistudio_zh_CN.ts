@@ -281,6 +281,18 @@ Check the data directory and database settings (or the --data-dir and --database
             <source>Keep running in the tray</source>
             <translation>在系统托盘中继续运行</translation>
         </message>
+        <message>
+            <source>Delete variant</source>
+            <translation>删除变体</translation>
+        </message>
+        <message>
+            <source>Delete the %1 variant of %2?</source>
+            <translation>删除 %2 的 %1 变体？</translation>
+        </message>
+        <message>
+            <source>This frees %1 on disk. The downloaded files and the other variants stay.</source>
+            <translation>这将释放 %1 磁盘空间。已下载的文件和其他变体会保留。</translation>
+        </message>
     </context>
     <context>
         <name>RowStateText</name>
@@ -614,10 +626,6 @@ Check the data directory and database settings (or the --data-dir and --database
             <translation>文件夹：</translation>
         </message>
         <message>
-            <source>Quantized variant:</source>
-            <translation>量化变体：</translation>
-        </message>
-        <message>
             <source>Added:</source>
             <translation>添加时间：</translation>
         </message>
@@ -668,6 +676,62 @@ Check the data directory and database settings (or the --data-dir and --database
         <message>
             <source>%1 of %2 (%3)</source>
             <translation>%1 / %2（%3）</translation>
+        </message>
+        <message>
+            <source>Newest variant:</source>
+            <translation>最新变体：</translation>
+        </message>
+        <message>
+            <source>Variant</source>
+            <translation>变体</translation>
+        </message>
+        <message>
+            <source>Size</source>
+            <translation>大小</translation>
+        </message>
+        <message>
+            <source>Quantized on</source>
+            <translation>量化于</translation>
+        </message>
+        <message>
+            <source>Folder</source>
+            <translation>文件夹</translation>
+        </message>
+        <message>
+            <source>Delete variant…</source>
+            <translation>删除变体…</translation>
+        </message>
+        <message>
+            <source>Variants</source>
+            <translation>变体</translation>
+        </message>
+        <message>
+            <source>%1 (%2 downloaded, %3 of quantized variants)</source>
+            <translation>%1（已下载 %2，量化变体 %3）</translation>
+        </message>
+        <message>
+            <source>8-bit (LLM.int8)</source>
+            <translation>8 位（LLM.int8）</translation>
+        </message>
+        <message>
+            <source>4-bit %1, double quantization</source>
+            <translation>4 位 %1，双重量化</translation>
+        </message>
+        <message>
+            <source>4-bit %1</source>
+            <translation>4 位 %1</translation>
+        </message>
+        <message>
+            <source>%1 on %2</source>
+            <translation>%1，在 %2 上</translation>
+        </message>
+        <message>
+            <source>No quantized variant yet: Re-quantize writes one from the downloaded files.</source>
+            <translation>还没有量化变体：“重新量化”会用已下载的文件写出一个。</translation>
+        </message>
+        <message>
+            <source>%1 variants, %2 in all, each in its own folder.</source>
+            <translation>共 %1 个变体，合计 %2，各自位于单独的文件夹中。</translation>
         </message>
     </context>
     <context>
@@ -1080,6 +1144,10 @@ Check the data directory and database settings (or the --data-dir and --database
             <source>%1 parameters</source>
             <translation>%1 个参数</translation>
         </message>
+        <message>
+            <source>%1 downloaded + %2 of quantized variants</source>
+            <translation>已下载 %1 + 量化变体 %2</translation>
+        </message>
     </context>
     <context>
         <name>mistudio::ui::ModelsPanel</name>
@@ -1186,6 +1254,10 @@ Check the data directory and database settings (or the --data-dir and --database
         <message>
             <source>Cancelled %1; its partial data was deleted.</source>
             <translation>已取消 %1；其部分数据已删除。</translation>
+        </message>
+        <message>
+            <source>Deleted a variant of %1, freed %2.</source>
+            <translation>已删除 %1 的一个变体，释放了 %2。</translation>
         </message>
     </context>
     <context>
@@ -1570,14 +1642,6 @@ Check the data directory and database settings (or the --data-dir and --database
             <translation>设备(&amp;D)：</translation>
         </message>
         <message>
-            <source>This model has a %1 variant now (%2). The new variant replaces it.</source>
-            <translation>此模型当前已有 %1 变体（%2）。新变体将替换它。</translation>
-        </message>
-        <message>
-            <source>This model has no quantized variant yet.</source>
-            <translation>此模型还没有量化变体。</translation>
-        </message>
-        <message>
             <source>&amp;Quantize</source>
             <translation>量化(&amp;Q)</translation>
         </message>
@@ -1592,6 +1656,18 @@ Check the data directory and database settings (or the --data-dir and --database
         <message>
             <source>about %1</source>
             <translation>约 %1</translation>
+        </message>
+        <message>
+            <source>On disk now</source>
+            <translation>当前已有</translation>
+        </message>
+        <message>
+            <source>no</source>
+            <translation>否</translation>
+        </message>
+        <message>
+            <source>Each variant is written to a folder of its own beside the others. Quantizing a variant the model has already replaces only that one.</source>
+            <translation>每个变体写入各自的文件夹，与其他变体并存。重新量化模型已有的变体只会替换该变体。</translation>
         </message>
     </context>
     <context>

@@ -95,7 +95,7 @@ DetailsPane::DetailsPane(QWidget *parent)
         {u"quantization"_s, tr("Quantization:")},
         {u"size"_s, tr("Size on disk:")},
         {u"path"_s, tr("Folder:")},
-        {u"variant"_s, tr("Quantized variant:")},
+        {u"variant"_s, tr("Newest variant:")},
         {u"created"_s, tr("Added:")},
         {u"updated"_s, tr("Updated:")},
     };
@@ -143,6 +143,44 @@ DetailsPane::DetailsPane(QWidget *parent)
     scroll->setFrameShape(QFrame::NoFrame);
     m_tabs->addTab(scroll, tr("General"));
     m_tabs->addTab(filesBox, tr("Files"));
+
+    // Each quantized variant in its own folder, with its size; one can go on its own.
+    auto *variantsBox = new QWidget(m_tabs);
+    auto *variantsLayout = new QVBoxLayout(variantsBox);
+    variantsLayout->setContentsMargins(0, 0, 0, 0);
+    m_variantsNote = new QLabel(variantsBox);
+    m_variantsNote->setObjectName(u"detailsVariantsNote"_s);
+    m_variantsNote->setWordWrap(true);
+    m_variants = new QTableWidget(0, 4, variantsBox);
+    m_variants->setObjectName(u"detailsVariants"_s);
+    m_variants->setHorizontalHeaderLabels(
+        {tr("Variant"), tr("Size"), tr("Quantized on"), tr("Folder")});
+    m_variants->verticalHeader()->hide();
+    m_variants->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_variants->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_variants->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_variants->setTabKeyNavigation(false);
+    m_variants->setShowGrid(false);
+    m_variants->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_variants->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    m_variants->horizontalHeader()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+    m_variants->horizontalHeader()->setStretchLastSection(true);
+    m_variants->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    m_removeVariant = new QPushButton(icon(u"delete"_s), tr("Delete variant…"), variantsBox);
+    m_removeVariant->setObjectName(u"detailsRemoveVariant"_s);
+    m_removeVariant->setEnabled(false);
+    connect(m_variants, &QTableWidget::itemSelectionChanged, this,
+            [this] { m_removeVariant->setEnabled(!m_variants->selectedItems().isEmpty()); });
+    connect(m_removeVariant, &QPushButton::clicked, this, [this] {
+        const int row = m_variants->currentRow();
+        if (row >= 0 && row < int(m_shownVariants.size()))
+            Q_EMIT removeVariantRequested(m_id, m_shownVariants[size_t(row)].name(),
+                                          m_shownVariants[size_t(row)].sizeBytes);
+    });
+    variantsLayout->addWidget(m_variantsNote);
+    variantsLayout->addWidget(m_variants, 1);
+    variantsLayout->addWidget(m_removeVariant, 0, Qt::AlignRight);
+    m_tabs->addTab(variantsBox, tr("Variants"));
     auto *layout = new QVBoxLayout(page);
     layout->setContentsMargins(4, 4, 4, 0);
     layout->addWidget(m_title);
@@ -179,7 +217,11 @@ void DetailsPane::show(const ModelRecord *record, const std::optional<JobInfo> &
         m_stack->setCurrentIndex(0);
         return;
     }
-    m_id = record->id;
+    if (m_id != record->id) {
+        showVariants(m_id, {}); // until the service says
+        m_id = record->id;
+        m_variantsNote->setText(QString());
+    }
     m_stack->setCurrentIndex(1);
     m_title->setText(u"<h3>%1</h3>"_s.arg(record->repoId.toHtmlEscaped()));
     m_state->setText(detail);
@@ -212,7 +254,13 @@ void DetailsPane::show(const ModelRecord *record, const std::optional<JobInfo> &
     setFact(u"quantization"_s, record->quantization.isEmpty() || record->quantization == u"none"_s
                                    ? tr("none (original precision)")
                                    : record->quantization);
-    setFact(u"size"_s, record->sizeBytes ? sizeText(*record->sizeBytes) : QString());
+    setFact(u"size"_s,
+            !record->sizeBytes ? QString()
+            : record->variantsSizeBytes > 0
+                ? tr("%1 (%2 downloaded, %3 of quantized variants)")
+                      .arg(sizeText(*record->sizeBytes + record->variantsSizeBytes),
+                           sizeText(*record->sizeBytes), sizeText(record->variantsSizeBytes))
+                : sizeText(*record->sizeBytes));
     setFact(u"path"_s, record->filePath);
     setFact(u"variant"_s, record->quantizedPath);
     setFact(u"created"_s, record->createdAt.isValid()
@@ -222,6 +270,50 @@ void DetailsPane::show(const ModelRecord *record, const std::optional<JobInfo> &
                               ? loc.toString(record->updatedAt.toLocalTime(), QLocale::ShortFormat)
                               : QString());
     showFiles(job, progress);
+}
+
+QString DetailsPane::variantLabel(const QuantVariant &v)
+{
+    if (v.mode == u"bnb-8bit"_s)
+        return tr("8-bit (LLM.int8)");
+    const QString type = v.quantType == u"fp4"_s ? u"FP4"_s : u"NF4"_s;
+    return v.doubleQuant ? tr("4-bit %1, double quantization").arg(type) : tr("4-bit %1").arg(type);
+}
+
+void DetailsPane::showVariants(const QUuid &id, const std::vector<VariantRecord> &variants)
+{
+    if (id != m_id)
+        return; // an answer about a model no longer shown
+    m_shownVariants = variants;
+    m_variants->setRowCount(int(variants.size()));
+    qint64 total = 0;
+    for (int i = 0; i < int(variants.size()); ++i) {
+        const VariantRecord &v = variants[size_t(i)];
+        total += v.sizeBytes;
+        const QString cells[] = {
+            variantLabel(v.variant), sizeText(v.sizeBytes),
+            v.createdAt.isValid()
+                ? tr("%1 on %2")
+                      .arg(QLocale().toString(v.createdAt.toLocalTime(), QLocale::ShortFormat),
+                           v.device)
+                : v.device,
+            v.path};
+        for (int c = 0; c < 4; ++c) {
+            auto *item = new QTableWidgetItem(cells[c]);
+            if (c == 1)
+                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            item->setToolTip(c == 0 ? v.name() : cells[c]);
+            m_variants->setItem(i, c, item);
+        }
+    }
+    m_variantsNote->setText(
+        variants.empty() ? tr("No quantized variant yet: Re-quantize writes one from the "
+                              "downloaded files.")
+                         : tr("%1 variants, %2 in all, each in its own folder.")
+                               .arg(QLocale().toString(qint64(variants.size())), sizeText(total)));
+    m_variants->setVisible(!variants.empty());
+    m_removeVariant->setVisible(!variants.empty());
+    m_removeVariant->setEnabled(!m_variants->selectedItems().isEmpty());
 }
 
 void DetailsPane::showFiles(const std::optional<JobInfo> &job,

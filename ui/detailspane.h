@@ -38,10 +38,16 @@ public:
     QTabWidget *tabs() const { return m_tabs; }
     // The value shown for a fact ("commit", "path", "parameters", ...): what tests compare.
     QString factText(const QString &key) const;
+    // The shown model's quantized variants (the panel asks the service for them).
+    void showVariants(const QUuid &id, const std::vector<VariantRecord> &variants);
+    QTableWidget *variantsTable() const { return m_variants; }
+    // "4-bit NF4, double quantization" for "bnb-4bit-nf4-dq".
+    static QString variantLabel(const QuantVariant &variant);
 
 Q_SIGNALS:
     void retryRequested();
     void openFolderRequested();
+    void removeVariantRequested(const QUuid &id, const QString &variant, qint64 sizeBytes);
 
 private:
     void setFact(const QString &key, const QString &text);
@@ -59,6 +65,10 @@ private:
     QHash<QString, QLabel *> m_factLabels;
     QLabel *m_filesNote = nullptr;
     QTableWidget *m_files = nullptr;
+    QTableWidget *m_variants = nullptr;
+    QLabel *m_variantsNote = nullptr;
+    QPushButton *m_removeVariant = nullptr;
+    std::vector<VariantRecord> m_shownVariants;
 };
 
 } // namespace mistudio::ui

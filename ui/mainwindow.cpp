@@ -129,18 +129,9 @@ MainWindow::MainWindow(const AppConfig &config, ModelBackend *backend, QSettings
         empty->installEventFilter(this);
 
     createTray();
-    // The library's size comes from the catalogue (every file the service accounts for), a
-    // moment after things change rather than on every event.
-    m_statsTimer = new QTimer(this);
-    m_statsTimer->setSingleShot(true);
-    m_statsTimer->setInterval(500);
-    connect(m_statsTimer, &QTimer::timeout, this, &MainWindow::refreshStats);
     if (m_backend) {
         connect(m_backend, &ModelBackend::jobFinished, this, &MainWindow::handleJobFinished);
-        connect(m_backend, &ModelBackend::modelChanged, m_statsTimer, qOverload<>(&QTimer::start));
-        connect(m_backend, &ModelBackend::modelRemoved, m_statsTimer, qOverload<>(&QTimer::start));
         m_panel->reload();
-        refreshStats();
     } else {
         showStatus(tr("The model service could not be started; see the terminal for details."));
     }
@@ -173,6 +164,8 @@ void MainWindow::updateStatusBar()
     m_speedLabel->setText(tr("↓ %1").arg(speedText(std::max(0.0, speed))));
     const int running = m->activeJobCount();
     const int queued = m->queuedJobCount();
+    // The downloads and every quantized variant, as the catalogue records them.
+    m_diskLabel->setText(tr("Library: %1").arg(sizeText(m->librarySize())));
     m_jobsLabel->setText(queued > 0 ? tr("%1 running, %2 queued").arg(running).arg(queued)
                                     : tr("%1 running").arg(running));
     if (m_tray)
@@ -180,16 +173,6 @@ void MainWindow::updateStatusBar()
             running + queued > 0
                 ? tr("miStudio Models — %1, %2").arg(m_jobsLabel->text(), m_speedLabel->text())
                 : tr("miStudio Models"));
-}
-
-void MainWindow::refreshStats()
-{
-    if (!m_backend)
-        return;
-    m_backend->stats(this, [this](Result<CatalogueStats> s) {
-        if (s)
-            m_diskLabel->setText(tr("Library: %1").arg(sizeText(s->sizeBytes)));
-    });
 }
 
 void MainWindow::createTray()
@@ -473,7 +456,6 @@ void MainWindow::handleJobFinished(const QUuid &id, const QString &repoId, JobPr
                             ok ? QSystemTrayIcon::Information : QSystemTrayIcon::Warning);
     }
     showStatus(tr("%1 — %2").arg(title, body));
-    m_statsTimer->start();
     if (!ok && ErrorText::needsToken(error.code)) {
         setAddFormExpanded(true);
         m_form->repoEdit()->setText(repoId);

@@ -86,7 +86,6 @@ private:
     void handleJobFinished(const QUuid &id, const QString &repoId, JobProgress::Phase phase,
                            bool ok, const Error &error);
     void updateStatusBar();
-    void refreshStats();
     void showStatus(const QString &message);
     bool closeToTray() const;
 
@@ -109,7 +108,6 @@ private:
     QLabel *m_speedLabel = nullptr;
     QLabel *m_jobsLabel = nullptr;
     QLabel *m_diskLabel = nullptr;
-    QTimer *m_statsTimer = nullptr;
     QUuid m_lastNotified; // the model the last tray message was about (a click selects it)
     bool m_catalogueShown = false;
     bool m_cataloguePainted = false;

@@ -114,8 +114,6 @@ public:
     virtual void listModels(QObject *context, BatchCallback batch) = 0;
     // The active jobs (queued in queue order, running, paused, waiting for a token).
     virtual void listJobs(QObject *context, Callback<QList<JobView>> done) = 0;
-    // Models per status and bytes on disk (the status bar's library size).
-    virtual void stats(QObject *context, Callback<CatalogueStats> done) = 0;
     virtual void machine(QObject *context, Callback<MachineInfo> done) = 0;
 
     virtual void preview(const PreviewRequest &request, QObject *context,
@@ -147,6 +145,15 @@ public:
     virtual void remove(const QUuid &id, QObject *context, Callback<qint64> done) = 0;
     virtual void requantize(const QUuid &id, const QuantOptions &quant, QObject *context,
                             StatusCallback done) = 0;
+    // The model's quantized variants (each in its own folder), oldest first.
+    virtual void variants(const QUuid &id, QObject *context,
+                          Callback<std::vector<VariantRecord>> done) = 0;
+    // Deletes one variant ("bnb-4bit-nf4-dq", ...); the bytes freed.
+    virtual void removeVariant(const QUuid &id, const QString &variant, QObject *context,
+                               Callback<qint64> done) = 0;
+    // Disk and memory per mode for a downloaded model, from its own files (no network).
+    virtual void estimateVariants(const QUuid &id, QObject *context,
+                                  Callback<QList<hub::SizeEstimate>> done) = 0;
     // Architecture JSON: design §2.2 plus layer tree and hook points (core/arch toJson()).
     virtual void architecture(const QUuid &id, QObject *context, Callback<QJsonObject> done) = 0;
 

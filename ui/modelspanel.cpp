@@ -149,6 +149,8 @@ ModelsPanel::ModelsPanel(ModelBackend *backend, QWidget *parent)
     });
     connect(m_details, &DetailsPane::retryRequested, m_retry, &QAction::trigger);
     connect(m_details, &DetailsPane::openFolderRequested, m_openFolder, &QAction::trigger);
+    connect(m_details, &DetailsPane::removeVariantRequested, this,
+            &ModelsPanel::handleRemoveVariant);
 
     if (m_backend) {
         connect(m_backend, &ModelBackend::modelChanged, m_model, &ModelTableModel::upsert);
@@ -206,6 +208,47 @@ void ModelsPanel::updateDetails()
     }
     m_details->show(r, m_model->job(r->id), m_model->progress(r->id),
                     m_model->detailText(m_model->rowOf(r->id)));
+    const QString key = r->id.toString() + QString::number(r->variantsSizeBytes) + r->quantizedPath;
+    if (key != m_variantsKey) {
+        m_variantsKey = key;
+        refreshVariants(r->id);
+    }
+}
+
+void ModelsPanel::refreshVariants(const QUuid &id)
+{
+    if (!m_backend)
+        return;
+    m_backend->variants(id, this, [this, id](Result<std::vector<VariantRecord>> v) {
+        if (v)
+            m_details->showVariants(id, *v);
+    });
+}
+
+void ModelsPanel::handleRemoveVariant(const QUuid &id, const QString &variant, qint64 sizeBytes)
+{
+    const ModelRecord *r = m_model->record(id);
+    if (!r || !m_backend)
+        return;
+    const std::optional<QuantVariant> v = QuantVariant::fromName(variant);
+    QMessageBox *box = Questions::deleteVariant(
+        this, r->repoId, v ? DetailsPane::variantLabel(*v) : variant, sizeBytes);
+    QAbstractButton *del = box->findChild<QPushButton *>(u"confirmDeleteVariant"_s);
+    connect(box, &QMessageBox::buttonClicked, this,
+            [this, del, id, variant, repo = r->repoId](QAbstractButton *b) {
+                if (b != del || !m_backend)
+                    return;
+                m_backend->removeVariant(id, variant, this, [this, id, repo](Result<qint64> freed) {
+                    if (!freed) {
+                        reportFailure(freed.error());
+                        return;
+                    }
+                    refreshVariants(id);
+                    Q_EMIT statusMessageChanged(
+                        tr("Deleted a variant of %1, freed %2.").arg(repo, sizeText(*freed)));
+                });
+            });
+    box->open();
 }
 
 void ModelsPanel::reload()
@@ -529,7 +572,7 @@ void ModelsPanel::handleDelete()
     QStringList names;
     for (const QUuid &id : ids) {
         if (const ModelRecord *r = m_model->record(id)) {
-            bytes += r->sizeBytes.value_or(0);
+            bytes += r->sizeBytes.value_or(0) + r->variantsSizeBytes; // downloads and variants
             names << r->repoId;
         }
     }

@@ -91,6 +91,8 @@ private:
     void handlePauseResume();
     void handleRequantize();
     void handleMove(int delta);
+    void handleRemoveVariant(const QUuid &id, const QString &variant, qint64 sizeBytes);
+    void refreshVariants(const QUuid &id);
     void reportFailure(const Error &error);
     void reportStatus(const QUuid &id, const QString &repoId, const Status &s);
 
@@ -120,6 +122,9 @@ private:
     QAction *m_resumeAll = nullptr;
     bool m_loaded = false;
     bool m_resumeMode = false; // the Pause/Resume action resumes (its current text)
+    // What the details pane's variants were last fetched for (model, its variants' size and
+    // newest path): fetched again only when one of them moves, not on every progress tick.
+    QString m_variantsKey;
 };
 
 } // namespace mistudio::ui

@@ -138,7 +138,8 @@ QVariant ModelTableModel::displayData(const Row &row, int column) const
     case Quantization:
         return quantizationText(r.quantization);
     case SizeOnDisk:
-        return r.sizeBytes ? sizeText(*r.sizeBytes) : QString();
+        // The download and every quantized variant beside it: what deleting it frees.
+        return r.sizeBytes ? sizeText(*r.sizeBytes + r.variantsSizeBytes) : QString();
     case Status: {
         const RowState s = deriveRowState(r, row.job);
         if (s == RowState::Queued && row.job && row.job->queuePosition > 0)
@@ -160,7 +161,7 @@ QVariant ModelTableModel::sortData(const Row &row, int column) const
     case Parameters:
         return r.paramsCount.value_or(-1);
     case SizeOnDisk:
-        return r.sizeBytes.value_or(-1);
+        return r.sizeBytes ? *r.sizeBytes + r.variantsSizeBytes : qint64(-1);
     case Status:
         return int(deriveRowState(r, row.job));
     case Updated:
@@ -181,7 +182,12 @@ QString ModelTableModel::toolTip(const Row &row, int column) const
     case Parameters:
         return r.paramsCount ? tr("%1 parameters").arg(numberText(*r.paramsCount)) : QString();
     case SizeOnDisk:
-        return r.sizeBytes ? tr("%1 bytes").arg(numberText(*r.sizeBytes)) : QString();
+        if (!r.sizeBytes)
+            return {};
+        if (r.variantsSizeBytes > 0)
+            return tr("%1 downloaded + %2 of quantized variants")
+                .arg(sizeText(*r.sizeBytes), sizeText(r.variantsSizeBytes));
+        return tr("%1 bytes").arg(numberText(*r.sizeBytes));
     case Name:
     case RepoId:
         return r.filePath.isEmpty() ? r.repoId : r.filePath;
@@ -459,8 +465,11 @@ std::optional<JobInfo> ModelTableModel::job(const QUuid &id) const
 void ModelTableModel::recount() const
 {
     m_counts.fill(0);
-    for (const Row &r : m_rows)
+    m_librarySize = 0;
+    for (const Row &r : m_rows) {
         ++m_counts[size_t(categoryOf(deriveRowState(r.record, r.job)))];
+        m_librarySize += r.record.sizeBytes.value_or(0) + r.record.variantsSizeBytes;
+    }
     m_counts[size_t(FilterCategory::All)] = int(m_rows.size());
     m_countsDirty = false;
 }
@@ -470,6 +479,13 @@ int ModelTableModel::count(FilterCategory category) const
     if (m_countsDirty)
         recount();
     return m_counts[size_t(category)];
+}
+
+qint64 ModelTableModel::librarySize() const
+{
+    if (m_countsDirty)
+        recount();
+    return m_librarySize;
 }
 
 double ModelTableModel::totalSpeed() const

@@ -87,6 +87,8 @@ public:
     RowState rowState(int row) const;
     // Models in each filter category (All counts every row).
     int count(FilterCategory category) const;
+    // Bytes on disk of every model: downloads and their quantized variants.
+    qint64 librarySize() const;
     // Sum of the speeds of the downloads that run, and the number of jobs (any state).
     double totalSpeed() const;
     int activeJobCount() const;
@@ -135,6 +137,7 @@ private:
     quint64 m_dataChangedCount = 0;
     mutable bool m_countsDirty = true;
     mutable std::array<int, kFilterCategoryCount> m_counts{};
+    mutable qint64 m_librarySize = 0;
 };
 
 } // namespace mistudio::ui

@@ -76,6 +76,23 @@ QMessageBox *Questions::deleteModels(QWidget *parent, const QStringList &names, 
     return box;
 }
 
+QMessageBox *Questions::deleteVariant(QWidget *parent, const QString &repo, const QString &variant,
+                                      qint64 bytes)
+{
+    QMessageBox *box = makeBox(parent, QMessageBox::Warning, tr("Delete variant"),
+                               tr("Delete the %1 variant of %2?").arg(variant, repo),
+                               u"deleteVariantConfirmation"_s);
+    box->setInformativeText(tr("This frees %1 on disk. The downloaded files and the other "
+                               "variants stay.")
+                                .arg(sizeText(bytes)));
+    addButton(box, tr("Delete"), QMessageBox::DestructiveRole, u"confirmDeleteVariant"_s);
+    QPushButton *cancel =
+        addButton(box, tr("Cancel"), QMessageBox::RejectRole, u"cancelDeleteVariant"_s);
+    box->setDefaultButton(cancel);
+    box->setEscapeButton(cancel);
+    return box;
+}
+
 QMessageBox *Questions::quit(QWidget *parent, const QString &question, bool offerTray)
 {
     QMessageBox *box = makeBox(parent, QMessageBox::Question, tr("Quit miStudio Models"), question,

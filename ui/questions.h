@@ -23,6 +23,9 @@ public:
     static QMessageBox *cancelJobs(QWidget *parent, const QStringList &names, qint64 partialBytes,
                                    bool download, bool offerPause);
     static QMessageBox *deleteModels(QWidget *parent, const QStringList &names, qint64 bytes);
+    // One quantized variant of a model; the download and the other variants stay.
+    static QMessageBox *deleteVariant(QWidget *parent, const QString &repo, const QString &variant,
+                                      qint64 bytes);
     // `question` says how many jobs; `offerTray` adds "Keep running in the tray" (the default).
     static QMessageBox *quit(QWidget *parent, const QString &question, bool offerTray);
 };

@@ -45,6 +45,9 @@ RequantizeDialog::RequantizeDialog(const ModelRecord &record, ModelBackend *back
     auto *sizeHeader = new QLabel(tr("Estimated size"), box);
     sizeHeader->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     grid->addWidget(sizeHeader, 0, 1);
+    auto *presentHeader = new QLabel(tr("On disk now"), box);
+    presentHeader->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    grid->addWidget(presentHeader, 0, 2);
     m_group = new QButtonGroup(this);
     struct Variant
     {
@@ -67,9 +70,14 @@ RequantizeDialog::RequantizeDialog(const ModelRecord &record, ModelBackend *back
         auto *size = new QLabel(tr("estimating…"), box);
         size->setObjectName(u"size_"_s + key);
         size->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        auto *present = new QLabel(tr("no"), box);
+        present->setObjectName(u"present_"_s + key);
+        present->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
         grid->addWidget(radio, row, 0);
         grid->addWidget(size, row, 1);
+        grid->addWidget(present, row, 2);
         m_sizes.insert(key, size);
+        m_present.insert(key, present);
         m_variants << options;
     }
     // No variant is preselected from the model's current one: the user picks on purpose, but
@@ -90,12 +98,8 @@ RequantizeDialog::RequantizeDialog(const ModelRecord &record, ModelBackend *back
     m_note = new QLabel(this);
     m_note->setObjectName(u"requantizeNote"_s);
     m_note->setWordWrap(true);
-    if (!record.quantizedPath.isEmpty() && record.quantization != u"none"_s) {
-        m_note->setText(tr("This model has a %1 variant now (%2). The new variant replaces it.")
-                            .arg(record.quantization, record.quantizedPath));
-    } else {
-        m_note->setText(tr("This model has no quantized variant yet."));
-    }
+    m_note->setText(tr("Each variant is written to a folder of its own beside the others. "
+                       "Quantizing a variant the model has already replaces only that one."));
 
     auto *buttons = new QDialogButtonBox(this);
     QPushButton *start = buttons->addButton(tr("&Quantize"), QDialogButtonBox::AcceptRole);
@@ -119,10 +123,13 @@ RequantizeDialog::RequantizeDialog(const ModelRecord &record, ModelBackend *back
     layout->addWidget(buttons);
 
     if (m_backend) {
-        // The estimates come from the preview of the very commit that was downloaded.
-        m_backend->preview(
-            {record.repoId, record.commitSha.isEmpty() ? record.revision : record.commitSha, {}},
-            this, [this](Result<hub::ModelPreview> p) { showEstimates(p); });
+        // From the downloaded files' own headers, through the quantizer's rules (no network).
+        m_backend->estimateVariants(
+            record.id, this, [this](Result<QList<hub::SizeEstimate>> e) { showEstimates(e); });
+        m_backend->variants(record.id, this, [this](Result<std::vector<VariantRecord>> v) {
+            if (v)
+                showPresent(*v);
+        });
         m_backend->machine(this, [this](Result<MachineInfo> m) {
             if (!m)
                 return;
@@ -130,7 +137,7 @@ RequantizeDialog::RequantizeDialog(const ModelRecord &record, ModelBackend *back
                 m_device->addItem(gpu, gpu);
         });
     } else {
-        showEstimates(Error::make(ErrorCode::Offline, QString()));
+        showEstimates(Error::make(ErrorCode::Internal, QString()));
     }
 }
 
@@ -149,28 +156,45 @@ QString RequantizeDialog::sizeText(const QString &variant) const
     return l ? l->text() : QString();
 }
 
-void RequantizeDialog::showEstimates(const Result<hub::ModelPreview> &preview)
+void RequantizeDialog::showEstimates(const Result<QList<hub::SizeEstimate>> &estimates)
 {
     for (const QuantOptions &v : std::as_const(m_variants)) {
         QLabel *label = m_sizes.value(variantKey(v));
-        if (!preview) {
+        if (!estimates) {
             label->setText(tr("unknown"));
-            label->setToolTip(ErrorText::forError(preview.error()));
+            label->setToolTip(ErrorText::forError(estimates.error()));
             continue;
         }
         const hub::Quantization mode =
             v.mode == u"bnb-8bit"_s ? hub::Quantization::Bnb8bit : hub::Quantization::Bnb4bit;
         qint64 bytes = -1;
-        for (const hub::SizeEstimate &s : preview->sizes)
+        for (const hub::SizeEstimate &s : *estimates)
             if (s.mode == mode)
                 bytes = s.outputBytes;
-        // The preview estimates 4-bit with double quantization; the others differ by their
-        // absmax statistics only, so they are shown as approximate.
-        const bool exact = !preview->sizesEstimated && (v.mode == u"bnb-8bit"_s || v.doubleQuant);
+        // 4-bit is estimated with double quantization; without it only the absmax statistics
+        // differ, so that size is shown as approximate.
+        const bool exact = v.mode == u"bnb-8bit"_s || v.doubleQuant;
         label->setText(
             bytes < 0 ? tr("unknown")
                       : (exact ? ui::sizeText(bytes) : tr("about %1").arg(ui::sizeText(bytes))));
     }
+}
+
+void RequantizeDialog::showPresent(const std::vector<VariantRecord> &variants)
+{
+    for (const VariantRecord &v : variants) {
+        QLabel *label = m_present.value(v.name());
+        if (!label)
+            continue;
+        label->setText(ui::sizeText(v.sizeBytes));
+        label->setToolTip(v.path);
+    }
+}
+
+QString RequantizeDialog::presentText(const QString &variant) const
+{
+    const QLabel *l = m_present.value(variant);
+    return l ? l->text() : QString();
 }
 
 } // namespace mistudio::ui

@@ -137,12 +137,6 @@ void ServiceBackend::listJobs(QObject *context, Callback<QList<JobView>> done)
         std::move(done));
 }
 
-void ServiceBackend::stats(QObject *context, Callback<CatalogueStats> done)
-{
-    call<Result<CatalogueStats>>(
-        context, [](ModelService *s) { return s->stats(); }, std::move(done));
-}
-
 void ServiceBackend::machine(QObject *context, Callback<MachineInfo> done)
 {
     call<Result<MachineInfo>>(
@@ -325,6 +319,35 @@ void ServiceBackend::requantize(const QUuid &id, const QuantOptions &quant, QObj
                      return s->quantize(id, q);
                  }),
                  std::move(done));
+}
+
+void ServiceBackend::variants(const QUuid &id, QObject *context,
+                              Callback<std::vector<VariantRecord>> done)
+{
+    call<Result<std::vector<VariantRecord>>>(
+        context, [id](ModelService *s) { return s->variants(id); }, std::move(done));
+}
+
+void ServiceBackend::removeVariant(const QUuid &id, const QString &variant, QObject *context,
+                                   Callback<qint64> done)
+{
+    QPointer<ServiceBackend> self(this);
+    callAsync<Result<qint64>>(
+        context, [id, variant](ModelService *s) { return s->removeVariant(id, variant); },
+        [self, id, done](Result<qint64> r) {
+            // The record's sizes and newest variant changed without an event: fetch it.
+            if (self && r)
+                self->refreshRecord(id);
+            done(std::move(r));
+        });
+}
+
+void ServiceBackend::estimateVariants(const QUuid &id, QObject *context,
+                                      Callback<QList<hub::SizeEstimate>> done)
+{
+    // It reads the model's safetensors headers: on the service's thread, never the GUI's.
+    call<Result<QList<hub::SizeEstimate>>>(
+        context, [id](ModelService *s) { return s->estimateVariants(id); }, std::move(done));
 }
 
 void ServiceBackend::remove(const QUuid &id, QObject *context, Callback<qint64> done)

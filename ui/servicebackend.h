@@ -30,7 +30,6 @@ public:
 
     void listModels(QObject *context, BatchCallback batch) override;
     void listJobs(QObject *context, Callback<QList<JobView>> done) override;
-    void stats(QObject *context, Callback<CatalogueStats> done) override;
     void machine(QObject *context, Callback<MachineInfo> done) override;
     void preview(const PreviewRequest &request, QObject *context,
                  Callback<hub::ModelPreview> done) override;
@@ -54,6 +53,12 @@ public:
     void remove(const QUuid &id, QObject *context, Callback<qint64> done) override;
     void requantize(const QUuid &id, const QuantOptions &quant, QObject *context,
                     StatusCallback done) override;
+    void variants(const QUuid &id, QObject *context,
+                  Callback<std::vector<VariantRecord>> done) override;
+    void removeVariant(const QUuid &id, const QString &variant, QObject *context,
+                       Callback<qint64> done) override;
+    void estimateVariants(const QUuid &id, QObject *context,
+                          Callback<QList<hub::SizeEstimate>> done) override;
     void architecture(const QUuid &id, QObject *context, Callback<QJsonObject> done) override;
 
 private:

@@ -56,19 +56,6 @@ void FakeBackend::listJobs(QObject *context, Callback<QList<JobView>> done)
     deliver(context, [done, j = jobList] { done(j); });
 }
 
-void FakeBackend::stats(QObject *context, Callback<CatalogueStats> done)
-{
-    CatalogueStats s = catalogueStats;
-    if (s.total == 0) {
-        for (const ModelRecord &r : records) {
-            ++s.total;
-            ++s.byStatus[r.status];
-            s.sizeBytes += r.sizeBytes.value_or(0);
-        }
-    }
-    deliver(context, [done, s] { done(s); });
-}
-
 void FakeBackend::machine(QObject *context, Callback<MachineInfo> done)
 {
     deliver(context, [done, m = machineInfo] { done(m); });
@@ -184,6 +171,49 @@ void FakeBackend::remove(const QUuid &id, QObject *context, Callback<qint64> don
     calls << u"remove "_s + id.toString(QUuid::WithoutBraces);
     std::erase_if(records, [&id](const ModelRecord &r) { return r.id == id; });
     deliver(context, [done, b = bytesFreed] { done(b); });
+}
+
+VariantRecord FakeBackend::makeVariant(const QUuid &modelId, const QString &name, qint64 bytes)
+{
+    VariantRecord v;
+    v.modelId = modelId;
+    v.variant = QuantVariant::fromName(name).value_or(QuantVariant{});
+    v.path = u"/data/models/org--model/quantized/"_s + name;
+    v.sizeBytes = bytes;
+    v.device = u"cpu"_s;
+    v.createdAt = QDateTime(QDate(2026, 11, 2), QTime(10, 0), Qt::UTC);
+    return v;
+}
+
+void FakeBackend::variants(const QUuid &id, QObject *context,
+                           Callback<std::vector<VariantRecord>> done)
+{
+    calls << u"variants "_s + id.toString(QUuid::WithoutBraces);
+    deliver(context, [done, v = variantsOf.value(id)] { done(v); });
+}
+
+void FakeBackend::removeVariant(const QUuid &id, const QString &variant, QObject *context,
+                                Callback<qint64> done)
+{
+    calls << u"removeVariant %1 %2"_s.arg(id.toString(QUuid::WithoutBraces), variant);
+    qint64 freed = 0;
+    std::erase_if(variantsOf[id], [&](const VariantRecord &v) {
+        if (v.name() != variant)
+            return false;
+        freed = v.sizeBytes;
+        return true;
+    });
+    deliver(context, [done, freed] { done(freed); });
+}
+
+void FakeBackend::estimateVariants(const QUuid &id, QObject *context,
+                                   Callback<QList<hub::SizeEstimate>> done)
+{
+    calls << u"estimate "_s + id.toString(QUuid::WithoutBraces);
+    if (estimateError)
+        deliver(context, [done, e = *estimateError] { done(e); });
+    else
+        deliver(context, [done, e = estimates] { done(e); });
 }
 
 void FakeBackend::architecture(const QUuid &id, QObject *context, Callback<QJsonObject> done)

@@ -26,7 +26,9 @@ public:
     QList<hub::SearchHit> searchResults;
     std::optional<Error> downloadError;
     MachineInfo machineInfo{16'000'000'000LL, {}, -1};
-    CatalogueStats catalogueStats;
+    QHash<QUuid, std::vector<VariantRecord>> variantsOf;
+    QList<hub::SizeEstimate> estimates;
+    std::optional<Error> estimateError;
     QStringList calls; // "cancel <uuid>", "download <repo> <quant>", ...
     qint64 bytesFreed = 0;
 
@@ -36,7 +38,6 @@ public:
 
     void listModels(QObject *context, BatchCallback batch) override;
     void listJobs(QObject *context, Callback<QList<JobView>> done) override;
-    void stats(QObject *context, Callback<CatalogueStats> done) override;
     void machine(QObject *context, Callback<MachineInfo> done) override;
     void preview(const PreviewRequest &request, QObject *context,
                  Callback<hub::ModelPreview> done) override;
@@ -61,6 +62,13 @@ public:
     void requantize(const QUuid &id, const QuantOptions &quant, QObject *context,
                     StatusCallback done) override;
     void architecture(const QUuid &id, QObject *context, Callback<QJsonObject> done) override;
+    void variants(const QUuid &id, QObject *context,
+                  Callback<std::vector<VariantRecord>> done) override;
+    void removeVariant(const QUuid &id, const QString &variant, QObject *context,
+                       Callback<qint64> done) override;
+    void estimateVariants(const QUuid &id, QObject *context,
+                          Callback<QList<hub::SizeEstimate>> done) override;
+    static VariantRecord makeVariant(const QUuid &modelId, const QString &name, qint64 bytes);
 
     // Test helpers that play the service's events.
     void emitChanged(const ModelRecord &r) { Q_EMIT modelChanged(r); }

@@ -281,25 +281,27 @@ void TestDialogs::previewRadiosVisibleInADarkTheme()
 void TestDialogs::requantizeDialogEstimatesAndDevice()
 {
     FakeBackend backend;
-    backend.previewData = test::samplePreview();
+    backend.estimates = test::samplePreview().sizes;
     backend.machineInfo.gpus = {u"cuda:0"_s};
-    ModelRecord r = FakeBackend::makeRecord(0);
-    r.quantization = u"bnb-4bit"_s;
-    r.quantizedPath = u"/data/models/google--gemma-2-2b/quantized"_s;
+    const ModelRecord r = FakeBackend::makeRecord(0);
+    backend.variantsOf[r.id] = {
+        FakeBackend::makeVariant(r.id, u"bnb-4bit-nf4-dq"_s, 2'180'000'000LL)};
     RequantizeDialog d(r, &backend);
     QTRY_COMPARE(d.sizeText(u"bnb-4bit-nf4-dq"_s), u"2.18 GB"_s);
     QCOMPARE(d.sizeText(u"bnb-8bit"_s), u"3.18 GB"_s);
+    QTRY_COMPARE(d.presentText(u"bnb-4bit-nf4-dq"_s), u"2.18 GB"_s);
     QCOMPARE(d.chosen().mode, u"bnb-4bit"_s);
     QVERIFY(d.chosen().doubleQuant);
-    QVERIFY(d.findChild<QLabel *>(u"requantizeNote"_s)->text().contains(u"replaces"_s));
+    QVERIFY(
+        d.findChild<QLabel *>(u"requantizeNote"_s)->text().contains(u"replaces only that one"_s));
     auto *device = d.findChild<QComboBox *>(u"deviceBox"_s);
     QTRY_COMPARE(device->count(), 3); // auto, cpu, cuda:0
     device->setCurrentIndex(2);
     QCOMPARE(d.chosen().device, u"cuda:0"_s);
-    // Offline: the sizes say unknown, the dialog still works.
-    FakeBackend offline;
-    offline.previewError = Error::make(ErrorCode::Offline, u"offline"_s);
-    RequantizeDialog o(r, &offline);
+    // Unreadable files: the sizes say unknown, the dialog still works.
+    FakeBackend broken;
+    broken.estimateError = Error::make(ErrorCode::InvalidCheckpoint, u"bad header"_s);
+    RequantizeDialog o(r, &broken);
     QTRY_COMPARE(o.sizeText(u"bnb-8bit"_s), u"unknown"_s);
 }
 

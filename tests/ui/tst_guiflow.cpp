@@ -6,6 +6,7 @@
 #include "architecturedialog.h"
 #include "common/units.h"
 #include "desktopsession.h"
+#include "detailspane.h"
 #include "downloadform.h"
 #include "engines/realengines.h"
 #include "fakehub/fakehub.h"
@@ -24,6 +25,7 @@
 #include <QComboBox>
 #include <QCompleter>
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -40,6 +42,7 @@
 #include <QSignalSpy>
 #include <QStandardItemModel>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -96,6 +99,11 @@ private:
     qint64 m_last = 0;
     std::atomic<qint64> m_maxGap{0};
 };
+
+bool statusBarSays(QMainWindow *w, const QString &text)
+{
+    return QTest::qWaitFor([&] { return w->statusBar()->currentMessage().contains(text); }, 10000);
+}
 
 template<class T> T *waitForChild(QWidget *parent, int timeoutMs)
 {
@@ -230,7 +238,7 @@ void TestGuiFlow::previewDownloadQuantizeArchitectureDelete()
         const QString path = files->item(r, 0)->text();
         const auto info = m_hub.fileInfo(repo, u"main"_s, path);
         QVERIFY2(info, qPrintable(path));
-        QCOMPARE(files->item(r, 1)->text(), formatBytes(info->size));
+        QCOMPARE(files->item(r, 1)->text(), sizeText(info->size));
         shardsListed += path.endsWith(u".safetensors"_s) ? 1 : 0;
     }
     QCOMPARE(shardsListed, 3);
@@ -308,6 +316,37 @@ void TestGuiFlow::previewDownloadQuantizeArchitectureDelete()
              qPrintable(u"GUI thread stalled %1 ms (idle thread: %2 ms)"_s.arg(gui.maxGap())
                             .arg(reference.maxGap())));
 
+    // A second variant beside the first (issue 17 items 4 and 6): Re-quantize asks which, writes
+    // it into its own folder, and every size shown counts both, as the disk does.
+    m_window->modelsPanel()->selectModel(done.id);
+    m_window->modelsPanel()->requantizeAction()->trigger();
+    auto *requantize = waitForChild<RequantizeDialog>(m_window.get(), 10000);
+    QVERIFY(requantize);
+    QTRY_VERIFY_WITH_TIMEOUT(requantize->presentText(u"bnb-4bit-fp4"_s) != u"no"_s, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(requantize->sizeText(u"bnb-8bit"_s).endsWith(u"B"_s), 10000);
+    requantize->findChild<QRadioButton *>(u"variant_bnb-8bit"_s)->click();
+    finished.clear();
+    QTest::mouseClick(requantize->findChild<QPushButton *>(u"startRequantize"_s), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 60000);
+    QVERIFY(finished.first().at(3).toBool());
+    QTRY_VERIFY_WITH_TIMEOUT(model->record(rowOf(repo))->status == ModelStatus::Ready &&
+                                 model->record(rowOf(repo))->variantsSizeBytes > 0 &&
+                                 model->record(rowOf(repo))->quantization == u"bnb-8bit"_s,
+                             10000);
+    const ModelRecord both = *model->record(rowOf(repo));
+    qint64 onDisk = 0;
+    for (QDirIterator it(both.filePath, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+         it.hasNext();)
+        onDisk += QFileInfo(it.next()).size();
+    QCOMPARE(*both.sizeBytes + both.variantsSizeBytes, onDisk);
+    QCOMPARE(model->index(rowOf(repo), ModelTableModel::SizeOnDisk).data().toString(),
+             sizeText(onDisk));
+    m_window->modelsPanel()->selectModel(both.id);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->modelsPanel()->detailsPane()->variantsTable()->rowCount(),
+                              2, 10000);
+    QVERIFY(QDir(both.filePath + u"/quantized/bnb-4bit-fp4"_s).exists());
+    QVERIFY(QDir(both.filePath + u"/quantized/bnb-8bit"_s).exists());
+
     // View architecture: blocks → modules → tensors, and the hook points.
     m_window->modelsPanel()->selectModel(done.id);
     QVERIFY(m_window->modelsPanel()->architectureAction()->isEnabled());
@@ -325,11 +364,11 @@ void TestGuiFlow::previewDownloadQuantizeArchitectureDelete()
     m_window->modelsPanel()->deleteAction()->trigger();
     auto *box = waitForChild<QMessageBox>(m_window.get(), 5000);
     QVERIFY(box);
-    QVERIFY2(box->informativeText().contains(formatBytes(done.sizeBytes.value_or(0))),
-             qPrintable(box->informativeText()));
+    QVERIFY2(box->informativeText().contains(sizeText(onDisk)), qPrintable(box->informativeText()));
     QTest::mouseClick(box->findChild<QPushButton *>(u"confirmDelete"_s), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(rowOf(repo), -1, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(!QDir(done.filePath).exists(), 10000);
+    QVERIFY(statusBarSays(m_window.get(), sizeText(onDisk)));
 }
 
 void TestGuiFlow::gatedModelAsksForATokenAndSucceedsWithOne()

@@ -47,6 +47,7 @@ private Q_SLOTS:
     void queueCanBeReordered();
     void pauseAllResumeAll();
     void detailsPaneShowsFilesAndTheWholeError();
+    void variantsAreListedAndDeletedOneByOne();
     void deleteConfirmsWithSpaceFreed();
     void liveEventsUpdateRows();
     void copyRepoIds();
@@ -277,10 +278,11 @@ void TestModelsPanel::requantizeAsksWhichVariant()
     // Issue 17 item 4: Re-quantize started a 4-bit job at once on a hidden default.
     FakeBackend backend;
     backend.records.push_back(FakeBackend::makeRecord(1, ModelStatus::Ready));
-    backend.previewData.sizes = {
-        hub::SizeEstimate{hub::Quantization::None, 1000, 1000, 0, 0},
-        hub::SizeEstimate{hub::Quantization::Bnb4bit, 300'000'000, 300, 0, 0},
-        hub::SizeEstimate{hub::Quantization::Bnb8bit, 550'000'000, 550, 0, 0}};
+    backend.estimates = {hub::SizeEstimate{hub::Quantization::None, 1000, 1000, 0, 0},
+                         hub::SizeEstimate{hub::Quantization::Bnb4bit, 300'000'000, 300, 0, 0},
+                         hub::SizeEstimate{hub::Quantization::Bnb8bit, 550'000'000, 550, 0, 0}};
+    backend.variantsOf[backend.records[0].id] = {
+        FakeBackend::makeVariant(backend.records[0].id, u"bnb-8bit"_s, 551'000'000)};
     ModelsPanel panel(&backend);
     panel.show();
     load(panel);
@@ -291,12 +293,14 @@ void TestModelsPanel::requantizeAsksWhichVariant()
     RequantizeDialog *dlg = nullptr;
     QTRY_VERIFY((dlg = panel.findChild<RequantizeDialog *>()) && dlg->isVisible());
     QCOMPARE(backend.calls.filter(u"requantize"_s).size(), 0); // nothing started by opening it
-    // The preview of the downloaded commit gives each variant's size.
+    // The model's own files give each variant's size; the variants it has show beside them.
     QTRY_COMPARE(dlg->sizeText(u"bnb-8bit"_s), u"550 MB"_s);
     QCOMPARE(dlg->sizeText(u"bnb-4bit-nf4-dq"_s), u"300 MB"_s);
     QCOMPARE(dlg->sizeText(u"bnb-4bit-fp4"_s), u"about 300 MB"_s);
-    QVERIFY(backend.calls.contains(
-        u"preview %1 %2 token=no"_s.arg(backend.records[0].repoId, backend.records[0].commitSha)));
+    QTRY_COMPARE(dlg->presentText(u"bnb-8bit"_s), u"551 MB"_s);
+    QCOMPARE(dlg->presentText(u"bnb-4bit-fp4"_s), u"no"_s);
+    QVERIFY(backend.calls.contains(u"estimate "_s + backend.records[0].id.toString(QUuid::WithoutBraces)));
+    QVERIFY(backend.calls.filter(u"preview"_s).isEmpty()); // no Hub call for it
     dlg->findChild<QRadioButton *>(u"variant_bnb-4bit-fp4"_s)->click();
     QTest::mouseClick(dlg->findChild<QPushButton *>(u"startRequantize"_s), Qt::LeftButton);
     QTRY_COMPARE(backend.calls.filter(u"requantize"_s).size(), 1);
@@ -402,12 +406,57 @@ void TestModelsPanel::detailsPaneShowsFilesAndTheWholeError()
     QTRY_COMPARE(backend.calls.filter(u"retry "_s).size(), 1);
 }
 
+void TestModelsPanel::variantsAreListedAndDeletedOneByOne()
+{
+    FakeBackend backend;
+    ModelRecord r = FakeBackend::makeRecord(0, ModelStatus::Ready);
+    r.sizeBytes = 1'000'000'000;
+    r.variantsSizeBytes = 900'000'000;
+    backend.records.push_back(r);
+    backend.variantsOf[r.id] = {FakeBackend::makeVariant(r.id, u"bnb-4bit-nf4-dq"_s, 350'000'000),
+                                FakeBackend::makeVariant(r.id, u"bnb-8bit"_s, 550'000'000)};
+    ModelsPanel panel(&backend);
+    QSignalSpy status(&panel, &ModelsPanel::statusMessageChanged);
+    panel.show();
+    load(panel);
+    // Issue 17 item 6: the size on disk counts the variants beside the download.
+    QCOMPARE(panel.tableModel()->index(0, ModelTableModel::SizeOnDisk).data().toString(),
+             u"1.90 GB"_s);
+    panel.selectModel(r.id);
+    DetailsPane *details = panel.detailsPane();
+    QTRY_COMPARE(details->variantsTable()->rowCount(), 2);
+    QCOMPARE(details->variantsTable()->item(0, 0)->text(), u"4-bit NF4, double quantization"_s);
+    QCOMPARE(details->variantsTable()->item(1, 1)->text(), u"550 MB"_s);
+    QVERIFY(details->factText(u"size"_s).contains(u"900 MB of quantized variants"_s));
+    // Progress ticks do not fetch the list again; a changed record does.
+    const qsizetype fetches = backend.calls.filter(u"variants "_s).size();
+    backend.emitChanged(r);
+    panel.tableModel()->flush();
+    QCOMPARE(backend.calls.filter(u"variants "_s).size(), fetches);
+    // Delete one variant: asks, then only that one goes.
+    details->variantsTable()->selectRow(1);
+    QTest::mouseClick(details->findChild<QPushButton *>(u"detailsRemoveVariant"_s), Qt::LeftButton);
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = panel.findChild<QMessageBox *>(u"deleteVariantConfirmation"_s)) &&
+                box->isVisible());
+    QVERIFY2(box->text().contains(u"8-bit"_s), qPrintable(box->text()));
+    QVERIFY(box->informativeText().contains(u"550 MB"_s));
+    QTest::mouseClick(box->findChild<QPushButton *>(u"confirmDeleteVariant"_s), Qt::LeftButton);
+    QTRY_COMPARE(
+        backend.calls.filter(u"removeVariant"_s),
+        QStringList{u"removeVariant %1 bnb-8bit"_s.arg(r.id.toString(QUuid::WithoutBraces))});
+    QTRY_COMPARE(details->variantsTable()->rowCount(), 1);
+    QTRY_VERIFY(!status.isEmpty());
+    QVERIFY(status.last().at(0).toString().contains(u"550 MB"_s));
+}
+
 void TestModelsPanel::deleteConfirmsWithSpaceFreed()
 {
     FakeBackend backend;
     backend.bytesFreed = 1'500'000'000;
     for (int i = 0; i < 3; ++i)
         backend.records.push_back(FakeBackend::makeRecord(i));
+    backend.records[0].variantsSizeBytes = 123'000'000; // the frees figure counts variants
     ModelsPanel panel(&backend);
     QSignalSpy status(&panel, &ModelsPanel::statusMessageChanged);
     panel.show();
@@ -420,7 +469,8 @@ void TestModelsPanel::deleteConfirmsWithSpaceFreed()
     QCOMPARE(panel.selectedIds().size(), 2);
     qint64 expected = 0;
     for (const QUuid &id : panel.selectedIds())
-        expected += panel.tableModel()->record(id)->sizeBytes.value_or(0);
+        expected += panel.tableModel()->record(id)->sizeBytes.value_or(0) +
+                    panel.tableModel()->record(id)->variantsSizeBytes;
     QTest::keyClick(panel.view(), Qt::Key_Delete);
     QMessageBox *box = nullptr;
     QTRY_VERIFY((box = panel.findChild<QMessageBox *>(u"deleteConfirmation"_s)) != nullptr);

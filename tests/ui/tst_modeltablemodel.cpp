@@ -32,6 +32,7 @@ private Q_SLOTS:
     void countsAndQueue();
     void proxyFiltersByCategory();
     void parametersColumnShowsTheCount();
+    void sizeOnDiskCountsTheVariants();
     void displayAndRoles_data();
     void displayAndRoles();
     void proxySortsByRawValue();
@@ -305,6 +306,22 @@ void TestModelTableModel::proxyFiltersByCategory()
     QCOMPARE(proxy.rowCount(), 0);
 }
 
+void TestModelTableModel::sizeOnDiskCountsTheVariants()
+{
+    // Issue 17 item 6: "Size on disk" ignored the quantized copy (330 KB shown, 557 KB on disk).
+    ModelTableModel model;
+    ModelRecord r = FakeBackend::makeRecord(0);
+    r.sizeBytes = 330'000;
+    r.variantsSizeBytes = 227'000;
+    model.setRecords({r});
+    const QModelIndex size = model.index(0, ModelTableModel::SizeOnDisk);
+    QCOMPARE(size.data().toString(), u"557 KB"_s);
+    QCOMPARE(size.data(ModelTableModel::SortRole).toLongLong(), 557'000);
+    QCOMPARE(size.data(Qt::ToolTipRole).toString(),
+             u"330 KB downloaded + 227 KB of quantized variants"_s);
+    QCOMPARE(model.librarySize(), 557'000);
+}
+
 void TestModelTableModel::parametersColumnShowsTheCount()
 {
     // Issue 17 item 1: the column was always empty. Records made by downloadRepo carry the
@@ -338,6 +355,8 @@ void TestModelTableModel::displayAndRoles_data()
                            << QVariant(u"8-bit (bnb)"_s);
     QTest::newRow("size") << int(ModelTableModel::SizeOnDisk) << int(Qt::DisplayRole)
                           << QVariant(u"750 MB"_s);
+    QTest::newRow("size tooltip") << int(ModelTableModel::SizeOnDisk) << int(Qt::ToolTipRole)
+                                  << QVariant(u"750,002,000 bytes"_s);
     QTest::newRow("status") << int(ModelTableModel::Status) << int(Qt::DisplayRole)
                             << QVariant(u"Ready"_s);
     QTest::newRow("id") << int(ModelTableModel::Name) << int(ModelTableModel::IdRole)

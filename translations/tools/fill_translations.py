@@ -500,6 +500,25 @@ T = {
 'from the settings file (%1)': ('aus der Einstellungsdatei (%1)', '来自设置文件（%1）'),
 'built-in default': ('eingebauter Standardwert', '内置默认值'),
 'Filter the models': ('Modelle filtern', '筛选模型'),
+# --- issue 17: quantized variants side by side ----------------------------------------------------
+'Delete variant': ('Variante löschen', '删除变体'),
+'Delete the %1 variant of %2?': ('Die Variante %1 von %2 löschen?', '删除 %2 的 %1 变体？'),
+'This frees %1 on disk. The downloaded files and the other variants stay.': ('Das gibt %1 auf dem Datenträger frei. Die heruntergeladenen Dateien und die anderen Varianten bleiben.', '这将释放 %1 磁盘空间。已下载的文件和其他变体会保留。'),
+'Newest variant:': ('Neueste Variante:', '最新变体：'),
+'Quantized on': ('Quantisiert am', '量化于'),
+'Folder': ('Ordner', '文件夹'),
+'Delete variant…': ('Variante löschen …', '删除变体…'),
+'Variants': ('Varianten', '变体'),
+'%1 (%2 downloaded, %3 of quantized variants)': ('%1 (%2 heruntergeladen, %3 quantisierte Varianten)', '%1（已下载 %2，量化变体 %3）'),
+'4-bit %1, double quantization': ('4 Bit %1, doppelte Quantisierung', '4 位 %1，双重量化'),
+'4-bit %1': ('4 Bit %1', '4 位 %1'),
+'%1 on %2': ('%1 auf %2', '%1，在 %2 上'),
+'No quantized variant yet: Re-quantize writes one from the downloaded files.': ('Noch keine quantisierte Variante: „Neu quantisieren“ schreibt eine aus den heruntergeladenen Dateien.', '还没有量化变体：“重新量化”会用已下载的文件写出一个。'),
+'%1 variants, %2 in all, each in its own folder.': ('%1 Varianten, zusammen %2, jede in einem eigenen Ordner.', '共 %1 个变体，合计 %2，各自位于单独的文件夹中。'),
+'%1 downloaded + %2 of quantized variants': ('%1 heruntergeladen + %2 quantisierte Varianten', '已下载 %1 + 量化变体 %2'),
+'Deleted a variant of %1, freed %2.': ('Eine Variante von %1 gelöscht, %2 freigegeben.', '已删除 %1 的一个变体，释放了 %2。'),
+'On disk now': ('Bereits vorhanden', '当前已有'),
+'Each variant is written to a folder of its own beside the others. Quantizing a variant the model has already replaces only that one.': ('Jede Variante wird in einen eigenen Ordner neben die anderen geschrieben. Eine Variante, die das Modell schon hat, erneut zu quantisieren, ersetzt nur diese.', '每个变体写入各自的文件夹，与其他变体并存。重新量化模型已有的变体只会替换该变体。'),
 }
 
 
