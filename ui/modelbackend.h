@@ -141,6 +141,10 @@ public:
     // Moves the model's queued job before another model's queued job (to the end without one).
     virtual void moveInQueue(const QUuid &id, const std::optional<QUuid> &before, QObject *context,
                              StatusCallback done) = 0;
+    // What deleting these models would free on disk now, by the service's deletion policy
+    // (every variant counted, a folder another record of the same repo uses left out).
+    virtual void planRemoval(const QList<QUuid> &ids, QObject *context,
+                             Callback<qint64> done) = 0;
     // Result: the bytes freed on disk.
     virtual void remove(const QUuid &id, QObject *context, Callback<qint64> done) = 0;
     virtual void requantize(const QUuid &id, const QuantOptions &quant, QObject *context,

@@ -568,14 +568,25 @@ void ModelsPanel::handleDelete()
     const QList<QUuid> ids = selectedIds();
     if (ids.isEmpty())
         return;
-    qint64 bytes = 0;
     QStringList names;
+    qint64 recorded = 0; // what the catalogue records, if the service cannot plan
     for (const QUuid &id : ids) {
         if (const ModelRecord *r = m_model->record(id)) {
-            bytes += r->sizeBytes.value_or(0) + r->variantsSizeBytes; // downloads and variants
+            recorded += r->sizeBytes.value_or(0) + r->variantsSizeBytes;
             names << r->repoId;
         }
     }
+    if (!m_backend)
+        return;
+    // "Frees" is the service's own plan (the deletion policy, variants included, a folder that
+    // another record still uses left out), so the question says what Delete will really do.
+    m_backend->planRemoval(ids, this, [this, ids, names, recorded](Result<qint64> planned) {
+        askDelete(ids, names, planned ? *planned : recorded);
+    });
+}
+
+void ModelsPanel::askDelete(const QList<QUuid> &ids, const QStringList &names, qint64 bytes)
+{
     QMessageBox *box = Questions::deleteModels(this, names, bytes);
     QAbstractButton *del = box->findChild<QPushButton *>(u"confirmDelete"_s);
     connect(box, &QMessageBox::buttonClicked, this, [this, del, ids](QAbstractButton *b) {

@@ -87,6 +87,7 @@ private:
     void showContextMenu(const QPoint &pos);
     void handleCancel();
     void handleDelete();
+    void askDelete(const QList<QUuid> &ids, const QStringList &names, qint64 bytes);
     void handleDeleteConfirmed(const QList<QUuid> &ids);
     void handlePauseResume();
     void handleRequantize();

@@ -350,6 +350,25 @@ void ServiceBackend::estimateVariants(const QUuid &id, QObject *context,
         context, [id](ModelService *s) { return s->estimateVariants(id); }, std::move(done));
 }
 
+void ServiceBackend::planRemoval(const QList<QUuid> &ids, QObject *context,
+                                 Callback<qint64> done)
+{
+    // Walks the folders on disk: on the service thread, never the GUI's.
+    call<Result<qint64>>(
+        context,
+        [ids](ModelService *s) -> Result<qint64> {
+            qint64 bytes = 0;
+            for (const QUuid &id : ids) {
+                const Result<Removal> plan = s->planRemoval(id);
+                if (!plan)
+                    return plan.error();
+                bytes += plan->bytes;
+            }
+            return bytes;
+        },
+        std::move(done));
+}
+
 void ServiceBackend::remove(const QUuid &id, QObject *context, Callback<qint64> done)
 {
     callAsync<Result<qint64>>(

@@ -50,6 +50,7 @@ public:
     void resumeAll(QObject *context, Callback<int> done) override;
     void moveInQueue(const QUuid &id, const std::optional<QUuid> &before, QObject *context,
                      StatusCallback done) override;
+    void planRemoval(const QList<QUuid> &ids, QObject *context, Callback<qint64> done) override;
     void remove(const QUuid &id, QObject *context, Callback<qint64> done) override;
     void requantize(const QUuid &id, const QuantOptions &quant, QObject *context,
                     StatusCallback done) override;

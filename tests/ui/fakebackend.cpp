@@ -166,6 +166,26 @@ void FakeBackend::requantize(const QUuid &id, const QuantOptions &quant, QObject
     deliver(context, [done] { done(Status()); });
 }
 
+void FakeBackend::planRemoval(const QList<QUuid> &ids, QObject *context, Callback<qint64> done)
+{
+    calls << u"planRemoval %1"_s.arg(ids.size());
+    if (planError) {
+        deliver(context, [done, e = *planError] { done(e); });
+        return;
+    }
+    qint64 bytes = 0;
+    for (const QUuid &id : ids) {
+        if (plannedFree.contains(id)) {
+            bytes += plannedFree.value(id);
+            continue;
+        }
+        for (const ModelRecord &r : records)
+            if (r.id == id)
+                bytes += r.sizeBytes.value_or(0) + r.variantsSizeBytes;
+    }
+    deliver(context, [done, bytes] { done(bytes); });
+}
+
 void FakeBackend::remove(const QUuid &id, QObject *context, Callback<qint64> done)
 {
     calls << u"remove "_s + id.toString(QUuid::WithoutBraces);

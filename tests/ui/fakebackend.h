@@ -31,6 +31,9 @@ public:
     std::optional<Error> estimateError;
     QStringList calls; // "cancel <uuid>", "download <repo> <quant>", ...
     qint64 bytesFreed = 0;
+    // planRemoval's answer per model; a model not in it plans its size plus its variants'.
+    QHash<QUuid, qint64> plannedFree;
+    std::optional<Error> planError;
 
     static ModelRecord makeRecord(int i, ModelStatus status = ModelStatus::Ready);
     static JobView makeJob(const QUuid &modelId, const QString &state,
@@ -58,6 +61,7 @@ public:
     void resumeAll(QObject *context, Callback<int> done) override;
     void moveInQueue(const QUuid &id, const std::optional<QUuid> &before, QObject *context,
                      StatusCallback done) override;
+    void planRemoval(const QList<QUuid> &ids, QObject *context, Callback<qint64> done) override;
     void remove(const QUuid &id, QObject *context, Callback<qint64> done) override;
     void requantize(const QUuid &id, const QuantOptions &quant, QObject *context,
                     StatusCallback done) override;

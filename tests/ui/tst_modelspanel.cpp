@@ -394,6 +394,8 @@ void TestModelsPanel::detailsPaneShowsFilesAndTheWholeError()
     QVERIFY(files->item(1, 1)->text().contains(u"400 B of 900 B"_s));
     QCOMPARE(details->factText(u"commit"_s), backend.records[0].commitSha);
     QCOMPARE(details->factText(u"path"_s), backend.records[0].filePath);
+    // The mode in words, as in the table ("bnb-4bit" is the catalogue's key, not a label).
+    QCOMPARE(details->factText(u"quantization"_s), u"4-bit (bnb)"_s);
     QVERIFY(!details->errorLabel()->isVisible());
     // A failure: the whole error, in words, with what to do next and a Retry button.
     panel.selectModel(backend.records[1].id);
@@ -467,16 +469,25 @@ void TestModelsPanel::deleteConfirmsWithSpaceFreed()
     panel.view()->selectRow(0);
     QTest::keyClick(panel.view(), Qt::Key_Down, Qt::ShiftModifier);
     QCOMPARE(panel.selectedIds().size(), 2);
-    qint64 expected = 0;
+    // "Frees" is the service's plan (its deletion policy), not a sum of the rows' sizes: here
+    // one model shares its folder with another record, so deleting it frees less than its size.
+    const QUuid shared = panel.selectedIds().at(0);
+    const QUuid own = panel.selectedIds().at(1);
+    backend.plannedFree.insert(shared, 1'000'000);
+    const qint64 expected = 1'000'000 + panel.tableModel()->record(own)->sizeBytes.value_or(0) +
+                            panel.tableModel()->record(own)->variantsSizeBytes;
+    qint64 rowSum = 0;
     for (const QUuid &id : panel.selectedIds())
-        expected += panel.tableModel()->record(id)->sizeBytes.value_or(0) +
-                    panel.tableModel()->record(id)->variantsSizeBytes;
+        rowSum += panel.tableModel()->record(id)->sizeBytes.value_or(0) +
+                  panel.tableModel()->record(id)->variantsSizeBytes;
+    QVERIFY(sizeText(expected) != sizeText(rowSum));
     QTest::keyClick(panel.view(), Qt::Key_Delete);
     QMessageBox *box = nullptr;
     QTRY_VERIFY((box = panel.findChild<QMessageBox *>(u"deleteConfirmation"_s)) != nullptr);
     QVERIFY2(box->text().contains(u"2 model"_s), qPrintable(box->text()));
     QVERIFY2(box->informativeText().contains(sizeText(expected)),
              qPrintable(box->informativeText()));
+    QCOMPARE(backend.calls.filter(u"planRemoval"_s), QStringList{u"planRemoval 2"_s});
     QTest::mouseClick(box->findChild<QPushButton *>(u"confirmDelete"_s), Qt::LeftButton);
     QTRY_COMPARE(panel.tableModel()->rowCount(), 1);
     QCOMPARE(backend.calls.filter(u"remove "_s).size(), 2);
