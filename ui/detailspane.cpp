@@ -3,6 +3,7 @@
 #include "errortext.h"
 #include "icons.h"
 #include "localeformat.h"
+#include "modeltablemodel.h"
 #include "rowstate.h"
 
 #include <QFormLayout>
@@ -253,7 +254,7 @@ void DetailsPane::show(const ModelRecord *record, const std::optional<JobInfo> &
                                  : QString());
     setFact(u"quantization"_s, record->quantization.isEmpty() || record->quantization == u"none"_s
                                    ? tr("none (original precision)")
-                                   : record->quantization);
+                                   : ModelTableModel::quantizationText(record->quantization));
     setFact(u"size"_s,
             !record->sizeBytes ? QString()
             : record->variantsSizeBytes > 0

@@ -13,7 +13,7 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace mistudio::ui {
 
-static QString quantizationText(const QString &mode)
+QString ModelTableModel::quantizationText(const QString &mode)
 {
     if (mode == u"bnb-4bit"_s)
         return ModelTableModel::tr("4-bit (bnb)");

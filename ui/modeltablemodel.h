@@ -40,6 +40,10 @@ public:
     };
     Q_ENUM(Column)
 
+    // "4-bit (bnb)", "8-bit (bnb)", "None": the words for a quantization mode, shared with the
+    // details pane so that both say the same.
+    static QString quantizationText(const QString &mode);
+
     enum Role
     {
         SortRole = Qt::UserRole + 1, // raw value for sorting
