@@ -192,7 +192,7 @@ static void saveIssueScenes(const AppConfig &config, QSettings *settings)
     save(&w, u"issue17-05-refused-download-after"_s);
     w.downloadForm()->repoEdit()->clear();
 
-    // 6: delete says what it frees (the size on disk the catalogue reports).
+    // 6: delete says what it frees (the service's plan: the download and every variant).
     panel->selectModel(b.records[0].id);
     panel->deleteAction()->trigger();
     if (QMessageBox *box = openedBox(&w, u"deleteConfirmation"_s)) {
@@ -269,6 +269,9 @@ static void saveIssueScenes(const AppConfig &config, QSettings *settings)
     }
 
     // Search results with Preview and Download.
+    // Xvfb has no window manager to activate the window: do it, as a click on it would, so that
+    // the field has the focus and the list opens under it (as wide as the field).
+    QApplication::setActiveWindow(&w);
     QLineEdit *repo = w.downloadForm()->repoEdit();
     repo->setFocus();
     repo->setText(u"gemma-2"_s);

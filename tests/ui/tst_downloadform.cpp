@@ -17,6 +17,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QStandardItemModel>
 #include <QStandardPaths>
@@ -291,11 +292,17 @@ void TestDownloadForm::searchResultsShowDetailsAndActions()
                  detail.contains(u"gated"_s) && detail.contains(u"updated"_s),
              qPrintable(detail));
     QVERIFY(!SearchHitDelegate::detailText(popup->model()->index(1, 0)).contains(u"gated"_s));
+    // The list is as wide as the field and never scrolls sideways: both buttons are on screen.
+    QVERIFY2(popup->width() >= form.repoEdit()->width(),
+             qPrintable(u"%1 < %2"_s.arg(popup->width()).arg(form.repoEdit()->width())));
+    QVERIFY(!popup->horizontalScrollBar()->isVisible());
     // A click on the row's Download button downloads that result.
     QStyleOptionViewItem opt;
     opt.initFrom(popup);
     opt.rect = popup->visualRect(first);
     opt.fontMetrics = popup->fontMetrics();
+    for (const auto action : {SearchHitDelegate::Action::Preview, SearchHitDelegate::Action::Download})
+        QVERIFY(popup->viewport()->rect().contains(SearchHitDelegate::buttonRect(opt, action)));
     const QPoint download =
         SearchHitDelegate::buttonRect(opt, SearchHitDelegate::Action::Download).center();
     QTest::mouseMove(popup->viewport(),
