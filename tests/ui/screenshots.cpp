@@ -180,8 +180,12 @@ static void saveIssueScenes(const AppConfig &config, QSettings *settings)
 
     // 4: re-quantize asks which variant, with sizes.
     {
+        b.estimates = test::samplePreview().sizes;
+        b.variantsOf[b.records[0].id] = {
+            FakeBackend::makeVariant(b.records[0].id, u"bnb-4bit-nf4-dq"_s, 2'175'455'232LL)};
         RequantizeDialog dlg(b.records[0], &b, &w);
         dlg.show();
+        settle(); // the estimates and the variants on disk arrive from the backend
         save(&dlg, u"issue17-04-requantize-after"_s);
     }
 
@@ -293,6 +297,8 @@ int main(int argc, char **argv)
 {
     QApplication app(argc, argv);
     QApplication::setStyle(QStyleFactory::create(u"Fusion"_s));
+    // The English pictures in one locale whatever LANG the build runs under (dates, numbers).
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
     if (argc < 2) {
         std::fprintf(stderr, "usage: %s OUTPUT_DIR\n", argv[0]);
         return 2;
