@@ -72,10 +72,10 @@ ModelsPanel::ModelsPanel(ModelBackend *backend, QWidget *parent)
     // width is at least what its (translated) title needs beside the sort arrow.
     const int em = m_view->fontMetrics().horizontalAdvance(u'M');
     const std::pair<int, int> widths[] = {
-        {ModelTableModel::Name, 15},      {ModelTableModel::Status, 36},
+        {ModelTableModel::Name, 13},      {ModelTableModel::Status, 34},
         {ModelTableModel::Parameters, 6}, {ModelTableModel::Quantization, 7},
-        {ModelTableModel::SizeOnDisk, 7}, {ModelTableModel::Revision, 9},
-        {ModelTableModel::RepoId, 16},    {ModelTableModel::Updated, 10}};
+        {ModelTableModel::SizeOnDisk, 7}, {ModelTableModel::Revision, 8},
+        {ModelTableModel::RepoId, 14},    {ModelTableModel::Updated, 9}};
     for (const auto &[column, ems] : widths) {
         const QString title =
             m_model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString();
