@@ -135,6 +135,228 @@ Check the data directory and database settings (or the --data-dir and --database
 
 Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Optionen --data-dir und --database-url).</translation>
         </message>
+        <message>
+            <source>Enter a Hugging Face token with access in the form above (or in Settings), then press Retry.</source>
+            <translation>Geben Sie oben im Formular (oder in den Einstellungen) ein Hugging-Face-Token mit Zugriff ein und klicken Sie dann auf „Wiederholen“.</translation>
+        </message>
+        <message>
+            <source>Request access on the model's Hugging Face page; press Retry once it is approved.</source>
+            <translation>Beantragen Sie den Zugriff auf der Hugging-Face-Seite des Modells; klicken Sie nach der Freigabe auf „Wiederholen“.</translation>
+        </message>
+        <message>
+            <source>Free some disk space (or choose another data directory in Settings), then press Retry: the files already downloaded are kept.</source>
+            <translation>Geben Sie Speicherplatz frei (oder wählen Sie in den Einstellungen ein anderes Datenverzeichnis) und klicken Sie dann auf „Wiederholen“: Bereits heruntergeladene Dateien bleiben erhalten.</translation>
+        </message>
+        <message>
+            <source>Check the connection and press Retry: finished files are not fetched again.</source>
+            <translation>Prüfen Sie die Verbindung und klicken Sie auf „Wiederholen“: Fertige Dateien werden nicht erneut geladen.</translation>
+        </message>
+        <message>
+            <source>Turn offline mode off (HF_HUB_OFFLINE) or connect, then press Retry.</source>
+            <translation>Schalten Sie den Offline-Modus (HF_HUB_OFFLINE) aus oder stellen Sie eine Verbindung her und klicken Sie dann auf „Wiederholen“.</translation>
+        </message>
+        <message>
+            <source>Press Retry: the damaged file is fetched again and verified.</source>
+            <translation>Klicken Sie auf „Wiederholen“: Die beschädigte Datei wird erneut geladen und geprüft.</translation>
+        </message>
+        <message>
+            <source>Check the repo id and revision on the Hub; delete this entry if it is wrong.</source>
+            <translation>Prüfen Sie Repo-ID und Revision auf dem Hub; löschen Sie diesen Eintrag, wenn er falsch ist.</translation>
+        </message>
+        <message>
+            <source>The original files are intact: use Re-quantize to try another variant or the CPU.</source>
+            <translation>Die Originaldateien sind unversehrt: Versuchen Sie mit „Neu quantisieren“ eine andere Variante oder die CPU.</translation>
+        </message>
+        <message>
+            <source>Check that the data directory is writable, then press Retry.</source>
+            <translation>Prüfen Sie, ob das Datenverzeichnis beschreibbar ist, und klicken Sie dann auf „Wiederholen“.</translation>
+        </message>
+        <message>
+            <source>%1 is already in your models and ready. To get another quantized variant, select it and use Re-quantize.</source>
+            <translation>%1 ist bereits in Ihren Modellen und fertig. Für eine andere quantisierte Variante wählen Sie es aus und nutzen „Neu quantisieren“.</translation>
+        </message>
+        <message>
+            <source>%1 is already being downloaded.</source>
+            <translation>%1 wird bereits heruntergeladen.</translation>
+        </message>
+    </context>
+    <context>
+        <name>Format</name>
+        <message>
+            <source>%1 %</source>
+            <translation>%1 %</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n s left</source>
+            <translation>
+                <numerusform>noch %n s</numerusform>
+                <numerusform>noch %n s</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n min left</source>
+            <translation>
+                <numerusform>noch %n min</numerusform>
+                <numerusform>noch %n min</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>%1 h %2 min left</source>
+            <translation>noch %1 h %2 min</translation>
+        </message>
+    </context>
+    <context>
+        <name>Questions</name>
+        <message>
+            <source>Cancel</source>
+            <translation>Abbrechen</translation>
+        </message>
+        <message>
+            <source>Cancel the job of %1?</source>
+            <translation>Den Auftrag für %1 abbrechen?</translation>
+        </message>
+        <message>
+            <source>Cancel these %1 jobs?</source>
+            <translation>Diese %1 Aufträge abbrechen?</translation>
+        </message>
+        <message>
+            <source>The partly written variant is deleted; the downloaded files stay.</source>
+            <translation>Die teilweise geschriebene Variante wird gelöscht; die heruntergeladenen Dateien bleiben.</translation>
+        </message>
+        <message>
+            <source>The %1 downloaded so far will be deleted. Pause keeps them for later.</source>
+            <translation>Die bisher heruntergeladenen %1 werden gelöscht. „Pausieren“ behält sie für später.</translation>
+        </message>
+        <message>
+            <source>Its partial data will be deleted. Pause keeps it for later.</source>
+            <translation>Die Teildaten werden gelöscht. „Pausieren“ behält sie für später.</translation>
+        </message>
+        <message>
+            <source>Cancel and delete</source>
+            <translation>Abbrechen und löschen</translation>
+        </message>
+        <message>
+            <source>Pause instead</source>
+            <translation>Stattdessen pausieren</translation>
+        </message>
+        <message>
+            <source>Keep going</source>
+            <translation>Weiterlaufen lassen</translation>
+        </message>
+        <message>
+            <source>Delete models</source>
+            <translation>Modelle löschen</translation>
+        </message>
+        <message>
+            <source>Delete %1 and its files?</source>
+            <translation>%1 und seine Dateien löschen?</translation>
+        </message>
+        <message>
+            <source>Delete these %1 models and their files?</source>
+            <translation>Diese %1 Modelle und ihre Dateien löschen?</translation>
+        </message>
+        <message>
+            <source>and %1 more</source>
+            <translation>und %1 weitere</translation>
+        </message>
+        <message>
+            <source>This frees %1 on disk. Running downloads are cancelled first.</source>
+            <translation>Dadurch werden %1 auf dem Datenträger frei. Laufende Downloads werden zuerst abgebrochen.</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>Löschen</translation>
+        </message>
+        <message>
+            <source>Quit miStudio Models</source>
+            <translation>miStudio Models beenden</translation>
+        </message>
+        <message>
+            <source>Quitting stops them now; they continue where they stopped the next time miStudio Models starts.</source>
+            <translation>Beim Beenden werden sie jetzt angehalten; beim nächsten Start von miStudio Models laufen sie dort weiter, wo sie standen.</translation>
+        </message>
+        <message>
+            <source>Quit</source>
+            <translation>Beenden</translation>
+        </message>
+        <message>
+            <source>Keep running in the tray</source>
+            <translation>Im Infobereich weiterlaufen</translation>
+        </message>
+        <message>
+            <source>Delete variant</source>
+            <translation>Variante löschen</translation>
+        </message>
+        <message>
+            <source>Delete the %1 variant of %2?</source>
+            <translation>Die Variante %1 von %2 löschen?</translation>
+        </message>
+        <message>
+            <source>This frees %1 on disk. The downloaded files and the other variants stay.</source>
+            <translation>Das gibt %1 auf dem Datenträger frei. Die heruntergeladenen Dateien und die anderen Varianten bleiben.</translation>
+        </message>
+    </context>
+    <context>
+        <name>RowStateText</name>
+        <message>
+            <source>Not downloaded</source>
+            <translation>Nicht heruntergeladen</translation>
+        </message>
+        <message>
+            <source>Queued</source>
+            <translation>Wartet</translation>
+        </message>
+        <message>
+            <source>Downloading</source>
+            <translation>Wird heruntergeladen</translation>
+        </message>
+        <message>
+            <source>Quantizing</source>
+            <translation>Wird quantisiert</translation>
+        </message>
+        <message>
+            <source>Stopping…</source>
+            <translation>Wird angehalten …</translation>
+        </message>
+        <message>
+            <source>Paused</source>
+            <translation>Pausiert</translation>
+        </message>
+        <message>
+            <source>Needs a token</source>
+            <translation>Token nötig</translation>
+        </message>
+        <message>
+            <source>Ready</source>
+            <translation>Bereit</translation>
+        </message>
+        <message>
+            <source>Failed</source>
+            <translation>Fehlgeschlagen</translation>
+        </message>
+        <message>
+            <source>All</source>
+            <translation>Alle</translation>
+        </message>
+    </context>
+    <context>
+        <name>SettingsDialog</name>
+        <message>
+            <source>from the command line (%1)</source>
+            <translation>aus der Befehlszeile (%1)</translation>
+        </message>
+        <message>
+            <source>from the environment (%1)</source>
+            <translation>aus der Umgebung (%1)</translation>
+        </message>
+        <message>
+            <source>from the settings file (%1)</source>
+            <translation>aus der Einstellungsdatei (%1)</translation>
+        </message>
+        <message>
+            <source>built-in default</source>
+            <translation>eingebauter Standardwert</translation>
+        </message>
     </context>
     <context>
         <name>mistudio::ui::ArchitectureDialog</name>
@@ -298,6 +520,221 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
             <source> (output)</source>
             <translation> (Ausgabe)</translation>
         </message>
+        <message>
+            <source>attention</source>
+            <translation>Attention</translation>
+        </message>
+        <message>
+            <source>MLP</source>
+            <translation>MLP</translation>
+        </message>
+        <message>
+            <source>normalization</source>
+            <translation>Normalisierung</translation>
+        </message>
+        <message>
+            <source>embedding</source>
+            <translation>Embedding</translation>
+        </message>
+        <message>
+            <source>output head</source>
+            <translation>Ausgabekopf</translation>
+        </message>
+        <message>
+            <source>other</source>
+            <translation>sonstige</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>Schließen</translation>
+        </message>
+        <message>
+            <source>tensor</source>
+            <translation>Tensor</translation>
+        </message>
+        <message>
+            <source>block</source>
+            <translation>Block</translation>
+        </message>
+    </context>
+    <context>
+        <name>mistudio::ui::DetailsPane</name>
+        <message>
+            <source>waiting</source>
+            <translation>wartet</translation>
+        </message>
+        <message>
+            <source>downloading</source>
+            <translation>wird heruntergeladen</translation>
+        </message>
+        <message>
+            <source>retrying</source>
+            <translation>neuer Versuch</translation>
+        </message>
+        <message>
+            <source>retrying (%1)</source>
+            <translation>neuer Versuch (%1)</translation>
+        </message>
+        <message>
+            <source>verifying checksum</source>
+            <translation>Prüfsumme wird geprüft</translation>
+        </message>
+        <message>
+            <source>verified</source>
+            <translation>geprüft</translation>
+        </message>
+        <message>
+            <source>failed</source>
+            <translation>fehlgeschlagen</translation>
+        </message>
+        <message>
+            <source>paused</source>
+            <translation>pausiert</translation>
+        </message>
+        <message>
+            <source>Select a model to see its details.</source>
+            <translation>Wählen Sie ein Modell, um seine Details zu sehen.</translation>
+        </message>
+        <message>
+            <source>Retry</source>
+            <translation>Wiederholen</translation>
+        </message>
+        <message>
+            <source>Repo id:</source>
+            <translation>Repo-ID:</translation>
+        </message>
+        <message>
+            <source>Revision:</source>
+            <translation>Revision:</translation>
+        </message>
+        <message>
+            <source>Commit:</source>
+            <translation>Commit:</translation>
+        </message>
+        <message>
+            <source>Parameters:</source>
+            <translation>Parameter:</translation>
+        </message>
+        <message>
+            <source>Quantization:</source>
+            <translation>Quantisierung:</translation>
+        </message>
+        <message>
+            <source>Size on disk:</source>
+            <translation>Größe auf Datenträger:</translation>
+        </message>
+        <message>
+            <source>Folder:</source>
+            <translation>Ordner:</translation>
+        </message>
+        <message>
+            <source>Added:</source>
+            <translation>Hinzugefügt:</translation>
+        </message>
+        <message>
+            <source>Updated:</source>
+            <translation>Aktualisiert:</translation>
+        </message>
+        <message>
+            <source>Open folder</source>
+            <translation>Ordner öffnen</translation>
+        </message>
+        <message>
+            <source>File</source>
+            <translation>Datei</translation>
+        </message>
+        <message>
+            <source>Progress</source>
+            <translation>Fortschritt</translation>
+        </message>
+        <message>
+            <source>State</source>
+            <translation>Zustand</translation>
+        </message>
+        <message>
+            <source>General</source>
+            <translation>Allgemein</translation>
+        </message>
+        <message>
+            <source>Files</source>
+            <translation>Dateien</translation>
+        </message>
+        <message>
+            <source>%1 (%2)</source>
+            <translation>%1 (%2)</translation>
+        </message>
+        <message>
+            <source>none (original precision)</source>
+            <translation>keine (Originalgenauigkeit)</translation>
+        </message>
+        <message>
+            <source>%1 of %2 files done.</source>
+            <translation>%1 von %2 Dateien fertig.</translation>
+        </message>
+        <message>
+            <source>Per-file progress shows here while a download runs.</source>
+            <translation>Während eines Downloads steht hier der Fortschritt jeder Datei.</translation>
+        </message>
+        <message>
+            <source>%1 of %2 (%3)</source>
+            <translation>%1 von %2 (%3)</translation>
+        </message>
+        <message>
+            <source>Newest variant:</source>
+            <translation>Neueste Variante:</translation>
+        </message>
+        <message>
+            <source>Variant</source>
+            <translation>Variante</translation>
+        </message>
+        <message>
+            <source>Size</source>
+            <translation>Größe</translation>
+        </message>
+        <message>
+            <source>Quantized on</source>
+            <translation>Quantisiert am</translation>
+        </message>
+        <message>
+            <source>Folder</source>
+            <translation>Ordner</translation>
+        </message>
+        <message>
+            <source>Delete variant…</source>
+            <translation>Variante löschen …</translation>
+        </message>
+        <message>
+            <source>Variants</source>
+            <translation>Varianten</translation>
+        </message>
+        <message>
+            <source>%1 (%2 downloaded, %3 of quantized variants)</source>
+            <translation>%1 (%2 heruntergeladen, %3 quantisierte Varianten)</translation>
+        </message>
+        <message>
+            <source>8-bit (LLM.int8)</source>
+            <translation>8 Bit (LLM.int8)</translation>
+        </message>
+        <message>
+            <source>4-bit %1, double quantization</source>
+            <translation>4 Bit %1, doppelte Quantisierung</translation>
+        </message>
+        <message>
+            <source>4-bit %1</source>
+            <translation>4 Bit %1</translation>
+        </message>
+        <message>
+            <source>%1 on %2</source>
+            <translation>%1 auf %2</translation>
+        </message>
+        <message>
+            <source>No quantized variant yet: Re-quantize writes one from the downloaded files.</source>
+            <translation>Noch keine quantisierte Variante: „Neu quantisieren“ schreibt eine aus den heruntergeladenen Dateien.</translation>
+        </message>
+        <message>
+            <source>%1 variants, %2 in all, each in its own folder.</source>
+            <translation>%1 Varianten, zusammen %2, jede in einem eigenen Ordner.</translation>
+        </message>
     </context>
     <context>
         <name>mistudio::ui::DownloadForm</name>
@@ -388,6 +825,92 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
         <message>
             <source>Open &lt;a href="https://huggingface.co/%1"&gt;the model page&lt;/a&gt; to request access, and create a token at &lt;a href="https://huggingface.co/settings/tokens"&gt;huggingface.co/settings/tokens&lt;/a&gt;.</source>
             <translation>Öffnen Sie &lt;a href="https://huggingface.co/%1"&gt;die Modellseite&lt;/a&gt;, um Zugriff zu beantragen, und erstellen Sie ein Token unter &lt;a href="https://huggingface.co/settings/tokens"&gt;huggingface.co/settings/tokens&lt;/a&gt;.</translation>
+        </message>
+        <message>
+            <source>no limit</source>
+            <translation>kein Limit</translation>
+        </message>
+        <message>
+            <source>A speed limit for this download only (bytes per second, e.g. 10M), besides the global cap in Settings</source>
+            <translation>Ein Geschwindigkeitslimit nur für diesen Download (Bytes pro Sekunde, z. B. 10M), zusätzlich zum globalen Limit in den Einstellungen</translation>
+        </message>
+        <message>
+            <source>&amp;Speed limit:</source>
+            <translation>&amp;Geschwindigkeitslimit:</translation>
+        </message>
+        <message>
+            <source>The speed limit must be a number of bytes per second, e.g. 10M.</source>
+            <translation>Das Geschwindigkeitslimit muss eine Zahl von Bytes pro Sekunde sein, z. B. 10M.</translation>
+        </message>
+    </context>
+    <context>
+        <name>mistudio::ui::FilterBar</name>
+        <message>
+            <source>Filter by name or repo id (Ctrl+F)</source>
+            <translation>Nach Name oder Repo-ID filtern (Strg+F)</translation>
+        </message>
+        <message>
+            <source>Filter the models</source>
+            <translation>Modelle filtern</translation>
+        </message>
+        <message>
+            <source>Your models (%1)</source>
+            <translation>Ihre Modelle (%1)</translation>
+        </message>
+        <message>
+            <source>%1 (%2)</source>
+            <translation>%1 (%2)</translation>
+        </message>
+    </context>
+    <context>
+        <name>mistudio::ui::HelpDialog</name>
+        <message>
+            <source>Close</source>
+            <translation>Schließen</translation>
+        </message>
+        <message>
+            <source>miStudio Models documentation</source>
+            <translation>Dokumentation von miStudio Models</translation>
+        </message>
+        <message>
+            <source>Keyboard shortcuts</source>
+            <translation>Tastenkürzel</translation>
+        </message>
+        <message>
+            <source> or </source>
+            <translation> oder </translation>
+        </message>
+        <message>
+            <source>View the architecture of the selected ready model</source>
+            <translation>Architektur des ausgewählten fertigen Modells anzeigen</translation>
+        </message>
+        <message>
+            <source>Enter</source>
+            <translation>Eingabetaste</translation>
+        </message>
+        <message>
+            <source>Move between the form, the filter bar and the table</source>
+            <translation>Zwischen Formular, Filterleiste und Tabelle wechseln</translation>
+        </message>
+        <message>
+            <source>Tab, Shift+Tab</source>
+            <translation>Tab, Umschalt+Tab</translation>
+        </message>
+        <message>
+            <source>In the search results: preview / download the result</source>
+            <translation>In den Suchergebnissen: Ergebnis in der Vorschau zeigen / herunterladen</translation>
+        </message>
+        <message>
+            <source>Enter / Ctrl+Enter</source>
+            <translation>Eingabe / Strg+Eingabe</translation>
+        </message>
+        <message>
+            <source>Action</source>
+            <translation>Aktion</translation>
+        </message>
+        <message>
+            <source>Keys</source>
+            <translation>Tasten</translation>
         </message>
     </context>
     <context>
@@ -484,29 +1007,77 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
             <source>The API server did not start: %1</source>
             <translation>Der API-Server ist nicht gestartet: %1</translation>
         </message>
+        <message>
+            <source>&amp;Add a model…</source>
+            <translation>Modell &amp;hinzufügen …</translation>
+        </message>
+        <message>
+            <source>Total download speed</source>
+            <translation>Gesamte Download-Geschwindigkeit</translation>
+        </message>
+        <message>
+            <source>Jobs running and waiting in the queue</source>
+            <translation>Laufende und wartende Aufträge</translation>
+        </message>
+        <message>
+            <source>Disk space the library uses</source>
+            <translation>Speicherplatz der Bibliothek</translation>
+        </message>
+        <message>
+            <source>↓ %1</source>
+            <translation>↓ %1</translation>
+        </message>
+        <message>
+            <source>%1 running, %2 queued</source>
+            <translation>%1 aktiv, %2 wartend</translation>
+        </message>
+        <message>
+            <source>%1 running</source>
+            <translation>%1 aktiv</translation>
+        </message>
+        <message>
+            <source>miStudio Models — %1, %2</source>
+            <translation>miStudio Models – %1, %2</translation>
+        </message>
+        <message>
+            <source>Library: %1</source>
+            <translation>Bibliothek: %1</translation>
+        </message>
+        <message>
+            <source>&amp;Hide window</source>
+            <translation>Fenster &amp;ausblenden</translation>
+        </message>
+        <message>
+            <source>&amp;Show window</source>
+            <translation>Fenster &amp;anzeigen</translation>
+        </message>
+        <message>
+            <source>Jobs running or queued: %1.</source>
+            <translation>Laufende oder wartende Aufträge: %1.</translation>
+        </message>
+        <message>
+            <source>&amp;Documentation</source>
+            <translation>&amp;Dokumentation</translation>
+        </message>
+        <message>
+            <source>&amp;Keyboard shortcuts</source>
+            <translation>&amp;Tastenkürzel</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>Schließen</translation>
+        </message>
+        <message>
+            <source>%1: %2</source>
+            <translation>%1: %2</translation>
+        </message>
+        <message>
+            <source>%1 — %2</source>
+            <translation>%1 – %2</translation>
+        </message>
     </context>
     <context>
         <name>mistudio::ui::ModelTableModel</name>
-        <message>
-            <source>Pending</source>
-            <translation>Wartend</translation>
-        </message>
-        <message>
-            <source>Downloading</source>
-            <translation>Wird heruntergeladen</translation>
-        </message>
-        <message>
-            <source>Quantizing</source>
-            <translation>Wird quantisiert</translation>
-        </message>
-        <message>
-            <source>Ready</source>
-            <translation>Bereit</translation>
-        </message>
-        <message>
-            <source>Failed</source>
-            <translation>Fehlgeschlagen</translation>
-        </message>
         <message>
             <source>4-bit (bnb)</source>
             <translation>4 Bit (bnb)</translation>
@@ -518,14 +1089,6 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
         <message>
             <source>None</source>
             <translation>Keine</translation>
-        </message>
-        <message>
-            <source>Paused</source>
-            <translation>Pausiert</translation>
-        </message>
-        <message>
-            <source>Failed: %1</source>
-            <translation>Fehlgeschlagen: %1</translation>
         </message>
         <message>
             <source>%1 bytes</source>
@@ -563,20 +1126,36 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
             <source>Updated</source>
             <translation>Aktualisiert</translation>
         </message>
+        <message>
+            <source>%1 of %2</source>
+            <translation>%1 von %2</translation>
+        </message>
+        <message>
+            <source>file %1 of %2</source>
+            <translation>Datei %1 von %2</translation>
+        </message>
+        <message>
+            <source>Queued #%1</source>
+            <translation>Wartet (#%1)</translation>
+        </message>
+        <message>
+            <source>enter a Hugging Face token and resume</source>
+            <translation>Hugging-Face-Token eingeben und fortsetzen</translation>
+        </message>
+        <message>
+            <source>%1 parameters</source>
+            <translation>%1 Parameter</translation>
+        </message>
+        <message>
+            <source>%1 downloaded + %2 of quantized variants</source>
+            <translation>%1 heruntergeladen + %2 quantisierte Varianten</translation>
+        </message>
     </context>
     <context>
         <name>mistudio::ui::ModelsPanel</name>
         <message>
-            <source>Filter by name or repo id (Ctrl+F)</source>
-            <translation>Nach Name oder Repo-ID filtern (Strg+F)</translation>
-        </message>
-        <message>
             <source>Add a model…</source>
             <translation>Modell hinzufügen…</translation>
-        </message>
-        <message>
-            <source>&amp;Cancel</source>
-            <translation>&amp;Abbrechen</translation>
         </message>
         <message>
             <source>Stop the download or quantization and discard its partial data</source>
@@ -593,10 +1172,6 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
         <message>
             <source>&amp;Delete…</source>
             <translation>&amp;Löschen…</translation>
-        </message>
-        <message>
-            <source>Re-&amp;quantize</source>
-            <translation>Neu &amp;quantisieren</translation>
         </message>
         <message>
             <source>&amp;Open folder</source>
@@ -622,67 +1197,73 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
             <source>&lt;h2&gt;No models yet&lt;/h2&gt;&lt;p&gt;Enter a Hugging Face repo id above (for example &lt;i&gt;google/gemma-2-2b&lt;/i&gt; or &lt;i&gt;gpt2&lt;/i&gt;), press &lt;b&gt;Preview&lt;/b&gt; to see exactly what it contains, then &lt;b&gt;Download&lt;/b&gt;.&lt;/p&gt;</source>
             <translation>&lt;h2&gt;Noch keine Modelle&lt;/h2&gt;&lt;p&gt;Geben Sie oben eine Hugging-Face-Repo-ID ein (zum Beispiel &lt;i&gt;google/gemma-2-2b&lt;/i&gt; oder &lt;i&gt;gpt2&lt;/i&gt;), klicken Sie auf &lt;b&gt;Vorschau&lt;/b&gt;, um genau zu sehen, was es enthält, und dann auf &lt;b&gt;Herunterladen&lt;/b&gt;.&lt;/p&gt;</translation>
         </message>
-        <message numerus="yes">
-            <source>&lt;h3&gt;No model matches "%1"&lt;/h3&gt;&lt;p&gt;Clear the filter to see all %n model(s).&lt;/p&gt;</source>
-            <translation>
-                <numerusform>&lt;h3&gt;Kein Modell passt zu „%1“&lt;/h3&gt;&lt;p&gt;Leeren Sie den Filter, um das eine Modell zu sehen.&lt;/p&gt;</numerusform>
-                <numerusform>&lt;h3&gt;Kein Modell passt zu „%1“&lt;/h3&gt;&lt;p&gt;Leeren Sie den Filter, um alle %n Modelle zu sehen.&lt;/p&gt;</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Delete models</source>
-            <translation>Modelle löschen</translation>
-        </message>
-        <message numerus="yes">
-            <source>Delete %n model(s) and their files?</source>
-            <translation>
-                <numerusform>%n Modell und seine Dateien löschen?</numerusform>
-                <numerusform>%n Modelle und ihre Dateien löschen?</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>This frees %1 on disk. Running downloads are cancelled first.</source>
-            <translation>Dadurch werden %1 auf dem Datenträger frei. Laufende Downloads werden zuerst abgebrochen.</translation>
-        </message>
-        <message>
-            <source>Delete</source>
-            <translation>Löschen</translation>
-        </message>
         <message>
             <source>Deleted %1, freed %2.</source>
             <translation>%1 gelöscht, %2 freigegeben.</translation>
         </message>
         <message>
-            <source>4-bit NF4, double quant (default)</source>
-            <translation>4 Bit NF4, doppelte Quantisierung (Standard)</translation>
+            <source>Down&amp;load</source>
+            <translation>Herunter&amp;laden</translation>
         </message>
         <message>
-            <source>4-bit NF4</source>
-            <translation>4 Bit NF4</translation>
+            <source>Download this model (it has no download running or paused)</source>
+            <translation>Dieses Modell herunterladen (es hat keinen laufenden oder pausierten Download)</translation>
         </message>
         <message>
-            <source>4-bit FP4, double quant</source>
-            <translation>4 Bit FP4, doppelte Quantisierung</translation>
+            <source>&amp;Cancel…</source>
+            <translation>&amp;Abbrechen …</translation>
         </message>
         <message>
-            <source>4-bit FP4</source>
-            <translation>4 Bit FP4</translation>
+            <source>Re-&amp;quantize…</source>
+            <translation>Neu &amp;quantisieren …</translation>
         </message>
         <message>
-            <source>8-bit (LLM.int8)</source>
-            <translation>8 Bit (LLM.int8)</translation>
+            <source>Write another quantized variant from the downloaded files</source>
+            <translation>Eine andere quantisierte Variante aus den heruntergeladenen Dateien schreiben</translation>
+        </message>
+        <message>
+            <source>Move &amp;up in queue</source>
+            <translation>In der Warteschlange nach &amp;oben</translation>
+        </message>
+        <message>
+            <source>Move do&amp;wn in queue</source>
+            <translation>In der Warteschlange nach &amp;unten</translation>
+        </message>
+        <message>
+            <source>Pause a&amp;ll</source>
+            <translation>A&amp;lle pausieren</translation>
+        </message>
+        <message>
+            <source>Resume al&amp;l</source>
+            <translation>Alle &amp;fortsetzen</translation>
+        </message>
+        <message>
+            <source>Jobs paused: %1.</source>
+            <translation>Pausierte Aufträge: %1.</translation>
+        </message>
+        <message>
+            <source>Jobs resumed: %1.</source>
+            <translation>Fortgesetzte Aufträge: %1.</translation>
+        </message>
+        <message>
+            <source>&lt;h3&gt;No model matches "%1"&lt;/h3&gt;&lt;p&gt;Clear the filter to see all your models.&lt;/p&gt;</source>
+            <translation>&lt;h3&gt;Kein Modell passt zu „%1“&lt;/h3&gt;&lt;p&gt;Leeren Sie den Filter, um alle Ihre Modelle zu sehen.&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>&lt;h3&gt;Nothing here&lt;/h3&gt;&lt;p&gt;No model is in "%1". Choose &lt;b&gt;All&lt;/b&gt; to see all your models.&lt;/p&gt;</source>
+            <translation>&lt;h3&gt;Hier ist nichts&lt;/h3&gt;&lt;p&gt;Kein Modell ist in „%1“. Wählen Sie &lt;b&gt;Alle&lt;/b&gt;, um alle Ihre Modelle zu sehen.&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>Cancelled %1; its partial data was deleted.</source>
+            <translation>%1 abgebrochen; die Teildaten wurden gelöscht.</translation>
+        </message>
+        <message>
+            <source>Deleted a variant of %1, freed %2.</source>
+            <translation>Eine Variante von %1 gelöscht, %2 freigegeben.</translation>
         </message>
     </context>
     <context>
         <name>mistudio::ui::PreviewDialog</name>
-        <message>
-            <source>yes</source>
-            <translation>ja</translation>
-        </message>
-        <message>
-            <source>no</source>
-            <translation>nein</translation>
-        </message>
         <message>
             <source>Preview of %1</source>
             <translation>Vorschau von %1</translation>
@@ -694,14 +1275,6 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
         <message>
             <source>&lt;b&gt;This model runs its own Python code&lt;/b&gt; (trust_remote_code). miStudio downloads the code files but never runs them; review them before loading the model with transformers.</source>
             <translation>&lt;b&gt;Dieses Modell führt eigenen Python-Code aus&lt;/b&gt; (trust_remote_code). miStudio lädt die Code-Dateien herunter, führt sie aber nie aus; prüfen Sie sie, bevor Sie das Modell mit transformers laden.</translation>
-        </message>
-        <message>
-            <source>&lt;b&gt;Gated model:&lt;/b&gt; your token does not give access yet. Accept the conditions on the model page and enter a token with access.</source>
-            <translation>&lt;b&gt;Zugangsbeschränktes Modell:&lt;/b&gt; Ihr Token gewährt noch keinen Zugriff. Akzeptieren Sie die Bedingungen auf der Modellseite und geben Sie ein Token mit Zugriff ein.</translation>
-        </message>
-        <message>
-            <source>This checkpoint has no safetensors headers: the parameter count is estimated from config.json and file sizes.</source>
-            <translation>Dieser Checkpoint hat keine safetensors-Header: Die Parameterzahl ist aus config.json und den Dateigrößen geschätzt.</translation>
         </message>
         <message>
             <source>Model</source>
@@ -760,30 +1333,6 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
             <translation>Lizenz:</translation>
         </message>
         <message>
-            <source>requires a token</source>
-            <translation>erfordert ein Token</translation>
-        </message>
-        <message>
-            <source>public</source>
-            <translation>öffentlich</translation>
-        </message>
-        <message>
-            <source>gated (%1)</source>
-            <translation>zugangsbeschränkt (%1)</translation>
-        </message>
-        <message>
-            <source>, private</source>
-            <translation>, privat</translation>
-        </message>
-        <message>
-            <source>, your token has access</source>
-            <translation>, Ihr Token hat Zugriff</translation>
-        </message>
-        <message>
-            <source>, no access with this token</source>
-            <translation>, kein Zugriff mit diesem Token</translation>
-        </message>
-        <message>
             <source>Access:</source>
             <translation>Zugriff:</translation>
         </message>
@@ -798,17 +1347,6 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
         <message>
             <source>%1 bytes</source>
             <translation>%1 Bytes</translation>
-        </message>
-        <message numerus="yes">
-            <source>Files to download: %n file(s), %1</source>
-            <translation>
-                <numerusform>Herunterzuladen: %n Datei, %1</numerusform>
-                <numerusform>Herunterzuladen: %n Dateien, %1</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Size on disk and memory per quantization</source>
-            <translation>Größe auf Datenträger und Speicherbedarf je Quantisierung</translation>
         </message>
         <message>
             <source>Mode</source>
@@ -843,10 +1381,6 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
             <translation>unbekannt</translation>
         </message>
         <message>
-            <source>Free space in the data directory: %1</source>
-            <translation>Freier Speicher im Datenverzeichnis: %1</translation>
-        </message>
-        <message>
             <source>Free space in the data directory: unknown</source>
             <translation>Freier Speicher im Datenverzeichnis: unbekannt</translation>
         </message>
@@ -867,32 +1401,314 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
             <translation>Gezählt aus:</translation>
         </message>
         <message>
-            <source>Hub's count:</source>
-            <translation>Zählung des Hubs:</translation>
+            <source>the form</source>
+            <translation>dem Formular</translation>
         </message>
         <message>
-            <source>Matches the Hub:</source>
-            <translation>Stimmt mit dem Hub überein:</translation>
+            <source>the keychain</source>
+            <translation>dem Schlüsselbund</translation>
         </message>
         <message>
-            <source>Weight shards:</source>
-            <translation>Gewichts-Shards:</translation>
+            <source>the %1 environment variable</source>
+            <translation>der Umgebungsvariable %1</translation>
         </message>
         <message>
-            <source>Sizes estimated:</source>
-            <translation>Größen geschätzt:</translation>
+            <source>the file %1</source>
+            <translation>der Datei %1</translation>
         </message>
         <message>
-            <source>Token from:</source>
-            <translation>Token aus:</translation>
+            <source>Open on &amp;Hugging Face</source>
+            <translation>Auf &amp;Hugging Face öffnen</translation>
         </message>
         <message>
-            <source>Header bytes fetched:</source>
-            <translation>Geladene Header-Bytes:</translation>
+            <source>No access yet.</source>
+            <translation>Noch kein Zugriff.</translation>
         </message>
         <message>
-            <source>Data directory:</source>
-            <translation>Datenverzeichnis:</translation>
+            <source>Until then the Hub shows only part of this model: what it does not show is marked unknown, and Download is off.</source>
+            <translation>Bis dahin zeigt der Hub nur einen Teil dieses Modells: Was er nicht zeigt, ist als unbekannt markiert, und „Herunterladen“ ist aus.</translation>
+        </message>
+        <message>
+            <source>This checkpoint has no safetensors headers: the parameter count is estimated from file sizes.</source>
+            <translation>Dieser Checkpoint hat keine safetensors-Header: Die Parameterzahl ist aus den Dateigrößen geschätzt.</translation>
+        </message>
+        <message>
+            <source>The Hub's parameter count (%1) differs from the one in the weight files (%2); the weight files' count is shown.</source>
+            <translation>Die Parameterzahl des Hubs (%1) weicht von der in den Gewichtsdateien (%2) ab; angezeigt wird die der Gewichtsdateien.</translation>
+        </message>
+        <message>
+            <source>Overview</source>
+            <translation>Übersicht</translation>
+        </message>
+        <message>
+            <source>Files (%1)</source>
+            <translation>Dateien (%1)</translation>
+        </message>
+        <message>
+            <source>Loading the model card…</source>
+            <translation>Modellkarte wird geladen …</translation>
+        </message>
+        <message>
+            <source>Model card</source>
+            <translation>Modellkarte</translation>
+        </message>
+        <message>
+            <source>A token with access to this model is needed first.</source>
+            <translation>Zuerst wird ein Token mit Zugriff auf dieses Modell benötigt.</translation>
+        </message>
+        <message>
+            <source>Enter a &amp;token…</source>
+            <translation>&amp;Token eingeben …</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>Schließen</translation>
+        </message>
+        <message>
+            <source>unknown without access</source>
+            <translation>ohne Zugriff unbekannt</translation>
+        </message>
+        <message>
+            <source>about %1 (estimated from file sizes)</source>
+            <translation>etwa %1 (aus den Dateigrößen geschätzt)</translation>
+        </message>
+        <message>
+            <source>%1: %2</source>
+            <translation>%1: %2</translation>
+        </message>
+        <message>
+            <source>%1 tokens</source>
+            <translation>%1 Tokens</translation>
+        </message>
+        <message>
+            <source>public: no token needed</source>
+            <translation>öffentlich: kein Token nötig</translation>
+        </message>
+        <message>
+            <source>private</source>
+            <translation>privat</translation>
+        </message>
+        <message>
+            <source>gated, approval by the authors</source>
+            <translation>zugangsbeschränkt, Freigabe durch die Autoren</translation>
+        </message>
+        <message>
+            <source>gated</source>
+            <translation>zugangsbeschränkt</translation>
+        </message>
+        <message>
+            <source>%1; access granted</source>
+            <translation>%1; Zugriff gewährt</translation>
+        </message>
+        <message>
+            <source>%1; the token from %2 has access</source>
+            <translation>%1; das Token aus %2 hat Zugriff</translation>
+        </message>
+        <message>
+            <source>%1; no token is set</source>
+            <translation>%1; kein Token gesetzt</translation>
+        </message>
+        <message>
+            <source>%1; the token from %2 has no access</source>
+            <translation>%1; das Token aus %2 hat keinen Zugriff</translation>
+        </message>
+        <message>
+            <source>the weight files' headers (exact)</source>
+            <translation>den Headern der Gewichtsdateien (exakt)</translation>
+        </message>
+        <message>
+            <source>the Hub's metadata</source>
+            <translation>den Metadaten des Hubs</translation>
+        </message>
+        <message>
+            <source>the file sizes (an estimate)</source>
+            <translation>den Dateigrößen (eine Schätzung)</translation>
+        </message>
+        <message>
+            <source>Weight files:</source>
+            <translation>Gewichtsdateien:</translation>
+        </message>
+        <message>
+            <source>Size and memory per quantization</source>
+            <translation>Größe und Speicher je Quantisierung</translation>
+        </message>
+        <message>
+            <source>Fits in memory</source>
+            <translation>Passt in den Speicher</translation>
+        </message>
+        <message>
+            <source>about %1</source>
+            <translation>etwa %1</translation>
+        </message>
+        <message>
+            <source>Free space in %1: %2</source>
+            <translation>Freier Speicher in %1: %2</translation>
+        </message>
+        <message>
+            <source>the data directory</source>
+            <translation>dem Datenverzeichnis</translation>
+        </message>
+        <message>
+            <source>A quantized variant is written beside the original files, so it needs the space of both.</source>
+            <translation>Eine quantisierte Variante wird neben die Originaldateien geschrieben und braucht daher den Platz für beide.</translation>
+        </message>
+        <message>
+            <source>Files to download: %1, %2 in total.</source>
+            <translation>Herunterzuladende Dateien: %1, insgesamt %2.</translation>
+        </message>
+        <message>
+            <source>Not downloaded (other weight formats or not needed): %1</source>
+            <translation>Nicht heruntergeladen (andere Gewichtsformate oder nicht nötig): %1</translation>
+        </message>
+        <message>
+            <source>The model card is not available.</source>
+            <translation>Die Modellkarte ist nicht verfügbar.</translation>
+        </message>
+        <message>
+            <source>This repository has no model card.</source>
+            <translation>Dieses Repository hat keine Modellkarte.</translation>
+        </message>
+        <message>
+            <source>The model card could not be loaded: %1</source>
+            <translation>Die Modellkarte konnte nicht geladen werden: %1</translation>
+        </message>
+        <message>
+            <source>GPU (%1)</source>
+            <translation>GPU (%1)</translation>
+        </message>
+        <message>
+            <source>RAM (%1)</source>
+            <translation>RAM (%1)</translation>
+        </message>
+        <message>
+            <source>Too large for the GPU's %1.</source>
+            <translation>Zu groß für die %1 der GPU.</translation>
+        </message>
+        <message>
+            <source>no: RAM is %1</source>
+            <translation>nein: RAM hat %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>mistudio::ui::RequantizeDialog</name>
+        <message>
+            <source>Re-quantize %1</source>
+            <translation>%1 neu quantisieren</translation>
+        </message>
+        <message>
+            <source>Choose the variant to write from the downloaded files. The original files stay as they are; nothing is downloaded again.</source>
+            <translation>Wählen Sie die Variante, die aus den heruntergeladenen Dateien geschrieben wird. Die Originaldateien bleiben unverändert; nichts wird erneut heruntergeladen.</translation>
+        </message>
+        <message>
+            <source>Variant</source>
+            <translation>Variante</translation>
+        </message>
+        <message>
+            <source>Estimated size</source>
+            <translation>Geschätzte Größe</translation>
+        </message>
+        <message>
+            <source>4-bit NF4, double quantization (recommended)</source>
+            <translation>4 Bit NF4, doppelte Quantisierung (empfohlen)</translation>
+        </message>
+        <message>
+            <source>4-bit NF4</source>
+            <translation>4 Bit NF4</translation>
+        </message>
+        <message>
+            <source>4-bit FP4, double quantization</source>
+            <translation>4 Bit FP4, doppelte Quantisierung</translation>
+        </message>
+        <message>
+            <source>4-bit FP4</source>
+            <translation>4 Bit FP4</translation>
+        </message>
+        <message>
+            <source>8-bit (LLM.int8)</source>
+            <translation>8 Bit (LLM.int8)</translation>
+        </message>
+        <message>
+            <source>estimating…</source>
+            <translation>wird geschätzt …</translation>
+        </message>
+        <message>
+            <source>Automatic (a GPU when there is one)</source>
+            <translation>Automatisch (eine GPU, wenn vorhanden)</translation>
+        </message>
+        <message>
+            <source>CPU</source>
+            <translation>CPU</translation>
+        </message>
+        <message>
+            <source>&amp;Device:</source>
+            <translation>&amp;Gerät:</translation>
+        </message>
+        <message>
+            <source>&amp;Quantize</source>
+            <translation>&amp;Quantisieren</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Abbrechen</translation>
+        </message>
+        <message>
+            <source>unknown</source>
+            <translation>unbekannt</translation>
+        </message>
+        <message>
+            <source>about %1</source>
+            <translation>etwa %1</translation>
+        </message>
+        <message>
+            <source>On disk now</source>
+            <translation>Bereits vorhanden</translation>
+        </message>
+        <message>
+            <source>no</source>
+            <translation>nein</translation>
+        </message>
+        <message>
+            <source>Each variant is written to a folder of its own beside the others. Quantizing a variant the model has already replaces only that one.</source>
+            <translation>Jede Variante wird in einen eigenen Ordner neben die anderen geschrieben. Eine Variante, die das Modell schon hat, erneut zu quantisieren, ersetzt nur diese.</translation>
+        </message>
+    </context>
+    <context>
+        <name>mistudio::ui::SearchHitDelegate</name>
+        <message>
+            <source>Enter or click: preview · Ctrl+Enter: download</source>
+            <translation>Eingabe oder Klick: Vorschau · Strg+Eingabe: herunterladen</translation>
+        </message>
+        <message>
+            <source>↓ %1</source>
+            <translation>↓ %1</translation>
+        </message>
+        <message>
+            <source>♥ %1</source>
+            <translation>♥ %1</translation>
+        </message>
+        <message>
+            <source>gated (approval)</source>
+            <translation>zugangsbeschränkt (Freigabe)</translation>
+        </message>
+        <message>
+            <source>gated</source>
+            <translation>zugangsbeschränkt</translation>
+        </message>
+        <message>
+            <source>private</source>
+            <translation>privat</translation>
+        </message>
+        <message>
+            <source>updated %1</source>
+            <translation>aktualisiert %1</translation>
+        </message>
+        <message>
+            <source>Download</source>
+            <translation>Herunterladen</translation>
+        </message>
+        <message>
+            <source>Preview</source>
+            <translation>Vorschau</translation>
         </message>
     </context>
     <context>
@@ -1041,46 +1857,52 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
             <source>The PostgreSQL URL must start with postgresql://</source>
             <translation>Die PostgreSQL-URL muss mit postgresql:// beginnen</translation>
         </message>
+        <message>
+            <source>Closing the window keeps miStudio Models running in the system tray</source>
+            <translation>Beim Schließen des Fensters läuft miStudio Models im Infobereich weiter</translation>
+        </message>
+        <message>
+            <source>OK</source>
+            <translation>OK</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>Abbrechen</translation>
+        </message>
+        <message>
+            <source>In use now: %1 — %2</source>
+            <translation>Derzeit verwendet: %1 – %2</translation>
+        </message>
+        <message>
+            <source>the SQLite file in the data directory</source>
+            <translation>die SQLite-Datei im Datenverzeichnis</translation>
+        </message>
+        <message>
+            <source>In use now: offline (HF_HUB_OFFLINE), the Hub is not contacted</source>
+            <translation>Derzeit: offline (HF_HUB_OFFLINE), der Hub wird nicht kontaktiert</translation>
+        </message>
+        <message>
+            <source>In use now: no token (public models only)</source>
+            <translation>Derzeit: kein Token (nur öffentliche Modelle)</translation>
+        </message>
+        <message>
+            <source>In use now: the token stored in the keychain</source>
+            <translation>Derzeit: das im Schlüsselbund gespeicherte Token</translation>
+        </message>
+        <message>
+            <source>In use now: the token from the environment (%1), which wins over the one stored here</source>
+            <translation>Derzeit: das Token aus der Umgebung (%1), das Vorrang vor dem hier gespeicherten hat</translation>
+        </message>
+        <message>
+            <source>In use now: the token file %1, which wins over the one stored here</source>
+            <translation>Derzeit: die Token-Datei %1, die Vorrang vor dem hier gespeicherten hat</translation>
+        </message>
     </context>
     <context>
         <name>mistudio::ui::StatusDelegate</name>
-        <message numerus="yes">
-            <source>%n s left</source>
-            <translation>
-                <numerusform>noch %n s</numerusform>
-                <numerusform>noch %n s</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>%n min left</source>
-            <translation>
-                <numerusform>noch %n min</numerusform>
-                <numerusform>noch %n min</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>%1 h %2 min left</source>
-            <translation>noch %1 h %2 min</translation>
-        </message>
         <message>
             <source>%1 / %2</source>
             <translation>%1 / %2</translation>
-        </message>
-        <message>
-            <source>%1/s</source>
-            <translation>%1/s</translation>
-        </message>
-        <message>
-            <source>Quantizing</source>
-            <translation>Wird quantisiert</translation>
-        </message>
-        <message>
-            <source>%1%</source>
-            <translation>%1 %</translation>
-        </message>
-        <message>
-            <source>Quantizing · %1</source>
-            <translation>Wird quantisiert · %1</translation>
         </message>
     </context>
     <context>

@@ -135,6 +135,226 @@ Check the data directory and database settings (or the --data-dir and --database
 
 请检查数据目录和数据库设置（或 --data-dir 与 --database-url 选项）。</translation>
         </message>
+        <message>
+            <source>Enter a Hugging Face token with access in the form above (or in Settings), then press Retry.</source>
+            <translation>请在上方表单（或设置）中输入有访问权限的 Hugging Face 令牌，然后点击“重试”。</translation>
+        </message>
+        <message>
+            <source>Request access on the model's Hugging Face page; press Retry once it is approved.</source>
+            <translation>请在模型的 Hugging Face 页面上申请访问；获批后点击“重试”。</translation>
+        </message>
+        <message>
+            <source>Free some disk space (or choose another data directory in Settings), then press Retry: the files already downloaded are kept.</source>
+            <translation>请释放一些磁盘空间（或在设置中选择其他数据目录），然后点击“重试”：已下载的文件会保留。</translation>
+        </message>
+        <message>
+            <source>Check the connection and press Retry: finished files are not fetched again.</source>
+            <translation>请检查网络连接后点击“重试”：已完成的文件不会重新获取。</translation>
+        </message>
+        <message>
+            <source>Turn offline mode off (HF_HUB_OFFLINE) or connect, then press Retry.</source>
+            <translation>请关闭离线模式（HF_HUB_OFFLINE）或连接网络，然后点击“重试”。</translation>
+        </message>
+        <message>
+            <source>Press Retry: the damaged file is fetched again and verified.</source>
+            <translation>请点击“重试”：损坏的文件会重新获取并校验。</translation>
+        </message>
+        <message>
+            <source>Check the repo id and revision on the Hub; delete this entry if it is wrong.</source>
+            <translation>请在 Hub 上检查仓库 ID 和修订版本；如有错误请删除此条目。</translation>
+        </message>
+        <message>
+            <source>The original files are intact: use Re-quantize to try another variant or the CPU.</source>
+            <translation>原始文件完好无损：可使用“重新量化”尝试其他变体或改用 CPU。</translation>
+        </message>
+        <message>
+            <source>Check that the data directory is writable, then press Retry.</source>
+            <translation>请确认数据目录可写，然后点击“重试”。</translation>
+        </message>
+        <message>
+            <source>%1 is already in your models and ready. To get another quantized variant, select it and use Re-quantize.</source>
+            <translation>%1 已在您的模型中并已就绪。如需其他量化变体，请选中它并使用“重新量化”。</translation>
+        </message>
+        <message>
+            <source>%1 is already being downloaded.</source>
+            <translation>%1 已在下载中。</translation>
+        </message>
+    </context>
+    <context>
+        <name>Format</name>
+        <message>
+            <source>%1 %</source>
+            <translation>%1%</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n s left</source>
+            <translation>
+                <numerusform>剩余 %n 秒</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n min left</source>
+            <translation>
+                <numerusform>剩余 %n 分钟</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>%1 h %2 min left</source>
+            <translation>剩余 %1 小时 %2 分钟</translation>
+        </message>
+    </context>
+    <context>
+        <name>Questions</name>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>Cancel the job of %1?</source>
+            <translation>取消 %1 的任务？</translation>
+        </message>
+        <message>
+            <source>Cancel these %1 jobs?</source>
+            <translation>取消这 %1 个任务？</translation>
+        </message>
+        <message>
+            <source>The partly written variant is deleted; the downloaded files stay.</source>
+            <translation>写了一部分的变体会被删除；已下载的文件保留。</translation>
+        </message>
+        <message>
+            <source>The %1 downloaded so far will be deleted. Pause keeps them for later.</source>
+            <translation>目前已下载的 %1 将被删除。暂停则会保留，以便稍后继续。</translation>
+        </message>
+        <message>
+            <source>Its partial data will be deleted. Pause keeps it for later.</source>
+            <translation>其部分数据将被删除。暂停则会保留，以便稍后继续。</translation>
+        </message>
+        <message>
+            <source>Cancel and delete</source>
+            <translation>取消并删除</translation>
+        </message>
+        <message>
+            <source>Pause instead</source>
+            <translation>改为暂停</translation>
+        </message>
+        <message>
+            <source>Keep going</source>
+            <translation>继续运行</translation>
+        </message>
+        <message>
+            <source>Delete models</source>
+            <translation>删除模型</translation>
+        </message>
+        <message>
+            <source>Delete %1 and its files?</source>
+            <translation>删除 %1 及其文件？</translation>
+        </message>
+        <message>
+            <source>Delete these %1 models and their files?</source>
+            <translation>删除这 %1 个模型及其文件？</translation>
+        </message>
+        <message>
+            <source>and %1 more</source>
+            <translation>以及另外 %1 个</translation>
+        </message>
+        <message>
+            <source>This frees %1 on disk. Running downloads are cancelled first.</source>
+            <translation>这将释放 %1 磁盘空间。正在进行的下载会先被取消。</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>删除</translation>
+        </message>
+        <message>
+            <source>Quit miStudio Models</source>
+            <translation>退出 miStudio Models</translation>
+        </message>
+        <message>
+            <source>Quitting stops them now; they continue where they stopped the next time miStudio Models starts.</source>
+            <translation>退出会立即停止它们；下次启动 miStudio Models 时会从停止处继续。</translation>
+        </message>
+        <message>
+            <source>Quit</source>
+            <translation>退出</translation>
+        </message>
+        <message>
+            <source>Keep running in the tray</source>
+            <translation>在系统托盘中继续运行</translation>
+        </message>
+        <message>
+            <source>Delete variant</source>
+            <translation>删除变体</translation>
+        </message>
+        <message>
+            <source>Delete the %1 variant of %2?</source>
+            <translation>删除 %2 的 %1 变体？</translation>
+        </message>
+        <message>
+            <source>This frees %1 on disk. The downloaded files and the other variants stay.</source>
+            <translation>这将释放 %1 磁盘空间。已下载的文件和其他变体会保留。</translation>
+        </message>
+    </context>
+    <context>
+        <name>RowStateText</name>
+        <message>
+            <source>Not downloaded</source>
+            <translation>未下载</translation>
+        </message>
+        <message>
+            <source>Queued</source>
+            <translation>排队中</translation>
+        </message>
+        <message>
+            <source>Downloading</source>
+            <translation>下载中</translation>
+        </message>
+        <message>
+            <source>Quantizing</source>
+            <translation>量化中</translation>
+        </message>
+        <message>
+            <source>Stopping…</source>
+            <translation>正在停止…</translation>
+        </message>
+        <message>
+            <source>Paused</source>
+            <translation>已暂停</translation>
+        </message>
+        <message>
+            <source>Needs a token</source>
+            <translation>需要令牌</translation>
+        </message>
+        <message>
+            <source>Ready</source>
+            <translation>就绪</translation>
+        </message>
+        <message>
+            <source>Failed</source>
+            <translation>失败</translation>
+        </message>
+        <message>
+            <source>All</source>
+            <translation>全部</translation>
+        </message>
+    </context>
+    <context>
+        <name>SettingsDialog</name>
+        <message>
+            <source>from the command line (%1)</source>
+            <translation>来自命令行（%1）</translation>
+        </message>
+        <message>
+            <source>from the environment (%1)</source>
+            <translation>来自环境变量（%1）</translation>
+        </message>
+        <message>
+            <source>from the settings file (%1)</source>
+            <translation>来自设置文件（%1）</translation>
+        </message>
+        <message>
+            <source>built-in default</source>
+            <translation>内置默认值</translation>
+        </message>
     </context>
     <context>
         <name>mistudio::ui::ArchitectureDialog</name>
@@ -298,6 +518,221 @@ Check the data directory and database settings (or the --data-dir and --database
             <source> (output)</source>
             <translation>（输出）</translation>
         </message>
+        <message>
+            <source>attention</source>
+            <translation>注意力</translation>
+        </message>
+        <message>
+            <source>MLP</source>
+            <translation>MLP</translation>
+        </message>
+        <message>
+            <source>normalization</source>
+            <translation>归一化</translation>
+        </message>
+        <message>
+            <source>embedding</source>
+            <translation>嵌入</translation>
+        </message>
+        <message>
+            <source>output head</source>
+            <translation>输出头</translation>
+        </message>
+        <message>
+            <source>other</source>
+            <translation>其他</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <source>tensor</source>
+            <translation>张量</translation>
+        </message>
+        <message>
+            <source>block</source>
+            <translation>块</translation>
+        </message>
+    </context>
+    <context>
+        <name>mistudio::ui::DetailsPane</name>
+        <message>
+            <source>waiting</source>
+            <translation>等待中</translation>
+        </message>
+        <message>
+            <source>downloading</source>
+            <translation>下载中</translation>
+        </message>
+        <message>
+            <source>retrying</source>
+            <translation>重试中</translation>
+        </message>
+        <message>
+            <source>retrying (%1)</source>
+            <translation>重试中（%1）</translation>
+        </message>
+        <message>
+            <source>verifying checksum</source>
+            <translation>正在校验</translation>
+        </message>
+        <message>
+            <source>verified</source>
+            <translation>已校验</translation>
+        </message>
+        <message>
+            <source>failed</source>
+            <translation>失败</translation>
+        </message>
+        <message>
+            <source>paused</source>
+            <translation>已暂停</translation>
+        </message>
+        <message>
+            <source>Select a model to see its details.</source>
+            <translation>选择一个模型以查看其详细信息。</translation>
+        </message>
+        <message>
+            <source>Retry</source>
+            <translation>重试</translation>
+        </message>
+        <message>
+            <source>Repo id:</source>
+            <translation>仓库 ID：</translation>
+        </message>
+        <message>
+            <source>Revision:</source>
+            <translation>修订版本：</translation>
+        </message>
+        <message>
+            <source>Commit:</source>
+            <translation>提交：</translation>
+        </message>
+        <message>
+            <source>Parameters:</source>
+            <translation>参数：</translation>
+        </message>
+        <message>
+            <source>Quantization:</source>
+            <translation>量化：</translation>
+        </message>
+        <message>
+            <source>Size on disk:</source>
+            <translation>磁盘占用：</translation>
+        </message>
+        <message>
+            <source>Folder:</source>
+            <translation>文件夹：</translation>
+        </message>
+        <message>
+            <source>Added:</source>
+            <translation>添加时间：</translation>
+        </message>
+        <message>
+            <source>Updated:</source>
+            <translation>更新时间：</translation>
+        </message>
+        <message>
+            <source>Open folder</source>
+            <translation>打开文件夹</translation>
+        </message>
+        <message>
+            <source>File</source>
+            <translation>文件</translation>
+        </message>
+        <message>
+            <source>Progress</source>
+            <translation>进度</translation>
+        </message>
+        <message>
+            <source>State</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>General</source>
+            <translation>常规</translation>
+        </message>
+        <message>
+            <source>Files</source>
+            <translation>文件</translation>
+        </message>
+        <message>
+            <source>%1 (%2)</source>
+            <translation>%1（%2）</translation>
+        </message>
+        <message>
+            <source>none (original precision)</source>
+            <translation>无（原始精度）</translation>
+        </message>
+        <message>
+            <source>%1 of %2 files done.</source>
+            <translation>已完成 %1 / %2 个文件。</translation>
+        </message>
+        <message>
+            <source>Per-file progress shows here while a download runs.</source>
+            <translation>下载进行时，这里会显示每个文件的进度。</translation>
+        </message>
+        <message>
+            <source>%1 of %2 (%3)</source>
+            <translation>%1 / %2（%3）</translation>
+        </message>
+        <message>
+            <source>Newest variant:</source>
+            <translation>最新变体：</translation>
+        </message>
+        <message>
+            <source>Variant</source>
+            <translation>变体</translation>
+        </message>
+        <message>
+            <source>Size</source>
+            <translation>大小</translation>
+        </message>
+        <message>
+            <source>Quantized on</source>
+            <translation>量化于</translation>
+        </message>
+        <message>
+            <source>Folder</source>
+            <translation>文件夹</translation>
+        </message>
+        <message>
+            <source>Delete variant…</source>
+            <translation>删除变体…</translation>
+        </message>
+        <message>
+            <source>Variants</source>
+            <translation>变体</translation>
+        </message>
+        <message>
+            <source>%1 (%2 downloaded, %3 of quantized variants)</source>
+            <translation>%1（已下载 %2，量化变体 %3）</translation>
+        </message>
+        <message>
+            <source>8-bit (LLM.int8)</source>
+            <translation>8 位（LLM.int8）</translation>
+        </message>
+        <message>
+            <source>4-bit %1, double quantization</source>
+            <translation>4 位 %1，双重量化</translation>
+        </message>
+        <message>
+            <source>4-bit %1</source>
+            <translation>4 位 %1</translation>
+        </message>
+        <message>
+            <source>%1 on %2</source>
+            <translation>%1，在 %2 上</translation>
+        </message>
+        <message>
+            <source>No quantized variant yet: Re-quantize writes one from the downloaded files.</source>
+            <translation>还没有量化变体：“重新量化”会用已下载的文件写出一个。</translation>
+        </message>
+        <message>
+            <source>%1 variants, %2 in all, each in its own folder.</source>
+            <translation>共 %1 个变体，合计 %2，各自位于单独的文件夹中。</translation>
+        </message>
     </context>
     <context>
         <name>mistudio::ui::DownloadForm</name>
@@ -388,6 +823,92 @@ Check the data directory and database settings (or the --data-dir and --database
         <message>
             <source>Open &lt;a href="https://huggingface.co/%1"&gt;the model page&lt;/a&gt; to request access, and create a token at &lt;a href="https://huggingface.co/settings/tokens"&gt;huggingface.co/settings/tokens&lt;/a&gt;.</source>
             <translation>打开&lt;a href="https://huggingface.co/%1"&gt;模型页面&lt;/a&gt;申请访问权限，并在 &lt;a href="https://huggingface.co/settings/tokens"&gt;huggingface.co/settings/tokens&lt;/a&gt; 创建令牌。</translation>
+        </message>
+        <message>
+            <source>no limit</source>
+            <translation>不限</translation>
+        </message>
+        <message>
+            <source>A speed limit for this download only (bytes per second, e.g. 10M), besides the global cap in Settings</source>
+            <translation>仅针对此下载的速度限制（字节/秒，例如 10M），与设置中的全局上限同时生效</translation>
+        </message>
+        <message>
+            <source>&amp;Speed limit:</source>
+            <translation>速度限制(&amp;S)：</translation>
+        </message>
+        <message>
+            <source>The speed limit must be a number of bytes per second, e.g. 10M.</source>
+            <translation>速度限制必须是每秒字节数，例如 10M。</translation>
+        </message>
+    </context>
+    <context>
+        <name>mistudio::ui::FilterBar</name>
+        <message>
+            <source>Filter by name or repo id (Ctrl+F)</source>
+            <translation>按名称或仓库 ID 筛选（Ctrl+F）</translation>
+        </message>
+        <message>
+            <source>Filter the models</source>
+            <translation>筛选模型</translation>
+        </message>
+        <message>
+            <source>Your models (%1)</source>
+            <translation>您的模型（%1）</translation>
+        </message>
+        <message>
+            <source>%1 (%2)</source>
+            <translation>%1（%2）</translation>
+        </message>
+    </context>
+    <context>
+        <name>mistudio::ui::HelpDialog</name>
+        <message>
+            <source>Close</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <source>miStudio Models documentation</source>
+            <translation>miStudio Models 文档</translation>
+        </message>
+        <message>
+            <source>Keyboard shortcuts</source>
+            <translation>键盘快捷键</translation>
+        </message>
+        <message>
+            <source> or </source>
+            <translation> 或 </translation>
+        </message>
+        <message>
+            <source>View the architecture of the selected ready model</source>
+            <translation>查看所选就绪模型的架构</translation>
+        </message>
+        <message>
+            <source>Enter</source>
+            <translation>回车键</translation>
+        </message>
+        <message>
+            <source>Move between the form, the filter bar and the table</source>
+            <translation>在表单、筛选栏和表格之间移动</translation>
+        </message>
+        <message>
+            <source>Tab, Shift+Tab</source>
+            <translation>Tab、Shift+Tab</translation>
+        </message>
+        <message>
+            <source>In the search results: preview / download the result</source>
+            <translation>在搜索结果中：预览/下载该结果</translation>
+        </message>
+        <message>
+            <source>Enter / Ctrl+Enter</source>
+            <translation>回车 / Ctrl+回车</translation>
+        </message>
+        <message>
+            <source>Action</source>
+            <translation>操作</translation>
+        </message>
+        <message>
+            <source>Keys</source>
+            <translation>按键</translation>
         </message>
     </context>
     <context>
@@ -484,29 +1005,77 @@ Check the data directory and database settings (or the --data-dir and --database
             <source>The API server did not start: %1</source>
             <translation>API 服务器未能启动：%1</translation>
         </message>
+        <message>
+            <source>&amp;Add a model…</source>
+            <translation>添加模型(&amp;A)…</translation>
+        </message>
+        <message>
+            <source>Total download speed</source>
+            <translation>总下载速度</translation>
+        </message>
+        <message>
+            <source>Jobs running and waiting in the queue</source>
+            <translation>正在运行和排队等待的任务</translation>
+        </message>
+        <message>
+            <source>Disk space the library uses</source>
+            <translation>模型库占用的磁盘空间</translation>
+        </message>
+        <message>
+            <source>↓ %1</source>
+            <translation>↓ %1</translation>
+        </message>
+        <message>
+            <source>%1 running, %2 queued</source>
+            <translation>%1 个运行中，%2 个排队</translation>
+        </message>
+        <message>
+            <source>%1 running</source>
+            <translation>%1 个运行中</translation>
+        </message>
+        <message>
+            <source>miStudio Models — %1, %2</source>
+            <translation>miStudio Models — %1，%2</translation>
+        </message>
+        <message>
+            <source>Library: %1</source>
+            <translation>模型库：%1</translation>
+        </message>
+        <message>
+            <source>&amp;Hide window</source>
+            <translation>隐藏窗口(&amp;H)</translation>
+        </message>
+        <message>
+            <source>&amp;Show window</source>
+            <translation>显示窗口(&amp;S)</translation>
+        </message>
+        <message>
+            <source>Jobs running or queued: %1.</source>
+            <translation>正在运行或排队的任务：%1。</translation>
+        </message>
+        <message>
+            <source>&amp;Documentation</source>
+            <translation>文档(&amp;D)</translation>
+        </message>
+        <message>
+            <source>&amp;Keyboard shortcuts</source>
+            <translation>键盘快捷键(&amp;K)</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <source>%1: %2</source>
+            <translation>%1：%2</translation>
+        </message>
+        <message>
+            <source>%1 — %2</source>
+            <translation>%1 — %2</translation>
+        </message>
     </context>
     <context>
         <name>mistudio::ui::ModelTableModel</name>
-        <message>
-            <source>Pending</source>
-            <translation>等待中</translation>
-        </message>
-        <message>
-            <source>Downloading</source>
-            <translation>下载中</translation>
-        </message>
-        <message>
-            <source>Quantizing</source>
-            <translation>量化中</translation>
-        </message>
-        <message>
-            <source>Ready</source>
-            <translation>就绪</translation>
-        </message>
-        <message>
-            <source>Failed</source>
-            <translation>失败</translation>
-        </message>
         <message>
             <source>4-bit (bnb)</source>
             <translation>4 位（bnb）</translation>
@@ -518,14 +1087,6 @@ Check the data directory and database settings (or the --data-dir and --database
         <message>
             <source>None</source>
             <translation>无</translation>
-        </message>
-        <message>
-            <source>Paused</source>
-            <translation>已暂停</translation>
-        </message>
-        <message>
-            <source>Failed: %1</source>
-            <translation>失败：%1</translation>
         </message>
         <message>
             <source>%1 bytes</source>
@@ -563,20 +1124,36 @@ Check the data directory and database settings (or the --data-dir and --database
             <source>Updated</source>
             <translation>更新时间</translation>
         </message>
+        <message>
+            <source>%1 of %2</source>
+            <translation>%1 / %2</translation>
+        </message>
+        <message>
+            <source>file %1 of %2</source>
+            <translation>第 %1 个文件，共 %2 个</translation>
+        </message>
+        <message>
+            <source>Queued #%1</source>
+            <translation>排队第 %1 位</translation>
+        </message>
+        <message>
+            <source>enter a Hugging Face token and resume</source>
+            <translation>请输入 Hugging Face 令牌后继续</translation>
+        </message>
+        <message>
+            <source>%1 parameters</source>
+            <translation>%1 个参数</translation>
+        </message>
+        <message>
+            <source>%1 downloaded + %2 of quantized variants</source>
+            <translation>已下载 %1 + 量化变体 %2</translation>
+        </message>
     </context>
     <context>
         <name>mistudio::ui::ModelsPanel</name>
         <message>
-            <source>Filter by name or repo id (Ctrl+F)</source>
-            <translation>按名称或仓库 ID 筛选（Ctrl+F）</translation>
-        </message>
-        <message>
             <source>Add a model…</source>
             <translation>添加模型…</translation>
-        </message>
-        <message>
-            <source>&amp;Cancel</source>
-            <translation>取消(&amp;C)</translation>
         </message>
         <message>
             <source>Stop the download or quantization and discard its partial data</source>
@@ -593,10 +1170,6 @@ Check the data directory and database settings (or the --data-dir and --database
         <message>
             <source>&amp;Delete…</source>
             <translation>删除(&amp;D)…</translation>
-        </message>
-        <message>
-            <source>Re-&amp;quantize</source>
-            <translation>重新量化(&amp;Q)</translation>
         </message>
         <message>
             <source>&amp;Open folder</source>
@@ -622,65 +1195,73 @@ Check the data directory and database settings (or the --data-dir and --database
             <source>&lt;h2&gt;No models yet&lt;/h2&gt;&lt;p&gt;Enter a Hugging Face repo id above (for example &lt;i&gt;google/gemma-2-2b&lt;/i&gt; or &lt;i&gt;gpt2&lt;/i&gt;), press &lt;b&gt;Preview&lt;/b&gt; to see exactly what it contains, then &lt;b&gt;Download&lt;/b&gt;.&lt;/p&gt;</source>
             <translation>&lt;h2&gt;还没有模型&lt;/h2&gt;&lt;p&gt;在上方输入 Hugging Face 仓库 ID（例如 &lt;i&gt;google/gemma-2-2b&lt;/i&gt; 或 &lt;i&gt;gpt2&lt;/i&gt;），点击&lt;b&gt;预览&lt;/b&gt;查看其确切内容，然后点击&lt;b&gt;下载&lt;/b&gt;。&lt;/p&gt;</translation>
         </message>
-        <message numerus="yes">
-            <source>&lt;h3&gt;No model matches "%1"&lt;/h3&gt;&lt;p&gt;Clear the filter to see all %n model(s).&lt;/p&gt;</source>
-            <translation>
-                <numerusform>&lt;h3&gt;没有与“%1”匹配的模型&lt;/h3&gt;&lt;p&gt;清除筛选即可查看全部 %n 个模型。&lt;/p&gt;</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Delete models</source>
-            <translation>删除模型</translation>
-        </message>
-        <message numerus="yes">
-            <source>Delete %n model(s) and their files?</source>
-            <translation>
-                <numerusform>删除 %n 个模型及其文件？</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>This frees %1 on disk. Running downloads are cancelled first.</source>
-            <translation>这将释放 %1 磁盘空间。正在进行的下载会先被取消。</translation>
-        </message>
-        <message>
-            <source>Delete</source>
-            <translation>删除</translation>
-        </message>
         <message>
             <source>Deleted %1, freed %2.</source>
             <translation>已删除 %1，释放了 %2。</translation>
         </message>
         <message>
-            <source>4-bit NF4, double quant (default)</source>
-            <translation>4 位 NF4，双重量化（默认）</translation>
+            <source>Down&amp;load</source>
+            <translation>下载(&amp;L)</translation>
         </message>
         <message>
-            <source>4-bit NF4</source>
-            <translation>4 位 NF4</translation>
+            <source>Download this model (it has no download running or paused)</source>
+            <translation>下载此模型（它没有正在进行或已暂停的下载）</translation>
         </message>
         <message>
-            <source>4-bit FP4, double quant</source>
-            <translation>4 位 FP4，双重量化</translation>
+            <source>&amp;Cancel…</source>
+            <translation>取消(&amp;C)…</translation>
         </message>
         <message>
-            <source>4-bit FP4</source>
-            <translation>4 位 FP4</translation>
+            <source>Re-&amp;quantize…</source>
+            <translation>重新量化(&amp;Q)…</translation>
         </message>
         <message>
-            <source>8-bit (LLM.int8)</source>
-            <translation>8 位（LLM.int8）</translation>
+            <source>Write another quantized variant from the downloaded files</source>
+            <translation>用已下载的文件写出另一个量化变体</translation>
+        </message>
+        <message>
+            <source>Move &amp;up in queue</source>
+            <translation>在队列中上移(&amp;U)</translation>
+        </message>
+        <message>
+            <source>Move do&amp;wn in queue</source>
+            <translation>在队列中下移(&amp;W)</translation>
+        </message>
+        <message>
+            <source>Pause a&amp;ll</source>
+            <translation>全部暂停(&amp;L)</translation>
+        </message>
+        <message>
+            <source>Resume al&amp;l</source>
+            <translation>全部继续(&amp;L)</translation>
+        </message>
+        <message>
+            <source>Jobs paused: %1.</source>
+            <translation>已暂停的任务：%1。</translation>
+        </message>
+        <message>
+            <source>Jobs resumed: %1.</source>
+            <translation>已继续的任务：%1。</translation>
+        </message>
+        <message>
+            <source>&lt;h3&gt;No model matches "%1"&lt;/h3&gt;&lt;p&gt;Clear the filter to see all your models.&lt;/p&gt;</source>
+            <translation>&lt;h3&gt;没有与“%1”匹配的模型&lt;/h3&gt;&lt;p&gt;清除筛选条件即可查看所有模型。&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>&lt;h3&gt;Nothing here&lt;/h3&gt;&lt;p&gt;No model is in "%1". Choose &lt;b&gt;All&lt;/b&gt; to see all your models.&lt;/p&gt;</source>
+            <translation>&lt;h3&gt;这里没有内容&lt;/h3&gt;&lt;p&gt;“%1”中没有模型。选择&lt;b&gt;全部&lt;/b&gt;即可查看所有模型。&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>Cancelled %1; its partial data was deleted.</source>
+            <translation>已取消 %1；其部分数据已删除。</translation>
+        </message>
+        <message>
+            <source>Deleted a variant of %1, freed %2.</source>
+            <translation>已删除 %1 的一个变体，释放了 %2。</translation>
         </message>
     </context>
     <context>
         <name>mistudio::ui::PreviewDialog</name>
-        <message>
-            <source>yes</source>
-            <translation>是</translation>
-        </message>
-        <message>
-            <source>no</source>
-            <translation>否</translation>
-        </message>
         <message>
             <source>Preview of %1</source>
             <translation>%1 的预览</translation>
@@ -692,14 +1273,6 @@ Check the data directory and database settings (or the --data-dir and --database
         <message>
             <source>&lt;b&gt;This model runs its own Python code&lt;/b&gt; (trust_remote_code). miStudio downloads the code files but never runs them; review them before loading the model with transformers.</source>
             <translation>&lt;b&gt;此模型会运行自带的 Python 代码&lt;/b&gt;（trust_remote_code）。miStudio 会下载这些代码文件但从不运行它们；用 transformers 加载模型之前请先审查这些代码。</translation>
-        </message>
-        <message>
-            <source>&lt;b&gt;Gated model:&lt;/b&gt; your token does not give access yet. Accept the conditions on the model page and enter a token with access.</source>
-            <translation>&lt;b&gt;受限模型：&lt;/b&gt;您的令牌目前没有访问权限。请在模型页面接受使用条件，并输入有访问权限的令牌。</translation>
-        </message>
-        <message>
-            <source>This checkpoint has no safetensors headers: the parameter count is estimated from config.json and file sizes.</source>
-            <translation>此检查点没有 safetensors 头信息：参数数量是根据 config.json 和文件大小估算的。</translation>
         </message>
         <message>
             <source>Model</source>
@@ -758,30 +1331,6 @@ Check the data directory and database settings (or the --data-dir and --database
             <translation>许可证：</translation>
         </message>
         <message>
-            <source>requires a token</source>
-            <translation>需要令牌</translation>
-        </message>
-        <message>
-            <source>public</source>
-            <translation>公开</translation>
-        </message>
-        <message>
-            <source>gated (%1)</source>
-            <translation>受限（%1）</translation>
-        </message>
-        <message>
-            <source>, private</source>
-            <translation>，私有</translation>
-        </message>
-        <message>
-            <source>, your token has access</source>
-            <translation>，您的令牌有访问权限</translation>
-        </message>
-        <message>
-            <source>, no access with this token</source>
-            <translation>，此令牌无访问权限</translation>
-        </message>
-        <message>
             <source>Access:</source>
             <translation>访问：</translation>
         </message>
@@ -796,16 +1345,6 @@ Check the data directory and database settings (or the --data-dir and --database
         <message>
             <source>%1 bytes</source>
             <translation>%1 字节</translation>
-        </message>
-        <message numerus="yes">
-            <source>Files to download: %n file(s), %1</source>
-            <translation>
-                <numerusform>待下载：%n 个文件，%1</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Size on disk and memory per quantization</source>
-            <translation>各量化方式的磁盘占用与内存</translation>
         </message>
         <message>
             <source>Mode</source>
@@ -840,10 +1379,6 @@ Check the data directory and database settings (or the --data-dir and --database
             <translation>未知</translation>
         </message>
         <message>
-            <source>Free space in the data directory: %1</source>
-            <translation>数据目录可用空间：%1</translation>
-        </message>
-        <message>
             <source>Free space in the data directory: unknown</source>
             <translation>数据目录可用空间：未知</translation>
         </message>
@@ -864,32 +1399,314 @@ Check the data directory and database settings (or the --data-dir and --database
             <translation>计数来源：</translation>
         </message>
         <message>
-            <source>Hub's count:</source>
-            <translation>Hub 的计数：</translation>
+            <source>the form</source>
+            <translation>表单</translation>
         </message>
         <message>
-            <source>Matches the Hub:</source>
-            <translation>与 Hub 一致：</translation>
+            <source>the keychain</source>
+            <translation>钥匙串</translation>
         </message>
         <message>
-            <source>Weight shards:</source>
-            <translation>权重分片数：</translation>
+            <source>the %1 environment variable</source>
+            <translation>环境变量 %1</translation>
         </message>
         <message>
-            <source>Sizes estimated:</source>
-            <translation>大小为估算：</translation>
+            <source>the file %1</source>
+            <translation>文件 %1</translation>
         </message>
         <message>
-            <source>Token from:</source>
-            <translation>令牌来源：</translation>
+            <source>Open on &amp;Hugging Face</source>
+            <translation>在 Hugging Face 上打开(&amp;H)</translation>
         </message>
         <message>
-            <source>Header bytes fetched:</source>
-            <translation>已获取的头部字节数：</translation>
+            <source>No access yet.</source>
+            <translation>尚无访问权限。</translation>
         </message>
         <message>
-            <source>Data directory:</source>
-            <translation>数据目录：</translation>
+            <source>Until then the Hub shows only part of this model: what it does not show is marked unknown, and Download is off.</source>
+            <translation>在此之前 Hub 只显示此模型的一部分信息：未显示的内容标为“未知”，且无法下载。</translation>
+        </message>
+        <message>
+            <source>This checkpoint has no safetensors headers: the parameter count is estimated from file sizes.</source>
+            <translation>此检查点没有 safetensors 头信息：参数量是根据文件大小估算的。</translation>
+        </message>
+        <message>
+            <source>The Hub's parameter count (%1) differs from the one in the weight files (%2); the weight files' count is shown.</source>
+            <translation>Hub 给出的参数量（%1）与权重文件中的（%2）不同；此处显示权重文件中的数值。</translation>
+        </message>
+        <message>
+            <source>Overview</source>
+            <translation>概览</translation>
+        </message>
+        <message>
+            <source>Files (%1)</source>
+            <translation>文件（%1）</translation>
+        </message>
+        <message>
+            <source>Loading the model card…</source>
+            <translation>正在加载模型卡片…</translation>
+        </message>
+        <message>
+            <source>Model card</source>
+            <translation>模型卡片</translation>
+        </message>
+        <message>
+            <source>A token with access to this model is needed first.</source>
+            <translation>需要先有一个可访问此模型的令牌。</translation>
+        </message>
+        <message>
+            <source>Enter a &amp;token…</source>
+            <translation>输入令牌(&amp;T)…</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <source>unknown without access</source>
+            <translation>无权限，未知</translation>
+        </message>
+        <message>
+            <source>about %1 (estimated from file sizes)</source>
+            <translation>约 %1（根据文件大小估算）</translation>
+        </message>
+        <message>
+            <source>%1: %2</source>
+            <translation>%1：%2</translation>
+        </message>
+        <message>
+            <source>%1 tokens</source>
+            <translation>%1 个 token</translation>
+        </message>
+        <message>
+            <source>public: no token needed</source>
+            <translation>公开：无需令牌</translation>
+        </message>
+        <message>
+            <source>private</source>
+            <translation>私有</translation>
+        </message>
+        <message>
+            <source>gated, approval by the authors</source>
+            <translation>受限，需作者审批</translation>
+        </message>
+        <message>
+            <source>gated</source>
+            <translation>受限</translation>
+        </message>
+        <message>
+            <source>%1; access granted</source>
+            <translation>%1；已获访问权限</translation>
+        </message>
+        <message>
+            <source>%1; the token from %2 has access</source>
+            <translation>%1；来自%2的令牌有访问权限</translation>
+        </message>
+        <message>
+            <source>%1; no token is set</source>
+            <translation>%1；未设置令牌</translation>
+        </message>
+        <message>
+            <source>%1; the token from %2 has no access</source>
+            <translation>%1；来自%2的令牌没有访问权限</translation>
+        </message>
+        <message>
+            <source>the weight files' headers (exact)</source>
+            <translation>权重文件头信息（精确）</translation>
+        </message>
+        <message>
+            <source>the Hub's metadata</source>
+            <translation>Hub 的元数据</translation>
+        </message>
+        <message>
+            <source>the file sizes (an estimate)</source>
+            <translation>文件大小（估算）</translation>
+        </message>
+        <message>
+            <source>Weight files:</source>
+            <translation>权重文件：</translation>
+        </message>
+        <message>
+            <source>Size and memory per quantization</source>
+            <translation>各量化方式的大小与内存</translation>
+        </message>
+        <message>
+            <source>Fits in memory</source>
+            <translation>内存是否够用</translation>
+        </message>
+        <message>
+            <source>about %1</source>
+            <translation>约 %1</translation>
+        </message>
+        <message>
+            <source>Free space in %1: %2</source>
+            <translation>%1 的可用空间：%2</translation>
+        </message>
+        <message>
+            <source>the data directory</source>
+            <translation>数据目录</translation>
+        </message>
+        <message>
+            <source>A quantized variant is written beside the original files, so it needs the space of both.</source>
+            <translation>量化变体与原始文件并存，因此需要两者的空间。</translation>
+        </message>
+        <message>
+            <source>Files to download: %1, %2 in total.</source>
+            <translation>需下载的文件：%1 个，共 %2。</translation>
+        </message>
+        <message>
+            <source>Not downloaded (other weight formats or not needed): %1</source>
+            <translation>不下载（其他权重格式或不需要的文件）：%1</translation>
+        </message>
+        <message>
+            <source>The model card is not available.</source>
+            <translation>模型卡片不可用。</translation>
+        </message>
+        <message>
+            <source>This repository has no model card.</source>
+            <translation>此仓库没有模型卡片。</translation>
+        </message>
+        <message>
+            <source>The model card could not be loaded: %1</source>
+            <translation>无法加载模型卡片：%1</translation>
+        </message>
+        <message>
+            <source>GPU (%1)</source>
+            <translation>GPU（%1）</translation>
+        </message>
+        <message>
+            <source>RAM (%1)</source>
+            <translation>内存（%1）</translation>
+        </message>
+        <message>
+            <source>Too large for the GPU's %1.</source>
+            <translation>超出 GPU 的 %1。</translation>
+        </message>
+        <message>
+            <source>no: RAM is %1</source>
+            <translation>不够：内存为 %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>mistudio::ui::RequantizeDialog</name>
+        <message>
+            <source>Re-quantize %1</source>
+            <translation>重新量化 %1</translation>
+        </message>
+        <message>
+            <source>Choose the variant to write from the downloaded files. The original files stay as they are; nothing is downloaded again.</source>
+            <translation>请选择要用已下载文件写出的变体。原始文件保持不变，不会重新下载。</translation>
+        </message>
+        <message>
+            <source>Variant</source>
+            <translation>变体</translation>
+        </message>
+        <message>
+            <source>Estimated size</source>
+            <translation>估计大小</translation>
+        </message>
+        <message>
+            <source>4-bit NF4, double quantization (recommended)</source>
+            <translation>4 位 NF4，双重量化（推荐）</translation>
+        </message>
+        <message>
+            <source>4-bit NF4</source>
+            <translation>4 位 NF4</translation>
+        </message>
+        <message>
+            <source>4-bit FP4, double quantization</source>
+            <translation>4 位 FP4，双重量化</translation>
+        </message>
+        <message>
+            <source>4-bit FP4</source>
+            <translation>4 位 FP4</translation>
+        </message>
+        <message>
+            <source>8-bit (LLM.int8)</source>
+            <translation>8 位（LLM.int8）</translation>
+        </message>
+        <message>
+            <source>estimating…</source>
+            <translation>正在估算…</translation>
+        </message>
+        <message>
+            <source>Automatic (a GPU when there is one)</source>
+            <translation>自动（有 GPU 时使用 GPU）</translation>
+        </message>
+        <message>
+            <source>CPU</source>
+            <translation>CPU</translation>
+        </message>
+        <message>
+            <source>&amp;Device:</source>
+            <translation>设备(&amp;D)：</translation>
+        </message>
+        <message>
+            <source>&amp;Quantize</source>
+            <translation>量化(&amp;Q)</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>unknown</source>
+            <translation>未知</translation>
+        </message>
+        <message>
+            <source>about %1</source>
+            <translation>约 %1</translation>
+        </message>
+        <message>
+            <source>On disk now</source>
+            <translation>当前已有</translation>
+        </message>
+        <message>
+            <source>no</source>
+            <translation>否</translation>
+        </message>
+        <message>
+            <source>Each variant is written to a folder of its own beside the others. Quantizing a variant the model has already replaces only that one.</source>
+            <translation>每个变体写入各自的文件夹，与其他变体并存。重新量化模型已有的变体只会替换该变体。</translation>
+        </message>
+    </context>
+    <context>
+        <name>mistudio::ui::SearchHitDelegate</name>
+        <message>
+            <source>Enter or click: preview · Ctrl+Enter: download</source>
+            <translation>回车或单击：预览 · Ctrl+回车：下载</translation>
+        </message>
+        <message>
+            <source>↓ %1</source>
+            <translation>↓ %1</translation>
+        </message>
+        <message>
+            <source>♥ %1</source>
+            <translation>♥ %1</translation>
+        </message>
+        <message>
+            <source>gated (approval)</source>
+            <translation>受限（需审批）</translation>
+        </message>
+        <message>
+            <source>gated</source>
+            <translation>受限</translation>
+        </message>
+        <message>
+            <source>private</source>
+            <translation>私有</translation>
+        </message>
+        <message>
+            <source>updated %1</source>
+            <translation>更新于 %1</translation>
+        </message>
+        <message>
+            <source>Download</source>
+            <translation>下载</translation>
+        </message>
+        <message>
+            <source>Preview</source>
+            <translation>预览</translation>
         </message>
     </context>
     <context>
@@ -1038,44 +1855,52 @@ Check the data directory and database settings (or the --data-dir and --database
             <source>The PostgreSQL URL must start with postgresql://</source>
             <translation>PostgreSQL URL 必须以 postgresql:// 开头</translation>
         </message>
+        <message>
+            <source>Closing the window keeps miStudio Models running in the system tray</source>
+            <translation>关闭窗口后 miStudio Models 继续在系统托盘中运行</translation>
+        </message>
+        <message>
+            <source>OK</source>
+            <translation>确定</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>In use now: %1 — %2</source>
+            <translation>当前使用：%1 — %2</translation>
+        </message>
+        <message>
+            <source>the SQLite file in the data directory</source>
+            <translation>数据目录中的 SQLite 文件</translation>
+        </message>
+        <message>
+            <source>In use now: offline (HF_HUB_OFFLINE), the Hub is not contacted</source>
+            <translation>当前：离线（HF_HUB_OFFLINE），不会连接 Hub</translation>
+        </message>
+        <message>
+            <source>In use now: no token (public models only)</source>
+            <translation>当前：无令牌（仅限公开模型）</translation>
+        </message>
+        <message>
+            <source>In use now: the token stored in the keychain</source>
+            <translation>当前：钥匙串中保存的令牌</translation>
+        </message>
+        <message>
+            <source>In use now: the token from the environment (%1), which wins over the one stored here</source>
+            <translation>当前：来自环境变量（%1）的令牌，优先于此处保存的令牌</translation>
+        </message>
+        <message>
+            <source>In use now: the token file %1, which wins over the one stored here</source>
+            <translation>当前：令牌文件 %1，优先于此处保存的令牌</translation>
+        </message>
     </context>
     <context>
         <name>mistudio::ui::StatusDelegate</name>
-        <message numerus="yes">
-            <source>%n s left</source>
-            <translation>
-                <numerusform>剩余 %n 秒</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <source>%n min left</source>
-            <translation>
-                <numerusform>剩余 %n 分钟</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>%1 h %2 min left</source>
-            <translation>剩余 %1 小时 %2 分钟</translation>
-        </message>
         <message>
             <source>%1 / %2</source>
             <translation>%1 / %2</translation>
-        </message>
-        <message>
-            <source>%1/s</source>
-            <translation>%1/秒</translation>
-        </message>
-        <message>
-            <source>Quantizing</source>
-            <translation>量化中</translation>
-        </message>
-        <message>
-            <source>%1%</source>
-            <translation>%1%</translation>
-        </message>
-        <message>
-            <source>Quantizing · %1</source>
-            <translation>量化中 · %1</translation>
         </message>
     </context>
     <context>

@@ -41,6 +41,24 @@ static QString paramsText(const QJsonValue &v)
     return v.isDouble() ? QLocale().toString(qint64(v.toDouble())) : QString();
 }
 
+// A module's role (core/arch ModuleNode::role) in words.
+static QString roleText(const QString &role)
+{
+    if (role == u"attention"_s)
+        return ArchitectureDialog::tr("attention");
+    if (role == u"mlp"_s)
+        return ArchitectureDialog::tr("MLP");
+    if (role == u"norm"_s)
+        return ArchitectureDialog::tr("normalization");
+    if (role == u"embedding"_s)
+        return ArchitectureDialog::tr("embedding");
+    if (role == u"lm_head"_s)
+        return ArchitectureDialog::tr("output head");
+    if (role == u"other"_s || role.isEmpty())
+        return ArchitectureDialog::tr("other");
+    return role;
+}
+
 ArchitectureDialog::ArchitectureDialog(const QString &repoId, const QJsonObject &architecture,
                                        QWidget *parent)
     : QDialog(parent)
@@ -101,7 +119,8 @@ ArchitectureDialog::ArchitectureDialog(const QString &repoId, const QJsonObject 
 
     m_tree = new QTreeWidget(tabs);
     m_tree->setObjectName(u"layerTree"_s);
-    m_tree->setHeaderLabels({tr("Name"), tr("Shape"), tr("Dtype"), tr("Parameters")});
+    // The module's kind has a column of its own: it is no dtype.
+    m_tree->setHeaderLabels({tr("Name"), tr("Kind"), tr("Shape"), tr("Dtype"), tr("Parameters")});
     m_tree->setUniformRowHeights(true);
     m_tree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_tree->header()->setStretchLastSection(false);
@@ -122,7 +141,11 @@ ArchitectureDialog::ArchitectureDialog(const QString &repoId, const QJsonObject 
     buildHooks();
     tabs->addTab(m_hooks, tr("Hook points (%1)").arg(m_hooks->rowCount()));
 
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    // Our own button texts: Qt's standard ones stay English where Qt's translations are not
+    // installed.
+    auto *buttons = new QDialogButtonBox(this);
+    buttons->addButton(tr("Close"), QDialogButtonBox::RejectRole)
+        ->setObjectName(u"architectureClose"_s);
     QPushButton *copy = buttons->addButton(tr("&Copy JSON"), QDialogButtonBox::ActionRole);
     copy->setObjectName(u"copyArchitecture"_s);
     copy->setIcon(icon(u"copy"_s));
@@ -160,23 +183,24 @@ void ArchitectureDialog::buildTree()
     const QJsonObject tree =
         m_arch.contains(u"layer_tree"_s) ? m_arch.value(u"layer_tree"_s).toObject() : m_arch;
     auto addModule = [this](QTreeWidgetItem *parent, const QJsonObject &m) {
-        auto *item = new QTreeWidgetItem(parent, {m.value(u"path"_s).toString(), QString(),
-                                                  m.value(u"role"_s).toString(),
-                                                  paramsText(m.value(u"params"_s))});
-        item->setTextAlignment(3, Qt::AlignRight | Qt::AlignVCenter);
+        auto *item = new QTreeWidgetItem(
+            parent, {m.value(u"path"_s).toString(), roleText(m.value(u"role"_s).toString()),
+                     QString(), QString(), paramsText(m.value(u"params"_s))});
+        item->setTextAlignment(4, Qt::AlignRight | Qt::AlignVCenter);
         for (const QJsonValue &tv : m.value(u"tensors"_s).toArray()) {
             const QJsonObject t = tv.toObject();
             auto *ti = new QTreeWidgetItem(
-                item, {t.value(u"name"_s).toString(), shapeText(t.value(u"shape"_s)),
+                item, {t.value(u"name"_s).toString(), tr("tensor"), shapeText(t.value(u"shape"_s)),
                        t.value(u"dtype"_s).toString(), paramsText(t.value(u"params"_s))});
-            ti->setTextAlignment(3, Qt::AlignRight | Qt::AlignVCenter);
+            ti->setTextAlignment(4, Qt::AlignRight | Qt::AlignVCenter);
         }
         return item;
     };
     QList<QTreeWidgetItem *> top;
     const QJsonArray topLevel = tree.value(u"top_level"_s).toArray();
     const QJsonArray blocks = tree.value(u"blocks"_s).toArray();
-    auto *root = new QTreeWidgetItem({tr("Top-level modules"), QString(), QString(), QString()});
+    auto *root =
+        new QTreeWidgetItem({tr("Top-level modules"), QString(), QString(), QString(), QString()});
     for (const QJsonValue &m : topLevel)
         addModule(root, m.toObject());
     for (const QJsonValue &bv : blocks) {
@@ -184,8 +208,9 @@ void ArchitectureDialog::buildTree()
         auto *item = new QTreeWidgetItem({tr("Block %1  (%2)")
                                               .arg(b.value(u"index"_s).toInt())
                                               .arg(b.value(u"path"_s).toString()),
-                                          QString(), QString(), paramsText(b.value(u"params"_s))});
-        item->setTextAlignment(3, Qt::AlignRight | Qt::AlignVCenter);
+                                          tr("block"), QString(), QString(),
+                                          paramsText(b.value(u"params"_s))});
+        item->setTextAlignment(4, Qt::AlignRight | Qt::AlignVCenter);
         for (const QJsonValue &m : b.value(u"modules"_s).toArray())
             addModule(item, m.toObject());
         top << item;
@@ -198,12 +223,16 @@ void ArchitectureDialog::buildTree()
     if (!top.isEmpty())
         top.first()->setExpanded(true);
     // Collapsed rows are not measured by resizeColumnToContents: size from the data instead.
-    int shapeWidth = m_tree->fontMetrics().horizontalAdvance(tr("Shape"));
+    const QFontMetrics fm = m_tree->fontMetrics();
+    int widths[] = {0, fm.horizontalAdvance(tr("Kind")), fm.horizontalAdvance(tr("Shape")),
+                    fm.horizontalAdvance(tr("Dtype")), fm.horizontalAdvance(tr("Parameters"))};
     for (QTreeWidgetItemIterator it(m_tree); *it; ++it)
-        shapeWidth = std::max(shapeWidth, m_tree->fontMetrics().horizontalAdvance((*it)->text(1)));
-    m_tree->setColumnWidth(1, shapeWidth + 24);
-    m_tree->resizeColumnToContents(2);
-    m_tree->setColumnWidth(3, m_tree->fontMetrics().horizontalAdvance(u"0,000,000,000,000"_s) + 16);
+        for (int c = 1; c < 4; ++c)
+            widths[c] = std::max(widths[c], fm.horizontalAdvance((*it)->text(c)));
+    widths[4] =
+        std::max(widths[4], fm.horizontalAdvance(QLocale().toString(qint64(1'000'000'000'000))));
+    for (int c = 1; c < 5; ++c)
+        m_tree->setColumnWidth(c, widths[c] + 24);
 }
 
 void ArchitectureDialog::buildHooks()

@@ -3,18 +3,24 @@
 #include "common/repoid.h"
 #include "errortext.h"
 #include "icons.h"
+#include "localeformat.h"
+#include "searchhitdelegate.h"
 #include "tokenstore.h"
+
+#include "common/units.h"
 
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCompleter>
 #include <QFormLayout>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListView>
 #include <QPushButton>
-#include <QStringListModel>
+#include <QStandardItemModel>
 #include <QToolButton>
 
 using namespace Qt::Literals::StringLiterals;
@@ -48,12 +54,22 @@ DownloadForm::DownloadForm(ModelBackend *backend, TokenStore *tokens, QWidget *p
     m_repo->setObjectName(u"repoEdit"_s);
     m_repo->setPlaceholderText(tr("namespace/name, e.g. google/gemma-2-2b"));
     m_repo->setClearButtonEnabled(true);
-    m_suggestions = new QStringListModel(this);
+    m_suggestions = new QStandardItemModel(this);
     m_completer = new QCompleter(m_suggestions, this);
     m_completer->setCaseSensitivity(Qt::CaseInsensitive);
     m_completer->setFilterMode(Qt::MatchContains);
     m_completer->setCompletionMode(QCompleter::PopupCompletion);
+    m_completer->setMaxVisibleItems(8);
+    auto *popup = new QListView;
+    popup->setObjectName(u"searchResults"_s);
+    popup->setUniformItemSizes(true);
+    m_completer->setPopup(popup); // the completer owns it
+    // After setPopup, which installs a delegate of its own.
+    m_hitDelegate = new SearchHitDelegate(popup);
+    popup->setItemDelegate(m_hitDelegate);
     m_repo->setCompleter(m_completer);
+    connect(m_completer, qOverload<const QModelIndex &>(&QCompleter::activated), this,
+            &DownloadForm::handleSuggestionActivated);
     m_repoHint = new QLabel(this);
     m_repoHint->setObjectName(u"repoHint"_s);
     m_repoHint->setWordWrap(true);
@@ -87,6 +103,17 @@ DownloadForm::DownloadForm(ModelBackend *backend, TokenStore *tokens, QWidget *p
     advLayout->addWidget(new QLabel(tr("4-bit type:"), m_advanced));
     advLayout->addWidget(m_quantType);
     advLayout->addWidget(m_doubleQuant);
+    advLayout->addSpacing(fontMetrics().horizontalAdvance(u'M'));
+    m_speedLimit = new QLineEdit(m_advanced);
+    m_speedLimit->setObjectName(u"speedLimitEdit"_s);
+    m_speedLimit->setPlaceholderText(tr("no limit"));
+    m_speedLimit->setToolTip(tr("A speed limit for this download only (bytes per second, e.g. "
+                                "10M), besides the global cap in Settings"));
+    m_speedLimit->setMaximumWidth(fontMetrics().horizontalAdvance(u'M') * 9);
+    auto *limitLabel = new QLabel(tr("&Speed limit:"), m_advanced);
+    limitLabel->setBuddy(m_speedLimit);
+    advLayout->addWidget(limitLabel);
+    advLayout->addWidget(m_speedLimit);
     advLayout->addStretch();
     m_advanced->hide();
     connect(m_advancedToggle, &QToolButton::toggled, this, [this](bool on) {
@@ -125,13 +152,39 @@ DownloadForm::DownloadForm(ModelBackend *backend, TokenStore *tokens, QWidget *p
     m_downloadButton->setObjectName(u"downloadButton"_s);
     m_downloadButton->setDefault(true);
 
-    m_error = new QLabel(this);
+    // The error is framed and tinted under the form: a refused download must be seen, not
+    // hidden in a tooltip.
+    auto *errorFrame = new QFrame(this);
+    errorFrame->setObjectName(u"formErrorBox"_s);
+    errorFrame->setFrameShape(QFrame::StyledPanel);
+    errorFrame->setAutoFillBackground(true);
+    {
+        QPalette p = errorFrame->palette();
+        const QColor base = p.color(QPalette::Window);
+        const QColor red(0xd0, 0x3b, 0x3b);
+        const double t = base.lightnessF() < 0.5 ? 0.30 : 0.12;
+        p.setColor(QPalette::Window,
+                   QColor::fromRgbF(float(base.redF() * (1 - t) + red.redF() * t),
+                                    float(base.greenF() * (1 - t) + red.greenF() * t),
+                                    float(base.blueF() * (1 - t) + red.blueF() * t)));
+        errorFrame->setPalette(p);
+    }
+    m_errorBox = errorFrame;
+    auto *errorLayout = new QHBoxLayout(errorFrame);
+    errorLayout->setContentsMargins(8, 6, 8, 6);
+    auto *errorIcon = new QLabel(errorFrame);
+    errorIcon->setPixmap(icon(u"warning"_s).pixmap(20, 20));
+    errorIcon->setAlignment(Qt::AlignTop);
+    m_error = new QLabel(errorFrame);
     m_error->setObjectName(u"formError"_s);
     m_error->setWordWrap(true);
     m_error->setTextFormat(Qt::RichText);
     m_error->setOpenExternalLinks(true);
+    m_error->setTextInteractionFlags(Qt::TextBrowserInteraction);
     m_error->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
-    m_error->hide();
+    errorLayout->addWidget(errorIcon);
+    errorLayout->addWidget(m_error, 1);
+    m_errorBox->hide();
 
     auto *form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
@@ -165,7 +218,7 @@ DownloadForm::DownloadForm(ModelBackend *backend, TokenStore *tokens, QWidget *p
     auto *outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
     outer->addLayout(form);
-    outer->addWidget(m_error);
+    outer->addWidget(m_errorBox);
 
     m_searchTimer.setSingleShot(true);
     m_searchTimer.setInterval(300); // debounce: one Hub search when typing pauses
@@ -179,8 +232,19 @@ DownloadForm::DownloadForm(ModelBackend *backend, TokenStore *tokens, QWidget *p
         validate();
         clearError();
     });
+    connect(m_speedLimit, &QLineEdit::textChanged, this, &DownloadForm::validate);
     connect(m_token, &QLineEdit::textEdited, this, [this] { highlightToken(false); });
-    connect(m_repo, &QLineEdit::returnPressed, this, &DownloadForm::startPreview);
+    connect(m_repo, &QLineEdit::returnPressed, this, [this] {
+        // Enter on a search result reaches the field as well (before or after the completer
+        // reports the pick): once the pick is known, the result's action runs instead.
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                if (!m_suggestionPicked)
+                    startPreview();
+            },
+            Qt::QueuedConnection);
+    });
     connect(m_previewButton, &QPushButton::clicked, this, &DownloadForm::startPreview);
     connect(m_downloadButton, &QPushButton::clicked, this,
             [this] { startDownload(quantOptions()); });
@@ -222,6 +286,7 @@ DownloadRequest DownloadForm::downloadRequest() const
     r.revision = m_revision->text().trimmed().isEmpty() ? u"main"_s : m_revision->text().trimmed();
     r.quant = quantOptions();
     r.token = m_token->text().trimmed();
+    r.maxBytesPerSecond = parseByteSize(m_speedLimit->text()).value_or(0);
     return r;
 }
 
@@ -245,12 +310,21 @@ void DownloadForm::validate()
         if (auto v = validateRevision(rev); !v)
             revProblem = v.error().message;
     }
+    QString limitProblem;
+    if (const QString limit = m_speedLimit->text().trimmed(); !limit.isEmpty()) {
+        const std::optional<qint64> bytes = parseByteSize(limit);
+        if (!bytes || *bytes <= 0)
+            limitProblem = tr("The speed limit must be a number of bytes per second, e.g. 10M.");
+    }
     setFieldState(m_repo, !problem.isEmpty());
     setFieldState(m_revision, !revProblem.isEmpty());
-    const QString hint = !problem.isEmpty() ? problem : revProblem;
+    setFieldState(m_speedLimit, !limitProblem.isEmpty());
+    const QString hint =
+        !problem.isEmpty() ? problem : (!revProblem.isEmpty() ? revProblem : limitProblem);
     m_repoHint->setText(hint);
     m_repoHint->setVisible(!hint.isEmpty());
-    m_valid = !text.isEmpty() && problem.isEmpty() && revProblem.isEmpty();
+    m_valid =
+        !text.isEmpty() && problem.isEmpty() && revProblem.isEmpty() && limitProblem.isEmpty();
     m_previewButton->setEnabled(m_valid && !m_busy);
     m_downloadButton->setEnabled(m_valid && !m_busy);
 }
@@ -262,18 +336,56 @@ void DownloadForm::handleSearchTimeout()
         return;
     m_lastSearch = text;
     const int serial = ++m_searchSerial;
-    m_backend->searchRepos(text, 20, this, [this, serial](Result<QStringList> hits) {
+    m_backend->searchRepos(text, 20, this, [this, serial](Result<QList<hub::SearchHit>> hits) {
         if (serial != m_searchSerial)
             return; // a newer search is under way
         // Offline or Hub unreachable: no suggestions, and no error either (typing still works).
-        m_suggestions->setStringList(hits ? *hits : QStringList());
+        m_suggestions->clear();
+        if (hits)
+            for (const hub::SearchHit &h : *hits)
+                m_suggestions->appendRow(SearchHitDelegate::makeItem(h));
         if (hits && !hits->isEmpty() && m_repo->hasFocus())
             m_completer->complete();
     });
 }
 
+void DownloadForm::handleSuggestionActivated(const QModelIndex &index)
+{
+    // QCompleter reports a key press on its list both as the list's and as its own activation:
+    // one action per pick.
+    if (m_suggestionPicked)
+        return;
+    // The row's own button, or Ctrl+Enter, downloads; anything else previews.
+    const bool download = m_hitDelegate->takeAction() == SearchHitDelegate::Action::Download ||
+                          (QGuiApplication::keyboardModifiers() & Qt::ControlModifier);
+    const QString id = index.data().toString();
+    if (id.isEmpty())
+        return;
+    m_lastSearch = id; // picking a result is no new search
+    m_suggestionPicked = true;
+    // After the completer has written its text (it may, after this signal).
+    QMetaObject::invokeMethod(
+        this,
+        [this, id, download] {
+            m_suggestionPicked = false;
+            m_searchTimer.stop();
+            m_repo->setText(id);
+            m_lastSearch = id;
+            m_searchTimer.stop();
+            if (download)
+                startDownload(quantOptions());
+            else
+                startPreview();
+        },
+        Qt::QueuedConnection);
+}
+
 void DownloadForm::setBusy(bool busy)
 {
+    // A button that is about to be disabled would pass the focus on to whatever widget comes
+    // next (the models filter): it stays in the form, on the repo field.
+    if (busy && (m_previewButton->hasFocus() || m_downloadButton->hasFocus()))
+        m_repo->setFocus(Qt::OtherFocusReason);
     m_busy = busy;
     validate();
     setCursor(busy ? Qt::BusyCursor : Qt::ArrowCursor);
@@ -283,7 +395,7 @@ void DownloadForm::setBusy(bool busy)
 void DownloadForm::clearError()
 {
     m_error->clear();
-    m_error->hide();
+    m_errorBox->hide();
 }
 
 void DownloadForm::highlightToken(bool on)
@@ -292,8 +404,12 @@ void DownloadForm::highlightToken(bool on)
     setFieldState(m_token, on);
 }
 
-void DownloadForm::showError(const Error &error)
+void DownloadForm::showError(const Error &errorIn)
 {
+    // Name the repo in question when the core did not (it is what the user typed).
+    Error error = errorIn;
+    if (!error.details.contains(u"repo_id"_s) && !m_repo->text().trimmed().isEmpty())
+        error.details.insert(u"repo_id"_s, m_repo->text().trimmed());
     QString text = ErrorText::forError(error).toHtmlEscaped();
     const bool tokenProblem = ErrorText::needsToken(error.code);
     if (tokenProblem) {
@@ -311,8 +427,8 @@ void DownloadForm::showError(const Error &error)
         setFieldState(m_repo, true);
     if (error.code == ErrorCode::RevisionNotFound)
         setFieldState(m_revision, true);
-    m_error->setText(u"<span style=\"color:#d03b3b\">&#9888;</span> "_s + text);
-    m_error->show();
+    m_error->setText(text);
+    m_errorBox->show();
 }
 
 void DownloadForm::rememberTokenIfAsked()
@@ -332,7 +448,7 @@ void DownloadForm::startPreview()
     const DownloadRequest d = downloadRequest();
     PreviewRequest p{d.repoId, d.revision, d.token};
     setBusy(true);
-    m_backend->preview(p, this, [this, quant = d.quant](Result<QJsonObject> r) {
+    m_backend->preview(p, this, [this, quant = d.quant](Result<hub::ModelPreview> r) {
         setBusy(false);
         if (!r) {
             showError(r.error());
@@ -360,6 +476,8 @@ void DownloadForm::startDownload(const QuantOptions &quant)
         }
         highlightToken(false);
         rememberTokenIfAsked();
+        // Ready for the next one: the field keeps the focus with its text selected.
+        m_repo->selectAll();
         Q_EMIT downloadStarted(*r);
     });
 }

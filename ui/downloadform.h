@@ -12,16 +12,19 @@ class QCompleter;
 class QLabel;
 class QLineEdit;
 class QPushButton;
-class QStringListModel;
+class QStandardItemModel;
 class QToolButton;
 
 namespace mistudio::ui {
 
+class SearchHitDelegate;
 class TokenStore;
 
 // The design's ModelDownloadForm: repo id (validated as you type, Hub autocompletion), revision,
-// quantization (with the advanced 4-bit options), token (masked, reveal, remember) and the
-// Preview / Download buttons; errors show inline under the field they concern.
+// quantization (with the advanced 4-bit options and a speed limit for this download), token
+// (masked, reveal, remember) and the Preview / Download buttons; errors show under the form,
+// framed, with the field they concern highlighted. Hub search results offer Preview and
+// Download straight from the suggestion list.
 class DownloadForm final : public QWidget
 {
     Q_OBJECT
@@ -39,6 +42,9 @@ public:
     QPushButton *downloadButton() const { return m_downloadButton; }
     QLabel *errorLabel() const { return m_error; }
     QCompleter *completer() const { return m_completer; }
+    QStandardItemModel *suggestions() const { return m_suggestions; }
+    SearchHitDelegate *suggestionDelegate() const { return m_hitDelegate; }
+    QLineEdit *speedLimitEdit() const { return m_speedLimit; }
 
     QuantOptions quantOptions() const;
     void setQuantOptions(const QuantOptions &quant);
@@ -53,13 +59,15 @@ public:
     void showError(const Error &error);
 
 Q_SIGNALS:
-    void previewReady(const QJsonObject &preview, const mistudio::ui::QuantOptions &quant);
+    void previewReady(const mistudio::hub::ModelPreview &preview,
+                      const mistudio::ui::QuantOptions &quant);
     void downloadStarted(const mistudio::ModelRecord &record);
     void busyChanged(bool busy);
 
 private:
     void validate();
     void handleSearchTimeout();
+    void handleSuggestionActivated(const QModelIndex &index);
     void setBusy(bool busy);
     void clearError();
     void highlightToken(bool on);
@@ -75,19 +83,23 @@ private:
     QWidget *m_advanced = nullptr;
     QComboBox *m_quantType = nullptr;
     QCheckBox *m_doubleQuant = nullptr;
+    QLineEdit *m_speedLimit = nullptr;
     QLineEdit *m_token = nullptr;
     QCheckBox *m_remember = nullptr;
     QPushButton *m_previewButton = nullptr;
     QPushButton *m_downloadButton = nullptr;
     QLabel *m_error = nullptr;
+    QWidget *m_errorBox = nullptr;
     QCompleter *m_completer = nullptr;
-    QStringListModel *m_suggestions = nullptr;
+    QStandardItemModel *m_suggestions = nullptr;
+    SearchHitDelegate *m_hitDelegate = nullptr;
     QTimer m_searchTimer;
     QString m_lastSearch;
     int m_searchSerial = 0;
     bool m_busy = false;
     bool m_valid = false;
     bool m_tokenHighlighted = false;
+    bool m_suggestionPicked = false; // between a picked result and its queued action
 };
 
 } // namespace mistudio::ui

@@ -20,6 +20,67 @@ QString ErrorText::catalogueUnavailable(const Error &error)
         .arg(forError(error));
 }
 
+Error ErrorText::parseStored(const QString &message)
+{
+    Error e;
+    e.code = ErrorCode::Internal;
+    e.message = message;
+    const qsizetype colon = message.indexOf(u':');
+    if (colon > 0 && errorCodeFromName(QStringView(message).left(colon), &e.code))
+        e.message = message.mid(colon + 1).trimmed();
+    return e;
+}
+
+QString ErrorText::forStoredMessage(const QString &message)
+{
+    const Error e = parseStored(message);
+    if (e.code == ErrorCode::Internal)
+        return message;
+    return forError(e);
+}
+
+QString ErrorText::nextStep(ErrorCode code)
+{
+    switch (code) {
+    case ErrorCode::GatedAuthRequired:
+    case ErrorCode::NeedsToken:
+    case ErrorCode::InvalidToken:
+        return tr("Enter a Hugging Face token with access in the form above (or in Settings), "
+                  "then press Retry.");
+    case ErrorCode::GatedAccessDenied:
+        return tr("Request access on the model's Hugging Face page; press Retry once it is "
+                  "approved.");
+    case ErrorCode::DiskFull:
+    case ErrorCode::InsufficientDiskSpace:
+        return tr("Free some disk space (or choose another data directory in Settings), then "
+                  "press Retry: the files already downloaded are kept.");
+    case ErrorCode::RateLimited:
+    case ErrorCode::ServerError:
+    case ErrorCode::Timeout:
+    case ErrorCode::NetworkError:
+        return tr("Check the connection and press Retry: finished files are not fetched again.");
+    case ErrorCode::Offline:
+        return tr("Turn offline mode off (HF_HUB_OFFLINE) or connect, then press Retry.");
+    case ErrorCode::ChecksumMismatch:
+    case ErrorCode::SizeMismatch:
+        return tr("Press Retry: the damaged file is fetched again and verified.");
+    case ErrorCode::RepoNotFound:
+    case ErrorCode::RevisionNotFound:
+    case ErrorCode::EntryNotFound:
+        return tr("Check the repo id and revision on the Hub; delete this entry if it is wrong.");
+    case ErrorCode::QuantizationFailed:
+    case ErrorCode::GpuUnavailable:
+    case ErrorCode::OutOfMemory:
+        return tr("The original files are intact: use Re-quantize to try another variant or the "
+                  "CPU.");
+    case ErrorCode::PermissionDenied:
+    case ErrorCode::IoError:
+        return tr("Check that the data directory is writable, then press Retry.");
+    default:
+        return {};
+    }
+}
+
 QString ErrorText::forError(const Error &e)
 {
     const QString repo = e.details.value(u"repo_id"_s).toString();
@@ -30,6 +91,13 @@ QString ErrorText::forError(const Error &e)
     case ErrorCode::NotFound:
         return tr("This model is no longer in the catalogue.");
     case ErrorCode::Conflict:
+        if (e.details.value(u"reason"_s).toString() == u"already_ready"_s)
+            return tr("%1 is already in your models and ready. To get another quantized variant, "
+                      "select it and use Re-quantize.")
+                .arg(repo);
+        if (e.details.value(u"reason"_s).toString() == u"already_running"_s)
+            return tr("%1 is already being downloaded.").arg(repo);
+        Q_FALLTHROUGH();
     case ErrorCode::IllegalTransition:
     case ErrorCode::LeaseLost:
         return tr("Not possible in the model's current state (%1).").arg(e.message);

@@ -14,6 +14,12 @@ class ErrorText final
 
 public:
     static QString forError(const Error &error);
+    // A model's stored error ("checksum_mismatch: …", as the catalogue keeps it): the code is
+    // read back so that the text is the translated one, the message kept as detail.
+    static Error parseStored(const QString &message);
+    static QString forStoredMessage(const QString &message);
+    // What the user can do about it, in one sentence ("" when there is nothing to add).
+    static QString nextStep(ErrorCode code);
     // True for the codes where a (different) Hugging Face token is the fix.
     static bool needsToken(ErrorCode code);
     // Shown when the app cannot start because the catalogue (or the service) failed to open.

@@ -1,15 +1,19 @@
 #pragma once
 
 #include "common/result.h"
+#include "common/transferprogress.h"
+#include "hub/hubtypes.h"
+#include "hub/modelpreview.h"
+#include "service/servicetypes.h"
 #include "store/modelrecord.h"
 
-#include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 #include <QStringList>
 #include <QUuid>
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace mistudio::ui {
@@ -31,6 +35,28 @@ struct JobProgress
     qint64 etaSeconds = -1;
     int filesDone = -1;
     int filesTotal = -1;
+    QList<TransferFile> files; // per file, when the engine reports them (the details pane)
+};
+
+// The job a model has (queued, running, paused, waiting for a token), as the views need it:
+// the row shows "Queued #2", "Paused" with the bytes kept, "Stopping…".
+struct JobInfo
+{
+    enum class State
+    {
+        Queued,
+        Running,
+        Paused,
+        NeedsToken
+    };
+    QUuid jobId;
+    JobProgress::Phase phase = JobProgress::Phase::Download;
+    State state = State::Queued;
+    bool stopping = false;     // a pause or cancel was asked of its owner and is under way
+    int queuePosition = 0;     // 1-based among queued jobs; 0 when not queued
+    QString device;            // quantize jobs
+    QString ownerHost;         // while running
+    TransferProgress transfer; // a download's bytes as last saved (what a paused row shows)
 };
 
 // 4-bit options the advanced part of the download form exposes (design §3: NF4 + double quant
@@ -40,6 +66,7 @@ struct QuantOptions
     QString mode = QStringLiteral("none");     // none | bnb-4bit | bnb-8bit
     QString quantType = QStringLiteral("nf4"); // nf4 | fp4 (bnb-4bit only)
     bool doubleQuant = true;                   // bnb-4bit only
+    QString device = QStringLiteral("auto");   // re-quantize only: auto | cpu | cuda:N
 };
 
 struct DownloadRequest
@@ -47,7 +74,8 @@ struct DownloadRequest
     QString repoId;
     QString revision = QStringLiteral("main");
     QuantOptions quant;
-    QString token; // empty: the service's own token resolution
+    QString token;                // empty: the service's own token resolution
+    qint64 maxBytesPerSecond = 0; // this download only, besides the global cap; 0 = none
 };
 
 struct PreviewRequest
@@ -55,6 +83,14 @@ struct PreviewRequest
     QString repoId;
     QString revision = QStringLiteral("main");
     QString token;
+};
+
+// This machine as the preview's "fits in RAM/VRAM" hint needs it (-1: unknown).
+struct MachineInfo
+{
+    qint64 ramBytes = -1;
+    QStringList gpus;      // "cuda:0", ...
+    qint64 vramBytes = -1; // the largest GPU's memory
 };
 
 // The Widgets face's port onto the model service. Every call returns at once; its result is
@@ -76,25 +112,52 @@ public:
     // once, then larger ones; `last` marks the final batch (an empty catalogue is one batch).
     using BatchCallback = std::function<void(Result<std::vector<ModelRecord>> batch, bool last)>;
     virtual void listModels(QObject *context, BatchCallback batch) = 0;
-    // Preview JSON: design §4.3 plus the Hub preview's extensions (ModelPreview::toJson()).
+    // The active jobs (queued in queue order, running, paused, waiting for a token).
+    virtual void listJobs(QObject *context, Callback<QList<JobView>> done) = 0;
+    virtual void machine(QObject *context, Callback<MachineInfo> done) = 0;
+
     virtual void preview(const PreviewRequest &request, QObject *context,
-                         Callback<QJsonObject> done) = 0;
-    // Repo ids for autocompletion; an offline Hub gives an error the form ignores.
+                         Callback<hub::ModelPreview> done) = 0;
+    // README.md of the repo (Markdown); an error when it has none or the Hub is unreachable.
+    virtual void modelCard(const PreviewRequest &request, QObject *context,
+                           Callback<QString> done) = 0;
+    // Hub search for the repo field; an offline Hub gives an error the form ignores.
     virtual void searchRepos(const QString &query, int limit, QObject *context,
-                             Callback<QStringList> done) = 0;
-    // Creates the record (model_created follows) and starts its download.
+                             Callback<QList<hub::SearchHit>> done) = 0;
+    // "Download this repo" (the service's one policy: previews first, no record on refusal).
     virtual void download(const DownloadRequest &request, QObject *context,
                           Callback<ModelRecord> done) = 0;
+    // Starts the download of a model that has none (cancelled, or never started).
+    virtual void start(const QUuid &id, QObject *context, StatusCallback done) = 0;
     virtual void cancel(const QUuid &id, QObject *context, StatusCallback done) = 0;
     virtual void pause(const QUuid &id, QObject *context, StatusCallback done) = 0;
     virtual void resume(const QUuid &id, const QString &token, QObject *context,
                         StatusCallback done) = 0;
     virtual void retry(const QUuid &id, const QString &token, QObject *context,
                        StatusCallback done) = 0;
+    // How many jobs were paused / resumed.
+    virtual void pauseAll(QObject *context, Callback<int> done) = 0;
+    virtual void resumeAll(QObject *context, Callback<int> done) = 0;
+    // Moves the model's queued job before another model's queued job (to the end without one).
+    virtual void moveInQueue(const QUuid &id, const std::optional<QUuid> &before, QObject *context,
+                             StatusCallback done) = 0;
+    // What deleting these models would free on disk now, by the service's deletion policy
+    // (every variant counted, a folder another record of the same repo uses left out).
+    virtual void planRemoval(const QList<QUuid> &ids, QObject *context,
+                             Callback<qint64> done) = 0;
     // Result: the bytes freed on disk.
     virtual void remove(const QUuid &id, QObject *context, Callback<qint64> done) = 0;
     virtual void requantize(const QUuid &id, const QuantOptions &quant, QObject *context,
                             StatusCallback done) = 0;
+    // The model's quantized variants (each in its own folder), oldest first.
+    virtual void variants(const QUuid &id, QObject *context,
+                          Callback<std::vector<VariantRecord>> done) = 0;
+    // Deletes one variant ("bnb-4bit-nf4-dq", ...); the bytes freed.
+    virtual void removeVariant(const QUuid &id, const QString &variant, QObject *context,
+                               Callback<qint64> done) = 0;
+    // Disk and memory per mode for a downloaded model, from its own files (no network).
+    virtual void estimateVariants(const QUuid &id, QObject *context,
+                                  Callback<QList<hub::SizeEstimate>> done) = 0;
     // Architecture JSON: design §2.2 plus layer tree and hook points (core/arch toJson()).
     virtual void architecture(const QUuid &id, QObject *context, Callback<QJsonObject> done) = 0;
 
@@ -106,7 +169,9 @@ Q_SIGNALS:
     // A download or quantization ended; `ok` false with the error otherwise.
     void jobFinished(const QUuid &id, const QString &repoId, mistudio::ui::JobProgress::Phase phase,
                      bool ok, const mistudio::Error &error);
-    void pausedChanged(const QUuid &id, bool paused);
+    // The active jobs changed (a job queued, started, paused, moved, ended): the whole list,
+    // queued ones in queue order.
+    void jobsChanged(const QList<mistudio::JobView> &jobs);
     // A job waits for a Hugging Face token (gated repo, e.g. after a restart without one).
     void tokenRequired(const QUuid &id, const QString &repoId);
 };
@@ -116,6 +181,9 @@ template<class Fn> void deliver(QObject *context, Fn &&fn)
 {
     QMetaObject::invokeMethod(context, std::forward<Fn>(fn), Qt::QueuedConnection);
 }
+
+// The views' JobInfo for each model with an active job, from the service's list.
+QHash<QUuid, JobInfo> jobInfos(const QList<JobView> &jobs);
 
 } // namespace mistudio::ui
 

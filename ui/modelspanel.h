@@ -1,6 +1,7 @@
 #pragma once
 
 #include "modelbackend.h"
+#include "rowstate.h"
 
 #include <QPointer>
 #include <QWidget>
@@ -9,16 +10,22 @@ class QAction;
 class QLabel;
 class QLineEdit;
 class QMenu;
+class QSplitter;
 class QStackedWidget;
 class QTableView;
+class QToolButton;
 
 namespace mistudio::ui {
 
+class DetailsPane;
+class FilterBar;
 class ModelFilterProxy;
 class ModelTableModel;
 
-// The design's ModelsPanel: the catalogue table with its filter box, empty state, context menu
-// and the model actions (also shown in the main window's toolbar and menu).
+// The design's ModelsPanel: "Your models (N)", a filter bar with a count per state, the
+// catalogue table with its filter box, empty state, context menu, a details pane for the
+// selected model, and the model actions (also in the main window's toolbar and menu; their
+// shortcuts work anywhere in the window).
 class ModelsPanel final : public QWidget
 {
     Q_OBJECT
@@ -34,20 +41,30 @@ public:
     ModelTableModel *tableModel() const { return m_model; }
     ModelFilterProxy *proxy() const { return m_proxy; }
     QTableView *view() const { return m_view; }
-    QLineEdit *filterEdit() const { return m_filter; }
+    QLineEdit *filterEdit() const;
+    DetailsPane *detailsPane() const { return m_details; }
+    QSplitter *splitter() const { return m_splitter; }
+    QToolButton *categoryButton(FilterCategory category) const;
+    QLabel *headingLabel() const;
     QList<QAction *> modelActions() const;
+    QAction *startAction() const { return m_start; }
     QAction *cancelAction() const { return m_cancel; }
     QAction *pauseResumeAction() const { return m_pauseResume; }
     QAction *retryAction() const { return m_retry; }
     QAction *deleteAction() const { return m_delete; }
     QAction *requantizeAction() const { return m_requantize; }
+    QAction *moveUpAction() const { return m_moveUp; }
+    QAction *moveDownAction() const { return m_moveDown; }
     QAction *openFolderAction() const { return m_openFolder; }
     QAction *copyPathAction() const { return m_copyPath; }
     QAction *copyRepoIdAction() const { return m_copyRepoId; }
     QAction *architectureAction() const { return m_architecture; }
+    QAction *pauseAllAction() const { return m_pauseAll; }
+    QAction *resumeAllAction() const { return m_resumeAll; }
 
     QList<QUuid> selectedIds() const;
     void selectModel(const QUuid &id);
+    void setCategory(FilterCategory category);
 
 Q_SIGNALS:
     void architectureRequested(const QUuid &id, const QString &repoId);
@@ -63,33 +80,52 @@ Q_SIGNALS:
 private:
     void createActions();
     void updateActions();
+    void updateSummary();
+    void updateDetails();
     void updateEmptyState();
+    void refreshJobs();
     void showContextMenu(const QPoint &pos);
+    void handleCancel();
     void handleDelete();
+    void askDelete(const QList<QUuid> &ids, const QStringList &names, qint64 bytes);
     void handleDeleteConfirmed(const QList<QUuid> &ids);
     void handlePauseResume();
-    void handleRequantize(const QuantOptions &options);
+    void handleRequantize();
+    void handleMove(int delta);
+    void handleRemoveVariant(const QUuid &id, const QString &variant, qint64 sizeBytes);
+    void refreshVariants(const QUuid &id);
     void reportFailure(const Error &error);
+    void reportStatus(const QUuid &id, const QString &repoId, const Status &s);
 
     QPointer<ModelBackend> m_backend;
     ModelTableModel *m_model = nullptr;
     ModelFilterProxy *m_proxy = nullptr;
     QTableView *m_view = nullptr;
-    QLineEdit *m_filter = nullptr;
+    FilterBar *m_bar = nullptr;
     QStackedWidget *m_stack = nullptr;
+    QSplitter *m_splitter = nullptr;
+    DetailsPane *m_details = nullptr;
     QLabel *m_emptyLabel = nullptr;
     QWidget *m_emptyPage = nullptr;
+    QAction *m_start = nullptr;
     QAction *m_cancel = nullptr;
     QAction *m_pauseResume = nullptr;
     QAction *m_retry = nullptr;
     QAction *m_delete = nullptr;
     QAction *m_requantize = nullptr;
-    QMenu *m_requantizeMenu = nullptr;
+    QAction *m_moveUp = nullptr;
+    QAction *m_moveDown = nullptr;
     QAction *m_openFolder = nullptr;
     QAction *m_copyPath = nullptr;
     QAction *m_copyRepoId = nullptr;
     QAction *m_architecture = nullptr;
+    QAction *m_pauseAll = nullptr;
+    QAction *m_resumeAll = nullptr;
     bool m_loaded = false;
+    bool m_resumeMode = false; // the Pause/Resume action resumes (its current text)
+    // What the details pane's variants were last fetched for (model, its variants' size and
+    // newest path): fetched again only when one of them moves, not on every progress tick.
+    QString m_variantsKey;
 };
 
 } // namespace mistudio::ui

@@ -1,6 +1,7 @@
 #include "modeltablemodel.h"
 
-#include "common/units.h"
+#include "errortext.h"
+#include "localeformat.h"
 
 #include <QLocale>
 #include <QSet>
@@ -12,24 +13,7 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace mistudio::ui {
 
-QString statusText(ModelStatus status)
-{
-    switch (status) {
-    case ModelStatus::Pending:
-        return ModelTableModel::tr("Pending");
-    case ModelStatus::Downloading:
-        return ModelTableModel::tr("Downloading");
-    case ModelStatus::Quantizing:
-        return ModelTableModel::tr("Quantizing");
-    case ModelStatus::Ready:
-        return ModelTableModel::tr("Ready");
-    case ModelStatus::Failed:
-        return ModelTableModel::tr("Failed");
-    }
-    return {};
-}
-
-static QString quantizationText(const QString &mode)
+QString ModelTableModel::quantizationText(const QString &mode)
 {
     if (mode == u"bnb-4bit"_s)
         return ModelTableModel::tr("4-bit (bnb)");
@@ -46,6 +30,10 @@ ModelTableModel::ModelTableModel(QObject *parent)
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(200);
     connect(&m_flushTimer, &QTimer::timeout, this, &ModelTableModel::flush);
+    // One summary signal per burst of changes (a batch of the catalogue, a flush).
+    m_summaryTimer.setSingleShot(true);
+    m_summaryTimer.setInterval(0);
+    connect(&m_summaryTimer, &QTimer::timeout, this, &ModelTableModel::summaryChanged);
 }
 
 ModelTableModel::~ModelTableModel() = default;
@@ -58,6 +46,79 @@ int ModelTableModel::rowCount(const QModelIndex &parent) const
 int ModelTableModel::columnCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : ColumnCount;
+}
+
+RowState ModelTableModel::rowState(int row) const
+{
+    if (row < 0 || row >= int(m_rows.size()))
+        return RowState::NotDownloaded;
+    const Row &r = m_rows[size_t(row)];
+    return deriveRowState(r.record, r.job);
+}
+
+double ModelTableModel::percentOf(const Row &row) const
+{
+    if (row.job && row.job->state == JobInfo::State::Paused && row.job->transfer.totalBytes > 0)
+        return row.job->transfer.percent();
+    return row.progress ? row.progress->percent : row.record.progress;
+}
+
+QString ModelTableModel::detailText(int rowIndex) const
+{
+    if (rowIndex < 0 || rowIndex >= int(m_rows.size()))
+        return {};
+    const Row &row = m_rows[size_t(rowIndex)];
+    const RowState state = deriveRowState(row.record, row.job);
+    QStringList parts{rowStateText(state)};
+    switch (state) {
+    case RowState::Downloading:
+    case RowState::Quantizing:
+    case RowState::Stopping:
+    case RowState::Paused: {
+        const bool paused = state == RowState::Paused;
+        const TransferProgress *saved = paused && row.job ? &row.job->transfer : nullptr;
+        if (row.progress || (saved && saved->totalBytes > 0))
+            parts << percentText(percentOf(row));
+        qint64 done = row.progress ? row.progress->bytesDone : -1;
+        qint64 total = row.progress ? row.progress->bytesTotal : -1;
+        if (saved && saved->totalBytes > 0) {
+            done = saved->downloadedBytes;
+            total = saved->totalBytes;
+        }
+        if (done >= 0 && total > 0)
+            parts << tr("%1 of %2").arg(sizeText(done), sizeText(total));
+        else if (done >= 0)
+            parts << sizeText(done);
+        if (!paused && row.progress) {
+            if (row.progress->bytesPerSecond >= 0 &&
+                row.progress->phase == JobProgress::Phase::Download)
+                parts << speedText(row.progress->bytesPerSecond);
+            if (const QString eta = etaText(row.progress->etaSeconds); !eta.isEmpty())
+                parts << eta;
+            if (row.progress->filesTotal > 0)
+                parts << tr("file %1 of %2")
+                             .arg(QLocale().toString(std::min(row.progress->filesDone + 1,
+                                                              row.progress->filesTotal)),
+                                  QLocale().toString(row.progress->filesTotal));
+        }
+        break;
+    }
+    case RowState::Queued:
+        if (row.job && row.job->queuePosition > 0)
+            parts[0] = tr("Queued #%1").arg(row.job->queuePosition);
+        break;
+    case RowState::Failed:
+        if (!row.record.errorMessage.isEmpty())
+            parts << ErrorText::forStoredMessage(row.record.errorMessage);
+        break;
+    case RowState::NeedsToken:
+        parts << tr("enter a Hugging Face token and resume");
+        break;
+    case RowState::NotDownloaded:
+    case RowState::Ready:
+        break;
+    }
+    return parts.join(u" · "_s);
 }
 
 QVariant ModelTableModel::displayData(const Row &row, int column) const
@@ -73,15 +134,18 @@ QVariant ModelTableModel::displayData(const Row &row, int column) const
                    ? r.revision
                    : QString(r.revision + u" ("_s + r.commitSha.left(7) + u')');
     case Parameters:
-        return r.paramsCount ? formatParamCount(*r.paramsCount) : QString();
+        return r.paramsCount ? paramsText(*r.paramsCount) : QString();
     case Quantization:
         return quantizationText(r.quantization);
     case SizeOnDisk:
-        return r.sizeBytes ? formatBytes(*r.sizeBytes) : QString();
-    case Status:
-        if (row.paused)
-            return tr("Paused");
-        return statusText(r.status);
+        // The download and every quantized variant beside it: what deleting it frees.
+        return r.sizeBytes ? sizeText(*r.sizeBytes + r.variantsSizeBytes) : QString();
+    case Status: {
+        const RowState s = deriveRowState(r, row.job);
+        if (s == RowState::Queued && row.job && row.job->queuePosition > 0)
+            return tr("Queued #%1").arg(row.job->queuePosition);
+        return rowStateText(s);
+    }
     case Updated:
         return r.updatedAt.isValid()
                    ? QLocale().toString(r.updatedAt.toLocalTime(), QLocale::ShortFormat)
@@ -97,13 +161,38 @@ QVariant ModelTableModel::sortData(const Row &row, int column) const
     case Parameters:
         return r.paramsCount.value_or(-1);
     case SizeOnDisk:
-        return r.sizeBytes.value_or(-1);
+        return r.sizeBytes ? *r.sizeBytes + r.variantsSizeBytes : qint64(-1);
     case Status:
-        return int(r.status);
+        return int(deriveRowState(r, row.job));
     case Updated:
         return r.updatedAt;
     default:
         return displayData(row, column);
+    }
+}
+
+QString ModelTableModel::toolTip(const Row &row, int column) const
+{
+    const ModelRecord &r = row.record;
+    switch (column) {
+    case Status:
+        return detailText(rowOf(r.id));
+    case Revision:
+        return r.commitSha;
+    case Parameters:
+        return r.paramsCount ? tr("%1 parameters").arg(numberText(*r.paramsCount)) : QString();
+    case SizeOnDisk:
+        if (!r.sizeBytes)
+            return {};
+        if (r.variantsSizeBytes > 0)
+            return tr("%1 downloaded + %2 of quantized variants")
+                .arg(sizeText(*r.sizeBytes), sizeText(r.variantsSizeBytes));
+        return tr("%1 bytes").arg(numberText(*r.sizeBytes));
+    case Name:
+    case RepoId:
+        return r.filePath.isEmpty() ? r.repoId : r.filePath;
+    default:
+        return {};
     }
 }
 
@@ -114,22 +203,12 @@ QVariant ModelTableModel::data(const QModelIndex &index, int role) const
     const Row &row = m_rows[size_t(index.row())];
     const ModelRecord &r = row.record;
     const JobProgress p = row.progress.value_or(JobProgress{});
+    const bool paused = row.job && row.job->state == JobInfo::State::Paused;
     switch (role) {
     case Qt::DisplayRole:
         return displayData(row, index.column());
     case Qt::ToolTipRole:
-        if (index.column() == Status && r.status == ModelStatus::Failed &&
-            !r.errorMessage.isEmpty())
-            return tr("Failed: %1").arg(r.errorMessage);
-        if (index.column() == Revision && !r.commitSha.isEmpty())
-            return r.commitSha;
-        if (index.column() == Parameters && r.paramsCount)
-            return QLocale().toString(*r.paramsCount);
-        if (index.column() == SizeOnDisk && r.sizeBytes)
-            return tr("%1 bytes").arg(QLocale().toString(*r.sizeBytes));
-        if (index.column() == Name || index.column() == RepoId)
-            return r.filePath.isEmpty() ? r.repoId : r.filePath;
-        return {};
+        return toolTip(row, index.column());
     case Qt::TextAlignmentRole:
         if (index.column() == Parameters || index.column() == SizeOnDisk)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
@@ -140,30 +219,50 @@ QVariant ModelTableModel::data(const QModelIndex &index, int role) const
         return r.id;
     case StatusRole:
         return int(r.status);
+    case RowStateRole:
+        return int(deriveRowState(r, row.job));
     case ActiveRole:
-        return row.progress.has_value() &&
+        return row.progress.has_value() && !paused &&
                (r.status == ModelStatus::Downloading || r.status == ModelStatus::Quantizing);
     case PausedRole:
-        return row.paused;
+        return paused;
+    case ShowsBarRole: {
+        const RowState s = deriveRowState(r, row.job);
+        return (row.progress.has_value() &&
+                (s == RowState::Downloading || s == RowState::Quantizing ||
+                 s == RowState::Stopping)) ||
+               (s == RowState::Paused &&
+                (row.progress.has_value() || (row.job && row.job->transfer.totalBytes > 0)));
+    }
     case PercentRole:
-        return row.progress ? p.percent : r.progress;
+        return percentOf(row);
     case BytesDoneRole:
+        if (paused && row.job->transfer.totalBytes > 0)
+            return row.job->transfer.downloadedBytes;
         return p.bytesDone;
     case BytesTotalRole:
+        if (paused && row.job->transfer.totalBytes > 0)
+            return row.job->transfer.totalBytes;
         return p.bytesTotal;
     case SpeedRole:
-        return p.bytesPerSecond;
+        return paused ? -1.0 : p.bytesPerSecond;
     case EtaRole:
-        return p.etaSeconds;
+        return paused ? qint64(-1) : p.etaSeconds;
     case PhaseRole:
-        return int(row.progress
-                       ? p.phase
-                       : (r.status == ModelStatus::Quantizing ? JobProgress::Phase::Quantize
-                                                              : JobProgress::Phase::Download));
+        if (row.progress)
+            return int(p.phase);
+        if (row.job)
+            return int(row.job->phase);
+        return int(r.status == ModelStatus::Quantizing ? JobProgress::Phase::Quantize
+                                                       : JobProgress::Phase::Download);
+    case QueuePositionRole:
+        return row.job ? row.job->queuePosition : 0;
     case ErrorRole:
         return r.errorMessage;
     case FilePathRole:
         return r.quantizedPath.isEmpty() ? r.filePath : r.quantizedPath;
+    case DetailRole:
+        return detailText(index.row());
     default:
         return {};
     }
@@ -200,6 +299,13 @@ void ModelTableModel::rebuildIndex(int fromRow)
         m_index.insert(m_rows[size_t(i)].record.id, i);
 }
 
+void ModelTableModel::markSummaryDirty()
+{
+    m_countsDirty = true;
+    if (!m_summaryTimer.isActive())
+        m_summaryTimer.start();
+}
+
 void ModelTableModel::setRecords(std::vector<ModelRecord> records)
 {
     beginResetModel();
@@ -212,9 +318,13 @@ void ModelTableModel::setRecords(std::vector<ModelRecord> records)
         if (m_index.contains(r.id))
             continue; // a record listed twice (paging race) shows once
         m_index.insert(r.id, int(m_rows.size()));
-        m_rows.push_back(Row{std::move(r), std::nullopt, false});
+        std::optional<JobInfo> job;
+        if (auto it = m_jobs.constFind(r.id); it != m_jobs.cend())
+            job = *it;
+        m_rows.push_back(Row{std::move(r), std::nullopt, job});
     }
     endResetModel();
+    markSummaryDirty();
 }
 
 void ModelTableModel::appendRecords(std::vector<ModelRecord> records)
@@ -239,9 +349,13 @@ void ModelTableModel::appendRecords(std::vector<ModelRecord> records)
     beginInsertRows({}, first, first + int(fresh.size()) - 1);
     for (ModelRecord &r : fresh) {
         m_index.insert(r.id, int(m_rows.size()));
-        m_rows.push_back(Row{std::move(r), std::nullopt, false});
+        std::optional<JobInfo> job;
+        if (auto it = m_jobs.constFind(r.id); it != m_jobs.cend())
+            job = *it;
+        m_rows.push_back(Row{std::move(r), std::nullopt, job});
     }
     endInsertRows();
+    markSummaryDirty();
 }
 
 void ModelTableModel::upsert(const ModelRecord &record)
@@ -249,9 +363,13 @@ void ModelTableModel::upsert(const ModelRecord &record)
     if (!m_index.contains(record.id)) {
         const int row = int(m_rows.size());
         beginInsertRows({}, row, row);
-        m_rows.push_back(Row{record, std::nullopt, false});
+        std::optional<JobInfo> job;
+        if (auto it = m_jobs.constFind(record.id); it != m_jobs.cend())
+            job = *it;
+        m_rows.push_back(Row{record, std::nullopt, job});
         m_index.insert(record.id, row);
         endInsertRows();
+        markSummaryDirty();
         return;
     }
     m_pendingRecords.insert(record.id, record);
@@ -270,6 +388,7 @@ void ModelTableModel::remove(const QUuid &id)
     m_index.remove(id);
     rebuildIndex(row);
     endRemoveRows();
+    markSummaryDirty();
 }
 
 void ModelTableModel::setProgress(const QUuid &id, const JobProgress &progress)
@@ -280,14 +399,40 @@ void ModelTableModel::setProgress(const QUuid &id, const JobProgress &progress)
     scheduleFlush();
 }
 
-void ModelTableModel::setPaused(const QUuid &id, bool paused)
+void ModelTableModel::setJobs(const QList<JobView> &jobs)
 {
-    const int row = rowOf(id);
-    if (row < 0 || m_rows[size_t(row)].paused == paused)
-        return;
-    m_rows[size_t(row)].paused = paused;
-    ++m_dataChangedCount;
-    Q_EMIT dataChanged(index(row, Status), index(row, Status));
+    m_jobs = jobInfos(jobs);
+    // Rows whose job appeared, changed or ended: their status cell (and the sort key) moves.
+    std::vector<int> changed;
+    for (int i = 0; i < int(m_rows.size()); ++i) {
+        Row &row = m_rows[size_t(i)];
+        const auto it = m_jobs.constFind(row.record.id);
+        std::optional<JobInfo> next;
+        if (it != m_jobs.cend())
+            next = *it;
+        const bool had = row.job.has_value();
+        if (!had && !next)
+            continue;
+        if (had && next && row.job->state == next->state && row.job->stopping == next->stopping &&
+            row.job->queuePosition == next->queuePosition && row.job->jobId == next->jobId &&
+            row.job->transfer.downloadedBytes == next->transfer.downloadedBytes)
+            continue;
+        row.job = next;
+        // A job that ended takes its bar with it (the record says what is left).
+        if (!next && row.record.status != ModelStatus::Downloading &&
+            row.record.status != ModelStatus::Quantizing)
+            row.progress.reset();
+        changed.push_back(i);
+    }
+    for (size_t i = 0; i < changed.size();) {
+        size_t j = i;
+        while (j + 1 < changed.size() && changed[j + 1] == changed[j] + 1)
+            ++j;
+        ++m_dataChangedCount;
+        Q_EMIT dataChanged(index(changed[i], Status), index(changed[j], Status));
+        i = j + 1;
+    }
+    markSummaryDirty();
 }
 
 int ModelTableModel::rowOf(const QUuid &id) const
@@ -309,6 +454,80 @@ std::optional<JobProgress> ModelTableModel::progress(const QUuid &id) const
 {
     const int row = rowOf(id);
     return row < 0 ? std::nullopt : m_rows[size_t(row)].progress;
+}
+
+std::optional<JobInfo> ModelTableModel::job(const QUuid &id) const
+{
+    const int row = rowOf(id);
+    return row < 0 ? std::nullopt : m_rows[size_t(row)].job;
+}
+
+void ModelTableModel::recount() const
+{
+    m_counts.fill(0);
+    m_librarySize = 0;
+    for (const Row &r : m_rows) {
+        ++m_counts[size_t(categoryOf(deriveRowState(r.record, r.job)))];
+        m_librarySize += r.record.sizeBytes.value_or(0) + r.record.variantsSizeBytes;
+    }
+    m_counts[size_t(FilterCategory::All)] = int(m_rows.size());
+    m_countsDirty = false;
+}
+
+int ModelTableModel::count(FilterCategory category) const
+{
+    if (m_countsDirty)
+        recount();
+    return m_counts[size_t(category)];
+}
+
+qint64 ModelTableModel::librarySize() const
+{
+    if (m_countsDirty)
+        recount();
+    return m_librarySize;
+}
+
+double ModelTableModel::totalSpeed() const
+{
+    double sum = 0;
+    for (const Row &r : m_rows) {
+        if (r.progress && r.progress->phase == JobProgress::Phase::Download &&
+            r.progress->bytesPerSecond > 0 && r.record.status == ModelStatus::Downloading &&
+            !(r.job && r.job->state == JobInfo::State::Paused))
+            sum += r.progress->bytesPerSecond;
+    }
+    return sum;
+}
+
+int ModelTableModel::activeJobCount() const
+{
+    int n = 0;
+    for (const JobInfo &j : m_jobs)
+        n += j.state == JobInfo::State::Running ? 1 : 0;
+    return n;
+}
+
+int ModelTableModel::queuedJobCount() const
+{
+    int n = 0;
+    for (const JobInfo &j : m_jobs)
+        n += j.state == JobInfo::State::Queued ? 1 : 0;
+    return n;
+}
+
+QList<QUuid> ModelTableModel::queue() const
+{
+    QList<std::pair<int, QUuid>> queued;
+    for (auto it = m_jobs.cbegin(); it != m_jobs.cend(); ++it)
+        if (it->state == JobInfo::State::Queued)
+            queued.append({it->queuePosition, it.key()});
+    std::sort(queued.begin(), queued.end(),
+              [](const auto &a, const auto &b) { return a.first < b.first; });
+    QList<QUuid> out;
+    for (const auto &q : queued)
+        out << q.second;
+    return out;
 }
 
 void ModelTableModel::setFlushInterval(int ms)
@@ -342,11 +561,9 @@ void ModelTableModel::flush()
         const bool jobEnded =
             it->status != ModelStatus::Downloading && it->status != ModelStatus::Quantizing;
         r.record = *it;
-        if (jobEnded)
+        // A paused job keeps its bar (and bytes); any other end takes it away.
+        if (jobEnded && it->status != ModelStatus::Pending)
             r.progress.reset();
-        // Paused is a pending record whose job keeps its place; any other status ends it.
-        if (it->status != ModelStatus::Pending)
-            r.paused = false;
         wholeRows.push_back(row);
     }
     for (auto it = m_pendingProgress.cbegin(); it != m_pendingProgress.cend(); ++it) {
@@ -354,8 +571,13 @@ void ModelTableModel::flush()
         if (row < 0)
             continue;
         Row &r = m_rows[size_t(row)];
-        if (r.paused)
+        if (r.job && (r.job->state == JobInfo::State::Paused || r.job->stopping))
             continue; // a progress event that was under way when the job paused
+        const bool running = (r.job && r.job->state == JobInfo::State::Running) ||
+                             r.record.status == ModelStatus::Downloading ||
+                             r.record.status == ModelStatus::Quantizing;
+        if (!running && !r.progress)
+            continue; // late progress of a job that has ended
         r.progress = *it;
         r.record.progress = it->percent;
         statusRows.push_back(row);
@@ -383,6 +605,8 @@ void ModelTableModel::flush()
                         std::back_inserter(onlyStatus));
     emitRuns(wholeRows, 0, ColumnCount - 1);
     emitRuns(onlyStatus, Status, Status);
+    if (!wholeRows.empty() || !onlyStatus.empty())
+        markSummaryDirty();
 }
 
 } // namespace mistudio::ui

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "modelbackend.h"
+#include "rowstate.h"
 #include "store/modelrecord.h"
 
 #include <QAbstractTableModel>
@@ -8,6 +9,7 @@
 #include <QTimer>
 #include <QUuid>
 
+#include <array>
 #include <optional>
 #include <vector>
 
@@ -22,35 +24,45 @@ class ModelTableModel final : public QAbstractTableModel
     Q_DISABLE_COPY_MOVE(ModelTableModel)
 
 public:
+    // The order of the columns as first shown: what a user watches (status and progress) comes
+    // right after the name, so that it stays on screen in a narrow window.
     enum Column
     {
         Name,
-        RepoId,
-        Revision,
+        Status,
         Parameters,
         Quantization,
         SizeOnDisk,
-        Status,
+        Revision,
+        RepoId,
         Updated,
         ColumnCount
     };
     Q_ENUM(Column)
 
+    // "4-bit (bnb)", "8-bit (bnb)", "None": the words for a quantization mode, shared with the
+    // details pane so that both say the same.
+    static QString quantizationText(const QString &mode);
+
     enum Role
     {
         SortRole = Qt::UserRole + 1, // raw value for sorting
         IdRole,
-        StatusRole,     // int(ModelStatus)
-        ActiveRole,     // bool: a job is running and has progress
-        PausedRole,     // bool
-        PercentRole,    // double 0..100
-        BytesDoneRole,  // qint64, -1 unknown
-        BytesTotalRole, // qint64, -1 unknown
-        SpeedRole,      // double bytes/s, -1 unknown
-        EtaRole,        // qint64 seconds, -1 unknown
-        PhaseRole,      // int(JobProgress::Phase)
-        ErrorRole,      // QString
-        FilePathRole,   // QString
+        StatusRole,        // int(ModelStatus)
+        RowStateRole,      // int(RowState): what the row shows (derived, see rowstate.h)
+        ActiveRole,        // bool: a job is running and has progress
+        PausedRole,        // bool: its job is paused (partial data kept)
+        ShowsBarRole,      // bool: the status cell draws a progress bar (running or paused)
+        PercentRole,       // double 0..100
+        BytesDoneRole,     // qint64, -1 unknown
+        BytesTotalRole,    // qint64, -1 unknown
+        SpeedRole,         // double bytes/s, -1 unknown
+        EtaRole,           // qint64 seconds, -1 unknown
+        PhaseRole,         // int(JobProgress::Phase)
+        QueuePositionRole, // int, 0 when not queued
+        ErrorRole,         // QString
+        FilePathRole,      // QString
+        DetailRole,        // QString: the status cell's full text (also its tooltip)
     };
 
     explicit ModelTableModel(QObject *parent = nullptr);
@@ -68,12 +80,25 @@ public:
     void upsert(const ModelRecord &record);
     void remove(const QUuid &id);
     void setProgress(const QUuid &id, const JobProgress &progress);
-    void setPaused(const QUuid &id, bool paused);
+    // The active jobs of every model (the service's list): rows without one have no job.
+    void setJobs(const QList<JobView> &jobs);
 
     int rowOf(const QUuid &id) const;
     const ModelRecord *record(int row) const;
     const ModelRecord *record(const QUuid &id) const;
     std::optional<JobProgress> progress(const QUuid &id) const;
+    std::optional<JobInfo> job(const QUuid &id) const;
+    RowState rowState(int row) const;
+    // Models in each filter category (All counts every row).
+    int count(FilterCategory category) const;
+    // Bytes on disk of every model: downloads and their quantized variants.
+    qint64 librarySize() const;
+    // Sum of the speeds of the downloads that run, and the number of jobs (any state).
+    double totalSpeed() const;
+    int activeJobCount() const;
+    int queuedJobCount() const;
+    // Queued models in queue order (what Move up/down reorder).
+    QList<QUuid> queue() const;
 
     // How often queued updates are applied (default 200 ms); 0 applies them immediately.
     void setFlushInterval(int ms);
@@ -82,27 +107,41 @@ public:
     // Number of dataChanged signals emitted so far (the batching is observable in tests).
     quint64 dataChangedCount() const { return m_dataChangedCount; }
 
+    // A status cell's text: "Downloading · 63.4 % · 1.05 GB / 1.66 GB · 48.2 MB/s · 13 s left".
+    QString detailText(int row) const;
+
+Q_SIGNALS:
+    // Counts, total speed or jobs changed (the filter bar and the status bar follow).
+    void summaryChanged();
+
 private:
     struct Row
     {
         ModelRecord record;
         std::optional<JobProgress> progress;
-        bool paused = false;
+        std::optional<JobInfo> job;
     };
 
     void scheduleFlush();
     void rebuildIndex(int fromRow);
+    void markSummaryDirty();
+    void recount() const;
     QVariant displayData(const Row &row, int column) const;
     QVariant sortData(const Row &row, int column) const;
+    QString toolTip(const Row &row, int column) const;
+    double percentOf(const Row &row) const;
 
     std::vector<Row> m_rows;
     QHash<QUuid, int> m_index;
     QHash<QUuid, ModelRecord> m_pendingRecords;
     QHash<QUuid, JobProgress> m_pendingProgress;
+    QHash<QUuid, JobInfo> m_jobs; // the latest list, also for rows that arrive after it
     QTimer m_flushTimer;
+    QTimer m_summaryTimer;
     quint64 m_dataChangedCount = 0;
+    mutable bool m_countsDirty = true;
+    mutable std::array<int, kFilterCategoryCount> m_counts{};
+    mutable qint64 m_librarySize = 0;
 };
-
-QString statusText(ModelStatus status);
 
 } // namespace mistudio::ui

@@ -1,22 +1,25 @@
 #include "previewdialog.h"
 
-#include "common/units.h"
 #include "errortext.h"
 #include "icons.h"
+#include "localeformat.h"
 
 #include <QButtonGroup>
+#include <QDesktopServices>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonArray>
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
 #include <QRadioButton>
-#include <QScrollArea>
+#include <QRegularExpression>
+#include <QTabWidget>
 #include <QTableWidget>
+#include <QTextBrowser>
 #include <QVBoxLayout>
 
 using namespace Qt::Literals::StringLiterals;
@@ -25,151 +28,134 @@ namespace mistudio::ui {
 
 namespace {
 
-// The Hub preview's keys, with the spellings other producers use (the design's, the Hub's).
-QJsonValue pick(const QJsonObject &o, std::initializer_list<const char16_t *> keys,
-                QSet<QString> *used = nullptr)
+hub::Quantization modeOf(const QString &mode)
 {
-    for (const char16_t *k : keys) {
-        const QString key = QString::fromUtf16(k);
-        if (o.contains(key) && !o.value(key).isNull()) {
-            if (used)
-                used->insert(key);
-            return o.value(key);
-        }
-    }
-    return {};
+    if (mode == u"bnb-4bit"_s)
+        return hub::Quantization::Bnb4bit;
+    if (mode == u"bnb-8bit"_s)
+        return hub::Quantization::Bnb8bit;
+    return hub::Quantization::None;
 }
 
-qint64 asBytes(const QJsonValue &v)
+const hub::SizeEstimate *estimateFor(const hub::ModelPreview &p, const QString &mode)
 {
-    if (v.isDouble())
-        return qint64(v.toDouble());
-    if (v.isObject())
-        return asBytes(
-            pick(v.toObject(), {u"output_bytes", u"disk_bytes", u"size_bytes", u"bytes", u"size"}));
-    return -1;
+    for (const hub::SizeEstimate &s : p.sizes)
+        if (s.mode == modeOf(mode))
+            return &s;
+    return nullptr;
 }
 
-QJsonValue modeEntry(const QJsonObject &preview, const QString &mode)
+// Where a token came from, in words (ResolvedToken::source).
+QString tokenSourceText(const QString &source)
 {
-    for (const QJsonValue &table :
-         {pick(preview, {u"sizes", u"estimates", u"quantization_estimates", u"size_estimates"}),
-          pick(preview, {u"size_on_disk", u"estimated_size_on_disk", u"disk_bytes"})}) {
-        if (table.isObject() && table.toObject().contains(mode))
-            return table.toObject().value(mode);
-        if (table.isArray()) {
-            for (const QJsonValue &row : table.toArray())
-                if (row.toObject().value(u"mode"_s).toString() == mode)
-                    return row;
-        }
-    }
-    return {};
+    if (source == u"explicit"_s)
+        return PreviewDialog::tr("the form");
+    if (source == u"stored"_s)
+        return PreviewDialog::tr("the keychain");
+    if (source.startsWith(u"HF_"_s) || source.startsWith(u"HUGGING_FACE"_s))
+        return PreviewDialog::tr("the %1 environment variable").arg(source);
+    return PreviewDialog::tr("the file %1").arg(source);
 }
 
-QString yesNo(bool b)
+QString stripFrontMatter(const QString &markdown)
 {
-    return b ? PreviewDialog::tr("yes") : PreviewDialog::tr("no");
-}
-
-QString scalarText(const QJsonValue &v)
-{
-    switch (v.type()) {
-    case QJsonValue::Bool:
-        return yesNo(v.toBool());
-    case QJsonValue::Double: {
-        const double d = v.toDouble();
-        return d == double(qint64(d)) ? QLocale().toString(qint64(d))
-                                      : QLocale().toString(d, 'g', 6);
-    }
-    case QJsonValue::String:
-        return v.toString();
-    default:
-        return {};
-    }
+    // Model cards start with YAML metadata between "---" lines: not for reading.
+    static const QRegularExpression front(u"\\A\\s*---\\s*\\n.*?\\n---\\s*\\n"_s,
+                                          QRegularExpression::DotMatchesEverythingOption);
+    QString out = markdown;
+    out.remove(front);
+    return out;
 }
 
 } // namespace
 
-qint64 PreviewDialog::diskBytes(const QJsonObject &preview, const QString &mode)
+bool PreviewDialog::hasAccess(const hub::ModelPreview &preview)
 {
-    if (const qint64 b = asBytes(modeEntry(preview, mode)); b >= 0)
-        return b;
-    // The design's own two fields (§4.3) when the extended table is missing.
-    if (mode == u"none"_s)
-        if (const QJsonValue gb = preview.value(u"estimated_size_gb"_s); gb.isDouble())
-            return qint64(gb.toDouble() * 1e9);
-    if (mode == u"bnb-4bit"_s)
-        if (const QJsonValue gb = preview.value(u"estimated_quantized_size_gb"_s); gb.isDouble())
-            return qint64(gb.toDouble() * 1e9);
-    return -1;
+    return preview.canDownload.value_or(true);
 }
 
-qint64 PreviewDialog::memoryBytes(const QJsonObject &preview, const QString &mode)
+qint64 PreviewDialog::diskBytes(const hub::ModelPreview &preview, const QString &mode)
 {
-    const QJsonValue e = modeEntry(preview, mode);
-    if (e.isObject())
-        if (const QJsonValue m =
-                pick(e.toObject(), {u"memory_bytes", u"memory", u"load_memory_bytes"});
-            m.isDouble())
-            return qint64(m.toDouble());
-    const QJsonValue table = pick(preview, {u"memory_estimates", u"memory_bytes", u"memory"});
-    if (table.isObject() && table.toObject().value(mode).isDouble())
-        return qint64(table.toObject().value(mode).toDouble());
-    return -1;
+    if (!hasAccess(preview) && preview.sizesEstimated) {
+        // The file list is public, so the download's size is a fact; anything derived from
+        // the weights' shapes would be a guess.
+        if (mode == u"none"_s && preview.totalDownloadBytes > 0)
+            return preview.totalDownloadBytes;
+        return -1;
+    }
+    const hub::SizeEstimate *e = estimateFor(preview, mode);
+    return e ? e->outputBytes : -1;
 }
 
-PreviewDialog::PreviewDialog(const QJsonObject &preview, const QuantOptions &quant, QWidget *parent)
+qint64 PreviewDialog::memoryBytes(const hub::ModelPreview &preview, const QString &mode)
+{
+    if (!hasAccess(preview) && preview.sizesEstimated)
+        return -1;
+    const hub::SizeEstimate *e = estimateFor(preview, mode);
+    return e ? e->memoryBytes : -1;
+}
+
+PreviewDialog::PreviewDialog(const hub::ModelPreview &preview, const QuantOptions &quant,
+                             ModelBackend *backend, const QUrl &hubUrl, QWidget *parent)
     : QDialog(parent)
     , m_preview(preview)
     , m_quant(quant)
+    , m_backend(backend)
+    , m_hubUrl(hubUrl.isEmpty() ? QUrl(u"https://huggingface.co"_s) : hubUrl)
 {
     setObjectName(u"previewDialog"_s);
-    QSet<QString> used;
-    const QString repo = pick(preview, {u"repo_id"}, &used).toString();
-    setWindowTitle(tr("Preview of %1").arg(repo));
+    setWindowTitle(tr("Preview of %1").arg(preview.repoId));
+    const bool access = hasAccess(preview);
 
-    // --- header and warnings --------------------------------------------------------
+    // --- header: name, commit, the Hub page ------------------------------------------------
     auto *title = new QLabel(this);
+    title->setObjectName(u"previewTitle"_s);
     title->setTextFormat(Qt::RichText);
-    const QString sha = pick(preview, {u"commit_sha", u"sha", u"commit"}, &used).toString();
-    const QString revision = pick(preview, {u"revision"}, &used).toString();
-    title->setText(
-        u"<h2>%1</h2>"_s.arg(repo.toHtmlEscaped()) +
-        (sha.isEmpty()
-             ? QString()
-             : tr("Revision %1 at commit <tt>%2</tt>")
-                   .arg(revision.isEmpty() ? u"main"_s : revision.toHtmlEscaped(), sha.left(12))));
     title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    const QString revision = preview.revision.isEmpty() ? u"main"_s : preview.revision;
+    title->setText(u"<h2>%1</h2>"_s.arg(preview.repoId.toHtmlEscaped()) +
+                   (preview.commitSha.isEmpty()
+                        ? QString()
+                        : tr("Revision %1 at commit <tt>%2</tt>")
+                              .arg(revision.toHtmlEscaped(), preview.commitSha.left(12))));
+    auto *openPage = new QPushButton(icon(u"open"_s), tr("Open on &Hugging Face"), this);
+    openPage->setObjectName(u"openOnHub"_s);
+    openPage->setAutoDefault(false);
+    connect(openPage, &QPushButton::clicked, this,
+            [this] { QDesktopServices::openUrl(modelPageUrl()); });
+    auto *header = new QHBoxLayout;
+    header->addWidget(title, 1);
+    header->addWidget(openPage, 0, Qt::AlignTop);
 
+    // --- warnings -----------------------------------------------------------------------
     QStringList warnings;
-    if (pick(preview, {u"requires_trust_remote_code", u"trust_remote_code"}, &used).toBool())
+    if (!access) {
+        const QString why =
+            preview.accessError
+                ? ErrorText::forError(*preview.accessError)
+                : ErrorText::forError(Error::make(ErrorCode::GatedAuthRequired, {}));
+        warnings << u"<b>%1</b> %2"_s.arg(
+            tr("No access yet.").toHtmlEscaped(),
+            QString(why + u' ' +
+                    tr("Until then the Hub shows only part of this model: what it does not show "
+                       "is marked unknown, and Download is off."))
+                .toHtmlEscaped());
+    }
+    if (preview.requiresTrustRemoteCode)
         warnings << tr(
             "<b>This model runs its own Python code</b> (trust_remote_code). miStudio "
             "downloads the code files but never runs them; review them before loading the "
             "model with transformers.");
-    const bool requiresAuth = pick(preview, {u"requires_auth"}, &used).toBool();
-    const QJsonValue canDownload =
-        pick(preview, {u"can_download", u"access_granted", u"authorized"}, &used);
-    if (canDownload.isBool() && !canDownload.toBool())
-        warnings << tr("<b>Gated model:</b> your token does not give access yet. Accept the "
-                       "conditions on the model page and enter a token with access.");
-    if (pick(preview, {u"params_estimated", u"parameters_estimated", u"parameter_count_estimated"},
-             &used)
-            .toBool())
-        warnings << tr(
-            "This checkpoint has no safetensors headers: the parameter count is estimated "
-            "from config.json and file sizes.");
-    if (const QJsonValue accessError = pick(preview, {u"access_error"}, &used);
-        accessError.isObject()) {
-        Error e;
-        const QJsonObject o = accessError.toObject();
-        if (!errorCodeFromName(o.value(u"code"_s).toString(), &e.code))
-            e.code = ErrorCode::GatedAuthRequired;
-        e.message = o.value(u"message"_s).toString();
-        warnings << ErrorText::forError(e).toHtmlEscaped();
-    }
-    for (const QJsonValue &w : pick(preview, {u"warnings"}, &used).toArray())
-        warnings << w.toString().toHtmlEscaped();
+    if (preview.paramsEstimated && access)
+        warnings << tr("This checkpoint has no safetensors headers: the parameter count is "
+                       "estimated from file sizes.");
+    if (preview.paramsMatchHub == false)
+        warnings << tr("The Hub's parameter count (%1) differs from the one in the weight files "
+                       "(%2); the weight files' count is shown.")
+                        .arg(numberText(preview.hubParameterTotal),
+                             numberText(preview.parameterCount));
+    for (const QString &w : preview.warnings)
+        warnings << w.toHtmlEscaped();
     auto *warningLabel = new QLabel(warnings.join(u"<br><br>"_s), this);
     warningLabel->setObjectName(u"previewWarnings"_s);
     warningLabel->setTextFormat(Qt::RichText);
@@ -178,104 +164,273 @@ PreviewDialog::PreviewDialog(const QJsonObject &preview, const QuantOptions &qua
     warningLabel->setFrameShape(QFrame::StyledPanel);
     warningLabel->setMargin(8);
 
-    // --- model fields --------------------------------------------------------------------
-    auto *modelBox = new QGroupBox(tr("Model"), this);
-    auto *form = new QFormLayout(modelBox);
-    auto addField = [this, form](const QString &key, const QString &label, const QString &text) {
-        if (text.isEmpty())
-            return;
-        auto *l = new QLabel(text, form->parentWidget());
-        l->setObjectName(u"field_"_s + key);
-        l->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        l->setWordWrap(true);
-        form->addRow(label, l);
-        m_fieldLabels.insert(key, l);
-    };
-    const QLocale loc;
-    auto num = [&](std::initializer_list<const char16_t *> keys) {
-        const QJsonValue v = pick(preview, keys, &used);
-        return v.isDouble() ? loc.toString(qint64(v.toDouble())) : v.toString();
-    };
-    addField(u"model_type"_s, tr("Model type:"), pick(preview, {u"model_type"}, &used).toString());
-    const QJsonValue exact = pick(
-        preview, {u"parameter_count", u"num_parameters", u"total_parameters", u"parameters_exact"},
-        &used);
-    QString params = pick(preview, {u"parameters"}, &used).toString();
-    if (exact.isDouble())
-        params = tr("%1 (%2 exactly)")
-                     .arg(params.isEmpty() ? formatParamCount(qint64(exact.toDouble())) : params,
-                          loc.toString(qint64(exact.toDouble())));
+    // --- tabs ---------------------------------------------------------------------------
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(u"previewTabs"_s);
+    m_tabs->addTab(buildOverview(), tr("Overview"));
+    m_tabs->addTab(buildFiles(),
+                   tr("Files (%1)").arg(QLocale().toString(preview.files.files.size())));
+    m_card = new QTextBrowser(m_tabs);
+    m_card->setObjectName(u"modelCard"_s);
+    m_card->setOpenExternalLinks(true);
+    m_card->setPlaceholderText(tr("Loading the model card…"));
+    m_tabs->addTab(m_card, tr("Model card"));
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int i) {
+        if (m_tabs->widget(i) == m_card)
+            loadModelCard();
+    });
+
+    // --- buttons ------------------------------------------------------------------------
+    auto *buttons = new QDialogButtonBox(this);
+    m_download = buttons->addButton(tr("&Download"), QDialogButtonBox::AcceptRole);
+    m_download->setObjectName(u"previewDownload"_s);
+    m_download->setIcon(icon(u"download"_s));
+    m_download->setEnabled(access);
+    if (!access) {
+        m_download->setToolTip(tr("A token with access to this model is needed first."));
+        QPushButton *token =
+            buttons->addButton(tr("Enter a &token…"), QDialogButtonBox::ActionRole);
+        token->setObjectName(u"previewEnterToken"_s);
+        token->setDefault(true);
+        connect(token, &QPushButton::clicked, this, [this] {
+            Q_EMIT tokenRequested();
+            reject();
+        });
+    } else {
+        m_download->setDefault(true);
+    }
+    QPushButton *close = buttons->addButton(tr("Close"), QDialogButtonBox::RejectRole);
+    close->setObjectName(u"previewClose"_s);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_download, &QPushButton::clicked, this, [this] {
+        Q_EMIT downloadRequested(chosenQuant());
+        accept();
+    });
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(header);
+    layout->addWidget(warningLabel);
+    layout->addWidget(m_tabs, 1);
+    layout->addWidget(buttons);
+    updateSpaceWarning();
+    updateFitHints();
+    resize(980, 660);
+
+    if (m_backend)
+        m_backend->machine(this, [this](Result<MachineInfo> m) {
+            if (m)
+                setMachine(*m);
+        });
+}
+
+PreviewDialog::~PreviewDialog() = default;
+
+QUrl PreviewDialog::modelPageUrl() const
+{
+    QUrl u = m_hubUrl;
+    u.setPath(u.path().chopped(u.path().endsWith(u'/') ? 1 : 0) + u'/' + m_preview.repoId);
+    return u;
+}
+
+void PreviewDialog::addField(const QString &key, const QString &label, const QString &text)
+{
+    if (text.isEmpty())
+        return;
+    auto *l = new QLabel(text, m_form->parentWidget());
+    l->setObjectName(u"field_"_s + key);
+    l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    l->setWordWrap(true);
+    m_form->addRow(label, l);
+    m_fieldLabels.insert(key, l);
+}
+
+QWidget *PreviewDialog::buildOverview()
+{
+    const hub::ModelPreview &p = m_preview;
+    const bool access = hasAccess(p);
+    const QString unknown = access ? QString() : tr("unknown without access");
+    auto figure = [&](qint64 v) { return v > 0 ? numberText(v) : unknown; };
+
+    auto *page = new QWidget;
+    auto *modelBox = new QGroupBox(tr("Model"), page);
+    m_form = new QFormLayout(modelBox);
+    m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    addField(u"model_type"_s, tr("Model type:"), p.modelType.isEmpty() ? unknown : p.modelType);
+    QString params;
+    if (p.parameterCount > 0) {
+        params = p.paramsEstimated
+                     ? tr("about %1 (estimated from file sizes)").arg(paramsText(p.parameterCount))
+                     : tr("%1 (%2 exactly)")
+                           .arg(paramsText(p.parameterCount), numberText(p.parameterCount));
+    } else {
+        params = unknown;
+    }
     addField(u"parameters"_s, tr("Parameters:"), params);
-    const QJsonValue byDtype =
-        pick(preview, {u"parameters_by_dtype", u"dtype_parameters", u"params_by_dtype"}, &used);
-    if (byDtype.isObject()) {
+    if (!p.parametersByDtype.isEmpty()) {
         QStringList parts;
-        const QJsonObject o = byDtype.toObject();
-        for (auto it = o.begin(); it != o.end(); ++it)
-            parts << u"%1: %2"_s.arg(it.key(), loc.toString(qint64(it.value().toDouble())));
+        for (auto it = p.parametersByDtype.cbegin(); it != p.parametersByDtype.cend(); ++it)
+            parts << tr("%1: %2").arg(it.key(), numberText(it.value()));
         addField(u"parameters_by_dtype"_s, tr("Per dtype:"), parts.join(u", "_s));
     }
-    addField(u"num_layers"_s, tr("Layers:"), num({u"num_layers", u"num_hidden_layers"}));
-    addField(u"hidden_size"_s, tr("Hidden size:"), num({u"hidden_size"}));
-    addField(u"intermediate_size"_s, tr("Intermediate size:"), num({u"intermediate_size"}));
-    const QString heads = num({u"num_attention_heads"});
-    const QString kv = num({u"num_key_value_heads"});
-    addField(u"num_attention_heads"_s, tr("Attention heads:"),
-             kv.isEmpty() ? heads : tr("%1 (%2 key/value heads)").arg(heads, kv));
-    addField(u"vocab_size"_s, tr("Vocabulary:"), num({u"vocab_size"}));
+    const std::optional<arch::Architecture> &a = p.architecture;
+    addField(u"num_layers"_s, tr("Layers:"), figure(a ? a->numHiddenLayers : p.numLayers));
+    addField(u"hidden_size"_s, tr("Hidden size:"), figure(a ? a->hiddenSize : p.hiddenSize));
+    addField(u"intermediate_size"_s, tr("Intermediate size:"), figure(a ? a->intermediateSize : 0));
+    if (a && a->numAttentionHeads > 0)
+        addField(u"num_attention_heads"_s, tr("Attention heads:"),
+                 a->numKeyValueHeads > 0 && a->numKeyValueHeads != a->numAttentionHeads
+                     ? tr("%1 (%2 key/value heads)")
+                           .arg(numberText(a->numAttentionHeads), numberText(a->numKeyValueHeads))
+                     : numberText(a->numAttentionHeads));
+    else
+        addField(u"num_attention_heads"_s, tr("Attention heads:"), unknown);
+    addField(u"vocab_size"_s, tr("Vocabulary:"), figure(a ? a->vocabSize : 0));
     addField(u"max_position_embeddings"_s, tr("Context length:"),
-             num({u"max_position_embeddings", u"context_length"}));
+             a && a->maxPositionEmbeddings > 0
+                 ? tr("%1 tokens").arg(numberText(a->maxPositionEmbeddings))
+                 : unknown);
     addField(u"torch_dtype"_s, tr("Dtype:"),
-             pick(preview, {u"torch_dtype", u"dtype"}, &used).toString());
-    addField(u"license"_s, tr("License:"), pick(preview, {u"license"}, &used).toString());
-    const QJsonValue gated = pick(preview, {u"gated"}, &used);
-    QString access = requiresAuth ? tr("requires a token") : tr("public");
-    if (gated.isString() || (gated.isBool() && gated.toBool()))
-        access = tr("gated (%1)").arg(gated.isString() ? gated.toString() : tr("yes"));
-    if (pick(preview, {u"private"}, &used).toBool())
-        access += tr(", private");
-    if (canDownload.isBool())
-        access += canDownload.toBool() ? tr(", your token has access")
-                                       : tr(", no access with this token");
-    addField(u"access"_s, tr("Access:"), access);
-    used << u"estimated_size_gb"_s << u"estimated_quantized_size_gb"_s;
-    for (const char16_t *k :
-         {u"estimates", u"quantization_estimates", u"size_estimates", u"size_on_disk",
-          u"estimated_size_on_disk", u"disk_bytes", u"memory_estimates", u"memory_bytes", u"memory",
-          u"files", u"download_bytes", u"total_download_bytes", u"sizes", u"architecture",
-          u"free_bytes", u"free_disk_bytes", u"disk_free_bytes", u"fits", u"fits_on_disk"})
-        used << QString::fromUtf16(k);
-    // The Hub preview's extensions, with their own labels.
-    const std::pair<const char16_t *, QString> extras[] = {
-        {u"params_source", tr("Counted from:")},
-        {u"hub_parameter_total", tr("Hub's count:")},
-        {u"params_match_hub", tr("Matches the Hub:")},
-        {u"shard_count", tr("Weight shards:")},
-        {u"sizes_estimated", tr("Sizes estimated:")},
-        {u"token_source", tr("Token from:")},
-        {u"header_bytes_fetched", tr("Header bytes fetched:")},
-        {u"data_dir", tr("Data directory:")},
-    };
-    for (const auto &[key, label] : extras) {
-        const QString k = QString::fromUtf16(key);
-        const QString t = scalarText(preview.value(k));
-        used << k;
-        if (!t.isEmpty())
-            addField(k, label, t);
-    }
-    // Fields this dialog has no place for still show: nothing the preview knows is hidden.
-    for (auto it = preview.begin(); it != preview.end(); ++it) {
-        if (used.contains(it.key()))
-            continue;
-        const QString t = scalarText(it.value());
-        if (!t.isEmpty())
-            addField(it.key(), it.key() + u':', t);
-    }
+             a && !a->torchDtype.isEmpty() ? a->torchDtype : unknown);
+    addField(u"license"_s, tr("License:"), p.license);
 
-    // --- files ---------------------------------------------------------------------------
-    auto *filesBox = new QGroupBox(this);
-    auto *filesLayout = new QVBoxLayout(filesBox);
-    m_files = new QTableWidget(0, 2, filesBox);
+    QString access_;
+    if (!p.requiresAuth) {
+        access_ = tr("public: no token needed");
+    } else {
+        const QString kind =
+            p.isPrivate
+                ? tr("private")
+                : (p.gated == u"manual"_s ? tr("gated, approval by the authors") : tr("gated"));
+        if (access)
+            access_ = p.tokenSource.isEmpty() ? tr("%1; access granted").arg(kind)
+                                              : tr("%1; the token from %2 has access")
+                                                    .arg(kind, tokenSourceText(p.tokenSource));
+        else
+            access_ = p.tokenSource.isEmpty() ? tr("%1; no token is set").arg(kind)
+                                              : tr("%1; the token from %2 has no access")
+                                                    .arg(kind, tokenSourceText(p.tokenSource));
+    }
+    addField(u"access"_s, tr("Access:"), access_);
+    if (p.parameterCount > 0) {
+        QString source;
+        if (p.paramsSource == u"safetensors_headers"_s)
+            source = tr("the weight files' headers (exact)");
+        else if (p.paramsSource == u"hub_safetensors"_s)
+            source = tr("the Hub's metadata");
+        else if (p.paramsSource == u"file_sizes"_s)
+            source = tr("the file sizes (an estimate)");
+        addField(u"params_source"_s, tr("Counted from:"), source);
+    }
+    if (p.shardCount > 1)
+        addField(u"shard_count"_s, tr("Weight files:"), numberText(p.shardCount));
+
+    auto *layout = new QHBoxLayout(page);
+    layout->addWidget(modelBox, 2);
+    layout->addWidget(buildModes(page), 3);
+    return page;
+}
+
+QWidget *PreviewDialog::buildModes(QWidget *parent)
+{
+    const hub::ModelPreview &p = m_preview;
+    auto *box = new QGroupBox(tr("Size and memory per quantization"), parent);
+    box->setObjectName(u"previewModes"_s);
+    auto *outer = new QVBoxLayout(box);
+    // A grid of plain widgets, not a table of cell widgets: the radio buttons take the theme's
+    // colours, and Tab reaches the group once (arrows choose within it).
+    auto *grid = new QGridLayout;
+    const QString heads[] = {tr("Mode"), tr("Size on disk"), tr("Memory to load"),
+                             tr("Disk needed"), tr("Fits in memory")};
+    for (int c = 0; c < 5; ++c) {
+        auto *h = new QLabel(u"<b>%1</b>"_s.arg(heads[c].toHtmlEscaped()), box);
+        h->setAlignment(c == 0 ? Qt::AlignLeft | Qt::AlignVCenter
+                               : Qt::AlignRight | Qt::AlignVCenter);
+        grid->addWidget(h, 0, c);
+    }
+    m_modeGroup = new QButtonGroup(this);
+    // On a dark window the style fills an unchecked indicator with the (darker) base colour and
+    // outlines it in a shade of the window: a faint disc. A lighter fill makes it stand out.
+    QPalette radioPalette = box->palette();
+    if (const QColor window = radioPalette.color(QPalette::Window); window.lightnessF() < 0.5) {
+        const QColor light = radioPalette.color(QPalette::Light);
+        radioPalette.setColor(QPalette::Base, light.lightness() > window.lightness() + 24
+                                                  ? light
+                                                  : window.lighter(170));
+    }
+    const std::pair<QString, QString> modes[] = {{u"none"_s, tr("None (original)")},
+                                                 {u"bnb-4bit"_s, tr("4-bit NF4 (bitsandbytes)")},
+                                                 {u"bnb-8bit"_s, tr("8-bit (bitsandbytes)")}};
+    int row = 1;
+    for (const auto &[mode, label] : modes) {
+        auto *radio = new QRadioButton(label, box);
+        radio->setObjectName(u"mode_"_s + mode);
+        radio->setProperty("mode", mode);
+        radio->setChecked(mode == m_quant.mode);
+        radio->setPalette(radioPalette);
+        m_modeGroup->addButton(radio, row - 1);
+        grid->addWidget(radio, row, 0);
+        const qint64 disk = diskBytes(p, mode);
+        const qint64 mem = memoryBytes(p, mode);
+        const bool known = disk >= 0;
+        const qint64 needed = known ? p.diskNeeded(modeOf(mode)) : -1;
+        const QString approx = p.sizesEstimated && hasAccess(p) ? tr("about %1") : u"%1"_s;
+        const QString cells[] = {known ? approx.arg(sizeText(disk)) : tr("unknown"),
+                                 mem >= 0 ? approx.arg(sizeText(mem)) : tr("unknown"),
+                                 needed >= 0 ? sizeText(needed) : tr("unknown"), QString()};
+        for (int c = 0; c < 4; ++c) {
+            auto *l = new QLabel(cells[c], box);
+            l->setObjectName(u"%1_%2"_s.arg(mode).arg(c));
+            l->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            l->setProperty("bytes", c == 0 ? disk : (c == 1 ? mem : (c == 2 ? needed : -1)));
+            grid->addWidget(l, row, c + 1);
+            m_modeCells[mode] << l;
+        }
+        ++row;
+    }
+    if (!m_modeGroup->checkedButton())
+        m_modeGroup->button(0)->setChecked(true);
+    grid->setColumnStretch(0, 1);
+    outer->addLayout(grid);
+    auto *freeLabel = new QLabel(
+        p.freeDiskBytes >= 0 ? tr("Free space in %1: %2")
+                                   .arg(p.dataDir.isEmpty() ? tr("the data directory") : p.dataDir,
+                                        sizeText(p.freeDiskBytes))
+                             : tr("Free space in the data directory: unknown"),
+        box);
+    freeLabel->setObjectName(u"freeSpace"_s);
+    freeLabel->setWordWrap(true);
+    outer->addWidget(freeLabel);
+    auto *note = new QLabel(tr("A quantized variant is written beside the original files, so it "
+                               "needs the space of both."),
+                            box);
+    note->setWordWrap(true);
+    note->setEnabled(false);
+    outer->addWidget(note);
+    m_spaceWarning = new QLabel(box);
+    m_spaceWarning->setObjectName(u"spaceWarning"_s);
+    m_spaceWarning->setWordWrap(true);
+    m_spaceWarning->setTextFormat(Qt::RichText);
+    outer->addWidget(m_spaceWarning);
+    outer->addStretch();
+    connect(m_modeGroup, &QButtonGroup::idToggled, this, [this](int, bool on) {
+        if (on)
+            updateSpaceWarning();
+    });
+    return box;
+}
+
+QWidget *PreviewDialog::buildFiles()
+{
+    const hub::FileSelection &sel = m_preview.files;
+    auto *page = new QWidget;
+    auto *layout = new QVBoxLayout(page);
+    auto *summary = new QLabel(
+        tr("Files to download: %1, %2 in total.")
+            .arg(QLocale().toString(sel.files.size()), sizeText(m_preview.totalDownloadBytes)),
+        page);
+    summary->setObjectName(u"filesSummary"_s);
+    layout->addWidget(summary);
+    m_files = new QTableWidget(0, 2, page);
     m_files->setObjectName(u"previewFiles"_s);
     m_files->setHorizontalHeaderLabels({tr("File"), tr("Size")});
     m_files->verticalHeader()->hide();
@@ -284,133 +439,54 @@ PreviewDialog::PreviewDialog(const QJsonObject &preview, const QuantOptions &qua
     m_files->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_files->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     m_files->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
-    m_files->setFocusPolicy(Qt::NoFocus);
-    qint64 sum = 0;
-    // ModelPreview::toJson() nests the selection: {"files": {"files": [...], "skipped": [...]}}.
-    const QJsonValue filesValue = preview.value(u"files"_s);
-    const QJsonArray files = filesValue.isObject()
-                                 ? filesValue.toObject().value(u"files"_s).toArray()
-                                 : filesValue.toArray();
-    for (const QJsonValue &f : files) {
-        const QJsonObject o = f.toObject();
-        const QString path = pick(o, {u"path", u"rfilename", u"name", u"filename"}).toString();
-        const qint64 size = qint64(pick(o, {u"size", u"size_bytes", u"bytes"}).toDouble(-1));
+    m_files->setTabKeyNavigation(false);
+    for (const hub::RepoFile &f : sel.files) {
         const int row = m_files->rowCount();
         m_files->insertRow(row);
-        m_files->setItem(row, 0, new QTableWidgetItem(path));
-        auto *sizeItem = new QTableWidgetItem(size >= 0 ? formatBytes(size) : QString());
+        m_files->setItem(row, 0, new QTableWidgetItem(f.path));
+        auto *sizeItem = new QTableWidgetItem(f.size >= 0 ? sizeText(f.size) : QString());
         sizeItem->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-        sizeItem->setToolTip(tr("%1 bytes").arg(loc.toString(size)));
+        sizeItem->setToolTip(tr("%1 bytes").arg(numberText(f.size)));
         m_files->setItem(row, 1, sizeItem);
-        sum += std::max<qint64>(size, 0);
     }
-    qint64 download =
-        qint64(pick(preview, {u"download_bytes", u"total_download_bytes"}).toDouble(-1));
-    if (download < 0)
-        download = sum;
-    filesBox->setTitle(tr("Files to download: %n file(s), %1", nullptr, int(files.size()))
-                           .arg(formatBytes(download)));
-    filesLayout->addWidget(m_files);
-
-    // --- quantization modes ------------------------------------------------------------
-    auto *modesBox = new QGroupBox(tr("Size on disk and memory per quantization"), this);
-    auto *modesLayout = new QVBoxLayout(modesBox);
-    m_modes = new QTableWidget(0, 4, modesBox);
-    m_modes->setObjectName(u"previewModes"_s);
-    m_modes->setHorizontalHeaderLabels(
-        {tr("Mode"), tr("Size on disk"), tr("Memory to load"), tr("Disk needed")});
-    m_modes->verticalHeader()->hide();
-    m_modes->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_modes->setSelectionMode(QAbstractItemView::NoSelection);
-    m_modes->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_modes->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    m_modes->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 10);
-    m_modeGroup = new QButtonGroup(this);
-    const std::pair<QString, QString> modes[] = {{u"none"_s, tr("None (original)")},
-                                                 {u"bnb-4bit"_s, tr("4-bit NF4 (bitsandbytes)")},
-                                                 {u"bnb-8bit"_s, tr("8-bit (bitsandbytes)")}};
-    for (const auto &[mode, label] : modes) {
-        const int row = m_modes->rowCount();
-        m_modes->insertRow(row);
-        auto *radio = new QRadioButton(label, m_modes);
-        radio->setObjectName(u"mode_"_s + mode);
-        radio->setProperty("mode", mode);
-        radio->setChecked(mode == quant.mode);
-        m_modeGroup->addButton(radio, row);
-        m_modes->setCellWidget(row, 0, radio);
-        const qint64 disk = diskBytes(preview, mode);
-        const qint64 mem = memoryBytes(preview, mode);
-        // The originals stay beside a quantized variant, so a quantized download needs both.
-        qint64 needed =
-            disk < 0 ? -1 : (mode == u"none"_s ? std::max(download, disk) : download + disk);
-        if (const QJsonValue e = modeEntry(preview, mode);
-            e.isObject() && e.toObject().value(u"disk_needed_bytes"_s).isDouble())
-            needed = qint64(e.toObject().value(u"disk_needed_bytes"_s).toDouble());
-        const QString cells[] = {disk >= 0 ? formatBytes(disk) : tr("unknown"),
-                                 mem >= 0 ? formatBytes(mem) : tr("unknown"),
-                                 needed >= 0 ? formatBytes(needed) : tr("unknown")};
-        for (int c = 0; c < 3; ++c) {
-            auto *item = new QTableWidgetItem(cells[c]);
-            item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-            item->setData(Qt::UserRole, c == 0 ? disk : (c == 1 ? mem : needed));
-            m_modes->setItem(row, c + 1, item);
-        }
+    layout->addWidget(m_files, 1);
+    if (!sel.skipped.isEmpty()) {
+        QStringList names;
+        for (const hub::FileSelection::Skipped &s : sel.skipped)
+            names << s.path;
+        auto *skipped = new QLabel(
+            tr("Not downloaded (other weight formats or not needed): %1").arg(names.join(u", "_s)),
+            page);
+        skipped->setObjectName(u"skippedFiles"_s);
+        skipped->setWordWrap(true);
+        layout->addWidget(skipped);
     }
-    if (!m_modeGroup->checkedButton())
-        m_modeGroup->button(0)->setChecked(true);
-    m_modes->setFixedHeight(m_modes->horizontalHeader()->sizeHint().height() +
-                            3 * m_modes->rowHeight(0) + 6);
-    modesLayout->addWidget(m_modes);
-    const qint64 freeBytes =
-        qint64(pick(preview, {u"free_bytes", u"free_disk_bytes", u"disk_free_bytes"}).toDouble(-1));
-    auto *freeLabel = new QLabel(
-        freeBytes >= 0 ? tr("Free space in the data directory: %1").arg(formatBytes(freeBytes))
-                       : tr("Free space in the data directory: unknown"),
-        modesBox);
-    freeLabel->setObjectName(u"freeSpace"_s);
-    modesLayout->addWidget(freeLabel);
-    m_spaceWarning = new QLabel(modesBox);
-    m_spaceWarning->setObjectName(u"spaceWarning"_s);
-    m_spaceWarning->setWordWrap(true);
-    m_spaceWarning->setTextFormat(Qt::RichText);
-    modesLayout->addWidget(m_spaceWarning);
-    connect(m_modeGroup, &QButtonGroup::idToggled, this, [this](int, bool on) {
-        if (on)
-            updateSpaceWarning();
-    });
-
-    // --- buttons -------------------------------------------------------------------------
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
-    QPushButton *downloadButton = buttons->addButton(tr("&Download"), QDialogButtonBox::AcceptRole);
-    downloadButton->setObjectName(u"previewDownload"_s);
-    downloadButton->setIcon(icon(u"download"_s));
-    downloadButton->setDefault(true);
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(downloadButton, &QPushButton::clicked, this, [this] {
-        Q_EMIT downloadRequested(chosenQuant());
-        accept();
-    });
-
-    auto *right = new QVBoxLayout;
-    right->addWidget(filesBox, 1);
-    right->addWidget(modesBox);
-    auto *columns = new QHBoxLayout;
-    auto *scroll = new QScrollArea(this);
-    scroll->setWidget(modelBox);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    columns->addWidget(scroll, 2);
-    columns->addLayout(right, 3);
-    auto *layout = new QVBoxLayout(this);
-    layout->addWidget(title);
-    layout->addWidget(warningLabel);
-    layout->addLayout(columns, 1);
-    layout->addWidget(buttons);
-    updateSpaceWarning();
-    resize(980, 640);
+    return page;
 }
 
-PreviewDialog::~PreviewDialog() = default;
+void PreviewDialog::loadModelCard()
+{
+    if (m_cardRequested)
+        return;
+    m_cardRequested = true;
+    if (!m_backend) {
+        m_card->setPlaceholderText(tr("The model card is not available."));
+        return;
+    }
+    m_backend->modelCard({m_preview.repoId,
+                          m_preview.commitSha.isEmpty() ? m_preview.revision : m_preview.commitSha,
+                          {}},
+                         this, [this](Result<QString> card) {
+                             if (!card || card->trimmed().isEmpty()) {
+                                 m_card->setPlaceholderText(
+                                     card ? tr("This repository has no model card.")
+                                          : tr("The model card could not be loaded: %1")
+                                                .arg(ErrorText::forError(card.error())));
+                                 return;
+                             }
+                             m_card->setMarkdown(stripFrontMatter(*card));
+                         });
+}
 
 QuantOptions PreviewDialog::chosenQuant() const
 {
@@ -426,25 +502,61 @@ QString PreviewDialog::fieldText(const QString &key) const
     return l ? l->text() : QString();
 }
 
+QString PreviewDialog::modeText(const QString &mode, int column) const
+{
+    const QList<QLabel *> cells = m_modeCells.value(mode);
+    return column >= 0 && column < cells.size() ? cells.at(column)->text() : QString();
+}
+
 bool PreviewDialog::spaceWarningShown() const
 {
     return !m_spaceWarning->isHidden();
 }
 
+void PreviewDialog::setMachine(const MachineInfo &machine)
+{
+    m_machine = machine;
+    updateFitHints();
+}
+
+void PreviewDialog::updateFitHints()
+{
+    for (auto it = m_modeCells.cbegin(); it != m_modeCells.cend(); ++it) {
+        QLabel *hint = it->value(3);
+        const qint64 mem = it->value(1)->property("bytes").toLongLong();
+        QString text;
+        QString tip;
+        if (mem < 0 || m_machine.ramBytes < 0) {
+            text = tr("unknown");
+        } else if (m_machine.vramBytes > 0 && mem <= m_machine.vramBytes) {
+            text = tr("GPU (%1)").arg(sizeText(m_machine.vramBytes));
+        } else if (mem <= m_machine.ramBytes) {
+            text = tr("RAM (%1)").arg(sizeText(m_machine.ramBytes));
+            if (m_machine.vramBytes > 0)
+                tip = tr("Too large for the GPU's %1.").arg(sizeText(m_machine.vramBytes));
+        } else {
+            text = tr("no: RAM is %1").arg(sizeText(m_machine.ramBytes));
+        }
+        hint->setText(text);
+        hint->setToolTip(tip);
+    }
+}
+
 void PreviewDialog::updateSpaceWarning()
 {
-    const int row = m_modeGroup->checkedId();
-    const qint64 needed = row < 0 ? -1 : m_modes->item(row, 3)->data(Qt::UserRole).toLongLong();
-    const qint64 freeBytes = qint64(
-        pick(m_preview, {u"free_bytes", u"free_disk_bytes", u"disk_free_bytes"}).toDouble(-1));
-    const QJsonValue fits = pick(m_preview, {u"fits", u"fits_on_disk"});
-    const bool doesNotFit = (needed >= 0 && freeBytes >= 0 && needed > freeBytes) ||
-                            (needed < 0 && fits.isBool() && !fits.toBool());
+    const QAbstractButton *b = m_modeGroup->checkedButton();
+    const QString mode = b ? b->property("mode").toString() : QString();
+    const QList<QLabel *> cells = m_modeCells.value(mode);
+    const qint64 needed = cells.size() > 2 ? cells.at(2)->property("bytes").toLongLong() : -1;
+    const qint64 freeBytes = m_preview.freeDiskBytes;
+    const bool doesNotFit = needed >= 0 && freeBytes >= 0 && needed > freeBytes;
     if (doesNotFit) {
         m_spaceWarning->setText(u"<span style=\"color:#d03b3b\">&#9888; <b>%1</b></span> %2"_s.arg(
-            tr("Not enough disk space."), tr("This needs %1 but only %2 are free. Free some space "
-                                             "or choose another data directory in Settings.")
-                                              .arg(formatBytes(needed), formatBytes(freeBytes))));
+            tr("Not enough disk space.").toHtmlEscaped(),
+            tr("This needs %1 but only %2 are free. Free some space or choose another data "
+               "directory in Settings.")
+                .arg(sizeText(needed), sizeText(freeBytes))
+                .toHtmlEscaped()));
     }
     m_spaceWarning->setVisible(doesNotFit);
 }

@@ -5,8 +5,9 @@
 #include "service/modelservice.h"
 
 #include <QFuture>
-#include <QJsonArray>
 #include <QtConcurrent>
+
+#include <unistd.h>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -16,6 +17,9 @@ ServiceBackend::ServiceBackend(ModelService *service, QObject *parent)
     : ModelBackend(parent)
     , m_service(service)
 {
+    m_jobsTimer.setSingleShot(true);
+    m_jobsTimer.setInterval(50);
+    connect(&m_jobsTimer, &QTimer::timeout, this, &ServiceBackend::refreshJobs);
     m_service->events()->subscribe(this, [this](const ModelEvent &e) { handleEvent(e); });
 }
 
@@ -40,6 +44,30 @@ void ServiceBackend::call(QObject *context, Work work, Done done)
                         done(std::move(result));
                 },
                 Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
+template<class R, class Work, class Done>
+void ServiceBackend::callAsync(QObject *context, Work work, Done done)
+{
+    QPointer<QObject> ctx(context);
+    QPointer<ServiceBackend> self(this);
+    QMetaObject::invokeMethod(
+        m_service,
+        [service = m_service, work, done, ctx, self]() mutable {
+            // The work runs on the service's pools; its continuation comes back to this thread.
+            work(service).then([done, ctx, self](R result) {
+                if (!self)
+                    return;
+                QMetaObject::invokeMethod(
+                    self.data(),
+                    [done, ctx, result = std::move(result)]() mutable {
+                        if (ctx)
+                            done(std::move(result));
+                    },
+                    Qt::QueuedConnection);
+            });
         },
         Qt::QueuedConnection);
 }
@@ -102,59 +130,57 @@ void ServiceBackend::listModels(QObject *context, BatchCallback batch)
         Qt::QueuedConnection);
 }
 
-void ServiceBackend::preview(const PreviewRequest &request, QObject *context,
-                             Callback<QJsonObject> done)
+void ServiceBackend::listJobs(QObject *context, Callback<QList<JobView>> done)
 {
-    QPointer<QObject> ctx(context);
-    QPointer<ServiceBackend> self(this);
-    QMetaObject::invokeMethod(
-        m_service,
-        [service = m_service, request, done, ctx, self] {
-            // The preview runs on the service's pool; its continuation comes back to this thread.
-            service->preview(request.repoId, request.revision, request.token)
-                .then([done, ctx, self](Result<hub::ModelPreview> p) {
-                    Result<QJsonObject> r = p ? Result<QJsonObject>(p->toJson())
-                                              : Result<QJsonObject>(p.error());
-                    if (!self)
-                        return;
-                    QMetaObject::invokeMethod(
-                        self.data(),
-                        [done, ctx, r = std::move(r)] {
-                            if (ctx)
-                                done(r);
-                        },
-                        Qt::QueuedConnection);
-                });
+    call<Result<QList<JobView>>>(
+        context, [](ModelService *s) { return Result<QList<JobView>>(s->jobs()); },
+        std::move(done));
+}
+
+void ServiceBackend::machine(QObject *context, Callback<MachineInfo> done)
+{
+    call<Result<MachineInfo>>(
+        context,
+        [](ModelService *s) {
+            MachineInfo m;
+            const long pages = sysconf(_SC_PHYS_PAGES);
+            const long pageSize = sysconf(_SC_PAGESIZE);
+            if (pages > 0 && pageSize > 0)
+                m.ramBytes = qint64(pages) * pageSize;
+            m.gpus = s->gpus();
+            return Result<MachineInfo>(m);
         },
-        Qt::QueuedConnection);
+        std::move(done));
+}
+
+void ServiceBackend::preview(const PreviewRequest &request, QObject *context,
+                             Callback<hub::ModelPreview> done)
+{
+    callAsync<Result<hub::ModelPreview>>(
+        context,
+        [request](ModelService *s) {
+            return s->preview(request.repoId, request.revision, request.token);
+        },
+        std::move(done));
+}
+
+void ServiceBackend::modelCard(const PreviewRequest &request, QObject *context,
+                               Callback<QString> done)
+{
+    callAsync<Result<QString>>(
+        context,
+        [request](ModelService *s) {
+            return s->modelCard(request.repoId, request.revision, request.token);
+        },
+        std::move(done));
 }
 
 void ServiceBackend::searchRepos(const QString &query, int limit, QObject *context,
-                                 Callback<QStringList> done)
+                                 Callback<QList<hub::SearchHit>> done)
 {
-    QPointer<QObject> ctx(context);
-    QPointer<ServiceBackend> self(this);
-    QMetaObject::invokeMethod(
-        m_service,
-        [service = m_service, query, limit, done, ctx, self] {
-            service->search(query, limit).then([done, ctx, self](Result<QList<hub::SearchHit>> hits) {
-                if (!self)
-                    return;
-                Result<QStringList> ids = hits ? Result<QStringList>(QStringList()) : Result<QStringList>(hits.error());
-                if (hits) {
-                    for (const hub::SearchHit &h : *hits)
-                        ids->append(h.id);
-                }
-                QMetaObject::invokeMethod(
-                    self.data(),
-                    [done, ctx, ids] {
-                        if (ctx)
-                            done(ids);
-                    },
-                    Qt::QueuedConnection);
-            });
-        },
-        Qt::QueuedConnection);
+    callAsync<Result<QList<hub::SearchHit>>>(
+        context, [query, limit](ModelService *s) { return s->search(query, limit); },
+        std::move(done));
 }
 
 void ServiceBackend::download(const DownloadRequest &request, QObject *context,
@@ -170,43 +196,37 @@ void ServiceBackend::download(const DownloadRequest &request, QObject *context,
     }
     d.hfToken = request.token;
     d.revision = request.revision;
+    d.maxBytesPerSecond = request.maxBytesPerSecond;
     const QString repoId = request.repoId;
-    QPointer<QObject> ctx(context);
     QPointer<ServiceBackend> self(this);
-    QMetaObject::invokeMethod(
-        m_service,
-        [service = m_service, repoId, d, done, ctx, self] {
-            service->downloadRepo(repoId, d).then([repoId, done, ctx, self](Result<RepoDownload> r) {
-                if (!self)
-                    return;
-                // The service's one policy; the form reports what it did not start.
-                Result<ModelRecord> out = r ? Result<ModelRecord>(r->model) : Result<ModelRecord>(r.error());
-                if (r) {
-                    switch (r->outcome) {
-                    case RepoDownload::Outcome::AlreadyReady:
-                        out = Error::make(ErrorCode::Conflict,
-                                          u"%1 is already downloaded; use Re-quantize for another mode"_s.arg(repoId));
-                        break;
-                    case RepoDownload::Outcome::AlreadyRunning:
-                        out = Error::make(ErrorCode::Conflict, u"%1 is already being downloaded"_s.arg(repoId));
-                        break;
-                    case RepoDownload::Outcome::Started:
-                    case RepoDownload::Outcome::Resumed:
-                        break;
-                    }
+    callAsync<Result<RepoDownload>>(
+        context, [repoId, d](ModelService *s) { return s->downloadRepo(repoId, d); },
+        [self, repoId, done](Result<RepoDownload> r) {
+            // The service's one policy; the form reports what it did not start.
+            Result<ModelRecord> out =
+                r ? Result<ModelRecord>(r->model) : Result<ModelRecord>(r.error());
+            if (r) {
+                switch (r->outcome) {
+                case RepoDownload::Outcome::AlreadyReady:
+                    out = Error::make(
+                        ErrorCode::Conflict,
+                        u"%1 is already downloaded; use Re-quantize for another mode"_s.arg(repoId),
+                        {{u"reason"_s, u"already_ready"_s}, {u"repo_id"_s, repoId}});
+                    break;
+                case RepoDownload::Outcome::AlreadyRunning:
+                    out = Error::make(
+                        ErrorCode::Conflict, u"%1 is already being downloaded"_s.arg(repoId),
+                        {{u"reason"_s, u"already_running"_s}, {u"repo_id"_s, repoId}});
+                    break;
+                case RepoDownload::Outcome::Started:
+                case RepoDownload::Outcome::Resumed:
+                    break;
                 }
-                QMetaObject::invokeMethod(
-                    self.data(),
-                    [self, done, ctx, out] {
-                        if (out)
-                            self->m_repoOf.insert(out->id, out->repoId);
-                        if (ctx)
-                            done(out);
-                    },
-                    Qt::QueuedConnection);
-            });
-        },
-        Qt::QueuedConnection);
+            }
+            if (out && self)
+                self->m_repoOf.insert(out->id, out->repoId);
+            done(out);
+        });
 }
 
 template<class Fn> static auto statusOf(Fn fn)
@@ -217,6 +237,20 @@ template<class Fn> static auto statusOf(Fn fn)
             return r.error();
         return {};
     };
+}
+
+void ServiceBackend::start(const QUuid &id, QObject *context, StatusCallback done)
+{
+    call<Status>(context, statusOf([id](ModelService *s) -> Result<ModelRecord> {
+                     // The mode the record asks for (what its download was started with).
+                     const Result<ModelRecord> r = s->get(id);
+                     if (!r)
+                         return r;
+                     mistudio::DownloadRequest d;
+                     d.quantization = r->quantization.isEmpty() ? u"none"_s : r->quantization;
+                     return s->download(id, d);
+                 }),
+                 std::move(done));
 }
 
 void ServiceBackend::cancel(const QUuid &id, QObject *context, StatusCallback done)
@@ -245,12 +279,39 @@ void ServiceBackend::retry(const QUuid &id, const QString &token, QObject *conte
                  std::move(done));
 }
 
+void ServiceBackend::pauseAll(QObject *context, Callback<int> done)
+{
+    call<Result<int>>(
+        context, [](ModelService *s) { return Result<int>(s->pauseAll()); }, std::move(done));
+}
+
+void ServiceBackend::resumeAll(QObject *context, Callback<int> done)
+{
+    call<Result<int>>(
+        context, [](ModelService *s) { return Result<int>(s->resumeAll()); }, std::move(done));
+}
+
+void ServiceBackend::moveInQueue(const QUuid &id, const std::optional<QUuid> &before,
+                                 QObject *context, StatusCallback done)
+{
+    QPointer<ServiceBackend> self(this);
+    call<Status>(
+        context, [id, before](ModelService *s) { return s->moveInQueue(id, before); },
+        [self, done](Status s) {
+            // Reordering publishes no event: the new order is fetched here.
+            if (self)
+                self->refreshJobs();
+            done(s);
+        });
+}
+
 void ServiceBackend::requantize(const QUuid &id, const QuantOptions &quant, QObject *context,
                                 StatusCallback done)
 {
     call<Status>(context, statusOf([id, quant](ModelService *s) {
                      QuantizeRequest q;
                      q.mode = quant.mode;
+                     q.device = quant.device.isEmpty() ? u"auto"_s : quant.device;
                      if (q.mode == u"bnb-4bit"_s) {
                          q.quantType = quant.quantType;
                          q.doubleQuant = quant.doubleQuant;
@@ -260,27 +321,64 @@ void ServiceBackend::requantize(const QUuid &id, const QuantOptions &quant, QObj
                  std::move(done));
 }
 
+void ServiceBackend::variants(const QUuid &id, QObject *context,
+                              Callback<std::vector<VariantRecord>> done)
+{
+    call<Result<std::vector<VariantRecord>>>(
+        context, [id](ModelService *s) { return s->variants(id); }, std::move(done));
+}
+
+void ServiceBackend::removeVariant(const QUuid &id, const QString &variant, QObject *context,
+                                   Callback<qint64> done)
+{
+    QPointer<ServiceBackend> self(this);
+    callAsync<Result<qint64>>(
+        context, [id, variant](ModelService *s) { return s->removeVariant(id, variant); },
+        [self, id, done](Result<qint64> r) {
+            // The record's sizes and newest variant changed without an event: fetch it.
+            if (self && r)
+                self->refreshRecord(id);
+            done(std::move(r));
+        });
+}
+
+void ServiceBackend::estimateVariants(const QUuid &id, QObject *context,
+                                      Callback<QList<hub::SizeEstimate>> done)
+{
+    // It reads the model's safetensors headers: on the service's thread, never the GUI's.
+    call<Result<QList<hub::SizeEstimate>>>(
+        context, [id](ModelService *s) { return s->estimateVariants(id); }, std::move(done));
+}
+
+void ServiceBackend::planRemoval(const QList<QUuid> &ids, QObject *context,
+                                 Callback<qint64> done)
+{
+    // Walks the folders on disk: on the service thread, never the GUI's.
+    call<Result<qint64>>(
+        context,
+        [ids](ModelService *s) -> Result<qint64> {
+            qint64 bytes = 0;
+            for (const QUuid &id : ids) {
+                const Result<Removal> plan = s->planRemoval(id);
+                if (!plan)
+                    return plan.error();
+                bytes += plan->bytes;
+            }
+            return bytes;
+        },
+        std::move(done));
+}
+
 void ServiceBackend::remove(const QUuid &id, QObject *context, Callback<qint64> done)
 {
-    QPointer<QObject> ctx(context);
-    QPointer<ServiceBackend> self(this);
-    QMetaObject::invokeMethod(
-        m_service,
-        [service = m_service, id, done, ctx, self] {
-            service->remove(id).then([done, ctx, self](Result<Removal> removal) {
-                const Result<qint64> r = removal ? Result<qint64>(removal->bytes) : Result<qint64>(removal.error());
-                if (!self)
-                    return;
-                QMetaObject::invokeMethod(
-                    self.data(),
-                    [done, ctx, r] {
-                        if (ctx)
-                            done(r);
-                    },
-                    Qt::QueuedConnection);
+    callAsync<Result<qint64>>(
+        context,
+        [id](ModelService *s) {
+            return s->remove(id).then([](Result<Removal> removal) {
+                return removal ? Result<qint64>(removal->bytes) : Result<qint64>(removal.error());
             });
         },
-        Qt::QueuedConnection);
+        std::move(done));
 }
 
 void ServiceBackend::architecture(const QUuid &id, QObject *context, Callback<QJsonObject> done)
@@ -301,6 +399,14 @@ void ServiceBackend::refreshRecord(const QUuid &id)
         });
 }
 
+void ServiceBackend::refreshJobs()
+{
+    m_jobsTimer.stop();
+    call<QList<JobView>>(
+        this, [](ModelService *s) { return s->jobs(); },
+        [this](QList<JobView> jobs) { Q_EMIT jobsChanged(jobs); });
+}
+
 void ServiceBackend::handleEvent(const ModelEvent &e)
 {
     // Typed events: the GUI reads the structs, never the wire's key names.
@@ -312,14 +418,17 @@ void ServiceBackend::handleEvent(const ModelEvent &e)
         break;
     case ModelEvent::Type::JobChanged: {
         const JobChangedEvent *j = e.as<JobChangedEvent>();
-        Q_EMIT pausedChanged(id, j->state == JobState::Paused);
         if (j->state == JobState::NeedsToken)
             Q_EMIT tokenRequired(id, m_repoOf.value(id));
+        if (!m_jobsTimer.isActive())
+            m_jobsTimer.start();
         break;
     }
     case ModelEvent::Type::ModelDeleted:
         m_repoOf.remove(id);
         Q_EMIT modelRemoved(id);
+        if (!m_jobsTimer.isActive())
+            m_jobsTimer.start();
         break;
     case ModelEvent::Type::DownloadProgress: {
         const TransferProgress &t = e.as<DownloadProgressEvent>()->progress;
@@ -332,6 +441,7 @@ void ServiceBackend::handleEvent(const ModelEvent &e)
         jp.etaSeconds = t.etaSeconds();
         jp.filesDone = t.filesDone;
         jp.filesTotal = t.filesTotal;
+        jp.files = t.files;
         Q_EMIT progressChanged(id, jp);
         break;
     }

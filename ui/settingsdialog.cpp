@@ -4,6 +4,7 @@
 #include "common/units.h"
 #include "icons.h"
 #include "tokenstore.h"
+#include "uisettings.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -31,6 +32,36 @@ namespace mistudio::ui {
 static QString key(const char *k)
 {
     return QString::fromLatin1(k);
+}
+
+static QLabel *inEffectLabel(QWidget *parent, const QString &name)
+{
+    auto *l = new QLabel(parent);
+    l->setObjectName(name);
+    l->setWordWrap(true);
+    l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    l->setEnabled(false); // a note, not a field
+    l->hide();
+    return l;
+}
+
+// A field with its "in use now" note under it, in the same cell.
+static QVBoxLayout *withNote(QLayout *field, QLabel *note)
+{
+    auto *v = new QVBoxLayout;
+    v->setSpacing(2);
+    v->addLayout(field);
+    v->addWidget(note);
+    return v;
+}
+
+static QVBoxLayout *withNote(QWidget *field, QLabel *note)
+{
+    auto *v = new QVBoxLayout;
+    v->setSpacing(2);
+    v->addWidget(field);
+    v->addWidget(note);
+    return v;
 }
 
 SettingsDialog::SettingsDialog(QSettings *settings, TokenStore *tokens, QWidget *parent)
@@ -61,7 +92,8 @@ SettingsDialog::SettingsDialog(QSettings *settings, TokenStore *tokens, QWidget 
     dirRow->addWidget(browse);
     auto *dirLabel = new QLabel(tr("&Data directory:"), general);
     dirLabel->setBuddy(m_dataDir);
-    gForm->addRow(dirLabel, dirRow);
+    m_inEffect.insert(u"data_dir"_s, inEffectLabel(general, u"dataDirInEffect"_s));
+    gForm->addRow(dirLabel, withNote(dirRow, m_inEffect.value(u"data_dir"_s)));
     m_sqlite = new QRadioButton(tr("SQLite file in the data directory"), general);
     m_sqlite->setObjectName(u"dbSqlite"_s);
     m_postgres = new QRadioButton(tr("PostgreSQL:"), general);
@@ -75,6 +107,8 @@ SettingsDialog::SettingsDialog(QSettings *settings, TokenStore *tokens, QWidget 
     auto *dbBox = new QVBoxLayout;
     dbBox->addWidget(m_sqlite);
     dbBox->addLayout(pgRow);
+    m_inEffect.insert(u"database"_s, inEffectLabel(general, u"databaseInEffect"_s));
+    dbBox->addWidget(m_inEffect.value(u"database"_s));
     gForm->addRow(tr("Catalogue:"), dbBox);
     m_language = new QComboBox(general);
     m_language->setObjectName(u"languageBox"_s);
@@ -83,6 +117,11 @@ SettingsDialog::SettingsDialog(QSettings *settings, TokenStore *tokens, QWidget 
     m_language->addItem(u"Deutsch"_s, u"de"_s);
     m_language->addItem(u"简体中文"_s, u"zh_CN"_s);
     gForm->addRow(tr("&Language:"), m_language);
+    m_closeToTray = new QCheckBox(tr("Closing the window keeps miStudio Models running in the "
+                                     "system tray"),
+                                  general);
+    m_closeToTray->setObjectName(u"closeToTray"_s);
+    gForm->addRow(m_closeToTray);
     auto *restartNote =
         new QLabel(tr("Changes to the data directory, catalogue and language take effect "
                       "the next time miStudio Models starts."),
@@ -97,7 +136,9 @@ SettingsDialog::SettingsDialog(QSettings *settings, TokenStore *tokens, QWidget 
     m_endpoint = new QLineEdit(hub);
     m_endpoint->setObjectName(u"endpointEdit"_s);
     m_endpoint->setPlaceholderText(u"https://huggingface.co"_s);
-    hForm->addRow(tr("Hub &endpoint (mirror):"), m_endpoint);
+    m_inEffect.insert(u"endpoint"_s, inEffectLabel(hub, u"endpointInEffect"_s));
+    hForm->addRow(tr("Hub &endpoint (mirror):"),
+                  withNote(m_endpoint, m_inEffect.value(u"endpoint"_s)));
     m_proxy = new QLineEdit(hub);
     m_proxy->setObjectName(u"proxyEdit"_s);
     m_proxy->setPlaceholderText(tr("http://proxy:3128 (empty: from the environment)"));
@@ -112,7 +153,8 @@ SettingsDialog::SettingsDialog(QSettings *settings, TokenStore *tokens, QWidget 
     connect(reveal, &QAction::toggled, this, [this](bool on) {
         m_token->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password);
     });
-    hForm->addRow(tr("Hugging Face &token:"), m_token);
+    m_inEffect.insert(u"token"_s, inEffectLabel(hub, u"tokenInEffect"_s));
+    hForm->addRow(tr("Hugging Face &token:"), withNote(m_token, m_inEffect.value(u"token"_s)));
     m_maxDownloads = new QSpinBox(hub);
     m_maxDownloads->setObjectName(u"maxDownloadsSpin"_s);
     m_maxDownloads->setRange(1, 16);
@@ -166,7 +208,11 @@ SettingsDialog::SettingsDialog(QSettings *settings, TokenStore *tokens, QWidget 
     m_error->setObjectName(u"settingsError"_s);
     m_error->setWordWrap(true);
     m_error->hide();
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    // Our own button texts: Qt's standard ones stay English where Qt's translations are not
+    // installed.
+    auto *buttons = new QDialogButtonBox(this);
+    buttons->addButton(tr("OK"), QDialogButtonBox::AcceptRole)->setDefault(true);
+    buttons->addButton(tr("Cancel"), QDialogButtonBox::RejectRole);
     connect(buttons, &QDialogButtonBox::accepted, this, [this] {
         if (apply())
             accept();
@@ -214,6 +260,7 @@ void SettingsDialog::load()
     m_origins->setText(s.value(key(keys::kServerAllowedOrigins)).toStringList().join(u", "_s));
     m_language->setCurrentIndex(
         std::max(0, m_language->findData(s.value(key(keys::kLanguage)).toString())));
+    m_closeToTray->setChecked(s.value(QLatin1StringView(uikeys::kCloseToTray), false).toBool());
     updateEnabled();
 }
 
@@ -229,6 +276,52 @@ void SettingsDialog::updateEnabled()
 void SettingsDialog::setServerApiToken(const QString &token)
 {
     m_apiToken->setText(token);
+}
+
+void SettingsDialog::setConfigInEffect(const ConfigInEffect &config)
+{
+    auto show = [this](const QString &k, const QString &text) {
+        QLabel *l = m_inEffect.value(k);
+        l->setText(text);
+        l->setVisible(!text.isEmpty());
+    };
+    show(u"data_dir"_s, tr("In use now: %1 — %2")
+                            .arg(config.dataDir.value, ConfigInEffect::sourceText(config.dataDir)));
+    QString db = config.databaseUrl.value;
+    if (db.isEmpty()) {
+        db = tr("the SQLite file in the data directory");
+    } else {
+        QUrl u(db);
+        u.setPassword(QString()); // never shown
+        db = u.toString();
+    }
+    show(u"database"_s,
+         tr("In use now: %1 — %2").arg(db, ConfigInEffect::sourceText(config.databaseUrl)));
+    show(u"endpoint"_s,
+         config.offline
+             ? tr("In use now: offline (HF_HUB_OFFLINE), the Hub is not contacted")
+             : tr("In use now: %1 — %2")
+                   .arg(config.hubEndpoint.value, ConfigInEffect::sourceText(config.hubEndpoint)));
+    QString token;
+    if (config.tokenSource.isEmpty())
+        token = tr("In use now: no token (public models only)");
+    else if (config.tokenSource == u"stored"_s)
+        token = tr("In use now: the token stored in the keychain");
+    else if (config.tokenSource.startsWith(u"HF_"_s) ||
+             config.tokenSource.startsWith(u"HUGGING_FACE"_s))
+        token = tr("In use now: the token from the environment (%1), which wins over the one "
+                   "stored here")
+                    .arg(config.tokenSource);
+    else
+        token = tr("In use now: the token file %1, which wins over the one stored here")
+                    .arg(config.tokenSource);
+    show(u"token"_s, token);
+}
+
+QString SettingsDialog::inEffectText(const QString &key) const
+{
+    const QLabel *l = m_inEffect.value(key);
+    return l && !l->isHidden() ? l->text() : QString();
 }
 
 QString SettingsDialog::errorText() const
@@ -290,6 +383,7 @@ bool SettingsDialog::apply()
     else
         s.setValue(key(keys::kServerAllowedOrigins), origins);
     setOrRemove(keys::kLanguage, m_language->currentData().toString());
+    s.setValue(QLatin1StringView(uikeys::kCloseToTray), m_closeToTray->isChecked());
     if (m_tokens && m_token->text().trimmed() != m_initialToken) {
         if (m_token->text().trimmed().isEmpty())
             m_tokens->clear();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "configineffect.h"
+
 #include <QDialog>
 
 class QCheckBox;
@@ -27,6 +29,10 @@ public:
 
     // The embedded server's API token, shown read-only for pasting into remote clients.
     void setServerApiToken(const QString &token);
+    // What this process uses and where it came from, shown under the editable values.
+    void setConfigInEffect(const ConfigInEffect &config);
+    // The "in effect" line shown for "data_dir", "database", "endpoint", "token".
+    QString inEffectText(const QString &key) const;
     // Validates and writes every field; false (with the reason shown) when one is invalid.
     bool apply();
     QString errorText() const;
@@ -56,6 +62,8 @@ private:
     QRadioButton *m_postgres = nullptr;
     QLineEdit *m_dbUrl = nullptr;
     QComboBox *m_language = nullptr;
+    QCheckBox *m_closeToTray = nullptr;
+    QHash<QString, QLabel *> m_inEffect;
     QLabel *m_error = nullptr;
     QString m_initialToken;
 };

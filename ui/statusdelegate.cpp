@@ -1,7 +1,8 @@
 #include "statusdelegate.h"
 
-#include "common/units.h"
+#include "localeformat.h"
 #include "modeltablemodel.h"
+#include "rowstate.h"
 
 #include <QApplication>
 #include <QPainter>
@@ -42,13 +43,7 @@ StatusDelegate::StatusDelegate(QObject *parent)
 
 QString StatusDelegate::formatEta(qint64 seconds)
 {
-    if (seconds < 0)
-        return {};
-    if (seconds < 60)
-        return tr("%n s left", nullptr, int(seconds));
-    if (seconds < 3600)
-        return tr("%n min left", nullptr, int((seconds + 59) / 60));
-    return tr("%1 h %2 min left").arg(seconds / 3600).arg((seconds % 3600) / 60);
+    return etaText(seconds);
 }
 
 QString StatusDelegate::progressDetail(const QModelIndex &index)
@@ -57,12 +52,12 @@ QString StatusDelegate::progressDetail(const QModelIndex &index)
     const qint64 done = index.data(ModelTableModel::BytesDoneRole).toLongLong();
     const qint64 total = index.data(ModelTableModel::BytesTotalRole).toLongLong();
     if (done >= 0 && total > 0)
-        parts << tr("%1 / %2").arg(formatBytes(done), formatBytes(total));
+        parts << tr("%1 / %2").arg(sizeText(done), sizeText(total));
     else if (done >= 0)
-        parts << formatBytes(done);
+        parts << sizeText(done);
     const double speed = index.data(ModelTableModel::SpeedRole).toDouble();
     if (speed >= 0)
-        parts << tr("%1/s").arg(formatBytes(qint64(speed)));
+        parts << speedText(speed);
     const QString eta = formatEta(index.data(ModelTableModel::EtaRole).toLongLong());
     if (!eta.isEmpty())
         parts << eta;
@@ -88,13 +83,13 @@ void StatusDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
     style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, widget);
 
     const auto status = ModelStatus(index.data(ModelTableModel::StatusRole).toInt());
-    const bool active = index.data(ModelTableModel::ActiveRole).toBool();
-    const bool paused = index.data(ModelTableModel::PausedRole).toBool();
+    const auto state = RowState(index.data(ModelTableModel::RowStateRole).toInt());
+    const bool showsBar = index.data(ModelTableModel::ShowsBarRole).toBool();
     const QRect r = opt.rect.adjusted(4, 3, -4, -3);
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing, true);
 
-    if (active && !paused) {
+    if (showsBar) {
         const double percent =
             std::clamp(index.data(ModelTableModel::PercentRole).toDouble(), 0.0, 100.0);
         const auto phase = JobProgress::Phase(index.data(ModelTableModel::PhaseRole).toInt());
@@ -107,17 +102,25 @@ void StatusDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
         bar.maximum = 1000;
         bar.progress = int(percent * 10);
         bar.textVisible = true;
-        bar.text = tr("%1%").arg(QLocale().toString(percent, 'f', 1));
+        bar.text = percentText(percent);
         QString detail = progressDetail(index);
-        if (phase == JobProgress::Phase::Quantize) {
+        auto prefixed = [&detail](const QString &word) {
+            return detail.isEmpty() ? word : QString(word + u" · "_s + detail);
+        };
+        if (state == RowState::Paused || state == RowState::Stopping) {
+            // A paused row keeps its bar and bytes, greyed: nothing moves, nothing was lost.
+            bar.palette.setColor(QPalette::Highlight, opt.palette.color(QPalette::PlaceholderText));
+            detail = prefixed(rowStateText(state));
+        } else if (phase == JobProgress::Phase::Quantize) {
             // Quantization has its own colour and says so: the bar alone looks like a download.
             bar.palette.setColor(QPalette::Highlight,
                                  statusHue(ModelStatus::Quantizing, opt.palette));
-            detail = detail.isEmpty() ? tr("Quantizing") : tr("Quantizing · %1").arg(detail);
+            detail = prefixed(rowStateText(RowState::Quantizing));
         }
+        // A compact bar, so that the figures beside it (bytes, speed, time left) have the room.
         const int barWidth =
-            std::min(r.width(), std::max(opt.fontMetrics.horizontalAdvance(u"100.0 %"_s) + 16,
-                                         r.width() * 2 / 5));
+            std::min(r.width(), std::max(opt.fontMetrics.horizontalAdvance(percentText(100.0)) + 16,
+                                         r.width() / 5));
         bar.rect = QRect(r.left(), r.top(), barWidth, r.height());
         style->drawControl(QStyle::CE_ProgressBar, &bar, painter, widget);
         if (barWidth + 8 < r.width() && !detail.isEmpty()) {
@@ -132,10 +135,11 @@ void StatusDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
         return;
     }
 
-    // Badge: tinted pill with the status word; failed rows show their error on hover
-    // (the model's tooltip for this column).
+    // Badge: tinted pill with the status word; the error of a failed row is in the details
+    // pane and the cell's tooltip.
     const QString text = index.data(Qt::DisplayRole).toString();
-    const QColor hue = statusHue(status, opt.palette);
+    const QColor hue =
+        state == RowState::NeedsToken ? QColor(0xd9, 0x82, 0x2b) : statusHue(status, opt.palette);
     const QColor base = opt.palette.color(QPalette::Base);
     const bool dark = base.lightnessF() < 0.5;
     const QColor fill = mix(base, hue, dark ? 0.35 : 0.18);

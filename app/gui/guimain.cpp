@@ -3,6 +3,7 @@
 // window is wanted, so that the CLI and `mistudio serve` never load Qt Gui or Widgets.
 #include "common/appconfig.h"
 #include "common/settingskeys.h"
+#include "configineffect.h"
 #include "desktopsession.h"
 #include "errortext.h"
 #include "mainwindow.h"
@@ -50,8 +51,9 @@ extern "C" Q_DECL_EXPORT int mistudio_gui_main(int &argc, char **argv,
     const mistudio::AppConfig config = mistudio::AppConfig::resolve(
         overrides, QProcessEnvironment::systemEnvironment(), &settings);
     // The one composition root, every setting read once (the same as `serve` and the CLI).
-    auto session = mistudio::ui::DesktopSession::open(
-        mistudio::StackConfig::read(config, mistudio::StackRole::Desktop, &settings));
+    const mistudio::StackConfig stack =
+        mistudio::StackConfig::read(config, mistudio::StackRole::Desktop, &settings);
+    auto session = mistudio::ui::DesktopSession::open(stack);
     if (!session) {
         std::fprintf(stderr, "mistudio: %s\n", qPrintable(session.error().toString()));
         QMessageBox::critical(nullptr, QApplication::applicationDisplayName(),
@@ -59,6 +61,8 @@ extern "C" Q_DECL_EXPORT int mistudio_gui_main(int &argc, char **argv,
         return 1;
     }
     mistudio::ui::MainWindow window(config, (*session)->backend(), &settings);
+    window.setConfigInEffect(mistudio::ui::ConfigInEffect::describe(
+        overrides, stack.engines.environment, &settings, config, stack.engines.hub));
     window.show();
     if (settings.value(QLatin1StringView(keys::kServerEnabled), false).toBool()) {
         mistudio::http::raiseOpenFileLimit(); // one descriptor per connection

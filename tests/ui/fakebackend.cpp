@@ -29,6 +29,16 @@ ModelRecord FakeBackend::makeRecord(int i, ModelStatus status)
     return r;
 }
 
+JobView FakeBackend::makeJob(const QUuid &modelId, const QString &state, const QString &kind)
+{
+    JobView j;
+    j.id = QUuid::createUuidV5(modelId, state + kind);
+    j.modelId = modelId;
+    j.kind = kind;
+    j.state = state;
+    return j;
+}
+
 void FakeBackend::listModels(QObject *context, BatchCallback batch)
 {
     calls << u"list"_s;
@@ -41,24 +51,43 @@ void FakeBackend::listModels(QObject *context, BatchCallback batch)
         deliver(context, [batch, rest] { batch(rest, true); });
 }
 
+void FakeBackend::listJobs(QObject *context, Callback<QList<JobView>> done)
+{
+    deliver(context, [done, j = jobList] { done(j); });
+}
+
+void FakeBackend::machine(QObject *context, Callback<MachineInfo> done)
+{
+    deliver(context, [done, m = machineInfo] { done(m); });
+}
+
 void FakeBackend::preview(const PreviewRequest &request, QObject *context,
-                          Callback<QJsonObject> done)
+                          Callback<hub::ModelPreview> done)
 {
     calls << u"preview %1 %2 token=%3"_s.arg(request.repoId, request.revision,
                                              request.token.isEmpty() ? u"no"_s : u"yes"_s);
     if (previewError)
         deliver(context, [done, e = *previewError] { done(e); });
     else
-        deliver(context, [done, p = previewJson] { done(p); });
+        deliver(context, [done, p = previewData] { done(p); });
+}
+
+void FakeBackend::modelCard(const PreviewRequest &request, QObject *context, Callback<QString> done)
+{
+    calls << u"card "_s + request.repoId;
+    if (cardError)
+        deliver(context, [done, e = *cardError] { done(e); });
+    else
+        deliver(context, [done, c = card] { done(c); });
 }
 
 void FakeBackend::searchRepos(const QString &query, int, QObject *context,
-                              Callback<QStringList> done)
+                              Callback<QList<hub::SearchHit>> done)
 {
     calls << u"search "_s + query;
-    QStringList hits;
-    for (const QString &s : std::as_const(searchResults))
-        if (s.contains(query, Qt::CaseInsensitive))
+    QList<hub::SearchHit> hits;
+    for (const hub::SearchHit &s : std::as_const(searchResults))
+        if (s.id.contains(query, Qt::CaseInsensitive))
             hits << s;
     deliver(context, [done, hits] { done(hits); });
 }
@@ -66,9 +95,14 @@ void FakeBackend::searchRepos(const QString &query, int, QObject *context,
 void FakeBackend::download(const DownloadRequest &request, QObject *context,
                            Callback<ModelRecord> done)
 {
-    calls << u"download %1 %2 %3 %4"_s.arg(request.repoId, request.quant.mode,
-                                           request.quant.quantType,
-                                           request.quant.doubleQuant ? u"dq"_s : u"nodq"_s);
+    calls << u"download %1 %2 %3 %4 limit=%5"_s
+                 .arg(request.repoId, request.quant.mode, request.quant.quantType,
+                      request.quant.doubleQuant ? u"dq"_s : u"nodq"_s)
+                 .arg(request.maxBytesPerSecond);
+    if (downloadError) {
+        deliver(context, [done, e = *downloadError] { done(e); });
+        return;
+    }
     ModelRecord r = makeRecord(int(records.size()) + 1000, ModelStatus::Downloading);
     r.repoId = request.repoId;
     r.name = request.repoId.section(u'/', -1);
@@ -82,6 +116,10 @@ void FakeBackend::download(const DownloadRequest &request, QObject *context,
     calls << QString(QStringLiteral(#verb " ") + id.toString(QUuid::WithoutBraces));               \
     deliver(context, [done] { done(Status()); })
 
+void FakeBackend::start(const QUuid &id, QObject *context, StatusCallback done)
+{
+    FAKE_STATUS_CALL(start);
+}
 void FakeBackend::cancel(const QUuid &id, QObject *context, StatusCallback done)
 {
     FAKE_STATUS_CALL(cancel);
@@ -99,12 +137,53 @@ void FakeBackend::retry(const QUuid &id, const QString &, QObject *context, Stat
     FAKE_STATUS_CALL(retry);
 }
 
+void FakeBackend::pauseAll(QObject *context, Callback<int> done)
+{
+    calls << u"pauseAll"_s;
+    deliver(context, [done] { done(0); });
+}
+
+void FakeBackend::resumeAll(QObject *context, Callback<int> done)
+{
+    calls << u"resumeAll"_s;
+    deliver(context, [done] { done(0); });
+}
+
+void FakeBackend::moveInQueue(const QUuid &id, const std::optional<QUuid> &before, QObject *context,
+                              StatusCallback done)
+{
+    calls << u"move %1 before %2"_s.arg(id.toString(QUuid::WithoutBraces),
+                                        before ? before->toString(QUuid::WithoutBraces) : u"end"_s);
+    deliver(context, [done] { done(Status()); });
+}
+
 void FakeBackend::requantize(const QUuid &id, const QuantOptions &quant, QObject *context,
                              StatusCallback done)
 {
-    calls << u"requantize %1 %2 %3 %4"_s.arg(id.toString(QUuid::WithoutBraces), quant.mode, quant.quantType,
-                                             quant.doubleQuant ? u"dq"_s : u"no-dq"_s);
+    calls << u"requantize %1 %2 %3 %4 %5"_s.arg(
+        id.toString(QUuid::WithoutBraces), quant.mode, quant.quantType,
+        quant.doubleQuant ? u"dq"_s : u"no-dq"_s, quant.device);
     deliver(context, [done] { done(Status()); });
+}
+
+void FakeBackend::planRemoval(const QList<QUuid> &ids, QObject *context, Callback<qint64> done)
+{
+    calls << u"planRemoval %1"_s.arg(ids.size());
+    if (planError) {
+        deliver(context, [done, e = *planError] { done(e); });
+        return;
+    }
+    qint64 bytes = 0;
+    for (const QUuid &id : ids) {
+        if (plannedFree.contains(id)) {
+            bytes += plannedFree.value(id);
+            continue;
+        }
+        for (const ModelRecord &r : records)
+            if (r.id == id)
+                bytes += r.sizeBytes.value_or(0) + r.variantsSizeBytes;
+    }
+    deliver(context, [done, bytes] { done(bytes); });
 }
 
 void FakeBackend::remove(const QUuid &id, QObject *context, Callback<qint64> done)
@@ -112,6 +191,49 @@ void FakeBackend::remove(const QUuid &id, QObject *context, Callback<qint64> don
     calls << u"remove "_s + id.toString(QUuid::WithoutBraces);
     std::erase_if(records, [&id](const ModelRecord &r) { return r.id == id; });
     deliver(context, [done, b = bytesFreed] { done(b); });
+}
+
+VariantRecord FakeBackend::makeVariant(const QUuid &modelId, const QString &name, qint64 bytes)
+{
+    VariantRecord v;
+    v.modelId = modelId;
+    v.variant = QuantVariant::fromName(name).value_or(QuantVariant{});
+    v.path = u"/data/models/org--model/quantized/"_s + name;
+    v.sizeBytes = bytes;
+    v.device = u"cpu"_s;
+    v.createdAt = QDateTime(QDate(2026, 11, 2), QTime(10, 0), Qt::UTC);
+    return v;
+}
+
+void FakeBackend::variants(const QUuid &id, QObject *context,
+                           Callback<std::vector<VariantRecord>> done)
+{
+    calls << u"variants "_s + id.toString(QUuid::WithoutBraces);
+    deliver(context, [done, v = variantsOf.value(id)] { done(v); });
+}
+
+void FakeBackend::removeVariant(const QUuid &id, const QString &variant, QObject *context,
+                                Callback<qint64> done)
+{
+    calls << u"removeVariant %1 %2"_s.arg(id.toString(QUuid::WithoutBraces), variant);
+    qint64 freed = 0;
+    std::erase_if(variantsOf[id], [&](const VariantRecord &v) {
+        if (v.name() != variant)
+            return false;
+        freed = v.sizeBytes;
+        return true;
+    });
+    deliver(context, [done, freed] { done(freed); });
+}
+
+void FakeBackend::estimateVariants(const QUuid &id, QObject *context,
+                                   Callback<QList<hub::SizeEstimate>> done)
+{
+    calls << u"estimate "_s + id.toString(QUuid::WithoutBraces);
+    if (estimateError)
+        deliver(context, [done, e = *estimateError] { done(e); });
+    else
+        deliver(context, [done, e = estimates] { done(e); });
 }
 
 void FakeBackend::architecture(const QUuid &id, QObject *context, Callback<QJsonObject> done)

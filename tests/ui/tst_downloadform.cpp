@@ -1,11 +1,15 @@
-// The download form: validation as you type, debounced Hub search (and silence when offline),
-// inline errors by code (gated → token field), reveal, and "remember" storing the token in a
-// 0600 file when no keychain runs.
+// The download form: validation as you type, debounced Hub search with rich results (and
+// silence when offline), errors by code under the form (gated → token field), the per-download
+// speed limit, focus after Download, reveal, and "remember" storing the token in a 0600 file
+// when no keychain runs.
 #include "downloadform.h"
 #include "fakebackend.h"
+#include "searchhitdelegate.h"
 #include "tokenstore.h"
 
+#include <QAbstractItemView>
 #include <QAction>
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCompleter>
@@ -13,10 +17,12 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSignalSpy>
+#include <QStandardItemModel>
 #include <QStandardPaths>
-#include <QStringListModel>
 #include <QTest>
+#include <QVBoxLayout>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace mistudio;
@@ -38,7 +44,18 @@ private Q_SLOTS:
     void previewSendsTheForm();
     void downloadSendsQuantOptions();
     void tokenRevealAndRemember();
+    void speedLimitTravelsWithTheDownload();
+    void refusedDownloadShowsTheErrorUnderTheForm();
+    void focusStaysInTheFormAfterDownload();
+    void searchResultsShowDetailsAndActions();
 };
+
+static hub::SearchHit hit(const QString &id)
+{
+    hub::SearchHit h;
+    h.id = id;
+    return h;
+}
 
 void TestDownloadForm::initTestCase()
 {
@@ -81,33 +98,31 @@ void TestDownloadForm::validatesAsYouType()
 void TestDownloadForm::searchIsDebounced()
 {
     FakeBackend backend;
-    backend.searchResults = {u"google/gemma-2-2b"_s, u"google/gemma-2-9b"_s,
-                             u"openai-community/gpt2"_s};
+    backend.searchResults = {hit(u"google/gemma-2-2b"_s), hit(u"google/gemma-2-9b"_s),
+                             hit(u"openai-community/gpt2"_s)};
     DownloadForm form(&backend, nullptr);
     form.show();
     form.repoEdit()->setFocus();
     QTest::keyClicks(form.repoEdit(), u"gemma"_s);             // five keystrokes...
     QTRY_COMPARE(backend.calls.filter(u"search"_s).size(), 1); // ...one search
     QCOMPARE(backend.calls.filter(u"search"_s).first(), u"search gemma"_s);
-    auto *model = qobject_cast<QStringListModel *>(form.completer()->model());
-    QTRY_COMPARE(model->stringList().size(), 2);
+    QTRY_COMPARE(form.suggestions()->rowCount(), 2);
 }
 
 void TestDownloadForm::offlineSearchOffersNothing()
 {
     FakeBackend backend;
-    backend.searchResults = {u"google/gemma-2-2b"_s};
+    backend.searchResults = {hit(u"google/gemma-2-2b"_s)};
     DownloadForm form(&backend, nullptr);
     form.show();
     QTest::keyClicks(form.repoEdit(), u"gem"_s);
     QTRY_COMPARE(backend.calls.filter(u"search"_s).size(), 1);
-    auto *model = qobject_cast<QStringListModel *>(form.completer()->model());
-    QTRY_COMPARE(model->stringList().size(), 1);
+    QTRY_COMPARE(form.suggestions()->rowCount(), 1);
     // Hub unreachable: the list empties and no error is shown; typing still works.
     backend.searchResults.clear();
     form.repoEdit()->setText(u"google/gemma"_s);
     QTRY_COMPARE(backend.calls.filter(u"search"_s).size(), 2);
-    QTRY_COMPARE(model->stringList().size(), 0);
+    QTRY_COMPARE(form.suggestions()->rowCount(), 0);
     QVERIFY(!form.errorLabel()->isVisible());
     QVERIFY(form.previewButton()->isEnabled());
 }
@@ -155,7 +170,7 @@ void TestDownloadForm::errorsByCode()
 void TestDownloadForm::previewSendsTheForm()
 {
     FakeBackend backend;
-    backend.previewJson = QJsonObject{{u"repo_id"_s, u"gpt2"_s}};
+    backend.previewData.repoId = u"gpt2"_s;
     DownloadForm form(&backend, nullptr);
     QSignalSpy ready(&form, &DownloadForm::previewReady);
     form.show();
@@ -166,7 +181,7 @@ void TestDownloadForm::previewSendsTheForm()
     QTRY_COMPARE(ready.count(), 1);
     QCOMPARE(backend.calls.filter(u"preview"_s),
              QStringList{u"preview openai-community/gpt2 v1.0 token=yes"_s});
-    QCOMPARE(ready.first().at(0).toJsonObject().value(u"repo_id"_s).toString(), u"gpt2"_s);
+    QCOMPARE(ready.first().at(0).value<hub::ModelPreview>().repoId, u"gpt2"_s);
 }
 
 void TestDownloadForm::downloadSendsQuantOptions()
@@ -182,13 +197,136 @@ void TestDownloadForm::downloadSendsQuantOptions()
     QTest::mouseClick(form.downloadButton(), Qt::LeftButton);
     QTRY_COMPARE(started.count(), 1);
     QCOMPARE(backend.calls.filter(u"download"_s),
-             QStringList{u"download Qwen/Qwen2.5-0.5B bnb-4bit fp4 nodq"_s});
+             QStringList{u"download Qwen/Qwen2.5-0.5B bnb-4bit fp4 nodq limit=0"_s});
+}
+
+void TestDownloadForm::speedLimitTravelsWithTheDownload()
+{
+    FakeBackend backend;
+    DownloadForm form(&backend, nullptr);
+    QSignalSpy started(&form, &DownloadForm::downloadStarted);
+    form.show();
+    form.repoEdit()->setText(u"Qwen/Qwen2.5-0.5B"_s);
+    form.speedLimitEdit()->setText(u"fast"_s);
+    QVERIFY(!form.downloadButton()->isEnabled()); // not a rate
+    QVERIFY(form.findChild<QLabel *>(u"repoHint"_s)->text().contains(u"speed limit"_s));
+    form.speedLimitEdit()->setText(u"10M"_s);
+    QVERIFY(form.downloadButton()->isEnabled());
+    QTest::mouseClick(form.downloadButton(), Qt::LeftButton);
+    QTRY_COMPARE(started.count(), 1);
+    QCOMPARE(backend.calls.filter(u"download"_s).first().section(u' ', -1), u"limit=10000000"_s);
+}
+
+void TestDownloadForm::refusedDownloadShowsTheErrorUnderTheForm()
+{
+    // Issue 17 item 5: after Download on a misspelled id the error was only in a hover tooltip
+    // (of a junk row). Now the service makes no record and the form says why, framed.
+    FakeBackend backend;
+    backend.downloadError = Error::make(ErrorCode::RepoNotFound, u"Repository not found"_s,
+                                        {{u"repo_id"_s, u"google/gemma-2-2bb"_s}});
+    DownloadForm form(&backend, nullptr);
+    QSignalSpy started(&form, &DownloadForm::downloadStarted);
+    form.show();
+    form.repoEdit()->setText(u"google/gemma-2-2bb"_s);
+    QTest::mouseClick(form.downloadButton(), Qt::LeftButton);
+    QTRY_VERIFY(form.errorLabel()->isVisible());
+    QVERIFY(form.findChild<QWidget *>(u"formErrorBox"_s)->isVisible());
+    QVERIFY2(form.errorLabel()->text().contains(u"google/gemma-2-2bb does not exist"_s),
+             qPrintable(form.errorLabel()->text()));
+    QVERIFY(form.repoEdit()->property("invalid").toBool());
+    QCOMPARE(started.count(), 0);
+    // "Already downloaded" says what to do instead.
+    backend.downloadError =
+        Error::make(ErrorCode::Conflict, u"x"_s,
+                    {{u"reason"_s, u"already_ready"_s}, {u"repo_id"_s, u"gpt2"_s}});
+    form.repoEdit()->setText(u"gpt2"_s);
+    QTest::mouseClick(form.downloadButton(), Qt::LeftButton);
+    QTRY_VERIFY(form.errorLabel()->text().contains(u"Re-quantize"_s));
+}
+
+void TestDownloadForm::focusStaysInTheFormAfterDownload()
+{
+    // Issue 17 item 9: focus jumped to the models filter after Download.
+    FakeBackend backend;
+    QWidget window;
+    auto *layout = new QVBoxLayout(&window);
+    auto *form = new DownloadForm(&backend, nullptr, &window);
+    auto *after = new QLineEdit(&window); // what comes next in the tab order (the filter)
+    layout->addWidget(form);
+    layout->addWidget(after);
+    QSignalSpy started(form, &DownloadForm::downloadStarted);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    form->repoEdit()->setText(u"Qwen/Qwen2.5-0.5B"_s);
+    form->downloadButton()->setFocus(Qt::TabFocusReason);
+    QTest::keyClick(form->downloadButton(), Qt::Key_Space);
+    QTRY_COMPARE(started.count(), 1);
+    QVERIFY2(form->repoEdit()->hasFocus(),
+             QApplication::focusWidget()
+                 ? QApplication::focusWidget()->objectName().toUtf8().constData()
+                 : "none");
+    QVERIFY(!after->hasFocus());
+    QCOMPARE(form->repoEdit()->selectedText(), u"Qwen/Qwen2.5-0.5B"_s); // type the next one
+}
+
+void TestDownloadForm::searchResultsShowDetailsAndActions()
+{
+    FakeBackend backend;
+    backend.searchResults = {
+        {u"google/gemma-2-2b"_s, 412'000, 512, u"text-generation"_s, u"manual"_s, false,
+         QDateTime(QDate(2024, 8, 7), QTime(12, 0), Qt::UTC)},
+        {u"google/gemma-2-9b"_s, 950, 12, u"text-generation"_s, QString(), false, QDateTime()}};
+    backend.previewData.repoId = u"google/gemma-2-2b"_s;
+    DownloadForm form(&backend, nullptr);
+    QSignalSpy ready(&form, &DownloadForm::previewReady);
+    QSignalSpy started(&form, &DownloadForm::downloadStarted);
+    form.show();
+    QVERIFY(QTest::qWaitForWindowActive(&form));
+    form.repoEdit()->setFocus();
+    QTest::keyClicks(form.repoEdit(), u"gemma"_s);
+    QAbstractItemView *popup = form.completer()->popup();
+    QTRY_VERIFY(popup->isVisible());
+    const QModelIndex first = popup->model()->index(0, 0);
+    const QString detail = SearchHitDelegate::detailText(first);
+    QVERIFY2(detail.contains(u"412K"_s) && detail.contains(u"512"_s) &&
+                 detail.contains(u"gated"_s) && detail.contains(u"updated"_s),
+             qPrintable(detail));
+    QVERIFY(!SearchHitDelegate::detailText(popup->model()->index(1, 0)).contains(u"gated"_s));
+    // The list is as wide as the field and never scrolls sideways: both buttons are on screen.
+    QVERIFY2(popup->width() >= form.repoEdit()->width(),
+             qPrintable(u"%1 < %2"_s.arg(popup->width()).arg(form.repoEdit()->width())));
+    QVERIFY(!popup->horizontalScrollBar()->isVisible());
+    // A click on the row's Download button downloads that result.
+    QStyleOptionViewItem opt;
+    opt.initFrom(popup);
+    opt.rect = popup->visualRect(first);
+    opt.fontMetrics = popup->fontMetrics();
+    for (const auto action : {SearchHitDelegate::Action::Preview, SearchHitDelegate::Action::Download})
+        QVERIFY(popup->viewport()->rect().contains(SearchHitDelegate::buttonRect(opt, action)));
+    const QPoint download =
+        SearchHitDelegate::buttonRect(opt, SearchHitDelegate::Action::Download).center();
+    QTest::mouseMove(popup->viewport(),
+                     download); // the completer only takes clicks under the mouse
+    QTest::mouseClick(popup->viewport(), Qt::LeftButton, {}, download);
+    QTRY_COMPARE(started.count(), 1);
+    QCOMPARE(backend.calls.filter(u"download "_s).first().section(u' ', 1, 1),
+             u"google/gemma-2-2b"_s);
+    QCOMPARE(ready.count(), 0);
+    // Enter on a result previews it.
+    form.repoEdit()->clear();
+    QTest::keyClicks(form.repoEdit(), u"gemma-2"_s);
+    QTRY_VERIFY(popup->isVisible());
+    QTest::keyClick(popup, Qt::Key_Down);
+    QTest::keyClick(popup, Qt::Key_Return);
+    QTRY_COMPARE(ready.count(), 1);
+    QCOMPARE(backend.calls.filter(u"preview "_s).last().section(u' ', 1, 1),
+             u"google/gemma-2-2b"_s);
 }
 
 void TestDownloadForm::tokenRevealAndRemember()
 {
     FakeBackend backend;
-    backend.previewJson = QJsonObject{{u"repo_id"_s, u"x"_s}};
+    backend.previewData.repoId = u"x"_s;
     TokenStore store;
     QVERIFY(QFile::remove(TokenStore::fallbackFile()) ||
             !QFile::exists(TokenStore::fallbackFile()));
