@@ -70,7 +70,7 @@ ArchitectureDialog::ArchitectureDialog(const QString &repoId, const QJsonObject 
     auto *tabs = new QTabWidget(this);
     tabs->setObjectName(u"architectureTabs"_s);
 
-    // Summary: the design's §2.2 fields and how the structure was found.
+    // Summary: the base architecture fields (docs/api.md) and how the structure was found.
     auto *summary = new QWidget(tabs);
     auto *form = new QFormLayout(summary);
     const QLocale loc;
@@ -258,7 +258,7 @@ void ArchitectureDialog::buildHooks()
         }
         return;
     }
-    // The design's plain list of names (§2.2).
+    // The base `hook_points`: a plain list of names.
     for (const QJsonValue &n : m_arch.value(u"hook_points"_s).toArray()) {
         const int row = m_hooks->rowCount();
         m_hooks->insertRow(row);

@@ -8,7 +8,7 @@ class QTreeWidget;
 
 namespace mistudio::ui {
 
-// A downloaded model's architecture (core/arch toJson(): design §2.2 plus layer tree and hook
+// A downloaded model's architecture (core/arch toJson(): the base keys plus layer tree and hook
 // points): summary, the layer tree blocks → modules → tensors, and the hook points with their
 // module paths and TransformerLens names; copy to the clipboard or export as JSON.
 class ArchitectureDialog final : public QDialog

@@ -20,7 +20,7 @@ namespace mistudio::ui {
 class SearchHitDelegate;
 class TokenStore;
 
-// The design's ModelDownloadForm: repo id (validated as you type, Hub autocompletion), revision,
+// The download form: repo id (validated as you type, Hub autocompletion), revision,
 // quantization (with the advanced 4-bit options and a speed limit for this download), token
 // (masked, reveal, remember) and the Preview / Download buttons; errors show under the form,
 // framed, with the field they concern highlighted. Hub search results offer Preview and

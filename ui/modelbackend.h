@@ -59,7 +59,7 @@ struct JobInfo
     TransferProgress transfer; // a download's bytes as last saved (what a paused row shows)
 };
 
-// 4-bit options the advanced part of the download form exposes (design §3: NF4 + double quant
+// 4-bit options the advanced part of the download form exposes (docs/api.md: NF4 + double quant
 // is the default; FP4 and single quantization are the advanced variants).
 struct QuantOptions
 {
@@ -158,7 +158,7 @@ public:
     // Disk and memory per mode for a downloaded model, from its own files (no network).
     virtual void estimateVariants(const QUuid &id, QObject *context,
                                   Callback<QList<hub::SizeEstimate>> done) = 0;
-    // Architecture JSON: design §2.2 plus layer tree and hook points (core/arch toJson()).
+    // Architecture JSON: the base keys plus layer tree and hook points (core/arch toJson()).
     virtual void architecture(const QUuid &id, QObject *context, Callback<QJsonObject> done) = 0;
 
 Q_SIGNALS:

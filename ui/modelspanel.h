@@ -22,7 +22,7 @@ class FilterBar;
 class ModelFilterProxy;
 class ModelTableModel;
 
-// The design's ModelsPanel: "Your models (N)", a filter bar with a count per state, the
+// The models panel: "Your models (N)", a filter bar with a count per state, the
 // catalogue table with its filter box, empty state, context menu, a details pane for the
 // selected model, and the model actions (also in the main window's toolbar and menu; their
 // shortcuts work anywhere in the window).

@@ -17,7 +17,7 @@ class QTextBrowser;
 
 namespace mistudio::ui {
 
-// The design's ModelPreviewModal: what the Hub preview (hub::ModelPreview) says about a model
+// The preview dialog: what the Hub preview (hub::ModelPreview) says about a model
 // before a byte of weights is fetched, in words: the model's figures, its access, the files a
 // download fetches, size on disk and memory per quantization against the free space and this
 // machine's RAM/VRAM, the model card, and Download for the chosen mode. What the preview could

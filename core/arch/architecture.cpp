@@ -49,7 +49,7 @@ QJsonObject moduleJson(const ModuleNode &m)
                        {u"tensors"_s, tensors}};
 }
 
-// Reads the design's numbers from config.json under each family's own key names.
+// Reads the base numbers from config.json under each family's own key names.
 void readConfig(const QJsonObject &config, Architecture &a)
 {
     a.hiddenSize = configInt(config, {u"hidden_size"_s, u"n_embd"_s, u"d_model"_s});

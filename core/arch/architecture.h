@@ -29,7 +29,7 @@ enum class HookSide { Input, Output };
 
 struct HookPoint
 {
-    QString name;       // "model.layers.12.hook_resid_post" (design §2.2)
+    QString name;       // "model.layers.12.hook_resid_post" (base hook_points name)
     int layer = 0;
     HookKind kind = HookKind::ResidPost;
     QString modulePath; // transformers module to hook, e.g. "model.layers.12.self_attn"
@@ -65,7 +65,8 @@ struct BlockNode
     qint64 params = 0;
 };
 
-// The design's §2.2 architecture plus the layer tree and detailed hook points.
+// The base architecture keys (docs/api.md, "Base contract") plus the layer tree and detailed
+// hook points.
 struct Architecture
 {
     QString modelType;
@@ -85,7 +86,7 @@ struct Architecture
     QString layerContainer;        // transformers module path of the block list, "model.layers"
     QString attentionModule;       // child name inside a block, "self_attn"
     QString mlpModule;             // "mlp", "block_sparse_moe", ...
-    QStringList inferredFields;    // design fields taken from tensor shapes, not config.json
+    QStringList inferredFields;    // base fields taken from tensor shapes, not config.json
     QStringList warnings;          // unknown shapes, mismatches: reported, never fatal
 
     QList<BlockNode> blocks;
@@ -93,7 +94,7 @@ struct Architecture
     QList<HookPoint> hookPoints;
     qint64 totalParams = 0;
 
-    // Design §2.2 keys (hook_points as names) plus "family", "generic", "detection",
+    // The base keys (hook_points as names) plus "family", "generic", "detection",
     // "parallel_residual", "tied_embeddings", "layer_container", "inferred_fields", "warnings",
     // "total_params" and "hook_point_details" (every HookPoint::toJson()).
     QJsonObject toJson() const;

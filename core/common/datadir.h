@@ -7,7 +7,7 @@
 
 namespace mistudio {
 
-// The data directory and its layout (design §8):
+// The data directory and its layout (docs/configuration.md, "Layout"):
 //   DATA_DIR/mistudio.sqlite3                  the default catalogue
 //   DATA_DIR/models/{repo_dir}/                the original files of a model
 //   DATA_DIR/models/{repo_dir}/quantized/V/    a quantized variant V (bnb-4bit-nf4-dq, bnb-8bit, ...)

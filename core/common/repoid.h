@@ -7,7 +7,7 @@
 namespace mistudio {
 
 // A validated Hub repo id: "namespace/name" or a legacy canonical "name".
-// Validation follows the Hub's rules (hub-protocol.md §1.1) restricted to ASCII, so a repo id
+// Validation follows the Hub's rules (docs/hub.md H1) restricted to ASCII, so a repo id
 // can always be turned into one safe directory name and back.
 class RepoId
 {

@@ -18,7 +18,7 @@ struct ChunkRange
 };
 
 // Splits [0, fileSize) into consecutive chunks of chunkSize bytes; the last one is clamped to
-// the file end (never a range past the last byte, hub-protocol.md §4). Empty file → no chunk.
+// the file end (never a range past the last byte, docs/hub.md H8). Empty file → no chunk.
 std::vector<ChunkRange> planChunks(qint64 fileSize, qint64 chunkSize);
 
 // "bytes=a-b" for [begin, end).

@@ -32,7 +32,7 @@ QString ContentHasher::expectedFor(const RemoteFile &file)
 
 void ContentHasher::reset()
 {
-    // EVP_sha256 picks the CPU's SHA extensions when present (platform-notes.md).
+    // EVP_sha256 picks the CPU's SHA extensions when present (OpenSSL dispatches at run time).
     EVP_DigestInit_ex(m_ctx->md, m_kind == Kind::Sha256 ? EVP_sha256() : EVP_sha1(), nullptr);
     if (m_kind == Kind::GitBlobSha1) {
         QByteArray prefix = QByteArray("blob ") + QByteArray::number(m_size);

@@ -22,7 +22,7 @@ class TokenBucket;
 class TransferPool;
 class UrlResolver;
 
-// The download engine (issue 4): a global queue of downloads, each the selected files of one
+// The download engine: a global queue of downloads, each the selected files of one
 // pinned commit, fetched as parallel Range requests into preallocated `.incomplete` files with
 // a crash-safe journal, verified (sha256 / git blob sha1) and renamed into place. See
 // docs/download.md. Lives in one thread (any thread with an event loop, not necessarily the GUI

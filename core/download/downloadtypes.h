@@ -70,7 +70,7 @@ struct FileProgress
     QJsonObject toJson() const;
 };
 
-// A snapshot of one download. toJson() renders the design §7 `download_progress` payload
+// A snapshot of one download. toJson() renders the base `download_progress` payload (docs/api.md)
 // {progress (percent 0–100), downloaded_gb, total_gb, speed_mbps (MB/s, 10^6 bytes)} plus
 // eta_seconds (-1 when unknown), files_done, files_total.
 struct DownloadProgress

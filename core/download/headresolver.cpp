@@ -137,7 +137,7 @@ void HeadResolver::handleReply(QNetworkReply *reply, const QUrl &endpoint, const
                 done(Error::make(ErrorCode::InvalidResponse, u"Too many redirects"_s));
                 return;
             }
-            // Same host, the Location's path only (query dropped), token kept: §1.7 step 2.
+            // Same host, the Location's path only (query dropped), token kept: docs/hub.md H5 (1).
             QUrl next = reply->url();
             next.setQuery(QString());
             next.setPath(reply->url().resolved(location).path(QUrl::FullyDecoded), QUrl::DecodedMode);
@@ -173,7 +173,7 @@ void HeadResolver::handleReply(QNetworkReply *reply, const QUrl &endpoint, const
     else if (r.size < 0)
         missing = u"size (X-Linked-Size / Content-Length)"_s;
     if (!missing.isEmpty()) {
-        // A proxy that strips these breaks every Hub client (§1.7 step 4); say which one.
+        // A proxy that strips these breaks every Hub client (docs/hub.md H5 (4)); say which.
         done(Error::make(ErrorCode::InvalidResponse,
                          u"The Hub's answer for %1 lacks %2 (a proxy may strip it)"_s
                              .arg(reply->url().toString(QUrl::RemoveQuery), missing),

@@ -9,7 +9,7 @@ class QNetworkReply;
 
 namespace mistudio {
 
-// The resolver HEAD of huggingface_hub's get_hf_file_metadata (hub-protocol.md §1.7): no
+// The resolver HEAD of huggingface_hub's get_hf_file_metadata (docs/hub.md H5): no
 // automatic redirects; a relative 3xx is repeated on the same host with the Location's path
 // only (resolve-cache, renamed repos; the token is kept); the first absolute 3xx is the CDN URL
 // and is not followed (the token is never sent there). Metadata: commit = X-Repo-Commit,

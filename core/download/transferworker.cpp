@@ -204,7 +204,7 @@ bool TransferWorker::validate(Active *a)
             return false;
         }
     } else if (status == 200) {
-        // CloudFront's gzip cache answers some Range requests with the whole file (§1.6).
+        // CloudFront's gzip cache answers some Range requests with the whole file (docs/hub.md H8).
         stop(a, ChunkResult::Outcome::RangeIgnored, u"HTTP 200 to a Range request"_s);
         return false;
     } else {

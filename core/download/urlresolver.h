@@ -9,7 +9,7 @@
 
 namespace mistudio {
 
-// Where one file's bytes are fetched from: what the resolver HEAD (hub-protocol.md §1.7) said.
+// Where one file's bytes are fetched from: what the resolver HEAD (docs/hub.md H5) said.
 struct ResolvedFile
 {
     QUrl url;       // the CDN's signed URL, or the /resolve URL itself for small git files

@@ -6,8 +6,8 @@
 
 namespace mistudio::hub {
 
-// Which files of a repo a download fetches (issue 3's policy), shared by the preview (sizes) and
-// the download engine (the list):
+// Which files of a repo a download fetches (docs/hub.md, "File selection"), shared by the preview
+// (sizes) and the download engine (the list):
 // - safetensors weights when the repo has any; then every other weight format is skipped
 //   (.bin/.pt/.pth, .h5, .msgpack, .onnx, .gguf, .ckpt, .ot, tf_/flax_ variants and their
 //   index files, onnx/ and openvino/ folders);

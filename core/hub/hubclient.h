@@ -19,7 +19,7 @@ namespace mistudio::hub {
 class ReplyGuard;
 
 // Talks to the Hugging Face Hub (or HF_ENDPOINT) over HTTP, the way huggingface_hub does
-// (hub-protocol.md §1–2).
+// (docs/hub.md, "Protocol facts the client relies on").
 //
 // Threading: a HubClient and its QNetworkAccessManager belong to the thread the client lives in
 // (the manager is created on first use, so moveToThread() before the first call is fine). Call

@@ -24,7 +24,7 @@ struct HttpOutcome
     QByteArray header(const QByteArray &name) const; // case-insensitive, first match
 };
 
-// Maps a failed exchange to the app's error codes (hub-protocol.md §2.3–2.5):
+// Maps a failed exchange to the app's error codes (docs/hub.md H7):
 // X-Error-Code RevisionNotFound / EntryNotFound / GatedRepo (401 → gated_auth_required,
 // 403 → gated_access_denied) / RepoNotFound; "Access to this resource is disabled." →
 // repo_disabled; "Invalid credentials in Authorization header" → invalid_token; any other 401

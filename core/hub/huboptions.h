@@ -22,7 +22,7 @@ struct ResolvedToken
                     // "$HF_HOME/token", "~/.cache/huggingface/token", "stored", or "" when none
 };
 
-// Token precedence (hub-protocol.md §2.1, issue 3): explicit > HF_TOKEN > HUGGING_FACE_HUB_TOKEN >
+// Token precedence (docs/hub.md H6): explicit > HF_TOKEN > HUGGING_FACE_HUB_TOKEN >
 // $HF_TOKEN_PATH or $HF_HOME/token > ~/.cache/huggingface/token > the app's stored token.
 // Values are trimmed; an empty value counts as no token.
 ResolvedToken resolveToken(const QString &explicitToken, const QProcessEnvironment &env,

@@ -22,7 +22,7 @@ struct RepoFile
     bool isLfs() const { return !lfsSha256.isEmpty(); }
 };
 
-// GET /api/models/{id}/revision/{rev}?blobs=true, the fields the app uses (hub-protocol.md §1.2).
+// GET /api/models/{id}/revision/{rev}?blobs=true, the fields the app uses (docs/hub.md H2).
 struct ModelInfo
 {
     QString id;
@@ -44,7 +44,7 @@ struct ModelInfo
     static ModelInfo fromJson(const QJsonObject &o);
 };
 
-// HEAD /{id}/resolve/{rev}/{path} (hub-protocol.md §1.7).
+// HEAD /{id}/resolve/{rev}/{path} (docs/hub.md H4, H5).
 struct FileMetadata
 {
     QString commit;   // X-Repo-Commit

@@ -12,11 +12,12 @@
 
 namespace mistudio::hub {
 
-// "What exactly am I about to download?" — the design's §4.3 preview plus issue 3's extensions.
+// "What exactly am I about to download?" — the base ModelPreview (docs/api.md, "Base contract")
+// plus the extensions of docs/hub.md.
 // Plain data: built by buildPreview() (previewbuilder.h), read by every face.
 struct ModelPreview
 {
-    // design §4.3
+    // the base ModelPreview fields
     QString repoId;
     QString modelType;
     QString parameters;            // "2.6B", from the exact count
@@ -57,7 +58,7 @@ struct ModelPreview
     qint64 diskNeeded(Quantization mode) const;
     bool fits(Quantization mode) const;
 
-    // snake_case JSON: the design's keys exactly (repo_id, model_type, parameters, hidden_size,
+    // snake_case JSON: the base keys exactly (repo_id, model_type, parameters, hidden_size,
     // num_layers, estimated_size_gb, estimated_quantized_size_gb, requires_auth, license) plus
     // the extensions documented in docs/hub.md.
     QJsonObject toJson() const;

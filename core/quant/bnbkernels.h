@@ -24,7 +24,8 @@ struct QuantInput
     int64_t cols = 0;
     bool transposed = false;
     std::string name; // for errors
-    // bnb quantizes NaN/Inf silently (§1.6); we refuse them unless a test asks for bnb's behaviour.
+    // bnb quantizes NaN/Inf silently (docs/quantization.md F6); we refuse them unless a test
+    // asks for bnb's behaviour.
     bool allowNonFinite = false;
     // Where the same bytes can also be read with pread (fd >= 0): the CPU path then reads each
     // piece into a small per-thread buffer instead of through the mapping. On a page-cache hit
@@ -61,19 +62,19 @@ float loadCast(const QuantInput &in, uint64_t i);
 
 QuantError nonFiniteError(const QuantInput &in, uint64_t index);
 
-// The plain scalar reference: the executable specification of bnb-format.md, written for
-// clarity, not speed. The CPU and CUDA paths must produce identical bytes.
+// The plain scalar reference: the executable form of docs/quantization.md's Format facts,
+// written for clarity, not speed. The CPU and CUDA paths must produce identical bytes.
 namespace reference {
 Status quantize4bit(const QuantInput &in, QuantType type, Quant4Result &out);
 Status quantize8bit(const QuantInput &in, Int8Result &out);
 uint8_t nf4Code(float y);  // the literal comparison tree of dQuantizeNF4
 uint8_t fp4Code(float y);  // the literal comparison tree of dQuantizeFP4
-uint8_t dynamicCode(float x); // dQuantize<0> on the dynamic map (§2.3)
+uint8_t dynamicCode(float x); // dQuantize<0> on the dynamic map (docs/quantization.md F9)
 } // namespace reference
 
-// Double quantization of the first-level absmax (§2.1-2.4), shared by every path (it touches
-// 1/64 of the data). offset = fl32(fl32(sum_f64(absmax)) * fl32(1/nb)); see docs/quantization.md
-// for why torch's CUDA mean cannot be reproduced exactly.
+// Double quantization of the first-level absmax (docs/quantization.md F7-F10), shared by every
+// path (it touches 1/64 of the data). offset = fl32(fl32(sum_f64(absmax)) * fl32(1/nb)); see
+// docs/quantization.md for why torch's CUDA mean cannot be reproduced exactly.
 float absmaxOffset(const std::vector<float> &absmax);
 // With a pool, the nested blocks are coded in parallel (same bytes).
 NestedResult doubleQuantize(const std::vector<float> &absmax, ThreadPool *pool = nullptr);

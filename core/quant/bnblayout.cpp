@@ -79,7 +79,7 @@ nlohmann::json quantizationConfig(const QuantOptions &options, DType computeDtyp
     nlohmann::json q;
     q["_load_in_4bit"] = four;
     q["_load_in_8bit"] = !four;
-    // 8-bit leaves the 4-bit fields at transformers' defaults (§4.3).
+    // 8-bit leaves the 4-bit fields at transformers' defaults (docs/quantization.md F14).
     q["bnb_4bit_compute_dtype"] = four ? std::string(torchDtypeName(computeDtype)) : std::string("float32");
     q["bnb_4bit_quant_storage"] = "uint8";
     q["bnb_4bit_quant_type"] = four ? (options.quantType == QuantType::NF4 ? "nf4" : "fp4") : "fp4";

@@ -428,7 +428,8 @@ Status quantize8bit(const QuantInput &in, int8_t *cbOut, float *scbOut, ThreadPo
                 const int count = int(std::min<int64_t>(kChunk, cols - c0));
                 finite &= loadBlock(src, base + uint64_t(c0), count, row.data() + c0, count);
             }
-            // Int8Params always goes through fp16 (§3); overflow there is non-finite too.
+            // Int8Params always goes through fp16 (docs/quantization.md F11); overflow there is
+            // non-finite too.
             if (in.targetDtype != DType::F16)
                 for (int64_t c = 0; c < cols; ++c)
                     row[size_t(c)] = half[floatToHalf(row[size_t(c)])];

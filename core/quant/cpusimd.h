@@ -1,8 +1,9 @@
 #pragma once
 
 // Hand-vectorized kernels of the CPU path (internal to core/quant). Each one computes exactly
-// the reference's arithmetic (bnb-format.md) with intrinsics; cpuquant.cpp picks one at run time
-// when the processor has the instructions, and falls back to its portable loops otherwise.
+// the reference's arithmetic (docs/quantization.md, Format facts) with intrinsics; cpuquant.cpp
+// picks one at run time when the processor has the instructions, and falls back to its portable
+// loops otherwise.
 // tst_formats checks every path against the scalar reference byte for byte.
 #include "quant/bnbkernels.h"
 

@@ -406,7 +406,7 @@ MST_AVX2 bool quantize8Avx2(const QuantInput &in, size_t r0, size_t r1, int8_t *
             }
             __m256 v = castTo(load8(src, in.sourceDtype), in.sourceDtype, in.targetDtype);
             if (in.targetDtype != DType::F16)
-                v = roundHalf(v); // Int8Params always goes through fp16 (§3)
+                v = roundHalf(v); // Int8Params always goes through fp16 (docs/quantization.md F11)
             special |= nonFinite(v);
             mx = _mm256_max_ps(absv(v), mx);
             if (cols - c >= 8) {

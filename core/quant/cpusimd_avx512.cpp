@@ -470,7 +470,7 @@ MST_AVX512 bool quantize8Avx512(const QuantInput &in, size_t r0, size_t r1, int8
     __mmask16 special = 0;
     for (size_t r = r0; r < r1; ++r) {
         const uint64_t base = uint64_t(r) * uint64_t(cols);
-        // Int8Params always goes through fp16 (§3): the target cast, then fp16.
+        // Int8Params always goes through fp16 (docs/quantization.md F11): target cast, then fp16.
         __m512 mx = _mm512_setzero_ps();
         for (int64_t c = 0; c < cols; c += 16) {
             const __mmask16 m = laneMask(cols - c);

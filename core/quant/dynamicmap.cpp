@@ -1,6 +1,6 @@
 #include "quant/bnblayout.h"
 
-// Generated from ../shared/specs/data/dynamic_map_signed.txt (the H200 run's create_dynamic_map()).
+// bnb's create_dynamic_map() as torch computed it on the H200 run (docs/quantization.md F8).
 namespace mistudio::quant::bnb {
 
 const std::array<uint32_t, 256> kDynamicMap{

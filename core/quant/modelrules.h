@@ -34,7 +34,7 @@ struct QuantOptions
     // nullopt = "auto": the checkpoint's dtype (config "dtype"/"torch_dtype", else the first
     // floating tensor's).
     std::optional<DType> dtype = DType::BF16;
-    // bnb_4bit_compute_dtype written to the config (the design's BitsAndBytesConfig uses bfloat16).
+    // bnb_4bit_compute_dtype written to the config (the base bnb-4bit mode uses bfloat16).
     DType computeDtype = DType::BF16;
     // llm_int8_skip_modules: when non-empty it replaces the default skip list (output embeddings
     // and tied weights), like transformers.

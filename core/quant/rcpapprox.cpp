@@ -10,8 +10,7 @@
 #include <vector>
 
 // The gzip'd table (136 KB) is embedded at build time with .incbin; MISTUDIO_RCP_TABLE_GZ is its
-// absolute path, set by CMake. Source: ../shared/specs/data/rcp_approx_minus_rn_sm90.int8.gz,
-// measured on an H200 (see core/quant/data/README.md).
+// absolute path, set by CMake. Measured on an H200 (see core/quant/data/README.md).
 #define MISTUDIO_STR2(x) #x
 #define MISTUDIO_STR(x) MISTUDIO_STR2(x)
 __asm__(".section .rodata\n"

@@ -5,9 +5,9 @@
 namespace mistudio::quant {
 
 // Emulation of the GPU's approximate reciprocal rcp.approx.ftz.f32 (what bnb's `1.0f / absmax`
-// compiles to under --use_fast_math; bnb-format.md §1.2): IEEE RN(1/x) corrected by the measured
-// per-mantissa table data/rcp_approx_minus_rn_sm90.int8.gz (sm_90; embedded in the library),
-// with flush-to-zero of subnormal inputs and results.
+// compiles to under --use_fast_math; docs/quantization.md F2): IEEE RN(1/x) corrected by the
+// measured per-mantissa table data/rcp_approx_minus_rn_sm90.int8.gz (sm_90; embedded in the
+// library), with flush-to-zero of subnormal inputs and results.
 float rcpApprox(float x);
 
 // The correction for a 23-bit mantissa, in ulps of the float32 result (-1, 0 or +1).

@@ -1,6 +1,7 @@
-// The scalar reference: bnb-format.md as code. Written to be read next to the spec and the CUDA
-// kernels it describes (kQuantizeBlockwise, dQuantizeNF4/FP4, dQuantize<0>, kInt8VectorQuant),
-// not for speed. The fast CPU path and the CUDA kernels must produce identical bytes.
+// The scalar reference: docs/quantization.md's Format facts as code. Written to be read next to
+// them and the CUDA kernels they describe (kQuantizeBlockwise, dQuantizeNF4/FP4, dQuantize<0>,
+// kInt8VectorQuant), not for speed. The fast CPU path and the CUDA kernels must produce identical
+// bytes.
 #include "quant/bnbkernels.h"
 
 #include "quant/bnblayout.h"
@@ -53,7 +54,8 @@ QuantError nonFiniteError(const QuantInput &in, uint64_t index)
 namespace reference {
 
 // dQuantizeNF4 (kernels.cu:110): the binary tree of strict comparisons, with the C literals
-// (the compiler rounds each straight to float32, which is what the kernel uses; §1.3).
+// (the compiler rounds each straight to float32, which is what the kernel uses;
+// docs/quantization.md F3).
 uint8_t nf4Code(float x)
 {
     if (x > 0.03979014977812767f) {
@@ -76,7 +78,7 @@ uint8_t nf4Code(float x)
     return x > -0.8480964004993439f ? 0b0001 : 0b0000; // NaN fails every test: code 0
 }
 
-// dQuantizeFP4 (kernels.cu:64): sign bit, then the magnitude tree (§1.4).
+// dQuantizeFP4 (kernels.cu:64): sign bit, then the magnitude tree (docs/quantization.md F4).
 uint8_t fp4Code(float x)
 {
     const uint8_t sign = x < 0 ? 0b1000 : 0b0000; // -0.0 and NaN: no sign bit
@@ -92,7 +94,7 @@ uint8_t fp4Code(float x)
 }
 
 // dQuantize<0> (kernels.cu:160) on the dynamic map: nearest code, exact midpoints to the even
-// index (the loop only compares against odd indices; §2.3).
+// index (the loop only compares against odd indices; docs/quantization.md F9).
 uint8_t dynamicCode(float x)
 {
     const auto code = [](int i) { return bitsToFloat(bnb::kDynamicMap[size_t(i)]); };
@@ -162,7 +164,7 @@ Status quantize8bit(const QuantInput &in, Int8Result &out)
     out.scb.assign(size_t(in.rows), 0.0f);
     for (int64_t r = 0; r < in.rows; ++r) {
         const uint64_t base = uint64_t(r) * uint64_t(in.cols);
-        // Int8Params casts to fp16 whatever the model dtype (§3).
+        // Int8Params casts to fp16 whatever the model dtype (docs/quantization.md F11).
         std::vector<float> row(static_cast<size_t>(in.cols));
         float absmax = -0.0f; // -FLT_MIN in half
         for (int64_t c = 0; c < in.cols; ++c) {

@@ -10,7 +10,7 @@ namespace mistudio {
 
 class ModelService;
 
-// The design's routes (§4) under /api/v1 plus cancel/pause/resume/retry/quantize, list
+// The base routes (docs/api.md) under /api/v1 plus cancel/pause/resume/retry/quantize, list
 // filters with a pagination envelope, /health and /system. Talks only to ModelService.
 class ModelRoutes final
 {
@@ -35,7 +35,7 @@ private:
     ApiResult quantize(const QUuid &id, const ApiRequest &request);
     ApiResult control(const QUuid &id, const QString &action, const ApiRequest &request);
 
-    // `compact`: list items carry the design's §2.2 architecture keys only (the layer tree and
+    // `compact`: list items carry the base architecture keys only (the layer tree and
     // the hook point details are in GET /models/{id} and /architecture).
     QJsonObject modelJson(const ModelRecord &record, bool compact = false) const;
     ApiReply modelReply(int status, const Result<ModelRecord> &record) const;

@@ -146,7 +146,7 @@ void WebSocketHub::handleEvent(const ModelEvent &event)
 {
     if (event.type() == ModelEvent::Type::JobChanged) {
         // Job changes (an extension) go to the `jobs` channel only: the model and list channels
-        // carry exactly the design's events.
+        // carry only the events docs/api.md lists.
         const QByteArray text = compact(event.toMessage());
         std::vector<Client *> clients;
         for (auto &c : m_clients) {

@@ -79,7 +79,7 @@ class HubBackend
 {
 public:
     virtual ~HubBackend() = default;
-    // The design's §4.3 preview plus its extensions, as plain data (faces render it).
+    // The base preview (docs/api.md) plus its extensions, as plain data (faces render it).
     virtual Result<hub::ModelPreview> preview(const QString &repoId, const QString &revision,
                                               const QString &token) = 0;
     // The repo's model card (README.md) as Markdown; NotFound/EntryNotFound when it has none.
@@ -104,7 +104,7 @@ class ArchitectureBackend
 {
 public:
     virtual ~ArchitectureBackend() = default;
-    // Design §2.2 JSON (+ layer tree, hook points) from a downloaded model directory.
+    // The base architecture JSON (+ layer tree, hook points) from a downloaded model directory.
     virtual Result<QJsonObject> extract(const QString &modelDir) = 0;
     // What each mode (none, bnb-4bit, bnb-8bit) of a downloaded model takes on disk and in
     // memory, from its headers through the quantizer's own rules.

@@ -1,5 +1,5 @@
 // The one JSON writer (and reader) of model events: what the WebSocket, the CLI's NDJSON and the
-// event outbox carry. Keys follow the design's §7 plus the extensions documented in docs/api.md.
+// event outbox carry. Keys follow docs/api.md: the base keys plus the documented extensions.
 #include "service/modelevent.h"
 
 #include <QJsonArray>
@@ -14,7 +14,7 @@ namespace {
 
 double toGb(qint64 bytes)
 {
-    // Decimal gigabytes rounded to 3 places: what the design's downloaded_gb/total_gb show.
+    // Decimal gigabytes rounded to 3 places: what the base downloaded_gb/total_gb show.
     return std::round(double(bytes) / 1e6) / 1e3;
 }
 

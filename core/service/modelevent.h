@@ -102,8 +102,8 @@ using ModelEventData = std::variant<ModelCreatedEvent, ModelDeletedEvent, Status
 // One thing that happened to a model: which model, when, and what (a typed struct). The same
 // event is rendered three ways: the WebSocket message {"channel","event","data"}, the CLI's
 // NDJSON line (both by the one JSON writer: payload(), toMessage()) and the GUI's table update
-// (from the struct). The JSON follows the design's §7 exactly, plus extra keys documented in
-// docs/api.md; it never contains a Hub token.
+// (from the struct). The JSON has docs/api.md's base keys exactly, plus the extras documented
+// there; it never contains a Hub token.
 class ModelEvent
 {
 public:

@@ -704,7 +704,7 @@ QFuture<Result<qint64>> ModelService::removeVariant(const QUuid &id, const QStri
         }
         if (Status s = store->removeVariant(record.id, variant); !s)
             return s.error();
-        // The model's design fields name its newest remaining variant (none when it was the last).
+        // The model's base fields name its newest remaining variant (none when it was the last).
         if (record.quantizedPath.startsWith(it->path)) {
             ModelPatch patch;
             patch.quantization = u"none"_s;

@@ -34,8 +34,8 @@ struct RepoDownload
     std::optional<hub::ModelPreview> preview; // when the record was made from one
 };
 
-// The one service every face (GUI, HTTP/WebSocket server, CLI) uses: the flow of the design
-// (§1.2, §6) create → preview → download → quantize (when requested) → architecture → ready,
+// The one service every face (GUI, HTTP/WebSocket server, CLI) uses: the flow
+// of docs/api.md, create → preview → download → quantize (when requested) → architecture → ready,
 // plus cancel, pause/resume, retry, delete and re-quantize. Use cases are written here once;
 // faces only translate their input and output.
 //
@@ -73,7 +73,7 @@ public:
     Result<ModelRecord> get(const QUuid &id) const;
     // Full UUID, unique prefix or repo id.
     Result<ModelRecord> resolve(QStringView idPrefixOrRepo) const;
-    // Design §2.2 JSON (+ layer tree, hook points); NotFound until extracted.
+    // The base architecture JSON (+ layer tree, hook points); NotFound until extracted.
     Result<QJsonObject> architecture(const QUuid &id) const;
 
     // --- jobs ----------------------------------------------------------------------------
@@ -113,7 +113,7 @@ public:
     QFuture<Result<Removal>> remove(const QUuid &id);
     // Resolves when the model has no running job (immediately when it has none).
     QFuture<void> whenSettled(const QUuid &id);
-    // Fetches the Hub preview (§4.3) on a worker thread.
+    // Fetches the Hub preview (docs/hub.md) on a worker thread.
     QFuture<Result<hub::ModelPreview>> preview(const QString &repoId, const QString &revision = {},
                                                const QString &token = {});
 

@@ -13,7 +13,7 @@
 
 namespace mistudio {
 
-// The design's ModelDownloadRequest (§4.2) plus the download engine's options.
+// The base ModelDownloadRequest (docs/api.md, "Base contract") plus the download engine's options.
 struct DownloadRequest
 {
     QString quantization = QStringLiteral("none"); // none | bnb-4bit | bnb-8bit

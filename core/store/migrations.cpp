@@ -5,8 +5,9 @@
 namespace mistudio {
 namespace {
 
-// Design §2.1, plus: `quantizing` in the status CHECK, the requested revision and resolved
-// commit, the parameter count, the quantized variant's path and the download/quantize progress.
+// The base model row (docs/api.md), plus: `quantizing` in the status CHECK, the requested
+// revision and resolved commit, the parameter count, the quantized variant's path and the
+// download/quantize progress.
 constexpr std::array kV1 = {
     "CREATE TABLE models ("
     " id ${UUID} PRIMARY KEY NOT NULL,"
@@ -35,7 +36,7 @@ constexpr std::array kV1 = {
     "CREATE INDEX idx_models_repo_id ON models(repo_id)",
 };
 
-// Persisted jobs (CONTRACTS §4). A job goes with its model.
+// Persisted jobs (docs/jobs.md). A job goes with its model.
 constexpr std::array kV2 = {
     "CREATE TABLE jobs ("
     " id ${UUID} PRIMARY KEY NOT NULL,"
@@ -122,7 +123,7 @@ constexpr std::array kV4 = {
 
 // Quantized variants side by side: each bitsandbytes variant of a model in its own folder
 // quantized/<variant>/ with its size (models.quantization/quantized_path stay the latest one,
-// the design's fields). Existing quantized/ folders are moved into place by the service's
+// the base fields). Existing quantized/ folders are moved into place by the service's
 // library upgrade at start (files cannot move in SQL).
 constexpr std::array kV5 = {
     "CREATE TABLE model_variants ("

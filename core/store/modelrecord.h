@@ -14,7 +14,7 @@
 
 namespace mistudio {
 
-// The design's status values (§2.1) plus `quantizing`, which the desktop and API show while a
+// The base status values (docs/api.md) plus `quantizing`, which the desktop and API show while a
 // downloaded model is being converted. The CHECK constraint lists exactly these.
 enum class ModelStatus { Pending, Downloading, Quantizing, Ready, Failed };
 
@@ -27,7 +27,7 @@ std::optional<ModelStatus> modelStatusFromName(QStringView name);
 // Quantization names stored in the catalogue: "none", "bnb-4bit", "bnb-8bit".
 bool isKnownQuantization(QStringView name);
 
-// One row of the `models` table (design §2.1 plus the columns a real catalogue needs).
+// One row of the `models` table (the base model row plus the columns a real catalogue needs).
 struct ModelRecord
 {
     QUuid id;
@@ -38,7 +38,7 @@ struct ModelRecord
     QString filePath;
     QString quantizedPath;
     ModelStatus status = ModelStatus::Pending;
-    QJsonObject architecture; // design §2.2, empty until extracted
+    QJsonObject architecture; // base architecture keys, empty until extracted
     QString quantization = QStringLiteral("none"); // none | bnb-4bit | bnb-8bit
     std::optional<qint64> sizeBytes;
     std::optional<qint64> paramsCount;
@@ -48,7 +48,7 @@ struct ModelRecord
     QDateTime createdAt; // UTC
     QDateTime updatedAt; // UTC
 
-    // The design's JSON shape (snake_case keys), used by the API and `--json` output. Every key
+    // The API's JSON shape (snake_case keys), used by the API and `--json` output. Every key
     // is always present; unknown values are null. Times are ISO 8601 UTC with milliseconds.
     QJsonObject toJson() const;
     // The reverse of toJson() (events read back from the outbox or another process).

@@ -38,7 +38,7 @@ class SqlDatabase final
     Q_DISABLE_COPY_MOVE(SqlDatabase)
 
 public:
-    // Schema versions: 1 = models (design §2.1 + catalogue columns), 2 = jobs, 3 = indexes for
+    // Schema versions: 1 = models (base row + catalogue columns), 2 = jobs, 3 = indexes for
     // the list's sort keys, 4 = job ownership and fencing, workers, event outbox (docs/jobs.md),
     // 5 = quantized variants, 6 = the files of each download.
     static constexpr int kLatestSchemaVersion = 6;

@@ -152,7 +152,7 @@ HttpResponse routeCdn(HubState &state, const HttpRequest &request)
                        {"Content-Disposition", "attachment; filename=\"" + filename.toUtf8() + "\";"},
                        {"Last-Modified", "Tue, 24 Sep 2024 15:48:47 GMT"},
                        {"X-Cache", "Hit from cloudfront"}};
-    // CloudFront refuses a plain GET of more than 50 GB (hub-protocol.md §1.6): ranges only
+    // CloudFront refuses a plain GET of more than 50 GB (docs/hub.md H8): ranges only
     if (request.method == "GET" && !request.hasHeader("range") && (*blob)->size() > 50'000'000'000LL)
         return s3Error(400, "BadRequest", "Bad Request");
     HttpResponse r = detail::serveBlob(request, *blob, headers);

@@ -28,7 +28,7 @@ struct FileInfo
     QByteArray commit;  // 40 hex
 };
 
-// The project's fake Hugging Face Hub (hub-protocol.md §6): a hub listener on 127.0.0.1 and a CDN
+// The project's fake Hugging Face Hub (docs/fakehub.md): a hub listener on 127.0.0.1 and a CDN
 // listener on "localhost" (another host name, so "drop Authorization on a cross-host redirect" runs),
 // both on ephemeral ports unless given. The servers run on their own thread; every method here is
 // thread-safe and may be called from any thread while clients talk to the servers.

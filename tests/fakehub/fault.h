@@ -13,7 +13,7 @@ namespace mistudio::fakehub {
 // which a redirect may point at; its log shows whether a client sent it the token.
 enum class Listener { Hub, Cdn, Any, Other };
 
-// One injected fault (hub-protocol.md §6.5). A fault matches requests by listener, method, a
+// One injected fault (docs/fakehub.md, "Faults"). A fault matches requests by listener, method, a
 // substring of the decoded path and, optionally, a file byte offset the response covers; it lets
 // `skip` matching requests pass, then fires `times` times (-1: forever).
 struct Fault

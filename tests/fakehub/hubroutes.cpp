@@ -61,7 +61,8 @@ HttpResponse json(int status, const QJsonValue &value)
 
 HttpResponse repoNotFound(const Caller &c)
 {
-    // anonymous callers get 401 so that they cannot tell a private repo from a missing one (§2.4)
+    // anonymous callers get 401 so that they cannot tell a private repo from a missing one
+    // (docs/hub.md H7)
     return errorResponse(c.token.isEmpty() ? 401 : 404, "RepoNotFound", u"Repository not found"_s);
 }
 

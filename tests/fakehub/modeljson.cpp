@@ -296,7 +296,7 @@ QJsonObject modelInfo(HubState &state, const Repo &repo, const Commit &commit, b
     if (hasGguf)
         info.insert(u"gguf"_s, QJsonObject{{u"architecture"_s, u"llama"_s}, {u"context_length"_s, 128}});
     if (listing) {
-        // list entries carry a reduced default set (hub-protocol.md §1.5)
+        // list entries carry a reduced default set (docs/hub.md H3)
         QJsonObject reduced;
         for (const QString &k : {u"_id"_s, u"id"_s, u"modelId"_s, u"likes"_s, u"downloads"_s, u"pipeline_tag"_s,
                                  u"private"_s, u"tags"_s, u"library_name"_s, u"createdAt"_s}) {

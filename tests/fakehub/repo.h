@@ -32,7 +32,7 @@ struct Commit
     QMap<QString, RepoFile> files; // path -> file
 };
 
-// One repository of the fake Hub (hub-protocol.md §6.1).
+// One repository of the fake Hub (docs/fakehub.md, "Repositories").
 struct Repo
 {
     QString id;

@@ -10,7 +10,8 @@
 namespace mistudio::fakehub::detail {
 
 HttpResponse errorResponse(int status, const QByteArray &code, const QString &message);
-// GET/HEAD of a blob with single-range support (hub-protocol.md §6.4): 200, 206, or 416.
+// GET/HEAD of a blob with single-range support: 200, 206, or 416 (docs/fakehub.md, "Routes and
+// behaviour").
 HttpResponse serveBlob(const HttpRequest &request, const BlobPtr &blob, HeaderList headers);
 QString signedCdnUrl(HubState &state, const RepoFile &file);
 QJsonObject safetensorsInfo(HubState &state, const Commit &commit);

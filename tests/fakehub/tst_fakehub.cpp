@@ -1,5 +1,6 @@
-// The fake Hub's protocol (hub-protocol.md §6.2-6.4) as a plain QNetworkAccessManager sees it: routes,
-// /resolve, CDN Range rules, auth/error matrix, pagination, modes.
+// The fake Hub's protocol (docs/fakehub.md, "Routes and behaviour") as a plain
+// QNetworkAccessManager sees it: routes, /resolve, CDN Range rules, auth/error matrix, pagination,
+// modes.
 
 #include "fakehubtestbase.h"
 #include <QJsonArray>

@@ -1,4 +1,5 @@
-// The fault injections of hub-protocol.md §6.5, the request log, the control endpoint and the executable.
+// The fault injections of docs/fakehub.md ("Faults"), the request log, the control endpoint and the
+// executable.
 
 #include "fakehubtestbase.h"
 #include <QElapsedTimer>

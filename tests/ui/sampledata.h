@@ -15,7 +15,7 @@ hub::ModelPreview sampleGatedPreview();
 // A dark desktop theme's palette (every role a theme sets, as Breeze Dark or Adwaita-dark do).
 QPalette darkPalette();
 // The architecture of a small llama-family model, made by core/arch from a tensor list
-// (design §2.2 + layer tree + hook points), as the service returns it.
+// (the base keys + layer tree + hook points), as the service returns it.
 QJsonObject sampleArchitecture(int layers = 4);
 
 } // namespace mistudio::ui::test

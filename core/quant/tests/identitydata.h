@@ -159,7 +159,7 @@ inline std::vector<float> specialBlocks(bool withNonFinite = true)
     block([](int j) { return j == 0 ? 2.0f : (j % 2 ? -1.0f : 1.0f) * FLT_MIN * (1.0f + float(j) / 32.0f); });
     if (!withNonFinite)
         return v;
-    // bnb's NaN/Inf behaviour (§1.6), compared with allowNonFinite
+    // bnb's NaN/Inf behaviour (docs/quantization.md F6), compared with allowNonFinite
     block([](int j) { return j == 3 ? NAN : float(j) * 0.01f; });
     block([](int) { return NAN; });
     block([](int j) { return j == 9 ? INFINITY : float(j) * 0.01f; });

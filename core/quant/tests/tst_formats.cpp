@@ -95,13 +95,14 @@ void testDynamicCodeIdentity()
 
 void testWorkedFacts()
 {
-    // §1.5: NF4 of [1, -1, 0.5] packs to f0 c7.
+    // Fn: the numbered Format facts of docs/quantization.md.
+    // F5: NF4 of [1, -1, 0.5] packs to f0 c7.
     const auto b = encode({1.0f, -1.0f, 0.5f}, DType::F32);
     Quant4Result q;
     CHECK(reference::quantize4bit(rowInput(b, DType::F32, 1, 3), QuantType::NF4, q).ok());
     CHECK(q.packed.size() == 2 && q.packed[0] == 0xf0 && q.packed[1] == 0xc7);
     CHECK(q.absmax.size() == 1 && q.absmax[0] == 1.0f);
-    // §1.5: the FP4 pad nibble is 0; §1.6: an all-zero block gives 0x00 and absmax 0.
+    // F5: the FP4 pad nibble is 0; F6: an all-zero block gives 0x00 and absmax 0.
     Quant4Result z;
     const auto zeros = encode(std::vector<float>(65, 0.0f), DType::BF16);
     CHECK(reference::quantize4bit(rowInput(zeros, DType::BF16, 1, 65), QuantType::NF4, z).ok());
@@ -109,7 +110,7 @@ void testWorkedFacts()
     bool allZero = true;
     for (uint8_t x : z.packed) allZero &= x == 0;
     CHECK(allZero);
-    // §1.6: an all-NaN block stores -FLT_MAX; an inf element makes finite ones code 7 (NF4).
+    // F6: an all-NaN block stores -FLT_MAX; an inf element makes finite ones code 7 (NF4).
     auto in = rowInput(encode(std::vector<float>(64, NAN), DType::F32), DType::F32, 1, 64);
     in.allowNonFinite = true;
     Quant4Result nanq;
@@ -124,7 +125,7 @@ void testWorkedFacts()
     CHECK(reference::quantize4bit(in, QuantType::NF4, infq).ok());
     CHECK(infq.absmax[0] == INFINITY && infq.packed[0] == 0x70 && infq.packed[1] == 0x77);
 
-    // §3: int8 ties with a scale of exactly 1 (absmax 127): rint half to even.
+    // F11: int8 ties with a scale of exactly 1 (absmax 127): rint half to even.
     const auto tie = encode({127.0f, 0.5f, 1.5f, 2.5f, 126.5f, -0.5f, -1.5f, -2.5f}, DType::F16);
     Int8Result t8;
     CHECK(reference::quantize8bit(rowInput(tie, DType::F16, 1, 8), t8).ok());
@@ -136,14 +137,14 @@ void testWorkedFacts()
     CHECK(reference::quantize8bit(rowInput(zrow, DType::BF16, 1, 16), z8).ok());
     CHECK(z8.scb[0] == 0.0f && !std::signbit(z8.scb[0]) && z8.cb == std::vector<int8_t>(16, 0));
 
-    // §1.4: FP4 quant_map bits; §2.2: dynamic map bits and symmetry.
+    // F4: FP4 quant_map bits; F8: dynamic map bits and symmetry.
     CHECK(bnb::kFp4QuantMapBits[8] == 0 && bnb::kFp4QuantMapBits[1] == 0x3baaaaab && bnb::kFp4QuantMapBits[9] == 0xbbaaaaab);
     CHECK(bnb::kDynamicMap[0] == 0xbf7e3333 && bnb::kDynamicMap[127] == 0 && bnb::kDynamicMap[255] == 0x3f800000);
     bool symmetric = true;
     for (int i = 0; i < 127; ++i)
         symmetric &= bnb::kDynamicMap[size_t(254 - i)] == (bnb::kDynamicMap[size_t(i)] ^ 0x80000000u);
     CHECK(symmetric);
-    // §1.3: the reference's C literals compile to the "CUDA" bits (e.g. k=14 is 3f5c89d9, not ...da).
+    // F3: the reference's C literals compile to the "CUDA" bits (e.g. k=14 is 3f5c89d9, not ...da).
     CHECK(floatToBits(0.8614784181118011f) == bnb::kNf4ThresholdBits[14]);
     CHECK(floatToBits(-0.8480964004993439f) == bnb::kNf4ThresholdBits[0]);
     CHECK(floatToBits(0.583333f) == bnb::kFp4ThresholdBits[5]);
@@ -152,7 +153,7 @@ void testWorkedFacts()
     CHECK(reference::nf4Code(std::nextafter(bitsToFloat(bnb::kNf4ThresholdBits[7]), 1.0f)) == 8);
     CHECK(reference::fp4Code(-0.0f) == 0 && reference::fp4Code(NAN) == 0 && reference::nf4Code(NAN) == 0);
 
-    // §1.2: the bf16 mantissas where rcp.approx differs from IEEE, from the embedded table.
+    // F2: the bf16 mantissas where rcp.approx differs from IEEE, from the embedded table.
     const std::map<int, int> bf16Diffs{{4, -1}, {6, 1}, {11, -1}, {13, 1}, {20, -1}, {22, -1}, {37, 1},
                                        {38, 1}, {51, 1}, {61, 1}, {65, 1}, {66, 1}, {81, 1}, {91, 1},
                                        {109, 1}, {115, 1}, {116, 1}, {118, 1}, {121, 1}, {127, -1}};
@@ -169,7 +170,7 @@ void testWorkedFacts()
     CHECK(rcpApprox(0.0f) == INFINITY && rcpApprox(1e-40f) == INFINITY && rcpApprox(INFINITY) == 0.0f);
     CHECK(rcpApprox(0x1p126f) == 0x1p-126f && rcpApprox(0x1p127f) == 0.0f && rcpApprox(2.0f) == 0.5f);
 
-    // §2.3: an exact midpoint between two dynamic codes goes to the even index.
+    // F9: an exact midpoint between two dynamic codes goes to the even index.
     int evenOk = 0, pairs = 0;
     for (int j = 1; j < 254; ++j) {
         const float a = bitsToFloat(bnb::kDynamicMap[size_t(j)]), c = bitsToFloat(bnb::kDynamicMap[size_t(j + 1)]);
@@ -322,9 +323,10 @@ void testDequantError(ThreadPool &pool)
 
 void testNestedTolerance(ThreadPool &pool)
 {
-    // The nested statistics are not bit-reproducible (offset = torch's CUDA mean, §2.4); check
-    // them against the tolerance the format itself allows: a rebuilt absmax may be off by half
-    // the widest gap of the dynamic map times the block's nested absmax, plus float rounding.
+    // The nested statistics are not bit-reproducible (offset = torch's CUDA mean,
+    // docs/quantization.md F10); check them against the tolerance the format itself allows: a
+    // rebuilt absmax may be off by half the widest gap of the dynamic map times the block's nested
+    // absmax, plus float rounding.
     float maxHalfGap = 0;
     for (int j = 0; j < 255; ++j)
         maxHalfGap = std::max(maxHalfGap, (bitsToFloat(bnb::kDynamicMap[size_t(j + 1)])

@@ -198,7 +198,7 @@ void testJson()
                          R"("nested_blocksize": 256, "nested_dtype": "float32", "nested_offset": 0.05188000202178955})"));
     CHECK_EQ(bnb::quantStateJson(QuantType::FP4, DType::F16, {256, 704}, false, 0.0f),
              std::string(R"({"quant_type": "fp4", "blocksize": 64, "dtype": "float16", "shape": [256, 704]})"));
-    // §4.3: the block transformers writes (sorted keys, indent 2).
+    // docs/quantization.md F14: the block transformers writes (sorted keys, indent 2).
     json cfg;
     cfg["quantization_config"] = bnb::quantizationConfig(QuantOptions{}, DType::BF16);
     const std::string expected = R"({

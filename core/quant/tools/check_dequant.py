@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Dequantizes a quantized checkpoint written by mistudio (bnb NF4/FP4 with or without double
-quant, or LLM.int8) with plain torch, following bnb's formulas (bnb-format.md §2.1, §3), and prints
-the relative error against the source checkpoint. Needs torch + safetensors, not bitsandbytes.
+quant, or LLM.int8) with plain torch, following bnb's formulas (docs/quantization.md F7, F11),
+and prints the relative error against the source checkpoint. Needs torch + safetensors, not
+bitsandbytes.
 
 usage: check_dequant.py SRC_DIR QUANT_DIR [max_tensors]
 """

@@ -1,4 +1,4 @@
-// Architecture extraction per family from hand-built tensor lists: the design's fields, the
+// Architecture extraction per family from hand-built tensor lists: the base fields, the
 // layer tree, and the hook points (module path, input/output, TransformerLens name, width).
 #include "arch/architecture.h"
 #include "arch/familyrules.h"

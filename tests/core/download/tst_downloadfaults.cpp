@@ -1,5 +1,5 @@
-// Every fault of hub-protocol.md §6.5 ends in a verified file or a specific error — never in a
-// finished file with wrong bytes.
+// Every fault of docs/fakehub.md ("Faults") ends in a verified file or a specific error — never in
+// a finished file with wrong bytes.
 #include "downloadtestutil.h"
 
 #include <QDir>

@@ -32,7 +32,7 @@ void TestDownloadProgress::designPayload()
     QCOMPARE(o.value(u"eta_seconds"_s).toInteger(), 4);
     QCOMPARE(o.value(u"files_done"_s).toInt(), 2);
     QCOMPARE(o.value(u"files_total"_s).toInt(), 5);
-    QCOMPARE(o.size(), 7); // exactly the design's payload plus the three extras
+    QCOMPARE(o.size(), 7); // exactly the base payload plus the three extras
 }
 
 void TestDownloadProgress::detailedHasFileStates()

@@ -79,7 +79,7 @@ void TestWebSocket::subscribeAndReceiveDownloadEvents()
     QCOMPARE(collapsed(c.events(channel)),
              (QStringList{u"status_changed"_s, u"download_progress"_s, u"download_completed"_s,
                           u"status_changed"_s}));
-    // Payloads, as the design's §7 names them.
+    // Payloads, with the base key names of docs/api.md.
     QJsonObject progress, completed, first, last;
     for (const QJsonObject &m : std::as_const(c.messages)) {
         if (m.value(u"channel"_s).toString() != channel)

@@ -1,4 +1,4 @@
-// ModelEvent: names and payloads exactly as the design's §7 plus the documented extras, and
+// ModelEvent: names and payloads exactly as docs/api.md's base keys plus the documented extras, and
 // the EventBus delivering across threads and to sinks.
 #include "service/eventbus.h"
 #include "service/modelevent.h"

@@ -107,11 +107,11 @@ void TestModelService::downloadFlowEmitsDesignEvents()
     QCOMPARE(r->status, ModelStatus::Downloading);
     QTRY_COMPARE(h.status(id), ModelStatus::Ready);
     // Events reach this thread through its event loop, a moment after the store changed.
-    // (job_changed: the job's own state, an extension of the design's events.)
+    // (job_changed: the job's own state, an extension of the base events.)
     QTRY_COMPARE(h.names(id), (QStringList{u"model_created"_s, u"job_changed"_s, u"status_changed"_s,
                                        u"download_progress"_s, u"download_completed"_s,
                                        u"job_changed"_s, u"status_changed"_s}));
-    // Payloads: design §7 keys plus the extras.
+    // Payloads: the base keys (docs/api.md) plus the extras.
     const ModelEvent *progress = nullptr;
     const ModelEvent *completed = nullptr;
     for (const ModelEvent &e : std::as_const(h.events)) {

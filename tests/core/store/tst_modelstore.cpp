@@ -170,7 +170,7 @@ private Q_SLOTS:
         while (rows.next())
             versions << rows.value(0).toInt();
         QCOMPARE(versions, (QList<int>{1, 2, 3, 4, 5, 6}));
-        // Both indexes of the design exist and the CHECK rejects an unknown status.
+        // Both base indexes (status, repo_id) exist and the CHECK rejects an unknown status.
         REQUIRE_OK(add(u"a/b"_s));
         REQUIRE_ERROR(m_db->run(u"UPDATE models SET status = 'bogus'"_s), ErrorCode::DatabaseError);
         const QString indexQuery = m_target.backend == SqlBackend::Sqlite
@@ -437,7 +437,7 @@ private Q_SLOTS:
     void roundTripsArchitectureJson_data()
     {
         QTest::addColumn<QJsonObject>("json");
-        QTest::newRow("design 2.2") << QJsonObject{
+        QTest::newRow("base architecture") << QJsonObject{
             {u"model_type"_s, u"gemma2"_s}, {u"hidden_size"_s, 2304}, {u"num_hidden_layers"_s, 26},
             {u"vocab_size"_s, 256000}, {u"torch_dtype"_s, u"bfloat16"_s},
             {u"hook_points"_s, QJsonArray{u"model.layers.0.hook_resid_post"_s, u"model.layers.12.hook_resid_post"_s}}};
