@@ -61,10 +61,9 @@ void TransferWorker::start(const ChunkTransfer &transfer)
     auto *a = new Active;
     a->t = transfer;
     a->result.id = transfer.id;
-    a->result.chunk = transfer.chunk;
-    const ChunkRange &c = transfer.sink->chunks()[size_t(transfer.chunk)];
-    a->from = c.begin + transfer.sink->written(transfer.chunk);
-    a->end = c.end;
+    a->result.pieceIndex = transfer.pieceIndex;
+    a->from = transfer.piece->next();
+    a->end = transfer.piece->end;
     a->url = transfer.url;
     // The token only ever goes to the Hub's own origin, whatever URL a resolver handed over.
     if (hub::sameOrigin(transfer.url, transfer.endpoint))
@@ -247,7 +246,7 @@ void TransferWorker::pump(Active *a)
         const qint64 n = reply->read(m_buffer.data(), want);
         if (n <= 0)
             break;
-        if (Status st = a->t.sink->write(a->t.chunk, a->from + a->received, m_buffer.data(), n); !st) {
+        if (Status st = a->t.sink->write(*a->t.piece, a->from + a->received, m_buffer.data(), n); !st) {
             a->result.error = st.error();
             stop(a, ChunkResult::Outcome::WriteFailed, st.error().message);
             return;

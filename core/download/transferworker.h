@@ -18,21 +18,23 @@ class QTimer;
 namespace mistudio {
 
 class FileSink;
+struct FilePiece;
 class TokenBucket;
 
-// One Range GET of one chunk (or, for a server that ignores Range, of the whole file).
+// One Range GET of the rest of one piece (or, for a server that ignores Range, of the whole file).
 struct ChunkTransfer
 {
     quint64 id = 0;
     std::shared_ptr<FileSink> sink;
-    int chunk = 0;
+    std::shared_ptr<FilePiece> piece;
+    int pieceIndex = 0; // the file's own index of the piece, handed back in the result
     QUrl url;
     QByteArray authorization; // empty unless the URL is on the Hub's own host
     QUrl endpoint;            // the Hub's: Authorization goes to its scheme/host/port only
     bool allowOffLoopback = false; // let a loopback endpoint's redirects leave loopback
     bool wholeFile = false;   // no Range header; a 200 with the whole body is expected
     int stallTimeoutMs = 30000;
-    TokenBucket *bucket = nullptr;
+    TokenBucket *bucket = nullptr; // the download's cap (nested in the session's global one)
 };
 
 struct ChunkResult
@@ -50,7 +52,7 @@ struct ChunkResult
         Refused,        // the URL or a redirect breaks the redirect rules (see error): not retried
     };
     quint64 id = 0;
-    int chunk = 0;
+    int pieceIndex = 0;
     Outcome outcome = Outcome::Ok;
     int httpStatus = 0;
     QByteArray rateLimit;

@@ -1,5 +1,5 @@
 // The download engine end to end against the fake Hub: whole repos, both resolvers, Hub errors,
-// the queue, the bandwidth cap and memory use.
+// downloads side by side, the global and per-download bandwidth caps and memory use.
 #include "downloadtestutil.h"
 
 #include "download/hubresolver.h"
@@ -28,7 +28,8 @@ private Q_SLOTS:
     void wholeRepo();
     void hubErrors_data();
     void hubErrors();
-    void queueRunsAtMostMaxConcurrent();
+    void runsWhatItIsGivenAtOnce();
+    void ownCapBesidesTheGlobalOne();
     void bandwidthCapIsLiveAndShared();
     void memoryDoesNotGrowWithFileSize();
 
@@ -142,36 +143,62 @@ void TestDownloadEngine::hubErrors()
     QCOMPARE(m_hub->requestCount(Listener::Cdn), qint64(0));
 }
 
-void TestDownloadEngine::queueRunsAtMostMaxConcurrent()
+void TestDownloadEngine::runsWhatItIsGivenAtOnce()
 {
+    // No queue of its own: what runs when is the job worker's choice; two downloads given at once
+    // both run at once, each to its own folder, each byte-identical.
     QTemporaryDir dir;
     m_hub->setCdnBandwidthPerConnection(4 * 1000 * 1000);
     DownloadEngine engine;
-    engine.setMaxConcurrentDownloads(1);
     const PinnedDownload a = testutil::pinnedDownload(*m_hub, u"org/big"_s, dir.filePath(u"a"_s), {u"model.safetensors"_s});
     const PinnedDownload b = testutil::pinnedDownload(*m_hub, u"org/big"_s, dir.filePath(u"b"_s), {u"model.safetensors"_s});
-    QStringList done;
-    int maxRunning = 0;
+    QHash<QString, Status> done;
     QObject ctx;
-    connect(&engine, &DownloadEngine::stateChanged, &ctx, [&](const QString &, DownloadEngine::State) {
-        int running = 0;
-        for (const QString &id : engine.ids())
-            running += engine.state(id) == DownloadEngine::State::Running ? 1 : 0;
-        maxRunning = qMax(maxRunning, running);
-    });
-    connect(&engine, &DownloadEngine::downloadFinished, &ctx, [&](const QString &id, const Status &st) {
-        QVERIFY(st.ok());
-        done.append(id);
-    });
-    const QString idA = engine.enqueue(a);
-    const QString idB = engine.enqueue(b);
+    connect(&engine, &DownloadEngine::downloadFinished, &ctx, [&](const QString &id, const Status &st) { done.insert(id, st); });
+    const QString idA = engine.start(a);
+    const QString idB = engine.start(b);
     QCOMPARE(engine.state(idA), DownloadEngine::State::Running);
-    QCOMPARE(engine.state(idB), DownloadEngine::State::Queued);
-    QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, 60000);
-    QCOMPARE(done.first(), idA);
-    engine.setMaxConcurrentDownloads(2); // live: nothing left to widen, but must not disturb
+    QCOMPARE(engine.state(idB), DownloadEngine::State::Running);
     QTRY_COMPARE_WITH_TIMEOUT(done.size(), 2, 60000);
-    QCOMPARE(maxRunning, 1);
+    QVERIFY(done.value(idA).ok());
+    QVERIFY(done.value(idB).ok());
+    for (const PinnedDownload &d : {a, b}) {
+        QFile f(d.targetDir + u"/model.safetensors"_s);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.readAll() == m_hub->fileContent(u"org/big"_s, d.commit, u"model.safetensors"_s));
+    }
+}
+
+void TestDownloadEngine::ownCapBesidesTheGlobalOne()
+{
+    // A download with a cap of its own (4 MB/s) beside one without, under no global cap: the
+    // capped one cannot take less than its size over its rate (less one 100 ms burst), however
+    // fast or slow this machine is; the other is not held to it.
+    QTemporaryDir dir;
+    DownloadEngine engine;
+    DownloadOptions capped;
+    capped.chunkSize = 1024 * 1024;
+    capped.maxBytesPerSecond = 4'000'000;
+    const PinnedDownload a = testutil::pinnedDownload(*m_hub, u"org/big"_s, dir.filePath(u"a"_s), {u"model.safetensors"_s});
+    const PinnedDownload b = testutil::pinnedDownload(*m_hub, u"org/big"_s, dir.filePath(u"b"_s), {u"model.safetensors"_s});
+    const qint64 size = a.files.first().size;
+    QHash<QString, Status> done;
+    QHash<QString, qint64> tookMs;
+    QElapsedTimer t;
+    QObject ctx;
+    connect(&engine, &DownloadEngine::downloadSettled, &ctx, [&](const QString &id, const Status &st) {
+        done.insert(id, st);
+        tookMs.insert(id, t.elapsed());
+    });
+    t.start();
+    const QString idA = engine.start(a, capped);
+    const QString idB = engine.start(b);
+    QTRY_COMPARE_WITH_TIMEOUT(done.size(), 2, 60000);
+    QVERIFY(done.value(idA).ok());
+    QVERIFY(done.value(idB).ok());
+    qInfo("%lld bytes: capped at 4 MB/s in %lld ms, uncapped beside it in %lld ms", size, tookMs.value(idA),
+          tookMs.value(idB));
+    QVERIFY2(tookMs.value(idA) >= (size - 400'000) / 4'000, qPrintable(QString::number(tookMs.value(idA))));
 }
 
 void TestDownloadEngine::bandwidthCapIsLiveAndShared()
