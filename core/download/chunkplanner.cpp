@@ -10,7 +10,7 @@ std::optional<RangeSet::Range> planPiece(const RangeSet &claimed, qint64 fileSiz
     if (!gap)
         return std::nullopt;
     const qint64 unclaimed = claimed.uncovered(fileSize);
-    const qint64 want = qBound(kMinPieceBytes, unclaimed / qMax(1, connections), qMax(kMinPieceBytes, maxPiece));
+    const qint64 want = qBound(kMinPieceBytes, unclaimed / (2 * qMax(1, connections)), qMax(kMinPieceBytes, maxPiece));
     const qint64 room = gap->second - gap->first;
     // Take the whole gap rather than leave a sliver behind.
     const qint64 size = room - want < kMinPieceBytes ? room : want;

@@ -1,5 +1,6 @@
 #include "download/filedownload.h"
 
+#include "download/blockingtask.h"
 #include "download/chunkplanner.h"
 #include "download/contenthasher.h"
 #include "download/filesink.h"
@@ -7,8 +8,8 @@
 #include "common/retrypolicy.h"
 #include "download/tokenbucket.h"
 #include "download/transferpool.h"
+#include "download/transferverdict.h"
 
-#include <QFile>
 #include <QRandomGenerator>
 #include <QThreadPool>
 #include <QTimer>
@@ -27,41 +28,6 @@ namespace {
 
 std::atomic<quint64> g_nextTransferId{1};
 
-// Runs `work` on `pool` and hands its result to `done` on `ctx`'s thread.
-template<class Work, class Done>
-void runBlocking(QThreadPool *pool, QObject *ctx, Work work, Done done)
-{
-    pool->start([ctx, work = std::move(work), done = std::move(done)]() mutable {
-        auto result = work();
-        QMetaObject::invokeMethod(ctx, [done = std::move(done), result = std::move(result)]() mutable {
-            done(std::move(result));
-        }, Qt::QueuedConnection);
-    });
-}
-
-Result<QString> hashExisting(const GuardedPath &path, const RemoteFile &file)
-{
-    const safefs::Opened fd = path.open(O_RDONLY);
-    if (!fd.ok())
-        return path.error(fd.error, u"Reading"_s);
-    QFile f;
-    if (!f.open(fd.fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
-        ::close(fd.fd);
-        return Error::make(ErrorCode::IoError, u"Cannot read '%1'"_s.arg(path.display()));
-    }
-    ContentHasher h(ContentHasher::kindFor(file), f.size());
-    QByteArray buf(1 << 20, Qt::Uninitialized);
-    for (;;) {
-        const qint64 n = f.read(buf.data(), buf.size());
-        if (n < 0)
-            return Error::make(ErrorCode::IoError, u"Cannot read '%1'"_s.arg(path.display()));
-        if (n == 0)
-            break;
-        h.update(buf.constData(), n);
-    }
-    return h.finalHex();
-}
-
 } // namespace
 
 FileDownload::FileDownload(std::shared_ptr<const FileContext> ctx, RemoteFile file, QObject *parent)
@@ -76,6 +42,7 @@ FileDownload::FileDownload(std::shared_ptr<const FileContext> ctx, RemoteFile fi
     m_checkpointTimer->setInterval(qMax(10, m_ctx->options.checkpointIntervalMs));
     connect(m_checkpointTimer, &QTimer::timeout, this, &FileDownload::handleCheckpointTick);
     connect(m_ctx->transfers, &TransferPool::chunkEnded, this, &FileDownload::handleChunkEnded);
+    connect(m_ctx->transfers, &TransferPool::splitDone, this, &FileDownload::handleSplitDone);
     m_clock.start();
 }
 
@@ -143,6 +110,7 @@ void FileDownload::start()
     m_stopMode.reset();
     m_failure.reset();
     m_lastCheckpointTried = false;
+    m_endGameCheckpointed = false;
     m_abandoned = false;
     setState(FileState::Downloading);
     if (m_sink && m_resolved.url.isValid()) { // resumed after a pause in this process
@@ -177,7 +145,7 @@ void FileDownload::checkExisting()
     runBlocking(m_ctx->blockingPool, this, [path, file, size]() -> Result<QString> {
         if (size != file.size)
             return QString();
-        return hashExisting(path, file);
+        return ContentHasher::hashFile(path, file);
     }, [this, path](Result<QString> digest) {
         m_preparing = false;
         if (m_stopMode) {
@@ -333,8 +301,17 @@ void FileDownload::dispatch()
     while (!m_wholeFile && m_active < limit) {
         const std::optional<RangeSet::Range> r =
             planPiece(m_sink->claimed(), m_sink->size(), limit, m_ctx->options.chunkSize);
-        if (!r)
+        if (!r) {
+            // The end game: every byte is claimed. Journal what landed so far now, so that the
+            // flush after the last byte has only these last moments left to write.
+            if (!m_endGameCheckpointed && !m_checkpointRunning && m_sink->hasUnjournaled()) {
+                m_endGameCheckpointed = true;
+                runCheckpoint();
+            }
+            if (nextWake < 0)
+                splitForIdleConnections(limit);
             break;
+        }
         m_pieces.push_back(Piece{m_sink->addPiece(r->first, r->second)});
         startTransfer(int(m_pieces.size()) - 1);
         allWritten = false;
@@ -352,6 +329,42 @@ void FileDownload::dispatch()
         verify();
     else if (!m_sink->isComplete() && !m_checkpointRunning)
         runCheckpoint();
+}
+
+void FileDownload::splitForIdleConnections(int limit)
+{
+    int asked = 0;
+    for (const Piece &p : m_pieces)
+        asked += p.splitAsked ? 1 : 0;
+    for (int idle = limit - m_active - asked; idle > 0; --idle) {
+        Piece *best = nullptr;
+        qint64 most = 0;
+        for (Piece &p : m_pieces) {
+            const qint64 left = p.range->end.load() - p.range->next();
+            if (p.state == PieceState::Active && !p.splitAsked && !p.unsplittable && left > most) {
+                best = &p;
+                most = left;
+            }
+        }
+        if (!best || most < 2 * kMinSplitBytes)
+            return;
+        best->splitAsked = true;
+        m_ctx->transfers->split(best->transferId);
+    }
+}
+
+void FileDownload::handleSplitDone(quint64 transferId, bool split)
+{
+    for (Piece &p : m_pieces) {
+        if (p.transferId != transferId || !p.splitAsked)
+            continue;
+        p.splitAsked = false;
+        p.unsplittable = !split;
+        if (split)
+            qCDebug(lcDownloadTiming, "%s: split at %lld", qPrintable(m_file.path), p.range->end.load());
+        dispatch(); // the freed half is unclaimed now: an idle connection takes it
+        return;
+    }
 }
 
 void FileDownload::startTransfer(int index)
@@ -374,6 +387,8 @@ void FileDownload::startTransfer(int index)
     t.bucket = m_ctx->bucket.get();
     p.state = PieceState::Active;
     p.transferId = t.id;
+    p.splitAsked = false;
+    p.unsplittable = false;
     ++m_active;
     m_ctx->transfers->start(t);
 }
@@ -386,28 +401,26 @@ void FileDownload::handleChunkEnded(const ChunkResult &r)
     Piece &p = m_pieces[size_t(r.pieceIndex)];
     --m_active;
     p.transferId = 0;
+    p.splitAsked = false; // a split asked too late is refused by a transfer that is gone
     p.state = PieceState::Pending;
     if (r.bytes > 0)
         p.failures = 0; // progress resets the budget, as huggingface_hub does
 
-    using O = ChunkResult::Outcome;
-    switch (r.outcome) {
-    case O::Ok:
+    const TransferVerdict v = judgeTransfer(r, m_file.path);
+    switch (v.action) {
+    case TransferVerdict::Action::Written:
         if (m_state == FileState::Retrying)
             setState(FileState::Downloading);
         p.state = PieceState::Written;
         runCatchUp(); // the digest follows the prefix as pieces complete, not all at the end
         break;
-    case O::Cancelled:
+    case TransferVerdict::Action::Nothing:
         break;
-    case O::WriteFailed:
-    case O::Refused:
-        fail(r.error);
+    case TransferVerdict::Action::Fail:
+        fail(v.error);
         break;
-    case O::RangeIgnored:
+    case TransferVerdict::Action::SwitchToWholeFile:
         if (!m_wholeFile && !m_switchingToWhole) {
-            // Switch the whole file to one plain GET: partial pieces of a server that ignores
-            // Range cannot be trusted to line up.
             m_switchingToWhole = true;
             setState(FileState::Retrying, u"range_ignored"_s);
             for (const Piece &other : m_pieces)
@@ -415,36 +428,11 @@ void FileDownload::handleChunkEnded(const ChunkResult &r)
                     m_ctx->transfers->abort(other.transferId);
         }
         break;
-    case O::HttpError: {
-        const int s = r.httpStatus;
-        if (s == 403 || s == 401 || s == 404 || s == 410) {
-            requestReresolve(s); // the signed URL expired (or the CDN lost it): fresh HEAD
-        } else if (s == 416) {
-            fail(Error::make(ErrorCode::SizeMismatch, u"%1: the server has fewer bytes than the Hub listed"_s.arg(m_file.path)));
-        } else if (s == 429) {
-            chunkFailed(r.pieceIndex, r, ErrorCode::RateLimited, u"http_429"_s,
-                        rateLimitWaitMs(r.rateLimit, r.retryAfter).value_or(-1));
-        } else if (s == 408) {
-            chunkFailed(r.pieceIndex, r, ErrorCode::Timeout, u"http_408"_s);
-        } else if (s >= 500) {
-            chunkFailed(r.pieceIndex, r, ErrorCode::ServerError, u"http_%1"_s.arg(s));
-        } else {
-            fail(Error::make(ErrorCode::InvalidResponse, u"%1: unexpected HTTP %2"_s.arg(m_file.path).arg(s),
-                             {{u"http_status"_s, s}}));
-        }
+    case TransferVerdict::Action::Reresolve:
+        requestReresolve(v.httpStatus);
         break;
-    }
-    case O::NetworkError:
-        chunkFailed(r.pieceIndex, r, ErrorCode::NetworkError, u"network"_s);
-        break;
-    case O::Stalled:
-        chunkFailed(r.pieceIndex, r, ErrorCode::Timeout, u"stall"_s);
-        break;
-    case O::ShortBody:
-        chunkFailed(r.pieceIndex, r, ErrorCode::NetworkError, u"short_body"_s);
-        break;
-    case O::BadResponse:
-        chunkFailed(r.pieceIndex, r, ErrorCode::InvalidResponse, u"bad_content_range"_s);
+    case TransferVerdict::Action::Retry:
+        chunkFailed(r.pieceIndex, r, v.code, v.cause, v.waitMs);
         break;
     }
 
@@ -470,7 +458,7 @@ void FileDownload::chunkFailed(int piece, const ChunkResult &r, ErrorCode code, 
     Piece &p = m_pieces[size_t(piece)];
     if (++p.failures > m_ctx->options.maxRetries) {
         fail(Error::make(code, u"%1: bytes %2-%3 failed %4 times in a row, last: %5"_s.arg(m_file.path)
-                                   .arg(p.range->next()).arg(p.range->end - 1).arg(p.failures)
+                                   .arg(p.range->next()).arg(p.range->end.load() - 1).arg(p.failures)
                                    .arg(r.detail.isEmpty() ? cause : r.detail),
                          {{u"path"_s, m_file.path}, {u"cause"_s, cause}}));
         return;

@@ -89,6 +89,8 @@ private:
         int failures = 0;
         qint64 notBeforeMs = 0;
         quint64 transferId = 0;
+        bool splitAsked = false; // its transfer was asked to leave half of what it has left
+        bool unsplittable = false;
     };
 
     void checkExisting();
@@ -99,6 +101,9 @@ private:
     void dispatch();
     void startTransfer(int index);
     void handleChunkEnded(const ChunkResult &r);
+    void handleSplitDone(quint64 transferId, bool split);
+    // Every byte is claimed: idle connections take half of the pieces with the most left.
+    void splitForIdleConnections(int limit);
     void continueAfterTransferEvent();
     void chunkFailed(int piece, const ChunkResult &r, ErrorCode code, const QString &cause, int waitMs = -1);
     void requestReresolve(int status);
@@ -135,6 +140,7 @@ private:
     bool m_catchUpAgain = false;
     bool m_lastCheckpointTried = false; // the one after a stop or a failure
     bool m_abandoned = false;           // stopped for another process: no file is touched again
+    bool m_endGameCheckpointed = false; // the checkpoint when the last bytes were claimed
     bool m_verifying = false;
     bool m_wholeFile = false;    // the server ignores Range: one plain GET
     bool m_switchingToWhole = false;

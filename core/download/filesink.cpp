@@ -78,7 +78,7 @@ RangeSet FileSink::claimed() const
     QMutexLocker lock(&m_piecesMutex);
     RangeSet r = m_journal->done();
     for (const auto &p : m_pieces)
-        r.add(p->begin, p->end);
+        r.add(p->begin, p->end.load());
     return r;
 }
 
@@ -117,13 +117,20 @@ void FileSink::rewindPiece(FilePiece &piece)
 
 Status FileSink::write(FilePiece &piece, qint64 offset, const char *data, qint64 size)
 {
-    if (offset != piece.next() || offset + size > piece.end)
-        return Error::make(ErrorCode::Internal, u"Write outside piece %1-%2 of %3"_s.arg(piece.begin).arg(piece.end)
+    if (offset != piece.next() || offset + size > piece.end.load())
+        return Error::make(ErrorCode::Internal, u"Write outside piece %1-%2 of %3"_s.arg(piece.begin).arg(piece.end.load())
                                                     .arg(m_file.path));
     if (Status st = m_data->writeAt(offset, data, size); !st)
         return st;
     piece.written.store(offset + size - piece.begin);
     m_bytesWritten.fetch_add(size, std::memory_order_relaxed);
+    // Each 4 MiB of a piece goes to the disk as soon as it is whole, rather than all at the next
+    // checkpoint: the flush at a checkpoint, the last one included, then waits for little.
+    if (m_durable && (offset + size) / kWritebackBlock != offset / kWritebackBlock) {
+        const qint64 blockEnd = (offset + size) / kWritebackBlock * kWritebackBlock;
+        const qint64 blockBegin = qMax(piece.begin, blockEnd - kWritebackBlock);
+        m_data->startWriteback(blockBegin, blockEnd - blockBegin);
+    }
     m_writeEpoch.fetch_add(1);
     // Hash straight from the network buffer when these bytes extend the hashed prefix. Never
     // wait for the lock: a catch-up task reads them back from the page cache instead.
@@ -168,7 +175,8 @@ Status FileSink::checkpoint()
         return st;
     // A finished piece is now just journaled bytes.
     std::erase_if(m_pieces, [this](const std::shared_ptr<FilePiece> &p) {
-        return p->next() == p->end && m_journal->isDone(p->begin, p->end);
+        const qint64 end = p->end.load();
+        return p->next() == end && m_journal->isDone(p->begin, end);
     });
     m_journaledEpoch.store(epoch);
     return {};

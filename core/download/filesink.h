@@ -17,15 +17,15 @@ namespace mistudio {
 
 // A range of a file that one transfer at a time fills from its start: `written` bytes of
 // [begin, end) are in the file. Shared by the engine (which plans it) and the transfer thread
-// (which writes it).
+// (which writes it, and alone may lower `end` when the piece is split for an idle connection).
 struct FilePiece
 {
     FilePiece(qint64 b, qint64 e) : begin(b), end(e) {}
     const qint64 begin;
-    const qint64 end;
+    std::atomic<qint64> end;
     std::atomic<qint64> written{0};
 
-    qint64 size() const { return end - begin; }
+    qint64 size() const { return end.load() - begin; }
     qint64 next() const { return begin + written.load(); }
 };
 
@@ -92,6 +92,7 @@ public:
     qint64 hashedBytes() const;
 
 private:
+    static constexpr qint64 kWritebackBlock = 4 << 20;
     FileSink() = default;
     Status catchUpLocked();
     RangeSet writtenLocked() const; // journaled + every piece's written prefix (under m_piecesMutex)

@@ -78,12 +78,16 @@ public:
 
     static constexpr int kReadBufferSize = 256 * 1024;
 
-    // Both run in the worker's thread (call through QMetaObject::invokeMethod).
+    // All run in the worker's thread (call through QMetaObject::invokeMethod).
     void start(const mistudio::ChunkTransfer &transfer);
     void abort(quint64 id);
+    // Ends transfer `id` halfway through what it has left (its piece's end is lowered; it stops
+    // and reports Ok there), if each half keeps kMinSplitBytes: the rest becomes unclaimed.
+    void split(quint64 id);
 
 Q_SIGNALS:
     void chunkEnded(const mistudio::ChunkResult &result);
+    void splitDone(quint64 id, bool split);
 
 private:
     struct Active;
@@ -93,6 +97,7 @@ private:
     bool validate(Active *a);
     void handleFinished(Active *a);
     void complete(Active *a);
+    void endAtCut(Active *a);
     void stop(Active *a, ChunkResult::Outcome outcome, const QString &detail);
 
     QNetworkAccessManager *m_nam = nullptr;

@@ -64,29 +64,33 @@ void HubDownloadSource::handleInfo(Result<hub::ModelInfo> info)
         return;
     }
     m_info = std::move(*info);
-    m_client.listTree(m_spec.repoId, m_info.sha,
-                      [this](Result<QList<hub::RepoFile>> tree) { handleTree(std::move(tree)); });
+    // The tree of the pinned commit and the access check (before any byte: a gated repo fails
+    // with its own code) do not depend on each other: one round trip for both.
+    m_client.listTree(m_spec.repoId, m_info.sha, [this](Result<QList<hub::RepoFile>> tree) {
+        m_tree = std::move(tree);
+        handleTreeAndAccess();
+    });
+    m_client.authCheck(m_spec.repoId, [this](Result<bool> access) {
+        m_access = std::move(access);
+        handleTreeAndAccess();
+    });
 }
 
-void HubDownloadSource::handleTree(Result<QList<hub::RepoFile>> tree)
+void HubDownloadSource::handleTreeAndAccess()
 {
-    if (!tree) {
-        m_done(tree.error());
+    if (!m_tree || !m_access)
+        return;
+    if (!*m_tree) { // the tree's failure first, as when they were asked one after the other
+        m_done(m_tree->error());
         return;
     }
-    m_tree = std::move(*tree);
-    // Access is checked before any byte: a gated repo fails here with its own code.
-    m_client.authCheck(m_spec.repoId, [this](Result<bool> access) { handleAccess(std::move(access)); });
-}
-
-void HubDownloadSource::handleAccess(Result<bool> access)
-{
-    if (!access) {
-        m_done(access.error());
+    if (!*m_access) {
+        m_done(m_access->error());
         return;
     }
     qCDebug(lcDownloadTiming, "%s: resolved commit, tree and access", qPrintable(m_spec.repoId));
-    const hub::FileSelection sel = hub::selectFiles(m_tree, hub::requiresTrustRemoteCode(m_info.config, m_tree));
+    const QList<hub::RepoFile> &tree = m_tree->value();
+    const hub::FileSelection sel = hub::selectFiles(tree, hub::requiresTrustRemoteCode(m_info.config, tree));
     PinnedDownload pd;
     pd.repoId = m_spec.repoId;
     pd.commit = m_info.sha;

@@ -6,6 +6,7 @@
 #include "service/engines.h"
 
 #include <memory>
+#include <optional>
 
 namespace mistudio::hub {
 class CancelSource;
@@ -14,8 +15,9 @@ class CancelSource;
 namespace mistudio {
 
 // The files of one job's download as the Hub lists them: the pinned commit (the one an earlier
-// attempt resolved, else the revision's now), the tree, the token's access (checked before any
-// byte), the default selection narrowed by the job's include/exclude globs. Lives in the
+// attempt resolved, else the revision's now), then the tree and the token's access (checked
+// before any byte) at once, the default selection narrowed by the job's include/exclude globs.
+// Lives in the
 // download session's thread with a HubClient of its own (the job's token, a cancel source of its
 // own), which then also sends the files' resolver HEADs, over the same connections.
 class HubDownloadSource final : public DownloadSource
@@ -32,8 +34,8 @@ public:
 
 private:
     void handleInfo(Result<hub::ModelInfo> info);
-    void handleTree(Result<QList<hub::RepoFile>> tree);
-    void handleAccess(Result<bool> access);
+    // Once both the tree and the access check answered.
+    void handleTreeAndAccess();
 
     std::shared_ptr<hub::CancelSource> m_cancel;
     hub::HubClient m_client;
@@ -41,7 +43,8 @@ private:
     DownloadSpec m_spec;
     Resolved m_done;
     hub::ModelInfo m_info;
-    QList<hub::RepoFile> m_tree;
+    std::optional<Result<QList<hub::RepoFile>>> m_tree;
+    std::optional<Result<bool>> m_access;
 };
 
 } // namespace mistudio

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void hubErrors();
     void runsWhatItIsGivenAtOnce();
     void ownCapBesidesTheGlobalOne();
+    void endGameSplitsTheSlowestPiece();
     void bandwidthCapIsLiveAndShared();
     void memoryDoesNotGrowWithFileSize();
 
@@ -199,6 +200,45 @@ void TestDownloadEngine::ownCapBesidesTheGlobalOne()
     qInfo("%lld bytes: capped at 4 MB/s in %lld ms, uncapped beside it in %lld ms", size, tookMs.value(idA),
           tookMs.value(idB));
     QVERIFY2(tookMs.value(idA) >= (size - 400'000) / 4'000, qPrintable(QString::number(tookMs.value(idA))));
+}
+
+void TestDownloadEngine::endGameSplitsTheSlowestPiece()
+{
+    // The piece at the file's start comes at 256 kB/s, everything else at full speed. Once every
+    // byte is claimed, the idle connection takes the second half of what that piece has left
+    // (aria2c's end game): the CDN's log shows a Range that starts inside the first piece, from
+    // a request that is not a retry (no fault but the throttle).
+    Fault slow;
+    slow.kind = Fault::Kind::Throttle;
+    slow.listener = Listener::Cdn;
+    slow.atOffset = 0;
+    slow.bytesPerSecond = 256 * 1024;
+    m_hub->addFault(slow);
+    QTemporaryDir dir;
+    const PinnedDownload d = testutil::pinnedDownload(*m_hub, u"org/big"_s, dir.filePath(u"m"_s), {u"model.safetensors"_s});
+    DownloadEngine engine;
+    DownloadOptions o;
+    o.connectionsPerFile = 2;
+    engine.setDefaultOptions(o);
+    const auto r = testutil::runDownload(engine, d, 60000);
+    QVERIFY2(r.status.ok(), qPrintable(r.status.error().toString()));
+    QFile f(d.targetDir + u"/model.safetensors"_s);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QVERIFY(f.readAll() == m_hub->fileContent(u"org/big"_s, d.commit, u"model.safetensors"_s));
+    qint64 firstEnd = -1;
+    QList<qint64> starts;
+    for (const LogEntry &e : m_hub->log()) {
+        if (e.listener != Listener::Cdn || !e.range.startsWith("bytes="))
+            continue;
+        const QList<QByteArray> ab = e.range.mid(6).split('-');
+        if (ab.value(0).toLongLong() == 0)
+            firstEnd = ab.value(1).toLongLong() + 1;
+        else
+            starts << ab.value(0).toLongLong();
+    }
+    QVERIFY(firstEnd > 0);
+    QVERIFY2(std::any_of(starts.begin(), starts.end(), [&](qint64 s) { return s > 0 && s < firstEnd; }),
+             "no request took part of the slow first piece");
 }
 
 void TestDownloadEngine::bandwidthCapIsLiveAndShared()
