@@ -76,6 +76,11 @@ qint64 DownloadEngine::bandwidthLimit() const
     return m_bucket->rate();
 }
 
+qint64 DownloadEngine::bytesReceived() const
+{
+    return m_bucket->granted();
+}
+
 QString DownloadEngine::start(const PinnedDownload &download)
 {
     return start(download, m_options);

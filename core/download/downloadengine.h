@@ -51,6 +51,8 @@ public:
     // download's own cap (DownloadOptions::maxBytesPerSecond) applies besides it.
     void setBandwidthLimit(qint64 bytesPerSecond);
     qint64 bandwidthLimit() const;
+    // Every byte received by every download so far (any thread): a total speed's measure.
+    qint64 bytesReceived() const;
 
     // Starts a download now; returns its id. `resolver` (not owned; default: the engine's) must
     // outlive the download.

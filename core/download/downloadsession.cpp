@@ -50,6 +50,8 @@ public:
     }
 
     void setBandwidthLimit(qint64 bytesPerSecond) { m_engine->setBandwidthLimit(bytesPerSecond); }
+    // Any thread: the engine outlives every caller of the session, and its count is atomic.
+    qint64 bytesReceived() const { return m_engine->bytesReceived(); }
 
     void add(const std::shared_ptr<SessionDownload> &handle, const DownloadSourceFactory &factory,
              const DownloadOptions &options)
@@ -163,6 +165,11 @@ void DownloadSession::setBandwidthLimit(qint64 bytesPerSecond)
     m_limit.store(qMax<qint64>(0, bytesPerSecond));
     QMetaObject::invokeMethod(m_core, [core = m_core, bytesPerSecond] { core->setBandwidthLimit(bytesPerSecond); },
                               Qt::QueuedConnection);
+}
+
+qint64 DownloadSession::bytesReceived() const
+{
+    return m_core->bytesReceived();
 }
 
 std::shared_ptr<SessionDownload> DownloadSession::start(DownloadSourceFactory source, const DownloadOptions &options)

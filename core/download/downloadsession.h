@@ -29,6 +29,9 @@ public:
     // Every connection of every download together, from now on (0 = unlimited).
     void setBandwidthLimit(qint64 bytesPerSecond);
     qint64 bandwidthLimit() const { return m_limit.load(); }
+    // Every byte received by every download of the session so far (any thread): what a total
+    // download speed is computed from.
+    qint64 bytesReceived() const;
 
     // Starts a download: `source` is made and resolved in the session thread, then its files
     // are fetched with `options` (their maxBytesPerSecond is this download's own cap).

@@ -60,6 +60,7 @@ qint64 TokenBucket::take(qint64 wanted)
         granted = m_parent->take(granted); // what the parent refuses stays in this bucket
     if (m_rate > 0)
         m_tokens -= double(granted);
+    m_granted.fetch_add(granted, std::memory_order_relaxed);
     return granted;
 }
 

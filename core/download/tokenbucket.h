@@ -4,6 +4,8 @@
 #include <QMutex>
 #include <QtGlobal>
 
+#include <atomic>
+
 namespace mistudio {
 
 // A bandwidth cap, safe to call from any thread. Rate 0 = unlimited. The rate can change at any
@@ -23,6 +25,8 @@ public:
 
     // Grants up to `wanted` bytes now (possibly 0), from this bucket and its parents.
     qint64 take(qint64 wanted);
+    // Every byte granted so far (the bytes that went through: the session's total received).
+    qint64 granted() const { return m_granted.load(std::memory_order_relaxed); }
     // Milliseconds until at least `bytes` (capped at one burst) can be granted by this bucket and
     // its parents; 0 if now.
     int msUntilAvailable(qint64 bytes) const;
@@ -38,6 +42,7 @@ private:
     int msUntilAvailableHere(qint64 bytes) const;
 
     TokenBucket *const m_parent;
+    std::atomic<qint64> m_granted{0};
     mutable QMutex m_mutex;
     qint64 m_rate = 0;
     mutable double m_tokens = 0;

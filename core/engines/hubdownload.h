@@ -21,6 +21,7 @@ public:
                                      const std::function<void(const DownloadProgressInfo &)> &progress,
                                      const JobControl &control) override;
     void setBandwidthLimit(qint64 bytesPerSecond) override;
+    const DownloadSession &session() const { return m_session; }
 
 private:
     HubSettings m_settings;
