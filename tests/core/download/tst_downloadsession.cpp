@@ -108,6 +108,16 @@ private:
     {
         return [d, hold] { return std::make_unique<FixedSource>(d, hold); };
     }
+    // Starts `d` on a slow CDN and stops it `how` once its first bytes are journaled.
+    Waited stopOnceUnderWay(DownloadSession &session, const PinnedDownload &d, SessionDownload::Stop how)
+    {
+        m_hub->setCdnBandwidthPerConnection(500'000);
+        const std::shared_ptr<SessionDownload> dl = session.start(source(d), {});
+        return waitFor(*dl, [&](const DownloadProgress &p) {
+            if (p.bytesDone > 0)
+                dl->stop(how);
+        });
+    }
     std::unique_ptr<FakeHub> m_hub;
 };
 
@@ -202,14 +212,9 @@ void TestDownloadSession::globalCapIsLive()
 void TestDownloadSession::pauseKeepsAndJournalsPartials()
 {
     QTemporaryDir dir;
-    m_hub->setCdnBandwidthPerConnection(500'000);
     DownloadSession session;
     const PinnedDownload a = big(dir, u"a"_s);
-    const std::shared_ptr<SessionDownload> dl = session.start(source(a), {});
-    const Waited w = waitFor(*dl, [&](const DownloadProgress &p) {
-        if (p.bytesDone > 0)
-            dl->stop(SessionDownload::Stop::Pause);
-    });
+    const Waited w = stopOnceUnderWay(session, a, SessionDownload::Stop::Pause);
     QCOMPARE(w.status.error().code, ErrorCode::Cancelled);
     const GuardedPath final = GuardedPath::beside(a.targetDir + u'/' + kFile);
     QVERIFY(QFile::exists(FileSink::partialPath(final).display()));
@@ -235,14 +240,9 @@ void TestDownloadSession::pauseKeepsAndJournalsPartials()
 void TestDownloadSession::cancelLeavesNothing()
 {
     QTemporaryDir dir;
-    m_hub->setCdnBandwidthPerConnection(500'000);
     DownloadSession session;
     const PinnedDownload a = big(dir, u"a"_s);
-    const std::shared_ptr<SessionDownload> dl = session.start(source(a), {});
-    const Waited w = waitFor(*dl, [&](const DownloadProgress &p) {
-        if (p.bytesDone > 0)
-            dl->stop(SessionDownload::Stop::Cancel);
-    });
+    const Waited w = stopOnceUnderWay(session, a, SessionDownload::Stop::Cancel);
     QCOMPARE(w.status.error().code, ErrorCode::Cancelled);
     QVERIFY2(!QFileInfo::exists(a.targetDir),
              qPrintable(QDir(a.targetDir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot).join(u',')));
@@ -256,7 +256,7 @@ void TestDownloadSession::abandonKeepsPartials()
     DownloadSession session;
     const PinnedDownload a = big(dir, u"a"_s);
     const std::shared_ptr<SessionDownload> dl = session.start(source(a), {});
-    // A pause asked first is overridden by the stronger abandon; a later pause changes nothing.
+    // A pause asked after the abandon changes nothing: the stronger request stays.
     const Waited w = waitFor(*dl, [&](const DownloadProgress &p) {
         if (p.bytesDone > 0) {
             dl->stop(SessionDownload::Stop::Abandon);
