@@ -20,6 +20,7 @@
 #include <QThread>
 
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 #include <vector>
 
@@ -66,6 +67,10 @@ int main(int argc, char **argv)
     const qint64 cap = p.value(u"cap"_s).toLongLong();
     const qint64 lowered = p.value(u"lower-to"_s).toLongLong();
     const int phase = p.value(u"seconds"_s).toInt();
+
+    // The machine is shared: what else ran is part of the figures.
+    double loadAtStart = -1;
+    getloadavg(&loadAtStart, 1);
 
     fakehub::FakeHub::Options ho;
     ho.fixtures.bigFileBytes = 2'000'000'000; // generated on the fly; never finished here
@@ -149,10 +154,12 @@ int main(int argc, char **argv)
     md += u"\n## download: global bandwidth cap (bench/download/capbench.cpp), %1 UTC\n\n"_s
               .arg(QDateTime::currentDateTimeUtc().toString(u"yyyy-MM-dd HH:mm"_s));
     md += u"%1 downloads of the fake Hub's org/big at once through the real download backend (one download "
-          "session), CDN uncapped on loopback, %2 CPUs. Global cap %3 MB/s, lowered to %4 MB/s at %5 s, "
-          "raised back at %6 s. Rates are of the bytes the downloads took in (the session's count).\n\n"_s
+          "session), CDN uncapped on loopback, %2 CPUs, load average %7 at the start. Global cap %3 MB/s, "
+          "lowered to %4 MB/s at %5 s, raised back at %6 s. Rates are of the bytes the downloads took in (the "
+          "session's count).\n\n"_s
               .arg(n).arg(QThread::idealThreadCount()).arg(double(cap) / 1e6, 0, 'f', 0)
-              .arg(double(lowered) / 1e6, 0, 'f', 0).arg(lowerAt, 0, 'f', 1).arg(raiseAt, 0, 'f', 1);
+              .arg(double(lowered) / 1e6, 0, 'f', 0).arg(lowerAt, 0, 'f', 1).arg(raiseAt, 0, 'f', 1)
+              .arg(loadAtStart, 0, 'f', 1);
     md += u"| phase | cap (MB/s) | mean total rate (MB/s) | settled after the change |\n|---|---|---|---|\n"_s;
     md += u"| all %1 downloads, 1 s to %2 s | %3 | **%4** | |\n"_s.arg(n).arg(lowerAt, 0, 'f', 1)
               .arg(double(cap) / 1e6, 0, 'f', 0).arg(before / 1e6, 0, 'f', 2);
