@@ -73,8 +73,9 @@ public:
         const DownloadSpec &spec, const std::function<void(const DownloadProgressInfo &)> &progress,
         const JobControl &control) = 0;
     // The global cap, shared by every download of the process and applied at once to those
-    // running (0 = unlimited). Any thread.
-    virtual void setBandwidthLimit(qint64 bytesPerSecond) = 0;
+    // running (0 = unlimited). Any thread. A backend that moves no bytes of its own (a probe, a
+    // test's stand-in) has nothing to cap, hence the empty default.
+    virtual void setBandwidthLimit(qint64 bytesPerSecond) { Q_UNUSED(bytesPerSecond) }
 };
 
 // What the Hub tells before anything is downloaded.
