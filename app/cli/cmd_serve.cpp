@@ -253,7 +253,7 @@ int runDownload(Context &ctx)
     p.addOption({u"include"_s, u"Only files matching GLOB (repeatable)."_s, u"GLOB"_s});
     p.addOption({u"exclude"_s, u"Skip files matching GLOB (repeatable)."_s, u"GLOB"_s});
     p.addOption({u"connections"_s, u"Connections per file."_s, u"N"_s});
-    p.addOption({u"max-bandwidth"_s, u"Bandwidth cap, e.g. 50M (bytes/s)."_s, u"RATE"_s});
+    p.addOption({u"max-bandwidth"_s, u"This download's own bandwidth cap, e.g. 50M (bytes/s)."_s, u"RATE"_s});
     p.addOption({u"quantization"_s, u"none, bnb-4bit or bnb-8bit (default none)."_s, u"Q"_s, u"none"_s});
     p.addOption({u"quant-type"_s, u"nf4 (default) or fp4, for bnb-4bit."_s, u"TYPE"_s, u"nf4"_s});
     p.addOption({u"no-double-quant"_s, u"bnb-4bit: do not quantize the absmax statistics again."_s});

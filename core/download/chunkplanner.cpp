@@ -1,21 +1,20 @@
 #include "download/chunkplanner.h"
 
-#include <QByteArray>
 #include <QStringBuilder>
 
 namespace mistudio {
 
-std::vector<ChunkRange> planChunks(qint64 fileSize, qint64 chunkSize)
+std::optional<RangeSet::Range> planPiece(const RangeSet &claimed, qint64 fileSize, int connections, qint64 maxPiece)
 {
-    std::vector<ChunkRange> chunks;
-    if (fileSize <= 0)
-        return chunks;
-    chunkSize = qMax<qint64>(1, chunkSize);
-    chunks.reserve(size_t((fileSize + chunkSize - 1) / chunkSize));
-    int index = 0;
-    for (qint64 begin = 0; begin < fileSize; begin += chunkSize)
-        chunks.push_back(ChunkRange{index++, begin, qMin(fileSize, begin + chunkSize)});
-    return chunks;
+    const std::optional<RangeSet::Range> gap = claimed.firstGap(0, fileSize);
+    if (!gap)
+        return std::nullopt;
+    const qint64 unclaimed = claimed.uncovered(fileSize);
+    const qint64 want = qBound(kMinPieceBytes, unclaimed / (2 * qMax(1, connections)), qMax(kMinPieceBytes, maxPiece));
+    const qint64 room = gap->second - gap->first;
+    // Take the whole gap rather than leave a sliver behind.
+    const qint64 size = room - want < kMinPieceBytes ? room : want;
+    return RangeSet::Range{gap->first, gap->first + size};
 }
 
 QByteArray rangeHeader(qint64 begin, qint64 end)

@@ -1,6 +1,10 @@
 #include "download/contenthasher.h"
 
+#include <QFile>
+
+#include <fcntl.h>
 #include <openssl/evp.h>
+#include <unistd.h>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -23,6 +27,29 @@ ContentHasher::~ContentHasher() = default;
 ContentHasher::Kind ContentHasher::kindFor(const RemoteFile &file)
 {
     return file.isLfs() ? Kind::Sha256 : Kind::GitBlobSha1;
+}
+
+Result<QString> ContentHasher::hashFile(const GuardedPath &path, const RemoteFile &file)
+{
+    const safefs::Opened fd = path.open(O_RDONLY);
+    if (!fd.ok())
+        return path.error(fd.error, u"Reading"_s);
+    QFile f;
+    if (!f.open(fd.fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
+        ::close(fd.fd);
+        return Error::make(ErrorCode::IoError, u"Cannot read '%1'"_s.arg(path.display()));
+    }
+    ContentHasher h(kindFor(file), f.size());
+    QByteArray buf(1 << 20, Qt::Uninitialized);
+    for (;;) {
+        const qint64 n = f.read(buf.data(), buf.size());
+        if (n < 0)
+            return Error::make(ErrorCode::IoError, u"Cannot read '%1'"_s.arg(path.display()));
+        if (n == 0)
+            break;
+        h.update(buf.constData(), n);
+    }
+    return h.finalHex();
 }
 
 QString ContentHasher::expectedFor(const RemoteFile &file)

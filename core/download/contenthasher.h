@@ -1,6 +1,8 @@
 #pragma once
 
+#include "common/result.h"
 #include "download/downloadtypes.h"
+#include "download/guardedpath.h"
 
 #include <QByteArray>
 #include <QString>
@@ -24,6 +26,9 @@ public:
     // The kind and expected hex digest that verify `file` (sha256 if LFS, else git oid).
     static Kind kindFor(const RemoteFile &file);
     static QString expectedFor(const RemoteFile &file);
+    // The digest of the file at `path` (a finished file of an earlier run), read through its
+    // guarded root.
+    static Result<QString> hashFile(const GuardedPath &path, const RemoteFile &file);
 
     void reset();
     void update(const char *data, qint64 size);

@@ -49,6 +49,8 @@ DownloadEngine::~DownloadEngine()
     for (auto it = m_jobs.begin(); it != m_jobs.end(); ++it) {
         if (it->job->isCancelling())
             it->job->removeFilesNow();
+        else
+            it->job->checkpointNow(); // what landed since the last checkpoint is not fetched again
         delete it->job;
     }
     m_jobs.clear();
@@ -64,12 +66,6 @@ void DownloadEngine::setDefaultOptions(const DownloadOptions &options)
     m_options = options;
 }
 
-void DownloadEngine::setMaxConcurrentDownloads(int n)
-{
-    m_maxConcurrent = qMax(1, n);
-    schedule();
-}
-
 void DownloadEngine::setBandwidthLimit(qint64 bytesPerSecond)
 {
     m_bucket->setRate(bytesPerSecond);
@@ -80,20 +76,25 @@ qint64 DownloadEngine::bandwidthLimit() const
     return m_bucket->rate();
 }
 
-QString DownloadEngine::enqueue(const PinnedDownload &download)
+qint64 DownloadEngine::bytesReceived() const
 {
-    return enqueue(download, m_options);
+    return m_bucket->granted();
 }
 
-QString DownloadEngine::enqueue(const PinnedDownload &download, const DownloadOptions &options)
+QString DownloadEngine::start(const PinnedDownload &download)
+{
+    return start(download, m_options);
+}
+
+QString DownloadEngine::start(const PinnedDownload &download, const DownloadOptions &options, UrlResolver *resolver)
 {
     auto ctx = std::make_shared<FileContext>();
     ctx->download = download;
     ctx->options = options;
     ctx->root = GuardedPath::rootAt(download.targetDir);
     ctx->transfers = m_transfers;
-    ctx->bucket = m_bucket.get();
-    ctx->resolver = m_resolver;
+    ctx->bucket = std::make_shared<TokenBucket>(options.maxBytesPerSecond, m_bucket.get());
+    ctx->resolver = resolver ? resolver : m_resolver;
     ctx->blockingPool = m_blockingPool;
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     auto *job = new DownloadJob(ctx, this);
@@ -103,16 +104,15 @@ QString DownloadEngine::enqueue(const PinnedDownload &download, const DownloadOp
         if (it == m_jobs.end())
             return;
         it->state = State::Paused;
+        armTick();
         Q_EMIT stateChanged(id, State::Paused);
-        schedule();
     });
     Entry entry;
     entry.job = job;
     entry.intervalMs = qMax(100, options.progressIntervalMs); // ≤ 10 Hz whatever was asked
-    m_jobs.insert(id, entry);
+    auto it = m_jobs.insert(id, entry);
     m_order.append(id);
-    Q_EMIT stateChanged(id, State::Queued);
-    schedule();
+    run(id, *it);
     return id;
 }
 
@@ -121,24 +121,25 @@ DownloadEngine::State DownloadEngine::state(const QString &id) const
     return m_jobs.value(id).state;
 }
 
-void DownloadEngine::schedule()
+std::optional<DownloadProgress> DownloadEngine::snapshot(const QString &id)
 {
-    int running = 0;
-    for (const Entry &e : std::as_const(m_jobs))
-        running += e.state == State::Running && !e.finishing ? 1 : 0; // a finishing one frees its slot
-    for (const QString &id : std::as_const(m_order)) {
-        if (running >= m_maxConcurrent)
-            break;
-        auto it = m_jobs.find(id);
-        if (it == m_jobs.end() || it->state != State::Queued || it->finishing)
-            continue;
-        it->state = State::Running;
-        it->runningSinceMs = m_clock.elapsed();
-        ++running;
-        Q_EMIT stateChanged(id, State::Running);
-        it->job->start(); // may finish synchronously (e.g. not enough disk space)
-    }
+    auto it = m_jobs.find(id);
+    if (it == m_jobs.end())
+        return std::nullopt;
+    DownloadProgress p = it->job->sample();
+    p.emittedAtMs = -1; // not an emitted event
+    return p;
+}
+
+void DownloadEngine::run(const QString &id, Entry &e)
+{
+    e.state = State::Running;
+    e.runningSinceMs = m_clock.elapsed();
+    Q_EMIT stateChanged(id, State::Running);
     armTick();
+    // May finish synchronously (e.g. not enough disk space): the entry may be finishing after.
+    if (auto it = m_jobs.find(id); it != m_jobs.end())
+        it->job->start();
 }
 
 qint64 DownloadEngine::msUntilEmitAllowed(const Entry &e) const
@@ -169,12 +170,17 @@ void DownloadEngine::pause(const QString &id)
     auto it = m_jobs.find(id);
     if (it == m_jobs.end() || it->finishing) // over; only its final event is still to come
         return;
-    if (it->state == State::Queued) {
-        it->state = State::Paused;
-        Q_EMIT stateChanged(id, State::Paused);
-    } else if (it->state == State::Running) {
+    if (it->state == State::Running)
         it->job->pause(); // → paused() once every transfer has stopped
-    }
+}
+
+void DownloadEngine::abandon(const QString &id)
+{
+    auto it = m_jobs.find(id);
+    if (it == m_jobs.end() || it->finishing)
+        return;
+    if (it->state == State::Running)
+        it->job->abandon(); // → paused() once every transfer has stopped
 }
 
 void DownloadEngine::resume(const QString &id)
@@ -182,9 +188,19 @@ void DownloadEngine::resume(const QString &id)
     auto it = m_jobs.find(id);
     if (it == m_jobs.end() || it->state != State::Paused || it->finishing)
         return;
-    it->state = State::Queued;
-    Q_EMIT stateChanged(id, State::Queued);
-    schedule();
+    run(id, *it);
+}
+
+void DownloadEngine::forget(const QString &id)
+{
+    auto it = m_jobs.find(id);
+    if (it == m_jobs.end() || it->state != State::Paused || it->finishing)
+        return;
+    DownloadJob *job = it->job;
+    m_jobs.erase(it);
+    m_order.removeAll(id);
+    job->deleteLater(); // possibly on the stack of its own paused() signal
+    armTick();
 }
 
 void DownloadEngine::cancel(const QString &id)
@@ -228,7 +244,9 @@ void DownloadEngine::handleJobFinished(const QString &id, const Status &status)
     if (it->finishing)
         return;
     it->finishing = true; // out of the running set and the ticks while the final event waits
+    qCDebug(lcDownloadTiming, "settled");
     finishWhenDue(id);
+    Q_EMIT downloadSettled(id, status);
 }
 
 void DownloadEngine::finishWhenDue(const QString &id)
@@ -237,7 +255,7 @@ void DownloadEngine::finishWhenDue(const QString &id)
     if (it == m_jobs.end())
         return;
     // The last progress (100 % on success) comes first, no sooner than the interval after the
-    // previous one; always from the event loop (the job may have finished inside schedule()).
+    // previous one; always from the event loop (the job may have finished inside start()).
     QTimer::singleShot(int(msUntilEmitAllowed(*it)), Qt::PreciseTimer, this, [this, id] {
         auto e = m_jobs.find(id);
         if (e == m_jobs.end())
@@ -254,8 +272,9 @@ void DownloadEngine::finishWhenDue(const QString &id)
         m_jobs.erase(e);
         m_order.removeAll(id);
         job->deleteLater();
+        qCDebug(lcDownloadTiming, "finished (after the final progress event)");
         Q_EMIT downloadFinished(id, status);
-        schedule();
+        armTick();
     });
 }
 

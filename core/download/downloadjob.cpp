@@ -60,6 +60,7 @@ qint64 DownloadJob::bytesNeeded() const
 
 void DownloadJob::start()
 {
+    qCDebug(lcDownloadTiming, "%s: start", qPrintable(m_ctx->download.repoId));
     m_ended = false;
     m_failure.reset();
     m_pausing = false;
@@ -76,6 +77,10 @@ void DownloadJob::start()
         Q_EMIT finished(st.error());
         return;
     }
+    // Progress starts from what an earlier run made durable, never from zero.
+    for (FileDownload *f : m_files)
+        if (!f->isRunning())
+            f->loadBaseline();
 
     const qint64 needed = bytesNeeded();
     if (needed > 0) {
@@ -131,11 +136,7 @@ void DownloadJob::handleFileFinished(FileDownload *, const Status &st)
     if (!m_failure && !m_cancelling) {
         m_failure = st.error();
         // Stop the other files; their partials stay for a later resume.
-        m_bulkStop = true;
-        for (FileDownload *f : m_files)
-            if (f->isRunning())
-                f->stop(FileDownload::StopMode::Pause);
-        m_bulkStop = false;
+        stopFiles(FileDownload::StopMode::Pause);
     }
     settle();
 }
@@ -168,6 +169,7 @@ void DownloadJob::settle()
     }
     if (m_next >= m_files.size()) {
         m_ended = true;
+        qCDebug(lcDownloadTiming, "%s: every file in place", qPrintable(m_ctx->download.repoId));
         Q_EMIT finished(Status());
     }
 }
@@ -191,17 +193,39 @@ void DownloadJob::removeFilesNow()
     QDir().rmdir(m_ctx->download.targetDir);
 }
 
+void DownloadJob::stopFiles(FileDownload::StopMode mode)
+{
+    m_bulkStop = true;
+    for (FileDownload *f : m_files)
+        if (f->isRunning())
+            f->stop(mode);
+    m_bulkStop = false;
+}
+
 void DownloadJob::pause()
 {
     if (m_ended || m_pausing || m_cancelling)
         return;
     m_pausing = true;
-    m_bulkStop = true;
-    for (FileDownload *f : m_files)
-        if (f->isRunning())
-            f->stop(FileDownload::StopMode::Pause);
-    m_bulkStop = false;
+    stopFiles(FileDownload::StopMode::Pause);
     settle();
+}
+
+void DownloadJob::abandon()
+{
+    if (m_ended || m_cancelling)
+        return;
+    m_pausing = true;
+    stopFiles(FileDownload::StopMode::Abandon);
+    settle();
+}
+
+void DownloadJob::checkpointNow()
+{
+    if (m_cancelling)
+        return;
+    for (FileDownload *f : m_files)
+        f->checkpointNow();
 }
 
 void DownloadJob::cancel()
@@ -213,7 +237,7 @@ void DownloadJob::cancel()
     m_failure.reset();
     m_ended = false;
     m_bulkStop = true;
-    for (FileDownload *f : m_files)
+    for (FileDownload *f : m_files) // not only the running ones: finished files go too
         f->stop(FileDownload::StopMode::Cancel);
     m_bulkStop = false;
     settle();
@@ -223,7 +247,9 @@ DownloadProgress DownloadJob::sample()
 {
     DownloadProgress p;
     p.filesTotal = int(m_files.size());
+    qint64 received = 0;
     for (FileDownload *f : m_files) {
+        received += f->bytesReceived();
         FileProgress fp = f->progress();
         p.bytesDone += fp.bytesDone;
         p.bytesTotal += fp.bytesTotal;
@@ -231,13 +257,15 @@ DownloadProgress DownloadJob::sample()
             ++p.filesDone;
         p.files.append(std::move(fp));
     }
+    // The speed follows the bytes as they arrive; progress, the bytes made durable (which move
+    // in checkpoint steps).
     const qint64 now = m_clock.isValid() ? m_clock.elapsed() : 0;
-    m_samples.emplace_back(now, p.bytesDone);
+    m_samples.emplace_back(now, received);
     while (m_samples.size() > 2 && now - m_samples.front().first > kSpeedWindowMs)
         m_samples.pop_front();
     const auto &[t0, b0] = m_samples.front();
     if (now - t0 >= 200)
-        m_speed = double(qMax<qint64>(0, p.bytesDone - b0)) * 1000.0 / double(now - t0);
+        m_speed = double(qMax<qint64>(0, received - b0)) * 1000.0 / double(now - t0);
     p.bytesPerSecond = m_speed;
     const qint64 left = p.bytesTotal - p.bytesDone;
     p.etaSeconds = left <= 0 ? 0 : (m_speed > 1 ? qint64(std::ceil(double(left) / m_speed)) : -1);

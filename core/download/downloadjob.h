@@ -2,6 +2,7 @@
 
 #include "common/result.h"
 #include "download/downloadtypes.h"
+#include "download/filedownload.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -11,9 +12,6 @@
 #include <vector>
 
 namespace mistudio {
-
-class FileDownload;
-struct FileContext;
 
 // One download (the selected files of one pinned commit): checks the free space, runs up to
 // filesInParallel files at once, and succeeds only when every file is verified and in place.
@@ -27,8 +25,11 @@ public:
     ~DownloadJob() override;
 
     void start();
-    void pause();  // keeps the partials; start() again resumes
-    void cancel(); // deletes partials and finished files of this download
+    void pause();   // journals what was written and keeps the partials; start() again resumes
+    void abandon(); // stops at once and touches no file any more (another process owns it now)
+    void cancel();  // deletes partials and finished files of this download
+    // Journals what the files wrote, on this thread, once no transfer runs (engine destructor).
+    void checkpointNow();
 
     // A snapshot; also feeds the speed estimate (call at the progress rate).
     DownloadProgress sample();
@@ -47,6 +48,7 @@ Q_SIGNALS:
     void paused();
 
 private:
+    void stopFiles(FileDownload::StopMode mode);
     void startMore();
     void handleFileFinished(FileDownload *f, const Status &st);
     // Ends the job (finished/paused) once no file is running any more.

@@ -8,6 +8,8 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace mistudio {
 
+Q_LOGGING_CATEGORY(lcDownloadTiming, "mistudio.download.timing", QtWarningMsg)
+
 namespace {
 double rounded(double v, int decimals)
 {

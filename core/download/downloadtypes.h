@@ -1,11 +1,16 @@
 #pragma once
 
 #include <QJsonObject>
+#include <QLoggingCategory>
 #include <QList>
 #include <QString>
 #include <QUrl>
 
 namespace mistudio {
+
+// Where a download's time goes (start, resolve, first/last byte, syncs, digest, publish), for
+// bench/download: QT_LOGGING_RULES="mistudio.download.timing.debug=true".
+Q_DECLARE_LOGGING_CATEGORY(lcDownloadTiming)
 
 // One file of a pinned commit, as the Hub's tree listing describes it.
 struct RemoteFile
@@ -36,8 +41,15 @@ struct DownloadOptions
 {
     int connectionsPerFile = 8;
     int filesInParallel = 4;
-    qint64 chunkSize = 16 * 1024 * 1024; // bench/download: 4 MiB slowest, 16 and 64 MiB alike; 16 keeps the
-                                         // kill -9 re-fetch bound (connections × chunk) small
+    // The largest piece one Range request asks for; pieces shrink towards the file's end (down
+    // to 1 MiB) so that the connections finish together. bench/download: 4 MiB slowest, 16 and
+    // 64 MiB alike.
+    qint64 chunkSize = 16 * 1024 * 1024;
+    // How often what landed is made durable (fdatasync) and journaled while bytes arrive: a
+    // kill -9 or a power cut costs at most about this much transfer (plus what the network
+    // buffers held). Progress reports journaled bytes, so it moves in these steps.
+    int checkpointIntervalMs = 500;
+    qint64 maxBytesPerSecond = 0;        // this download's own cap, besides the global one; 0 = none
     int stallTimeoutMs = 30000;          // no byte for this long → abort and retry the chunk
     int maxRetries = 5;                  // consecutive failed attempts of one chunk (reset on progress)
     int backoffBaseMs = 1000;            // 1, 2, 4, 8, 8 s (+ jitter), like huggingface_hub

@@ -1,13 +1,15 @@
 #include "download/filedownload.h"
 
+#include "download/blockingtask.h"
+#include "download/chunkplanner.h"
 #include "download/contenthasher.h"
 #include "download/filesink.h"
 #include "download/partialfile.h"
 #include "common/retrypolicy.h"
 #include "download/tokenbucket.h"
 #include "download/transferpool.h"
+#include "download/transferverdict.h"
 
-#include <QFile>
 #include <QRandomGenerator>
 #include <QThreadPool>
 #include <QTimer>
@@ -26,49 +28,21 @@ namespace {
 
 std::atomic<quint64> g_nextTransferId{1};
 
-// Runs `work` on `pool` and hands its result to `done` on `ctx`'s thread.
-template<class Work, class Done>
-void runBlocking(QThreadPool *pool, QObject *ctx, Work work, Done done)
-{
-    pool->start([ctx, work = std::move(work), done = std::move(done)]() mutable {
-        auto result = work();
-        QMetaObject::invokeMethod(ctx, [done = std::move(done), result = std::move(result)]() mutable {
-            done(std::move(result));
-        }, Qt::QueuedConnection);
-    });
-}
-
-Result<QString> hashExisting(const GuardedPath &path, const RemoteFile &file)
-{
-    const safefs::Opened fd = path.open(O_RDONLY);
-    if (!fd.ok())
-        return path.error(fd.error, u"Reading"_s);
-    QFile f;
-    if (!f.open(fd.fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
-        ::close(fd.fd);
-        return Error::make(ErrorCode::IoError, u"Cannot read '%1'"_s.arg(path.display()));
-    }
-    ContentHasher h(ContentHasher::kindFor(file), f.size());
-    QByteArray buf(1 << 20, Qt::Uninitialized);
-    for (;;) {
-        const qint64 n = f.read(buf.data(), buf.size());
-        if (n < 0)
-            return Error::make(ErrorCode::IoError, u"Cannot read '%1'"_s.arg(path.display()));
-        if (n == 0)
-            break;
-        h.update(buf.constData(), n);
-    }
-    return h.finalHex();
-}
-
 } // namespace
 
 FileDownload::FileDownload(std::shared_ptr<const FileContext> ctx, RemoteFile file, QObject *parent)
-    : QObject(parent), m_ctx(std::move(ctx)), m_file(std::move(file)), m_retryTimer(new QTimer(this))
+    : QObject(parent)
+    , m_ctx(std::move(ctx))
+    , m_file(std::move(file))
+    , m_retryTimer(new QTimer(this))
+    , m_checkpointTimer(new QTimer(this))
 {
     m_retryTimer->setSingleShot(true);
     connect(m_retryTimer, &QTimer::timeout, this, &FileDownload::dispatch);
+    m_checkpointTimer->setInterval(qMax(10, m_ctx->options.checkpointIntervalMs));
+    connect(m_checkpointTimer, &QTimer::timeout, this, &FileDownload::handleCheckpointTick);
     connect(m_ctx->transfers, &TransferPool::chunkEnded, this, &FileDownload::handleChunkEnded);
+    connect(m_ctx->transfers, &TransferPool::splitDone, this, &FileDownload::handleSplitDone);
     m_clock.start();
 }
 
@@ -79,12 +53,22 @@ GuardedPath FileDownload::finalPath() const
     return GuardedPath{m_ctx->root, m_file.path};
 }
 
+void FileDownload::loadBaseline()
+{
+    const GuardedPath path = finalPath();
+    struct stat st {};
+    if (path.stat(&st) == 0 && S_ISREG(st.st_mode) && qint64(st.st_size) == m_file.size)
+        m_baseline = m_file.size; // kept if its digest still matches (checkExisting)
+    else
+        m_baseline = DownloadJournal::peekDoneBytes(FileSink::journalPath(path), FileSink::identityFor(m_file, false));
+}
+
 FileProgress FileDownload::progress() const
 {
     FileProgress p;
     p.path = m_file.path;
     p.bytesTotal = qMax<qint64>(0, m_file.size);
-    p.bytesDone = m_done ? p.bytesTotal : (m_sink ? m_sink->bytesOnDisk() : 0);
+    p.bytesDone = m_done ? p.bytesTotal : (m_sink ? m_sink->durableBytes() : m_baseline);
     p.state = m_state;
     p.retryCause = m_cause;
     p.retries = m_retries;
@@ -102,9 +86,22 @@ void FileDownload::setState(FileState s, const QString &cause)
     }
 }
 
+qint64 FileDownload::bytesReceived() const
+{
+    return m_receivedEarlier + (m_sink ? m_sink->bytesWritten() : 0);
+}
+
 bool FileDownload::busy() const
 {
-    return m_active > 0 || m_resolving || m_preparing || m_commitRunning || m_verifying;
+    return m_active > 0 || m_resolving || m_preparing || m_checkpointRunning || m_catchUpRunning || m_verifying;
+}
+
+void FileDownload::dropSink()
+{
+    if (m_sink)
+        m_receivedEarlier += m_sink->bytesWritten();
+    m_sink.reset();
+    m_pieces.clear();
 }
 
 void FileDownload::start()
@@ -112,6 +109,9 @@ void FileDownload::start()
     m_running = true;
     m_stopMode.reset();
     m_failure.reset();
+    m_lastCheckpointTried = false;
+    m_endGameCheckpointed = false;
+    m_abandoned = false;
     setState(FileState::Downloading);
     if (m_sink && m_resolved.url.isValid()) { // resumed after a pause in this process
         dispatch();
@@ -145,7 +145,7 @@ void FileDownload::checkExisting()
     runBlocking(m_ctx->blockingPool, this, [path, file, size]() -> Result<QString> {
         if (size != file.size)
             return QString();
-        return hashExisting(path, file);
+        return ContentHasher::hashFile(path, file);
     }, [this, path](Result<QString> digest) {
         m_preparing = false;
         if (m_stopMode) {
@@ -160,6 +160,7 @@ void FileDownload::checkExisting()
             return;
         }
         path.remove();
+        m_baseline = 0;
         setState(FileState::Downloading);
         resolve();
     });
@@ -167,6 +168,7 @@ void FileDownload::checkExisting()
 
 void FileDownload::resolve()
 {
+    qCDebug(lcDownloadTiming, "%s: resolve", qPrintable(m_file.path));
     m_resolving = true;
     ++m_resolves;
     m_ctx->resolver->resolve(m_ctx->download, m_file, [self = QPointer<FileDownload>(this)](Result<ResolvedFile> r) {
@@ -226,6 +228,7 @@ void FileDownload::handleResolved(Result<ResolvedFile> r)
         return;
     }
     m_resolved = rf;
+    qCDebug(lcDownloadTiming, "%s: resolved", qPrintable(m_file.path));
     setState(FileState::Downloading);
     if (m_sink)
         dispatch();
@@ -238,13 +241,12 @@ void FileDownload::prepare()
     m_preparing = true;
     const GuardedPath path = finalPath();
     const RemoteFile file = m_file;
-    const qint64 chunkSize = m_ctx->options.chunkSize;
     const bool prealloc = m_ctx->options.preallocate;
     const bool whole = m_wholeFile;
     runBlocking(m_ctx->blockingPool, this, [=]() -> Result<std::shared_ptr<FileSink>> {
         if (const int rc = path.makeParents(); rc != 0)
             return path.error(rc, u"Creating the folder of"_s);
-        return FileSink::open(path, file, chunkSize, prealloc, whole);
+        return FileSink::open(path, file, prealloc, whole);
     }, [this](Result<std::shared_ptr<FileSink>> sink) { handlePrepared(std::move(sink)); });
 }
 
@@ -256,15 +258,10 @@ void FileDownload::handlePrepared(Result<std::shared_ptr<FileSink>> sink)
         return;
     }
     m_sink = std::move(*sink);
+    qCDebug(lcDownloadTiming, "%s: prepared, %lld bytes journaled", qPrintable(m_file.path), m_sink->durableBytes());
     m_sink->setDurable(m_ctx->options.durable);
     m_resumed = m_resumed || m_sink->resumed();
-    m_chunks.assign(m_sink->chunks().size(), Chunk{});
-    for (const ChunkRange &c : m_sink->chunks()) {
-        if (m_sink->isCommitted(c.index))
-            m_chunks[size_t(c.index)].state = ChunkState::Committed;
-        else
-            m_sink->rewindChunk(c.index); // unjournaled bytes prove nothing: fetch the chunk again
-    }
+    m_pieces.clear(); // planned afresh from what the journal lacks
     if (m_stopMode || m_failure) {
         finishIfDrained();
         return;
@@ -280,112 +277,162 @@ void FileDownload::dispatch()
     }
     const qint64 now = m_clock.elapsed();
     qint64 nextWake = -1;
-    bool allCommitted = true;
     const int limit = m_wholeFile ? 1 : qMax(1, m_ctx->options.connectionsPerFile);
-    for (size_t i = 0; i < m_chunks.size(); ++i) {
-        Chunk &c = m_chunks[i];
-        if (c.state != ChunkState::Committed)
-            allCommitted = false;
-        if (c.state != ChunkState::Pending)
+    // Interrupted pieces first (each from its last byte), then new ones from the unclaimed bytes.
+    bool allWritten = true;
+    for (size_t i = 0; i < m_pieces.size(); ++i) {
+        Piece &p = m_pieces[i];
+        if (p.state != PieceState::Written)
+            allWritten = false;
+        if (p.state != PieceState::Pending)
             continue;
-        if (c.notBeforeMs > now) {
-            nextWake = nextWake < 0 ? c.notBeforeMs : qMin(nextWake, c.notBeforeMs);
+        if (p.notBeforeMs > now) {
+            nextWake = nextWake < 0 ? p.notBeforeMs : qMin(nextWake, p.notBeforeMs);
             continue;
         }
-        if (m_active >= limit)
-            continue;
-        if (m_wholeFile)
-            m_sink->rewindChunk(int(i)); // no Range: every attempt starts at byte 0
-        ChunkTransfer t;
-        t.id = g_nextTransferId.fetch_add(1);
-        t.sink = m_sink;
-        t.chunk = int(i);
-        t.url = m_resolved.url;
-        if (m_resolved.sendToken && !m_ctx->download.token.isEmpty())
-            t.authorization = "Bearer " + m_ctx->download.token.toUtf8();
-        t.endpoint = m_ctx->download.endpoint;
-        t.allowOffLoopback = m_ctx->options.allowOffLoopbackRedirects;
-        t.wholeFile = m_wholeFile;
-        t.stallTimeoutMs = m_ctx->options.stallTimeoutMs;
-        t.bucket = m_ctx->bucket;
-        c.state = ChunkState::Active;
-        c.transferId = t.id;
-        ++m_active;
-        m_ctx->transfers->start(t);
+        if (m_active < limit)
+            startTransfer(int(i));
+    }
+    if (m_wholeFile && m_pieces.empty() && m_sink->size() > 0) {
+        m_pieces.push_back(Piece{m_sink->addPiece(0, m_sink->size())});
+        startTransfer(0);
+        allWritten = false;
+    }
+    while (!m_wholeFile && m_active < limit) {
+        const std::optional<RangeSet::Range> r =
+            planPiece(m_sink->claimed(), m_sink->size(), limit, m_ctx->options.chunkSize);
+        if (!r) {
+            // The end game: every byte is claimed. Journal what landed so far now, so that the
+            // flush after the last byte has only these last moments left to write.
+            if (!m_endGameCheckpointed && !m_checkpointRunning && m_sink->hasUnjournaled()) {
+                m_endGameCheckpointed = true;
+                runCheckpoint();
+            }
+            if (nextWake < 0)
+                splitForIdleConnections(limit);
+            break;
+        }
+        m_pieces.push_back(Piece{m_sink->addPiece(r->first, r->second)});
+        startTransfer(int(m_pieces.size()) - 1);
+        allWritten = false;
     }
     if (nextWake >= 0 && m_active < limit)
         m_retryTimer->start(int(qMax<qint64>(1, nextWake - now)));
-    if (allCommitted && !m_commitRunning && m_commitQueue.empty())
+    if (m_active > 0 && !m_checkpointTimer->isActive())
+        m_checkpointTimer->start();
+    if (!allWritten || m_active > 0)
+        return;
+    // Every byte is in the file: journal the rest at once, then verify.
+    qCDebug(lcDownloadTiming, "%s: every byte written", qPrintable(m_file.path));
+    m_checkpointTimer->stop();
+    if (m_sink->isComplete() && !m_catchUpRunning)
         verify();
+    else if (!m_sink->isComplete() && !m_checkpointRunning)
+        runCheckpoint();
+}
+
+void FileDownload::splitForIdleConnections(int limit)
+{
+    int asked = 0;
+    for (const Piece &p : m_pieces)
+        asked += p.splitAsked ? 1 : 0;
+    for (int idle = limit - m_active - asked; idle > 0; --idle) {
+        Piece *best = nullptr;
+        qint64 most = 0;
+        for (Piece &p : m_pieces) {
+            const qint64 left = p.range->end.load() - p.range->next();
+            if (p.state == PieceState::Active && !p.splitAsked && !p.unsplittable && left > most) {
+                best = &p;
+                most = left;
+            }
+        }
+        if (!best || most < 2 * kMinSplitBytes)
+            return;
+        best->splitAsked = true;
+        m_ctx->transfers->split(best->transferId);
+    }
+}
+
+void FileDownload::handleSplitDone(quint64 transferId, bool split)
+{
+    for (Piece &p : m_pieces) {
+        if (p.transferId != transferId || !p.splitAsked)
+            continue;
+        p.splitAsked = false;
+        p.unsplittable = !split;
+        if (split)
+            qCDebug(lcDownloadTiming, "%s: split at %lld", qPrintable(m_file.path), p.range->end.load());
+        dispatch(); // the freed half is unclaimed now: an idle connection takes it
+        return;
+    }
+}
+
+void FileDownload::startTransfer(int index)
+{
+    Piece &p = m_pieces[size_t(index)];
+    if (m_wholeFile)
+        m_sink->rewindPiece(*p.range); // no Range: every attempt starts at byte 0
+    ChunkTransfer t;
+    t.id = g_nextTransferId.fetch_add(1);
+    t.sink = m_sink;
+    t.piece = p.range;
+    t.pieceIndex = index;
+    t.url = m_resolved.url;
+    if (m_resolved.sendToken && !m_ctx->download.token.isEmpty())
+        t.authorization = "Bearer " + m_ctx->download.token.toUtf8();
+    t.endpoint = m_ctx->download.endpoint;
+    t.allowOffLoopback = m_ctx->options.allowOffLoopbackRedirects;
+    t.wholeFile = m_wholeFile;
+    t.stallTimeoutMs = m_ctx->options.stallTimeoutMs;
+    t.bucket = m_ctx->bucket.get();
+    p.state = PieceState::Active;
+    p.transferId = t.id;
+    p.splitAsked = false;
+    p.unsplittable = false;
+    ++m_active;
+    m_ctx->transfers->start(t);
 }
 
 void FileDownload::handleChunkEnded(const ChunkResult &r)
 {
-    if (r.chunk < 0 || size_t(r.chunk) >= m_chunks.size() || m_chunks[size_t(r.chunk)].transferId != r.id
-        || m_chunks[size_t(r.chunk)].state != ChunkState::Active)
+    if (r.pieceIndex < 0 || size_t(r.pieceIndex) >= m_pieces.size() || m_pieces[size_t(r.pieceIndex)].transferId != r.id
+        || m_pieces[size_t(r.pieceIndex)].state != PieceState::Active)
         return; // another file's transfer (the pool's signal goes to every file)
-    Chunk &c = m_chunks[size_t(r.chunk)];
+    Piece &p = m_pieces[size_t(r.pieceIndex)];
     --m_active;
-    c.transferId = 0;
-    c.state = ChunkState::Pending;
+    p.transferId = 0;
+    p.splitAsked = false; // a split asked too late is refused by a transfer that is gone
+    p.state = PieceState::Pending;
     if (r.bytes > 0)
-        c.failures = 0; // progress resets the budget, as huggingface_hub does
+        p.failures = 0; // progress resets the budget, as huggingface_hub does
 
-    using O = ChunkResult::Outcome;
-    switch (r.outcome) {
-    case O::Ok:
+    const TransferVerdict v = judgeTransfer(r, m_file.path);
+    switch (v.action) {
+    case TransferVerdict::Action::Written:
         if (m_state == FileState::Retrying)
             setState(FileState::Downloading);
-        c.state = ChunkState::Committing;
-        queueCommit(r.chunk);
+        p.state = PieceState::Written;
+        runCatchUp(); // the digest follows the prefix as pieces complete, not all at the end
         break;
-    case O::Cancelled:
+    case TransferVerdict::Action::Nothing:
         break;
-    case O::WriteFailed:
-    case O::Refused:
-        fail(r.error);
+    case TransferVerdict::Action::Fail:
+        fail(v.error);
         break;
-    case O::RangeIgnored:
+    case TransferVerdict::Action::SwitchToWholeFile:
         if (!m_wholeFile && !m_switchingToWhole) {
-            // Switch the whole file to one plain GET: partial chunks of a server that ignores
-            // Range cannot be trusted to line up.
             m_switchingToWhole = true;
             setState(FileState::Retrying, u"range_ignored"_s);
-            for (const Chunk &other : m_chunks)
-                if (other.state == ChunkState::Active)
+            for (const Piece &other : m_pieces)
+                if (other.state == PieceState::Active)
                     m_ctx->transfers->abort(other.transferId);
         }
         break;
-    case O::HttpError: {
-        const int s = r.httpStatus;
-        if (s == 403 || s == 401 || s == 404 || s == 410) {
-            requestReresolve(s); // the signed URL expired (or the CDN lost it): fresh HEAD
-        } else if (s == 416) {
-            fail(Error::make(ErrorCode::SizeMismatch, u"%1: the server has fewer bytes than the Hub listed"_s.arg(m_file.path)));
-        } else if (s == 429) {
-            chunkFailed(r.chunk, r, ErrorCode::RateLimited, u"http_429"_s,
-                        rateLimitWaitMs(r.rateLimit, r.retryAfter).value_or(-1));
-        } else if (s == 408) {
-            chunkFailed(r.chunk, r, ErrorCode::Timeout, u"http_408"_s);
-        } else if (s >= 500) {
-            chunkFailed(r.chunk, r, ErrorCode::ServerError, u"http_%1"_s.arg(s));
-        } else {
-            fail(Error::make(ErrorCode::InvalidResponse, u"%1: unexpected HTTP %2"_s.arg(m_file.path).arg(s),
-                             {{u"http_status"_s, s}}));
-        }
+    case TransferVerdict::Action::Reresolve:
+        requestReresolve(v.httpStatus);
         break;
-    }
-    case O::NetworkError:
-        chunkFailed(r.chunk, r, ErrorCode::NetworkError, u"network"_s);
-        break;
-    case O::Stalled:
-        chunkFailed(r.chunk, r, ErrorCode::Timeout, u"stall"_s);
-        break;
-    case O::ShortBody:
-        chunkFailed(r.chunk, r, ErrorCode::NetworkError, u"short_body"_s);
-        break;
-    case O::BadResponse:
-        chunkFailed(r.chunk, r, ErrorCode::InvalidResponse, u"bad_content_range"_s);
+    case TransferVerdict::Action::Retry:
+        chunkFailed(r.pieceIndex, r, v.code, v.cause, v.waitMs);
         break;
     }
 
@@ -394,10 +441,11 @@ void FileDownload::handleChunkEnded(const ChunkResult &r)
 
 void FileDownload::continueAfterTransferEvent()
 {
-    if (m_switchingToWhole && m_active == 0 && !m_commitRunning && !m_stopMode && !m_failure) {
+    if (m_switchingToWhole && !busy() && !m_stopMode && !m_failure) {
         m_switchingToWhole = false;
         m_wholeFile = true;
-        m_sink.reset();
+        m_checkpointTimer->stop();
+        dropSink();
         FileSink::removePartials(finalPath());
         prepare();
         return;
@@ -405,19 +453,20 @@ void FileDownload::continueAfterTransferEvent()
     dispatch();
 }
 
-void FileDownload::chunkFailed(int chunk, const ChunkResult &r, ErrorCode code, const QString &cause, int waitMs)
+void FileDownload::chunkFailed(int piece, const ChunkResult &r, ErrorCode code, const QString &cause, int waitMs)
 {
-    Chunk &c = m_chunks[size_t(chunk)];
-    if (++c.failures > m_ctx->options.maxRetries) {
-        fail(Error::make(code, u"%1: chunk %2 failed %3 times in a row, last: %4"_s.arg(m_file.path).arg(chunk)
-                                   .arg(c.failures).arg(r.detail.isEmpty() ? cause : r.detail),
+    Piece &p = m_pieces[size_t(piece)];
+    if (++p.failures > m_ctx->options.maxRetries) {
+        fail(Error::make(code, u"%1: bytes %2-%3 failed %4 times in a row, last: %5"_s.arg(m_file.path)
+                                   .arg(p.range->next()).arg(p.range->end.load() - 1).arg(p.failures)
+                                   .arg(r.detail.isEmpty() ? cause : r.detail),
                          {{u"path"_s, m_file.path}, {u"cause"_s, cause}}));
         return;
     }
     if (waitMs < 0)
-        waitMs = backoffDelayMs(c.failures, m_ctx->options.backoffBaseMs, m_ctx->options.backoffMaxMs,
+        waitMs = backoffDelayMs(p.failures, m_ctx->options.backoffBaseMs, m_ctx->options.backoffMaxMs,
                                 QRandomGenerator::global()->generateDouble());
-    c.notBeforeMs = m_clock.elapsed() + qMin(waitMs, m_ctx->options.maxRetryAfterMs);
+    p.notBeforeMs = m_clock.elapsed() + qMin(waitMs, m_ctx->options.maxRetryAfterMs);
     setState(FileState::Retrying, cause);
 }
 
@@ -436,33 +485,45 @@ void FileDownload::requestReresolve(int status)
     resolve();
 }
 
-void FileDownload::queueCommit(int chunk)
+void FileDownload::handleCheckpointTick()
 {
-    m_commitQueue.push_back(chunk);
-    if (!m_commitRunning)
-        runCommit();
+    if (m_active == 0)
+        m_checkpointTimer->stop(); // nothing arrives: the next transfer starts the timer again
+    if (m_sink && !m_checkpointRunning && !m_verifying && m_sink->hasUnjournaled())
+        runCheckpoint();
 }
 
-void FileDownload::runCommit()
+void FileDownload::runCheckpoint()
 {
-    m_commitRunning = true;
-    std::vector<int> batch;
-    batch.swap(m_commitQueue);
-    runBlocking(m_ctx->blockingPool, this, [sink = m_sink, batch]() { return std::make_pair(batch, sink->commit(batch)); },
-                [this](std::pair<std::vector<int>, Status> done) {
-        m_commitRunning = false;
-        if (!done.second.ok()) {
-            for (int k : done.first)
-                m_chunks[size_t(k)].state = ChunkState::Pending;
-            fail(done.second.error());
+    m_checkpointRunning = true;
+    runBlocking(m_ctx->blockingPool, this, [sink = m_sink]() { return sink->checkpoint(); }, [this](Status st) {
+        m_checkpointRunning = false;
+        if (!st.ok()) {
+            fail(st.error());
             return;
         }
-        for (int k : done.first)
-            m_chunks[size_t(k)].state = ChunkState::Committed;
-        // Chunks already on disk are journaled even after a failure: a resume then skips them.
-        if (!m_commitQueue.empty())
-            runCommit();
         continueAfterTransferEvent();
+    });
+}
+
+void FileDownload::runCatchUp()
+{
+    if (m_catchUpRunning) {
+        m_catchUpAgain = true;
+        return;
+    }
+    m_catchUpRunning = true;
+    m_catchUpAgain = false;
+    runBlocking(m_ctx->blockingPool, this, [sink = m_sink]() { return sink->catchUpDigest(); }, [this](Status st) {
+        m_catchUpRunning = false;
+        if (!st.ok()) {
+            fail(st.error());
+            return;
+        }
+        if (m_catchUpAgain && !m_stopMode && !m_failure)
+            runCatchUp();
+        else
+            continueAfterTransferEvent();
     });
 }
 
@@ -470,6 +531,7 @@ void FileDownload::verify()
 {
     m_verifying = true;
     setState(FileState::Verifying);
+    qCDebug(lcDownloadTiming, "%s: verify", qPrintable(m_file.path));
     const GuardedPath path = finalPath();
     const QString expected = ContentHasher::expectedFor(m_file);
     runBlocking(m_ctx->blockingPool, this, [sink = m_sink, path, expected]() -> Status {
@@ -486,9 +548,10 @@ void FileDownload::verify()
         FileSink::journalPath(path).remove();
         return {};
     }, [this](Status st) {
+        qCDebug(lcDownloadTiming, "%s: published", qPrintable(m_file.path));
         m_verifying = false;
         if (st.ok()) {
-            m_sink.reset();
+            dropSink();
             m_done = true;
             m_running = false;
             setState(FileState::Done);
@@ -498,14 +561,14 @@ void FileDownload::verify()
         if (st.error().code == ErrorCode::ChecksumMismatch && !m_refetched && !m_stopMode) {
             // Wrong bytes on disk: throw them away and fetch the file once more from scratch.
             m_refetched = true;
-            m_sink.reset();
+            dropSink();
             FileSink::removePartials(finalPath());
             setState(FileState::Retrying, u"checksum_mismatch"_s);
             prepare();
             return;
         }
         if (st.error().code == ErrorCode::ChecksumMismatch) {
-            m_sink.reset();
+            dropSink();
             FileSink::removePartials(finalPath());
         }
         fail(st.error());
@@ -519,9 +582,10 @@ void FileDownload::fail(const Error &error)
     m_failure = error;
     setState(FileState::Failed, error.codeName());
     m_retryTimer->stop();
-    for (const Chunk &c : m_chunks)
-        if (c.state == ChunkState::Active)
-            m_ctx->transfers->abort(c.transferId);
+    m_checkpointTimer->stop();
+    for (const Piece &p : m_pieces)
+        if (p.state == PieceState::Active)
+            m_ctx->transfers->abort(p.transferId);
     finishIfDrained();
 }
 
@@ -532,26 +596,46 @@ void FileDownload::stop(StopMode mode)
         return;
     }
     m_stopMode = mode;
+    m_abandoned = mode == StopMode::Abandon;
     m_retryTimer->stop();
-    for (const Chunk &c : m_chunks)
-        if (c.state == ChunkState::Active)
-            m_ctx->transfers->abort(c.transferId);
+    m_checkpointTimer->stop();
+    for (const Piece &p : m_pieces)
+        if (p.state == PieceState::Active)
+            m_ctx->transfers->abort(p.transferId);
     finishIfDrained();
+}
+
+void FileDownload::checkpointNow()
+{
+    if (m_sink && !m_done && !m_abandoned && m_stopMode != StopMode::Cancel && m_sink->hasUnjournaled())
+        (void)m_sink->checkpoint(); // best effort: what is not journaled is fetched again
 }
 
 void FileDownload::finishIfDrained()
 {
     if (busy() || (!m_running && !m_stopMode))
         return;
+    // What the stopped (or failed) transfers wrote is journaled once more, so that a resume
+    // fetches none of it again; an abandoned file is left exactly as it is.
+    const bool keep = m_stopMode ? *m_stopMode == StopMode::Pause : bool(m_failure);
+    if (keep && m_sink && !m_lastCheckpointTried && m_sink->hasUnjournaled()) {
+        m_lastCheckpointTried = true;
+        m_checkpointRunning = true;
+        runBlocking(m_ctx->blockingPool, this, [sink = m_sink]() { return sink->checkpoint(); }, [this](Status) {
+            m_checkpointRunning = false;
+            finishIfDrained();
+        });
+        return;
+    }
     if (m_stopMode) {
         const StopMode mode = *m_stopMode;
         m_running = false;
         if (mode == StopMode::Cancel) {
-            m_sink.reset();
-            m_chunks.clear();
+            dropSink();
             FileSink::removePartials(finalPath());
             finalPath().remove();
             m_done = false;
+            m_baseline = 0;
             setState(FileState::Queued);
         } else {
             setState(FileState::Paused);

@@ -2,6 +2,8 @@
 
 #include <QMutexLocker>
 
+#include <algorithm>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace mistudio {
@@ -15,20 +17,22 @@ void FileSink::removePartials(const GuardedPath &finalPath)
     journalPath(finalPath).withSuffix(u".tmp").remove();
 }
 
+DownloadJournal::Identity FileSink::identityFor(const RemoteFile &file, bool wholeFile)
+{
+    return DownloadJournal::Identity{qMax<qint64>(0, file.size),
+                                     (wholeFile ? QByteArray("whole:") : QByteArray())
+                                         + ContentHasher::expectedFor(file).toLatin1()};
+}
+
 Result<std::shared_ptr<FileSink>> FileSink::open(const GuardedPath &finalPath, const RemoteFile &file,
-                                                 qint64 chunkSize, bool preallocate, bool wholeFile)
+                                                 bool preallocate, bool wholeFile)
 {
     std::shared_ptr<FileSink> s(new FileSink);
     s->m_file = file;
-    const qint64 size = qMax<qint64>(0, file.size);
-    if (wholeFile)
-        chunkSize = qMax<qint64>(1, size);
-    const QByteArray digest = (wholeFile ? QByteArray("whole:") : QByteArray())
-        + ContentHasher::expectedFor(file).toLatin1();
+    const qint64 size = s->size();
 
     bool fresh = true;
-    auto journal = DownloadJournal::open(journalPath(finalPath),
-                                         DownloadJournal::Identity{size, qMax<qint64>(1, chunkSize), digest}, &fresh);
+    auto journal = DownloadJournal::open(journalPath(finalPath), identityFor(file, wholeFile), &fresh);
     if (!journal)
         return journal.error();
     s->m_journal = std::move(*journal);
@@ -38,29 +42,23 @@ Result<std::shared_ptr<FileSink>> FileSink::open(const GuardedPath &finalPath, c
     if (!data)
         return data.error();
     s->m_data = std::move(*data);
-    qint64 committedEnd = 0;
-    for (const ChunkRange &c : planChunks(size, s->m_journal->identity().chunkSize))
-        if (s->m_journal->isDone(c.index))
-            committedEnd = c.end;
+    const std::vector<RangeSet::Range> done = s->m_journal->done().ranges();
+    const qint64 journaledEnd = done.empty() ? 0 : done.back().second;
     const qint64 onDisk = s->m_data->currentSize();
-    if (!fresh && (onDisk < committedEnd || onDisk > size)) {
+    if (!fresh && (onDisk < journaledEnd || onDisk > size)) {
         // The partial was lost or truncated behind the journal's back: start over.
         s->m_data.reset();
         s->m_journal.reset();
         removePartials(finalPath);
-        return open(finalPath, file, chunkSize, preallocate, wholeFile);
+        return open(finalPath, file, preallocate, wholeFile);
     }
-    // Without a reservation the file grows as chunks land (sparse): a full disk then shows up
-    // while writing, and the chunks written before it stay journaled.
+    // Without a reservation the file grows as pieces land (sparse): a full disk then shows up
+    // while writing, and the ranges written before it stay journaled.
     if (fresh && preallocate) {
         if (Status st = s->m_data->allocate(size, true); !st)
             return st.error();
     }
-    s->m_resumed = !fresh && s->m_journal->doneCount() > 0;
-    s->m_chunks = planChunks(size, s->m_journal->identity().chunkSize);
-    s->m_written.reset(new std::atomic<qint64>[qMax<size_t>(1, s->m_chunks.size())]);
-    for (const ChunkRange &c : s->m_chunks)
-        s->m_written[size_t(c.index)].store(s->m_journal->isDone(c.index) ? c.size() : 0);
+    s->m_resumed = !fresh && s->m_journal->doneBytes() > 0;
     s->m_hasher = std::make_unique<ContentHasher>(ContentHasher::kindFor(file), size);
     {
         QMutexLocker lock(&s->m_hashMutex);
@@ -70,12 +68,34 @@ Result<std::shared_ptr<FileSink>> FileSink::open(const GuardedPath &finalPath, c
     return s;
 }
 
-qint64 FileSink::bytesOnDisk() const
+qint64 FileSink::durableBytes() const
 {
-    qint64 total = 0;
-    for (const ChunkRange &c : m_chunks)
-        total += m_written[size_t(c.index)].load(std::memory_order_relaxed);
-    return total;
+    return m_journal->doneBytes();
+}
+
+RangeSet FileSink::claimed() const
+{
+    QMutexLocker lock(&m_piecesMutex);
+    RangeSet r = m_journal->done();
+    for (const auto &p : m_pieces)
+        r.add(p->begin, p->end.load());
+    return r;
+}
+
+RangeSet FileSink::writtenLocked() const
+{
+    RangeSet r = m_journal->done();
+    for (const auto &p : m_pieces)
+        r.add(p->begin, p->next());
+    return r;
+}
+
+std::shared_ptr<FilePiece> FileSink::addPiece(qint64 begin, qint64 end)
+{
+    auto piece = std::make_shared<FilePiece>(begin, end);
+    QMutexLocker lock(&m_piecesMutex);
+    m_pieces.push_back(piece);
+    return piece;
 }
 
 qint64 FileSink::hashedBytes() const
@@ -84,28 +104,36 @@ qint64 FileSink::hashedBytes() const
     return m_hashedUpTo;
 }
 
-void FileSink::rewindChunk(int chunk)
+void FileSink::rewindPiece(FilePiece &piece)
 {
     QMutexLocker lock(&m_hashMutex);
-    const ChunkRange &c = m_chunks[size_t(chunk)];
-    if (m_hashedUpTo > c.begin) {
-        // The digest already covers part of this chunk; only a full restart can undo that.
+    if (m_hashedUpTo > piece.begin) {
+        // The digest already covers bytes of this piece; only a full restart can undo that.
         m_hasher->reset();
         m_hashedUpTo = 0;
     }
-    m_written[size_t(chunk)].store(0);
+    piece.written.store(0);
 }
 
-Status FileSink::write(int chunk, qint64 offset, const char *data, qint64 size)
+Status FileSink::write(FilePiece &piece, qint64 offset, const char *data, qint64 size)
 {
-    const ChunkRange &c = m_chunks[size_t(chunk)];
-    if (offset != c.begin + m_written[size_t(chunk)].load() || offset + size > c.end)
-        return Error::make(ErrorCode::Internal, u"Write outside chunk %1 of %2"_s.arg(chunk).arg(m_file.path));
+    if (offset != piece.next() || offset + size > piece.end.load())
+        return Error::make(ErrorCode::Internal, u"Write outside piece %1-%2 of %3"_s.arg(piece.begin).arg(piece.end.load())
+                                                    .arg(m_file.path));
     if (Status st = m_data->writeAt(offset, data, size); !st)
         return st;
-    m_written[size_t(chunk)].store(offset + size - c.begin);
+    piece.written.store(offset + size - piece.begin);
+    m_bytesWritten.fetch_add(size, std::memory_order_relaxed);
+    // Each 4 MiB of a piece goes to the disk as soon as it is whole, rather than all at the next
+    // checkpoint: the flush at a checkpoint, the last one included, then waits for little.
+    if (m_durable && (offset + size) / kWritebackBlock != offset / kWritebackBlock) {
+        const qint64 blockEnd = (offset + size) / kWritebackBlock * kWritebackBlock;
+        const qint64 blockBegin = qMax(piece.begin, blockEnd - kWritebackBlock);
+        m_data->startWriteback(blockBegin, blockEnd - blockBegin);
+    }
+    m_writeEpoch.fetch_add(1);
     // Hash straight from the network buffer when these bytes extend the hashed prefix. Never
-    // wait for the lock: the commit task catches up from the page cache instead.
+    // wait for the lock: a catch-up task reads them back from the page cache instead.
     if (m_hashMutex.tryLock()) {
         if (offset == m_hashedUpTo) {
             m_hasher->update(data, size);
@@ -116,18 +144,61 @@ Status FileSink::write(int chunk, qint64 offset, const char *data, qint64 size)
     return {};
 }
 
+bool FileSink::hasUnjournaled() const
+{
+    return m_writeEpoch.load() != m_journaledEpoch.load();
+}
+
+Status FileSink::checkpoint()
+{
+    QMutexLocker checkpointLock(&m_checkpointMutex);
+    const qint64 epoch = m_writeEpoch.load();
+    // What every piece holds *before* the flush: those bytes are in the file, so the flush
+    // makes them durable; bytes written meanwhile wait for the next checkpoint.
+    std::vector<RangeSet::Range> landed;
+    {
+        QMutexLocker lock(&m_piecesMutex);
+        for (const auto &p : m_pieces)
+            if (const qint64 next = p->next(); next > p->begin)
+                landed.emplace_back(p->begin, next);
+    }
+    if (landed.empty()) {
+        m_journaledEpoch.store(epoch);
+        return {};
+    }
+    if (m_durable) {
+        if (Status st = m_data->syncData(); !st)
+            return st;
+    }
+    QMutexLocker lock(&m_piecesMutex);
+    if (Status st = m_journal->record(landed); !st)
+        return st;
+    // A finished piece is now just journaled bytes.
+    std::erase_if(m_pieces, [this](const std::shared_ptr<FilePiece> &p) {
+        const qint64 end = p->end.load();
+        return p->next() == end && m_journal->isDone(p->begin, end);
+    });
+    m_journaledEpoch.store(epoch);
+    return {};
+}
+
+Status FileSink::catchUpDigest()
+{
+    QMutexLocker lock(&m_hashMutex);
+    return catchUpLocked();
+}
+
 Status FileSink::catchUpLocked()
 {
-    const qint64 size = qMax<qint64>(0, m_file.size);
+    qint64 limit = 0;
+    {
+        QMutexLocker lock(&m_piecesMutex);
+        limit = writtenLocked().contiguousEnd(m_hashedUpTo);
+    }
     std::vector<char> buf;
-    while (m_hashedUpTo < size) {
-        const int k = int(m_hashedUpTo / chunkSize());
-        const ChunkRange &c = m_chunks[size_t(k)];
-        const qint64 limit = c.begin + m_written[size_t(k)].load();
-        if (limit <= m_hashedUpTo)
-            break;
+    while (m_hashedUpTo < limit) {
         if (buf.empty())
-            buf.resize(1 << 20);
+            buf.resize(size_t(qMin<qint64>(4 << 20, limit - m_hashedUpTo)));
         const qint64 n = qMin<qint64>(qint64(buf.size()), limit - m_hashedUpTo);
         if (Status st = m_data->readAt(m_hashedUpTo, buf.data(), n); !st)
             return st;
@@ -137,27 +208,12 @@ Status FileSink::catchUpLocked()
     return {};
 }
 
-Status FileSink::commit(const std::vector<int> &chunks)
-{
-    QMutexLocker commitLock(&m_commitMutex);
-    if (m_durable) {
-        if (Status st = m_data->syncData(); !st)
-            return st;
-    }
-    for (int k : chunks) {
-        if (Status st = m_journal->markDone(k); !st)
-            return st;
-    }
-    QMutexLocker lock(&m_hashMutex);
-    return catchUpLocked();
-}
-
 Result<QString> FileSink::finishDigest()
 {
     QMutexLocker lock(&m_hashMutex);
     if (Status st = catchUpLocked(); !st)
         return st.error();
-    if (m_hashedUpTo != qMax<qint64>(0, m_file.size))
+    if (m_hashedUpTo != size() || !m_journal->isDone(0, size()))
         return Error::make(ErrorCode::Internal, u"Digest of %1 stopped at byte %2"_s.arg(m_file.path).arg(m_hashedUpTo));
     return m_hasher->finalHex();
 }

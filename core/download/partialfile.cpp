@@ -85,6 +85,11 @@ Status PartialFile::readAt(qint64 offset, char *data, qint64 size) const
     return {};
 }
 
+void PartialFile::startWriteback(qint64 offset, qint64 size)
+{
+    (void)::sync_file_range(m_fd, off_t(offset), off_t(size), SYNC_FILE_RANGE_WRITE);
+}
+
 Status PartialFile::syncData()
 {
     if (::fdatasync(m_fd) != 0)

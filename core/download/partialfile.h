@@ -27,6 +27,9 @@ public:
     Status writeAt(qint64 offset, const char *data, qint64 size);
     Status readAt(qint64 offset, char *data, qint64 size) const;
     Status syncData();
+    // Starts writing [offset, offset + size) back to the disk without waiting for it
+    // (sync_file_range), so that the next syncData() has little left to wait for. Best effort.
+    void startWriteback(qint64 offset, qint64 size);
     qint64 currentSize() const;
     QString path() const { return m_path; }
 

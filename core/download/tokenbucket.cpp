@@ -6,7 +6,7 @@
 
 namespace mistudio {
 
-TokenBucket::TokenBucket(qint64 bytesPerSecond)
+TokenBucket::TokenBucket(qint64 bytesPerSecond, TokenBucket *parent) : m_parent(parent)
 {
     m_clock.start();
     setRate(bytesPerSecond);
@@ -49,18 +49,23 @@ void TokenBucket::refillLocked() const
 
 qint64 TokenBucket::take(qint64 wanted)
 {
+    // Child before parent, always: the lock order that keeps nested buckets deadlock-free.
     QMutexLocker lock(&m_mutex);
-    if (m_rate == 0)
-        return wanted;
-    refillLocked();
-    const qint64 granted = qMin<qint64>(wanted, qint64(m_tokens));
-    m_tokens -= double(granted);
-    return qMax<qint64>(0, granted);
+    qint64 granted = wanted;
+    if (m_rate > 0) {
+        refillLocked();
+        granted = qBound<qint64>(0, qint64(m_tokens), wanted);
+    }
+    if (m_parent && granted > 0)
+        granted = m_parent->take(granted); // what the parent refuses stays in this bucket
+    if (m_rate > 0)
+        m_tokens -= double(granted);
+    m_granted.fetch_add(granted, std::memory_order_relaxed);
+    return granted;
 }
 
-int TokenBucket::msUntilAvailable(qint64 bytes) const
+int TokenBucket::msUntilAvailableHere(qint64 bytes) const
 {
-    QMutexLocker lock(&m_mutex);
     if (m_rate == 0)
         return 0;
     refillLocked();
@@ -68,6 +73,13 @@ int TokenBucket::msUntilAvailable(qint64 bytes) const
     if (need <= 0)
         return 0;
     return qMax(1, int(std::ceil(need * 1000.0 / double(m_rate))));
+}
+
+int TokenBucket::msUntilAvailable(qint64 bytes) const
+{
+    QMutexLocker lock(&m_mutex);
+    const int here = msUntilAvailableHere(bytes);
+    return m_parent ? qMax(here, m_parent->msUntilAvailable(bytes)) : here;
 }
 
 void TokenBucket::setManualClock(bool manual)

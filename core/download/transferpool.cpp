@@ -38,6 +38,7 @@ void TransferPool::start(const ChunkTransfer &transfer)
         w.worker = new TransferWorker;
         w.worker->moveToThread(w.thread);
         connect(w.worker, &TransferWorker::chunkEnded, this, &TransferPool::handleChunkEnded, Qt::QueuedConnection);
+        connect(w.worker, &TransferWorker::splitDone, this, &TransferPool::splitDone, Qt::QueuedConnection);
         w.thread->start();
         m_workers.push_back(w);
         best = int(m_workers.size()) - 1;
@@ -57,6 +58,15 @@ void TransferPool::abort(quint64 id)
         return;
     TransferWorker *worker = m_workers[size_t(*it)].worker;
     QMetaObject::invokeMethod(worker, [worker, id] { worker->abort(id); }, Qt::QueuedConnection);
+}
+
+void TransferPool::split(quint64 id)
+{
+    const auto it = m_owner.constFind(id);
+    if (it == m_owner.constEnd())
+        return;
+    TransferWorker *worker = m_workers[size_t(*it)].worker;
+    QMetaObject::invokeMethod(worker, [worker, id] { worker->split(id); }, Qt::QueuedConnection);
 }
 
 void TransferPool::handleChunkEnded(const ChunkResult &result)

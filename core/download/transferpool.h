@@ -27,11 +27,13 @@ public:
     // Starts `transfer` on the least busy worker; the result comes back through chunkEnded.
     void start(const ChunkTransfer &transfer);
     void abort(quint64 id);
+    void split(quint64 id); // TransferWorker::split; the answer comes through splitDone
     int activeTransfers() const { return m_active; }
     int workerCount() const { return int(m_workers.size()); }
 
 Q_SIGNALS:
     void chunkEnded(const mistudio::ChunkResult &result);
+    void splitDone(quint64 id, bool split);
 
 private:
     struct Worker

@@ -27,8 +27,10 @@ struct TransferWorker::Active
     QNetworkReply *reply = nullptr;
     QTimer *stall = nullptr;
     QTimer *throttle = nullptr;
-    qint64 from = 0; // first byte asked for
-    qint64 end = 0;  // one past the last byte asked for
+    qint64 from = 0;  // first byte asked for
+    qint64 end = 0;   // one past the last byte wanted (lowered by a split)
+    qint64 asked = 0; // one past the last byte the request asked for
+    bool cut = false; // split: the response goes on past `end`, which is where this ends
     qint64 received = 0;
     bool validated = false;
     bool stopped = false;
@@ -61,10 +63,9 @@ void TransferWorker::start(const ChunkTransfer &transfer)
     auto *a = new Active;
     a->t = transfer;
     a->result.id = transfer.id;
-    a->result.chunk = transfer.chunk;
-    const ChunkRange &c = transfer.sink->chunks()[size_t(transfer.chunk)];
-    a->from = c.begin + transfer.sink->written(transfer.chunk);
-    a->end = c.end;
+    a->result.pieceIndex = transfer.pieceIndex;
+    a->from = transfer.piece->next();
+    a->end = transfer.piece->end.load();
     a->url = transfer.url;
     // The token only ever goes to the Hub's own origin, whatever URL a resolver handed over.
     if (hub::sameOrigin(transfer.url, transfer.endpoint))
@@ -97,8 +98,10 @@ void TransferWorker::send(Active *a)
     // CDN limits add up.
     req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     req.setRawHeader("Accept-Encoding", "identity");
+    a->asked = a->end; // a piece split before this hop is asked for only up to its cut
+    a->cut = false;
     if (!a->t.wholeFile)
-        req.setRawHeader("Range", rangeHeader(a->from, a->end));
+        req.setRawHeader("Range", rangeHeader(a->from, a->asked));
     if (!a->authorization.isEmpty())
         req.setRawHeader("Authorization", a->authorization);
     a->reply = m_nam->get(req);
@@ -152,6 +155,33 @@ bool TransferWorker::followRedirect(Active *a, int status)
     a->url = *next;
     send(a);
     return true;
+}
+
+void TransferWorker::split(quint64 id)
+{
+    Active *a = m_active.value(id);
+    const qint64 pos = a ? a->from + a->received : 0;
+    if (!a || a->stopped || a->t.wholeFile || a->end - pos < 2 * kMinSplitBytes) {
+        Q_EMIT splitDone(id, false);
+        return;
+    }
+    // Writes of this transfer happen on this thread only, so nothing lands past the cut.
+    a->end = pos + (a->end - pos) / 2;
+    a->t.piece->end.store(a->end);
+    a->cut = true;
+    Q_EMIT splitDone(id, true);
+}
+
+void TransferWorker::endAtCut(Active *a)
+{
+    a->stopped = true;
+    a->result.outcome = ChunkResult::Outcome::Ok;
+    a->result.detail = u"ended where its piece was split"_s;
+    if (!a->replyFinished) {
+        a->reply->disconnect(this);
+        a->reply->abort(); // HTTP/1.1 cannot end a response early but by closing its connection
+    }
+    complete(a);
 }
 
 void TransferWorker::abort(quint64 id)
@@ -211,10 +241,10 @@ bool TransferWorker::validate(Active *a)
         qint64 first = 0, last = 0, total = 0;
         const QByteArray cr = a->reply->rawHeader("Content-Range");
         if (status != 206 || !parseContentRange(cr, &first, &last, &total) || first != a->from
-            || last != a->end - 1 || total != size) {
+            || last != a->asked - 1 || total != size) {
             stop(a, ChunkResult::Outcome::BadResponse,
                  u"HTTP %1, Content-Range '%2' for bytes %3-%4/%5"_s.arg(status)
-                     .arg(QString::fromLatin1(cr)).arg(a->from).arg(a->end - 1).arg(size));
+                     .arg(QString::fromLatin1(cr)).arg(a->from).arg(a->asked - 1).arg(size));
             return false;
         }
     }
@@ -230,6 +260,10 @@ void TransferWorker::pump(Active *a)
     while (reply->bytesAvailable() > 0) {
         const qint64 room = a->end - (a->from + a->received);
         if (room <= 0) {
+            if (a->cut) {
+                endAtCut(a);
+                return;
+            }
             stop(a, ChunkResult::Outcome::BadResponse, u"body longer than the range asked for"_s);
             return;
         }
@@ -247,12 +281,16 @@ void TransferWorker::pump(Active *a)
         const qint64 n = reply->read(m_buffer.data(), want);
         if (n <= 0)
             break;
-        if (Status st = a->t.sink->write(a->t.chunk, a->from + a->received, m_buffer.data(), n); !st) {
+        if (Status st = a->t.sink->write(*a->t.piece, a->from + a->received, m_buffer.data(), n); !st) {
             a->result.error = st.error();
             stop(a, ChunkResult::Outcome::WriteFailed, st.error().message);
             return;
         }
         a->received += n;
+        if (a->cut && a->from + a->received == a->end) {
+            endAtCut(a); // the rest of the response belongs to another transfer now
+            return;
+        }
     }
     if (a->replyFinished) {
         complete(a);

@@ -18,21 +18,23 @@ class QTimer;
 namespace mistudio {
 
 class FileSink;
+struct FilePiece;
 class TokenBucket;
 
-// One Range GET of one chunk (or, for a server that ignores Range, of the whole file).
+// One Range GET of the rest of one piece (or, for a server that ignores Range, of the whole file).
 struct ChunkTransfer
 {
     quint64 id = 0;
     std::shared_ptr<FileSink> sink;
-    int chunk = 0;
+    std::shared_ptr<FilePiece> piece;
+    int pieceIndex = 0; // the file's own index of the piece, handed back in the result
     QUrl url;
     QByteArray authorization; // empty unless the URL is on the Hub's own host
     QUrl endpoint;            // the Hub's: Authorization goes to its scheme/host/port only
     bool allowOffLoopback = false; // let a loopback endpoint's redirects leave loopback
     bool wholeFile = false;   // no Range header; a 200 with the whole body is expected
     int stallTimeoutMs = 30000;
-    TokenBucket *bucket = nullptr;
+    TokenBucket *bucket = nullptr; // the download's cap (nested in the session's global one)
 };
 
 struct ChunkResult
@@ -50,7 +52,7 @@ struct ChunkResult
         Refused,        // the URL or a redirect breaks the redirect rules (see error): not retried
     };
     quint64 id = 0;
-    int chunk = 0;
+    int pieceIndex = 0;
     Outcome outcome = Outcome::Ok;
     int httpStatus = 0;
     QByteArray rateLimit;
@@ -76,12 +78,16 @@ public:
 
     static constexpr int kReadBufferSize = 256 * 1024;
 
-    // Both run in the worker's thread (call through QMetaObject::invokeMethod).
+    // All run in the worker's thread (call through QMetaObject::invokeMethod).
     void start(const mistudio::ChunkTransfer &transfer);
     void abort(quint64 id);
+    // Ends transfer `id` halfway through what it has left (its piece's end is lowered; it stops
+    // and reports Ok there), if each half keeps kMinSplitBytes: the rest becomes unclaimed.
+    void split(quint64 id);
 
 Q_SIGNALS:
     void chunkEnded(const mistudio::ChunkResult &result);
+    void splitDone(quint64 id, bool split);
 
 private:
     struct Active;
@@ -91,6 +97,7 @@ private:
     bool validate(Active *a);
     void handleFinished(Active *a);
     void complete(Active *a);
+    void endAtCut(Active *a);
     void stop(Active *a, ChunkResult::Outcome outcome, const QString &detail);
 
     QNetworkAccessManager *m_nam = nullptr;

@@ -1,10 +1,8 @@
 #include "engines/realengines.h"
 
 #include "arch/architecture.h"
-#include "download/downloadengine.h"
-#include "download/hubresolver.h"
+#include "engines/hubdownload.h"
 #include "hub/cancelsource.h"
-#include "hub/fileselection.h"
 #include "hub/hubclient.h"
 #include "hub/previewbuilder.h"
 #include "hub/safetensorsheader.h"
@@ -18,8 +16,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
-#include <QRegularExpression>
-#include <QTimer>
 
 #include <optional>
 
@@ -28,22 +24,13 @@ using namespace Qt::Literals::StringLiterals;
 namespace mistudio {
 namespace {
 
-// Runs `start(done)` on this (pool) thread's own event loop and waits for `done`. With a job's
-// control, its stop fires `cancel` (the HubClient's), which ends the call at once.
+// Runs `start(done)` on this (pool) thread's own event loop and waits for `done`: a preview or
+// a search, answering a face's request (downloads go through the download session instead).
 template<class T>
-Result<T> runLocal(const std::function<void(std::function<void(Result<T>)>)> &start,
-                   const JobControl *control = nullptr, hub::CancelSource *cancel = nullptr)
+Result<T> runLocal(const std::function<void(std::function<void(Result<T>)>)> &start)
 {
     QEventLoop loop;
     std::optional<Result<T>> out;
-    QTimer poll;
-    if (control && cancel) {
-        QObject::connect(&poll, &QTimer::timeout, &loop, [control, cancel] {
-            if (control->stopRequested())
-                cancel->cancel();
-        });
-        poll.start(50);
-    }
     start([&](Result<T> r) {
         out.emplace(std::move(r));
         loop.quit();
@@ -52,146 +39,6 @@ Result<T> runLocal(const std::function<void(std::function<void(Result<T>)>)> &st
         loop.exec();
     return std::move(*out);
 }
-
-hub::HubOptions hubOptions(const HubSettings &s, const QString &explicitToken)
-{
-    hub::HubOptions o = s.hub;
-    o.token = hub::resolveToken(explicitToken, s.environment, s.storedToken);
-    return o;
-}
-
-bool matchesAny(const QString &path, const QStringList &globs)
-{
-    for (const QString &g : globs) {
-        const QRegularExpression re(QRegularExpression::wildcardToRegularExpression(
-            g, QRegularExpression::UnanchoredWildcardConversion));
-        const QRegularExpression anchored(u"^(?:"_s + re.pattern() + u")$"_s);
-        if (anchored.match(path).hasMatch() || anchored.match(path.section(u'/', -1)).hasMatch())
-            return true;
-    }
-    return false;
-}
-
-class HubDownload final : public DownloadBackend
-{
-public:
-    explicit HubDownload(HubSettings s) : m_settings(std::move(s)) {}
-
-    Result<DownloadOutcome> download(const DownloadSpec &spec,
-                                     const std::function<void(const DownloadProgressInfo &)> &progress,
-                                     const JobControl &control) override
-    {
-        // The download's Hub calls end with its job: its own cancel source, fired by the job's
-        // stop (which shutdown requests first), rather than the service-wide one, so that a
-        // stopped download is seen as stopped and never as failed.
-        hub::HubOptions options = hubOptions(m_settings, spec.token);
-        const auto stop = std::make_shared<hub::CancelSource>();
-        options.cancel = stop;
-        // Declared before the engine: the resolver's client outlives the engine's downloads.
-        hub::HubClient client(options);
-        // One commit for every file: the one resolved by an earlier attempt, else the branch's now.
-        const QString revision = spec.pinnedCommit.isEmpty() ? spec.revision : spec.pinnedCommit;
-        const Result<hub::ModelInfo> info = runLocal<hub::ModelInfo>([&](auto done) {
-            client.modelInfo(spec.repoId, revision.isEmpty() ? u"main"_s : revision, done);
-        }, &control, stop.get());
-        if (!info)
-            return info.error();
-        const QString commit = info->sha;
-        const Result<QList<hub::RepoFile>> tree = runLocal<QList<hub::RepoFile>>([&](auto done) {
-            client.listTree(spec.repoId, commit, done);
-        }, &control, stop.get());
-        if (!tree)
-            return tree.error();
-        // Access is checked before any byte: a gated repo fails here with its own code.
-        const Result<bool> access =
-            runLocal<bool>([&](auto done) { client.authCheck(spec.repoId, done); }, &control, stop.get());
-        if (!access)
-            return access.error();
-        const hub::FileSelection sel =
-            hub::selectFiles(tree.value(), hub::requiresTrustRemoteCode(info->config, tree.value()));
-        PinnedDownload pd;
-        pd.repoId = spec.repoId;
-        pd.commit = commit;
-        pd.endpoint = client.options().endpoint;
-        pd.token = client.options().token.token;
-        pd.targetDir = spec.targetDir;
-        for (const hub::RepoFile &f : sel.files) {
-            if (!spec.include.isEmpty() && !matchesAny(f.path, spec.include))
-                continue;
-            if (matchesAny(f.path, spec.exclude))
-                continue;
-            pd.files.append(RemoteFile{f.path, f.size, f.lfsSha256.toLower(), f.oid});
-        }
-        if (pd.files.isEmpty())
-            return Error::make(ErrorCode::EntryNotFound, u"No file of %1 matches the selection"_s.arg(spec.repoId));
-
-        DownloadEngine engine;
-        HubResolver resolver(&client); // the client's HEAD rules, retries, proxy and token
-        engine.setResolver(&resolver);
-        DownloadOptions opts = m_settings.download;
-        if (spec.connections > 0)
-            opts.connectionsPerFile = spec.connections;
-        opts.allowOffLoopbackRedirects = m_settings.hub.allowOffLoopbackRedirects;
-        engine.setDefaultOptions(opts);
-        engine.setBandwidthLimit(spec.maxBytesPerSecond > 0 ? spec.maxBytesPerSecond
-                                                            : m_settings.maxBytesPerSecond);
-        QEventLoop loop;
-        std::optional<Status> finished;
-        QObject::connect(&engine, &DownloadEngine::progressUpdated, &loop,
-                         [&](const QString &, const DownloadProgress &p) {
-                             DownloadProgressInfo i;
-                             i.downloadedBytes = p.bytesDone;
-                             i.totalBytes = p.bytesTotal;
-                             i.bytesPerSecond = p.bytesPerSecond;
-                             i.filesDone = p.filesDone;
-                             i.filesTotal = p.filesTotal;
-                             for (const FileProgress &f : p.files) {
-                                 if (f.state == FileState::Downloading || f.state == FileState::Retrying) {
-                                     i.currentFile = f.path;
-                                     break;
-                                 }
-                             }
-                             progress(i);
-                         });
-        QObject::connect(&engine, &DownloadEngine::downloadFinished, &loop,
-                         [&](const QString &, const Status &s) {
-                             finished = s;
-                             loop.quit();
-                         });
-        const QString id = engine.enqueue(pd);
-        QTimer poll;
-        poll.setInterval(50);
-        bool stopping = false;
-        QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
-            if (stopping || !control.stopRequested())
-                return;
-            stopping = true;
-            stop->cancel(); // HEADs in flight end now
-            // Pause and shutdown keep the partial files (and journal) for a resume; cancel
-            // removes them.
-            if (control.requested() == JobControl::Request::Cancel)
-                engine.cancel(id);
-            else
-                engine.pause(id);
-            if (!finished) // a pause does not finish the download: stop waiting for it
-                QTimer::singleShot(0, &loop, &QEventLoop::quit);
-        });
-        poll.start();
-        if (!finished)
-            loop.exec();
-        if (stopping && (!finished || finished->ok()))
-            return Error::make(ErrorCode::Cancelled, u"stopped"_s);
-        if (!finished->ok())
-            return finished->error();
-        DownloadOutcome outcome{commit, spec.targetDir, pd.totalBytes(), int(pd.files.size()), {}};
-        for (const RemoteFile &f : pd.files)
-            outcome.fileRecords << ModelFileRecord{f.path, f.size, f.sha256, f.gitOid};
-        return outcome;
-    }
-
-private:
-    HubSettings m_settings;
-};
 
 // Model cards are Markdown for people; a larger README is refused, not read.
 constexpr qint64 kMaxModelCardBytes = 1024 * 1024;
@@ -204,7 +51,7 @@ public:
     Result<hub::ModelPreview> preview(const QString &repoId, const QString &revision,
                                       const QString &token) override
     {
-        hub::HubClient client(hubOptions(m_settings, token));
+        hub::HubClient client(hubOptionsFor(m_settings, token));
         hub::PreviewRequest req;
         req.repo = repoId;
         if (!revision.isEmpty())
@@ -219,7 +66,7 @@ public:
     Result<QString> modelCard(const QString &repoId, const QString &revision,
                               const QString &token) override
     {
-        hub::HubClient client(hubOptions(m_settings, token));
+        hub::HubClient client(hubOptionsFor(m_settings, token));
         const Result<QByteArray> text = runLocal<QByteArray>([&](auto done) {
             client.fetchFile(repoId, revision.isEmpty() ? u"main"_s : revision, u"README.md"_s,
                              kMaxModelCardBytes, done);
@@ -231,7 +78,7 @@ public:
 
     Result<QList<hub::SearchHit>> search(const QString &query, int limit) override
     {
-        hub::HubClient client(hubOptions(m_settings, QString()));
+        hub::HubClient client(hubOptionsFor(m_settings, QString()));
         return runLocal<QList<hub::SearchHit>>([&](auto done) { client.search(query, limit, done); });
     }
 
@@ -384,6 +231,13 @@ private:
 };
 
 } // namespace
+
+hub::HubOptions hubOptionsFor(const HubSettings &s, const QString &explicitToken)
+{
+    hub::HubOptions o = s.hub;
+    o.token = hub::resolveToken(explicitToken, s.environment, s.storedToken);
+    return o;
+}
 
 Engines makeRealEngines(const HubSettings &given)
 {

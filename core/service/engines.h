@@ -18,7 +18,7 @@
 namespace mistudio {
 
 // The service's view of the engines (core/hub, core/download, core/quant, core/arch). Each call
-// blocks and runs on one of the service's pool threads (a worker may spin its own event loop).
+// blocks and runs on one of the service's pool threads.
 // app/ injects the real implementations (core/engines, engines/realengines.h); tests may inject
 // others.
 
@@ -31,7 +31,7 @@ struct DownloadSpec
     QStringList include;   // glob patterns; empty = the default selection
     QStringList exclude;
     int connections = 0;   // per file; 0 = engine default
-    qint64 maxBytesPerSecond = 0; // 0 = unlimited
+    qint64 maxBytesPerSecond = 0; // this download's own cap, besides the global one; 0 = none
     QString token;         // used for this job only; never persisted or logged
     QString targetDir;     // DATA_DIR/models/{repo_dir}
 };
@@ -67,11 +67,15 @@ class DownloadBackend
 {
 public:
     virtual ~DownloadBackend() = default;
-    // `progress` is called often; the backend stops (returning ErrorCode::Cancelled) as soon
-    // as control.stopRequested().
+    // `progress` is called often, on the calling thread; the backend stops (returning
+    // ErrorCode::Cancelled) as soon as control.stopRequested().
     virtual Result<DownloadOutcome> download(
         const DownloadSpec &spec, const std::function<void(const DownloadProgressInfo &)> &progress,
         const JobControl &control) = 0;
+    // The global cap, shared by every download of the process and applied at once to those
+    // running (0 = unlimited). Any thread. A backend that moves no bytes of its own (a probe, a
+    // test's stand-in) has nothing to cap, hence the empty default.
+    virtual void setBandwidthLimit(qint64 bytesPerSecond) { Q_UNUSED(bytesPerSecond) }
 };
 
 // What the Hub tells before anything is downloaded.

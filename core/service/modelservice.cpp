@@ -748,6 +748,12 @@ QStringList ModelService::gpus() const
     return m_worker ? m_worker->gpus() : QStringList();
 }
 
+void ModelService::setBandwidthLimit(qint64 bytesPerSecond)
+{
+    if (m_engines.download)
+        m_engines.download->setBandwidthLimit(qMax<qint64>(0, bytesPerSecond));
+}
+
 Result<std::vector<WorkerRecord>> ModelService::workers() const
 {
     return m_queue->workers(m_options.lease);

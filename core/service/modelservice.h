@@ -143,6 +143,9 @@ public:
     std::optional<JobView> activeJob(const QUuid &modelId) const;
     QList<JobView> jobs() const; // queued, running, paused, needs_token
     QStringList gpus() const;
+    // The global download bandwidth cap (every download of this process together), applied at
+    // once to running downloads; 0 = unlimited. A download's own cap applies besides it.
+    void setBandwidthLimit(qint64 bytesPerSecond);
     // Processes sharing this catalogue whose heartbeat is fresh.
     Result<std::vector<WorkerRecord>> workers() const;
 

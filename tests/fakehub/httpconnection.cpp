@@ -155,11 +155,18 @@ void HttpConnection::startResponse(HttpResponse response)
     head += m_keepAlive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
     head += "\r\n";
     m_socket->write(head);
+    if (m_response.bytesPerSecond > 0) {
+        if (m_response.bytesPerSecond != m_cappedRate) {
+            m_cappedRate = m_response.bytesPerSecond;
+            m_cappedMs = 0;
+            m_cappedSent = 0;
+        }
+        m_clock.start();
+    }
     if (m_response.headOnly) {
         finishResponse();
         return;
     }
-    m_clock.start();
     pump();
 }
 
@@ -195,9 +202,10 @@ void HttpConnection::pump()
                 slice = std::min(slice, stop - m_pos);
         }
         if (r.bytesPerSecond > 0) {
-            // token bucket per connection: a small burst, then `bytesPerSecond`
+            // A small burst once per connection, then `bytesPerSecond`.
             const qint64 burst = r.throttleBurst >= 0 ? r.throttleBurst : std::max<qint64>(4096, r.bytesPerSecond / 50);
-            const qint64 allowed = r.bytesPerSecond * m_clock.elapsed() / 1000 + burst - m_pos;
+            const qint64 elapsedMs = m_cappedMs + m_clock.elapsed();
+            const qint64 allowed = r.bytesPerSecond * elapsedMs / 1000 + burst - m_cappedSent - m_pos;
             if (allowed <= 0) {
                 const qint64 waitMs = (-allowed + std::max<qint64>(burst, 1)) * 1000 / r.bytesPerSecond;
                 m_timer.start(int(std::clamp<qint64>(waitMs, 2, 1000)));
@@ -224,6 +232,11 @@ void HttpConnection::pump()
 
 void HttpConnection::finishResponse()
 {
+    if (m_response.bytesPerSecond > 0 && m_clock.isValid()) {
+        m_cappedMs += m_clock.elapsed();
+        m_cappedSent += m_pos;
+        m_clock.invalidate();
+    }
     report(true);
     m_busy = false;
     m_response = HttpResponse();

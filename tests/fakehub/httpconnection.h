@@ -52,7 +52,14 @@ private:
     bool m_continued = false; // 100 Continue sent for the request being read
     HttpResponse m_response;
     qint64 m_pos = 0;        // body bytes queued so far
-    QElapsedTimer m_clock;   // since the body started, for the bandwidth cap
+    // The bandwidth cap belongs to the connection, not to one response: a client that asks for
+    // many small ranges over one keep-alive connection gets no fresh burst with each. Time
+    // counts only while a capped response is being sent (an idle connection banks nothing), and a
+    // late timer is made up for (this server's lateness is not the client's).
+    QElapsedTimer m_clock;     // since the current capped response started
+    qint64 m_cappedMs = 0;     // capped-response time before it, on this connection
+    qint64 m_cappedSent = 0;   // body bytes those responses sent
+    qint64 m_cappedRate = 0;   // their rate: another rate starts the count afresh
 };
 
 } // namespace mistudio::fakehub

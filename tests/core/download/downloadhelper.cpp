@@ -4,8 +4,9 @@
 // REQUEST.json: {"endpoint","repo","commit","token","target",
 //                "files":[{"path","size","sha256","git_oid"}],
 //                "options":{"connections","files","chunk","stall_ms","backoff_ms","max_retries",
-//                           "preallocate","bandwidth","margin","durable"}}
-// Prints one JSON line per progress event, then {"result":"ok"|"error","code","message",
+//                           "preallocate","bandwidth","margin","durable","checkpoint_ms"}}
+// Prints one JSON line per progress event (the engine's JSON plus "bytes_done", the journaled
+// bytes exactly), then {"result":"ok"|"error","code","message",
 // "cpu_ms","wall_ms","peak_rss_kb"}. Exit 0 on success, 3 on a download error, 2 on bad usage.
 #include "download/downloadengine.h"
 
@@ -83,6 +84,7 @@ int main(int argc, char **argv)
     o.preallocate = opt.value(u"preallocate"_s).toBool(o.preallocate);
     o.freeSpaceMargin = opt.value(u"margin"_s).toInteger(o.freeSpaceMargin);
     o.durable = opt.value(u"durable"_s).toBool(o.durable);
+    o.checkpointIntervalMs = opt.value(u"checkpoint_ms"_s).toInt(o.checkpointIntervalMs);
 
     DownloadEngine engine;
     engine.setDefaultOptions(o);
@@ -91,7 +93,11 @@ int main(int argc, char **argv)
     wall.start();
     int exitCode = 0;
     QObject::connect(&engine, &DownloadEngine::progressUpdated, &app,
-                     [](const QString &, const DownloadProgress &p) { printLine(p.toJson()); });
+                     [](const QString &, const DownloadProgress &p) {
+        QJsonObject line = p.toJson();
+        line.insert(u"bytes_done"_s, p.bytesDone);
+        printLine(line);
+    });
     QObject::connect(&engine, &DownloadEngine::downloadFinished, &app,
                      [&](const QString &, const Status &st) {
         rusage ru{};
@@ -109,7 +115,7 @@ int main(int argc, char **argv)
         exitCode = st.ok() ? 0 : 3;
         app.quit();
     });
-    engine.enqueue(d);
+    engine.start(d);
     app.exec();
     return exitCode;
 }

@@ -69,7 +69,7 @@ inline RunResult runDownload(DownloadEngine &engine, const PinnedDownload &d, in
         r.finished = true;
         r.status = st;
     });
-    id = engine.enqueue(d);
+    id = engine.start(d);
     (void)QTest::qWaitFor([&] { return r.finished; }, timeoutMs);
     return r;
 }

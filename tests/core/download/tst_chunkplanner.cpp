@@ -8,42 +8,105 @@ class TestChunkPlanner final : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void coversFileExactly_data();
-    void coversFileExactly();
+    void piecesCoverFileExactly_data();
+    void piecesCoverFileExactly();
+    void piecesShrinkTowardsTheEnd();
+    void plansFromTheGapsOfAResume();
+    void leavesNoSliver();
     void rangeHeaderIsInclusive();
     void contentRange_data();
     void contentRange();
 };
 
-void TestChunkPlanner::coversFileExactly_data()
+namespace {
+constexpr qint64 MiB = 1024 * 1024;
+
+// Plans a whole file the way a download does, each piece claimed as soon as it is planned.
+std::vector<RangeSet::Range> planAll(qint64 size, int connections, qint64 maxPiece)
+{
+    RangeSet claimed;
+    std::vector<RangeSet::Range> pieces;
+    while (const std::optional<RangeSet::Range> r = planPiece(claimed, size, connections, maxPiece)) {
+        pieces.push_back(*r);
+        claimed.add(r->first, r->second);
+    }
+    return pieces;
+}
+} // namespace
+
+void TestChunkPlanner::piecesCoverFileExactly_data()
 {
     QTest::addColumn<qint64>("size");
-    QTest::addColumn<qint64>("chunk");
-    QTest::addColumn<int>("count");
-    QTest::newRow("empty") << qint64(0) << qint64(10) << 0;
-    QTest::newRow("one byte") << qint64(1) << qint64(10) << 1;
-    QTest::newRow("exact multiple") << qint64(100) << qint64(10) << 10;
-    QTest::newRow("last clamped") << qint64(101) << qint64(10) << 11;
-    QTest::newRow("smaller than chunk") << qint64(7) << qint64(16 << 20) << 1;
-    QTest::newRow("2 GB / 16 MiB") << qint64(2'000'000'000) << qint64(16 << 20) << 120;
+    QTest::addColumn<int>("connections");
+    QTest::newRow("empty") << qint64(0) << 8;
+    QTest::newRow("one byte") << qint64(1) << 8;
+    QTest::newRow("smaller than the smallest piece") << qint64(700'000) << 8;
+    QTest::newRow("0.4 GB, 8 connections") << qint64(400'000'000) << 8;
+    QTest::newRow("0.35 GB, 8 connections") << qint64(350'000'000) << 8;
+    QTest::newRow("2 GB, 1 connection") << qint64(2'000'000'000) << 1;
+    QTest::newRow("33 MiB + 1, 3 connections") << qint64(33 * MiB + 1) << 3;
 }
 
-void TestChunkPlanner::coversFileExactly()
+void TestChunkPlanner::piecesCoverFileExactly()
 {
     QFETCH(qint64, size);
-    QFETCH(qint64, chunk);
-    QFETCH(int, count);
-    const auto chunks = planChunks(size, chunk);
-    QCOMPARE(int(chunks.size()), count);
+    QFETCH(int, connections);
+    const auto pieces = planAll(size, connections, 16 * MiB);
     qint64 pos = 0;
-    for (size_t i = 0; i < chunks.size(); ++i) {
-        QCOMPARE(chunks[i].index, int(i));
-        QCOMPARE(chunks[i].begin, pos);
-        QVERIFY(chunks[i].size() > 0);
-        QVERIFY(chunks[i].size() <= chunk);
-        pos = chunks[i].end;
+    for (size_t i = 0; i < pieces.size(); ++i) {
+        QCOMPARE(pieces[i].first, pos); // in file order, no gap, no overlap
+        const qint64 n = pieces[i].second - pieces[i].first;
+        QVERIFY(n > 0);
+        QVERIFY(n <= 16 * MiB + kMinPieceBytes); // at most one sliver's worth over the largest piece
+        if (pieces[i].second != size)
+            QVERIFY2(n >= kMinPieceBytes, qPrintable(QString::number(n)));
+        pos = pieces[i].second;
     }
-    QCOMPARE(pos, size); // no gap, no overlap, never past the last byte
+    QCOMPARE(pos, size); // never past the last byte
+    if (size == 400'000'000)
+        qInfo("0.4 GB, 8 connections: %d pieces (16 MiB fixed chunks: 24)", int(pieces.size()));
+    if (size == 2'000'000'000)
+        QVERIFY(pieces.size() <= 2'000'000'000 / (16 * MiB) + 40); // the bulk in 16 MiB pieces
+}
+
+void TestChunkPlanner::piecesShrinkTowardsTheEnd()
+{
+    // The bulk goes in the largest pieces (few requests); the last ones are small, so that eight
+    // connections end within about one small piece of each other.
+    const auto pieces = planAll(400'000'000, 8, 16 * MiB);
+    QCOMPARE(pieces.front().second - pieces.front().first, 16 * MiB);
+    for (size_t i = 1; i < pieces.size(); ++i)
+        QVERIFY(pieces[i].second - pieces[i].first <= pieces[i - 1].second - pieces[i - 1].first + kMinPieceBytes);
+    qint64 lastEight = 0;
+    for (size_t i = pieces.size() - 8; i < pieces.size(); ++i)
+        lastEight += pieces[i].second - pieces[i].first;
+    QVERIFY2(lastEight <= 10 * MiB, qPrintable(QString::number(lastEight)));
+}
+
+void TestChunkPlanner::plansFromTheGapsOfAResume()
+{
+    RangeSet claimed;
+    claimed.add(0, 40 * MiB);
+    claimed.add(41 * MiB, 60 * MiB);
+    const std::optional<RangeSet::Range> r = planPiece(claimed, 100 * MiB, 8, 16 * MiB);
+    QVERIFY(r);
+    QCOMPARE(r->first, 40 * MiB);
+    QCOMPARE(r->second, 41 * MiB); // the whole one-MiB gap, never into claimed bytes
+    claimed.add(r->first, r->second);
+    const std::optional<RangeSet::Range> next = planPiece(claimed, 100 * MiB, 8, 16 * MiB);
+    QCOMPARE(next->first, 60 * MiB);
+    QCOMPARE(next->second - next->first, 40 * MiB / 16); // 40 MiB unclaimed: half of an eighth
+    claimed.add(0, 100 * MiB);
+    QVERIFY(!planPiece(claimed, 100 * MiB, 8, 16 * MiB));
+}
+
+void TestChunkPlanner::leavesNoSliver()
+{
+    RangeSet claimed;
+    claimed.add(0, 10 * MiB);
+    claimed.add(10 * MiB + 16 * MiB + kMinPieceBytes / 2, 100 * MiB); // then 100 MiB unclaimed: 16 MiB pieces
+    const std::optional<RangeSet::Range> r = planPiece(claimed, 200 * MiB, 1, 16 * MiB);
+    QCOMPARE(r->second - r->first, 16 * MiB + kMinPieceBytes / 2); // not 16 MiB and a half-MiB sliver
 }
 
 void TestChunkPlanner::rangeHeaderIsInclusive()

@@ -1,5 +1,5 @@
 // The download engine end to end against the fake Hub: whole repos, both resolvers, Hub errors,
-// the queue, the bandwidth cap and memory use.
+// downloads side by side, the global and per-download bandwidth caps and memory use.
 #include "downloadtestutil.h"
 
 #include "download/hubresolver.h"
@@ -28,7 +28,9 @@ private Q_SLOTS:
     void wholeRepo();
     void hubErrors_data();
     void hubErrors();
-    void queueRunsAtMostMaxConcurrent();
+    void runsWhatItIsGivenAtOnce();
+    void ownCapBesidesTheGlobalOne();
+    void endGameSplitsTheSlowestPiece();
     void bandwidthCapIsLiveAndShared();
     void memoryDoesNotGrowWithFileSize();
 
@@ -142,36 +144,101 @@ void TestDownloadEngine::hubErrors()
     QCOMPARE(m_hub->requestCount(Listener::Cdn), qint64(0));
 }
 
-void TestDownloadEngine::queueRunsAtMostMaxConcurrent()
+void TestDownloadEngine::runsWhatItIsGivenAtOnce()
 {
+    // No queue of its own: what runs when is the job worker's choice; two downloads given at once
+    // both run at once, each to its own folder, each byte-identical.
     QTemporaryDir dir;
     m_hub->setCdnBandwidthPerConnection(4 * 1000 * 1000);
     DownloadEngine engine;
-    engine.setMaxConcurrentDownloads(1);
     const PinnedDownload a = testutil::pinnedDownload(*m_hub, u"org/big"_s, dir.filePath(u"a"_s), {u"model.safetensors"_s});
     const PinnedDownload b = testutil::pinnedDownload(*m_hub, u"org/big"_s, dir.filePath(u"b"_s), {u"model.safetensors"_s});
-    QStringList done;
-    int maxRunning = 0;
+    QHash<QString, Status> done;
     QObject ctx;
-    connect(&engine, &DownloadEngine::stateChanged, &ctx, [&](const QString &, DownloadEngine::State) {
-        int running = 0;
-        for (const QString &id : engine.ids())
-            running += engine.state(id) == DownloadEngine::State::Running ? 1 : 0;
-        maxRunning = qMax(maxRunning, running);
-    });
-    connect(&engine, &DownloadEngine::downloadFinished, &ctx, [&](const QString &id, const Status &st) {
-        QVERIFY(st.ok());
-        done.append(id);
-    });
-    const QString idA = engine.enqueue(a);
-    const QString idB = engine.enqueue(b);
+    connect(&engine, &DownloadEngine::downloadFinished, &ctx, [&](const QString &id, const Status &st) { done.insert(id, st); });
+    const QString idA = engine.start(a);
+    const QString idB = engine.start(b);
     QCOMPARE(engine.state(idA), DownloadEngine::State::Running);
-    QCOMPARE(engine.state(idB), DownloadEngine::State::Queued);
-    QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, 60000);
-    QCOMPARE(done.first(), idA);
-    engine.setMaxConcurrentDownloads(2); // live: nothing left to widen, but must not disturb
+    QCOMPARE(engine.state(idB), DownloadEngine::State::Running);
     QTRY_COMPARE_WITH_TIMEOUT(done.size(), 2, 60000);
-    QCOMPARE(maxRunning, 1);
+    QVERIFY(done.value(idA).ok());
+    QVERIFY(done.value(idB).ok());
+    for (const PinnedDownload &d : {a, b}) {
+        QFile f(d.targetDir + u"/model.safetensors"_s);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.readAll() == m_hub->fileContent(u"org/big"_s, d.commit, u"model.safetensors"_s));
+    }
+}
+
+void TestDownloadEngine::ownCapBesidesTheGlobalOne()
+{
+    // A download with a cap of its own (4 MB/s) beside one without, under no global cap: the
+    // capped one cannot take less than its size over its rate (less one 100 ms burst), however
+    // fast or slow this machine is; the other is not held to it.
+    QTemporaryDir dir;
+    DownloadEngine engine;
+    DownloadOptions capped;
+    capped.chunkSize = 1024 * 1024;
+    capped.maxBytesPerSecond = 4'000'000;
+    const PinnedDownload a = testutil::pinnedDownload(*m_hub, u"org/big"_s, dir.filePath(u"a"_s), {u"model.safetensors"_s});
+    const PinnedDownload b = testutil::pinnedDownload(*m_hub, u"org/big"_s, dir.filePath(u"b"_s), {u"model.safetensors"_s});
+    const qint64 size = a.files.first().size;
+    QHash<QString, Status> done;
+    QHash<QString, qint64> tookMs;
+    QElapsedTimer t;
+    QObject ctx;
+    connect(&engine, &DownloadEngine::downloadSettled, &ctx, [&](const QString &id, const Status &st) {
+        done.insert(id, st);
+        tookMs.insert(id, t.elapsed());
+    });
+    t.start();
+    const QString idA = engine.start(a, capped);
+    const QString idB = engine.start(b);
+    QTRY_COMPARE_WITH_TIMEOUT(done.size(), 2, 60000);
+    QVERIFY(done.value(idA).ok());
+    QVERIFY(done.value(idB).ok());
+    qInfo("%lld bytes: capped at 4 MB/s in %lld ms, uncapped beside it in %lld ms", size, tookMs.value(idA),
+          tookMs.value(idB));
+    QVERIFY2(tookMs.value(idA) >= (size - 400'000) / 4'000, qPrintable(QString::number(tookMs.value(idA))));
+}
+
+void TestDownloadEngine::endGameSplitsTheSlowestPiece()
+{
+    // The piece at the file's start comes at 256 kB/s, everything else at full speed. Once every
+    // byte is claimed, the idle connection takes the second half of what that piece has left
+    // (aria2c's end game): the CDN's log shows a Range that starts inside the first piece, from
+    // a request that is not a retry (no fault but the throttle).
+    Fault slow;
+    slow.kind = Fault::Kind::Throttle;
+    slow.listener = Listener::Cdn;
+    slow.atOffset = 0;
+    slow.bytesPerSecond = 256 * 1024;
+    m_hub->addFault(slow);
+    QTemporaryDir dir;
+    const PinnedDownload d = testutil::pinnedDownload(*m_hub, u"org/big"_s, dir.filePath(u"m"_s), {u"model.safetensors"_s});
+    DownloadEngine engine;
+    DownloadOptions o;
+    o.connectionsPerFile = 2;
+    engine.setDefaultOptions(o);
+    const auto r = testutil::runDownload(engine, d, 60000);
+    QVERIFY2(r.status.ok(), qPrintable(r.status.error().toString()));
+    QFile f(d.targetDir + u"/model.safetensors"_s);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QVERIFY(f.readAll() == m_hub->fileContent(u"org/big"_s, d.commit, u"model.safetensors"_s));
+    qint64 firstEnd = -1;
+    QList<qint64> starts;
+    for (const LogEntry &e : m_hub->log()) {
+        if (e.listener != Listener::Cdn || !e.range.startsWith("bytes="))
+            continue;
+        const QList<QByteArray> ab = e.range.mid(6).split('-');
+        if (ab.value(0).toLongLong() == 0)
+            firstEnd = ab.value(1).toLongLong() + 1;
+        else
+            starts << ab.value(0).toLongLong();
+    }
+    QVERIFY(firstEnd > 0);
+    QVERIFY2(std::any_of(starts.begin(), starts.end(), [&](qint64 s) { return s > 0 && s < firstEnd; }),
+             "no request took part of the slow first piece");
 }
 
 void TestDownloadEngine::bandwidthCapIsLiveAndShared()

@@ -3,8 +3,16 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QtEndian>
 
 using namespace mistudio;
+
+namespace {
+qint64 fileSize(const QString &path)
+{
+    return QFileInfo(path).size();
+}
+} // namespace
 
 class TestDownloadJournal final : public QObject
 {
@@ -13,16 +21,18 @@ private Q_SLOTS:
     void freshThenResume();
     void otherIdentityStartsOver_data();
     void otherIdentityStartsOver();
-    void keepsItsOwnChunkSize();
+    void rangesOutsideTheFileAreRefused();
     void tornTailIsCutOff_data();
     void tornTailIsCutOff();
     void corruptHeaderStartsOver();
+    void manyRecordsAreCompacted();
+    void firstFormatIsReadAndRewritten();
+    void peekReadsWithoutChanging();
 
 private:
-    static DownloadJournal::Identity ident(qint64 size = 1000, qint64 chunk = 100,
-                                           QByteArray digest = "abc123")
+    static DownloadJournal::Identity ident(qint64 size = 1000, QByteArray digest = "abc123")
     {
-        return DownloadJournal::Identity{size, chunk, std::move(digest)};
+        return DownloadJournal::Identity{size, std::move(digest)};
     }
 };
 
@@ -35,24 +45,24 @@ void TestDownloadJournal::freshThenResume()
         auto j = DownloadJournal::open(GuardedPath::beside(path), ident(), &fresh);
         QVERIFY(j.ok());
         QVERIFY(fresh);
-        QCOMPARE((*j)->chunkCount(), 10);
-        QCOMPARE((*j)->doneCount(), 0);
-        QVERIFY((*j)->markDone(3).ok());
-        QVERIFY((*j)->markDone(0).ok());
-        QVERIFY((*j)->markDone(3).ok()); // idempotent: no second record
-        QVERIFY(!(*j)->markDone(10).ok());
+        QCOMPARE((*j)->doneBytes(), 0);
+        QVERIFY((*j)->record({{300, 350}, {0, 100}}).ok());
+        QVERIFY((*j)->record({{300, 340}}).ok()); // already covered: no record
+        QVERIFY((*j)->record({{300, 400}}).ok()); // a piece that grew since the last checkpoint
+        QCOMPARE((*j)->doneBytes(), 200);
     }
-    QCOMPARE(QFileInfo(path).size(), qint64(DownloadJournal::kHeaderSize + 2 * DownloadJournal::kRecordSize));
+    QCOMPARE(fileSize(path), qint64(DownloadJournal::kHeaderSize + 3 * DownloadJournal::kRecordSize));
     auto j = DownloadJournal::open(GuardedPath::beside(path), ident(), &fresh);
     QVERIFY(j.ok());
     QVERIFY(!fresh);
-    QCOMPARE((*j)->doneCount(), 2);
-    QVERIFY((*j)->isDone(0));
-    QVERIFY((*j)->isDone(3));
-    QVERIFY(!(*j)->isDone(1));
-    QVERIFY((*j)->markDone(9).ok());
+    QCOMPARE((*j)->doneBytes(), 200);
+    QVERIFY((*j)->isDone(0, 100));
+    QVERIFY((*j)->isDone(300, 400));
+    QVERIFY(!(*j)->isDone(99, 301));
+    QCOMPARE(int((*j)->done().ranges().size()), 2);
+    QVERIFY((*j)->record({{100, 300}, {400, 1000}}).ok());
     j = DownloadJournal::open(GuardedPath::beside(path), ident(), &fresh);
-    QCOMPARE((*j)->doneCount(), 3);
+    QVERIFY((*j)->isDone(0, 1000));
 }
 
 void TestDownloadJournal::otherIdentityStartsOver_data()
@@ -72,36 +82,35 @@ void TestDownloadJournal::otherIdentityStartsOver()
     bool fresh = false;
     {
         auto j = DownloadJournal::open(GuardedPath::beside(path), ident(), &fresh);
-        QVERIFY((*j)->markDone(1).ok());
+        QVERIFY((*j)->record({{0, 500}}).ok());
     }
-    auto j = DownloadJournal::open(GuardedPath::beside(path), ident(size, 100, digest), &fresh);
+    QCOMPARE(DownloadJournal::peekDoneBytes(GuardedPath::beside(path), ident(size, digest)), 0);
+    auto j = DownloadJournal::open(GuardedPath::beside(path), ident(size, digest), &fresh);
     QVERIFY(j.ok());
     QVERIFY(fresh);
-    QCOMPARE((*j)->doneCount(), 0);
+    QCOMPARE((*j)->doneBytes(), 0);
 }
 
-void TestDownloadJournal::keepsItsOwnChunkSize()
+void TestDownloadJournal::rangesOutsideTheFileAreRefused()
 {
     QTemporaryDir dir;
-    const QString path = dir.filePath(QStringLiteral("j"));
     bool fresh = false;
-    {
-        auto j = DownloadJournal::open(GuardedPath::beside(path), ident(1000, 100), &fresh);
-        QVERIFY((*j)->markDone(5).ok());
-    }
-    // The chunk-size setting changed between runs: the journal's own size wins, nothing lost.
-    auto j = DownloadJournal::open(GuardedPath::beside(path), ident(1000, 300), &fresh);
-    QVERIFY(!fresh);
-    QCOMPARE((*j)->identity().chunkSize, qint64(100));
-    QVERIFY((*j)->isDone(5));
+    auto j = DownloadJournal::open(GuardedPath::beside(dir.filePath(QStringLiteral("j"))), ident(), &fresh);
+    QVERIFY(!(*j)->record({{900, 1001}}).ok());
+    QVERIFY(!(*j)->record({{-1, 10}}).ok());
+    QCOMPARE((*j)->doneBytes(), 0);
 }
 
 void TestDownloadJournal::tornTailIsCutOff_data()
 {
     QTest::addColumn<QByteArray>("tail");
-    QTest::newRow("half record") << QByteArray("\x02\x00\x00\x00", 4);
-    QTest::newRow("zero record") << QByteArray(8, '\0');
-    QTest::newRow("garbage record") << QByteArray("\x04\x00\x00\x00\x12\x34\x56\x78", 8);
+    QTest::newRow("half record") << QByteArray("\x02\x00\x00\x00\x00\x00\x00\x00\x10\x00", 10);
+    QTest::newRow("zero record") << QByteArray(DownloadJournal::kRecordSize, '\0');
+    QByteArray garbage(DownloadJournal::kRecordSize, '\0');
+    qToLittleEndian<quint64>(0, garbage.data());
+    qToLittleEndian<quint64>(900, garbage.data() + 8);
+    qToLittleEndian<quint32>(0x12345678, garbage.data() + 16); // a wrong check
+    QTest::newRow("garbage record") << garbage;
 }
 
 void TestDownloadJournal::tornTailIsCutOff()
@@ -112,7 +121,7 @@ void TestDownloadJournal::tornTailIsCutOff()
     bool fresh = false;
     {
         auto j = DownloadJournal::open(GuardedPath::beside(path), ident(), &fresh);
-        QVERIFY((*j)->markDone(7).ok());
+        QVERIFY((*j)->record({{700, 800}}).ok());
     }
     {
         QFile f(path);
@@ -122,13 +131,12 @@ void TestDownloadJournal::tornTailIsCutOff()
     {
         auto j = DownloadJournal::open(GuardedPath::beside(path), ident(), &fresh);
         QVERIFY(!fresh);
-        QCOMPARE((*j)->doneCount(), 1); // the torn record never claims a chunk
-        QVERIFY((*j)->isDone(7));
-        QVERIFY((*j)->markDone(2).ok()); // appended after the cut, so it is readable
+        QCOMPARE((*j)->doneBytes(), 100); // the torn record never claims a byte
+        QVERIFY((*j)->record({{200, 300}}).ok()); // appended after the cut, so it is readable
     }
     auto j = DownloadJournal::open(GuardedPath::beside(path), ident(), &fresh);
-    QCOMPARE((*j)->doneCount(), 2);
-    QVERIFY((*j)->isDone(2));
+    QCOMPARE((*j)->doneBytes(), 200);
+    QVERIFY((*j)->isDone(200, 300));
 }
 
 void TestDownloadJournal::corruptHeaderStartsOver()
@@ -138,7 +146,7 @@ void TestDownloadJournal::corruptHeaderStartsOver()
     bool fresh = false;
     {
         auto j = DownloadJournal::open(GuardedPath::beside(path), ident(), &fresh);
-        QVERIFY((*j)->markDone(1).ok());
+        QVERIFY((*j)->record({{0, 100}}).ok());
     }
     {
         QFile f(path);
@@ -149,7 +157,101 @@ void TestDownloadJournal::corruptHeaderStartsOver()
     auto j = DownloadJournal::open(GuardedPath::beside(path), ident(), &fresh);
     QVERIFY(j.ok());
     QVERIFY(fresh);
-    QCOMPARE((*j)->doneCount(), 0);
+    QCOMPARE((*j)->doneBytes(), 0);
+}
+
+void TestDownloadJournal::manyRecordsAreCompacted()
+{
+    // One record per checkpoint and piece: a long download rewrites its journal rather than
+    // letting it grow without bound, and loses nothing doing so.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("j"));
+    const qint64 size = 10'000'000;
+    bool fresh = false;
+    qint64 maxSeen = 0;
+    {
+        auto j = DownloadJournal::open(GuardedPath::beside(path), ident(size), &fresh);
+        for (qint64 i = 1; i <= 3 * DownloadJournal::kCompactAfterRecords; ++i) {
+            QVERIFY((*j)->record({{0, i * 100}, {5'000'000, 5'000'000 + i * 100}}).ok());
+            maxSeen = qMax(maxSeen, fileSize(path));
+        }
+        QCOMPARE((*j)->doneBytes(), 2 * 3 * DownloadJournal::kCompactAfterRecords * 100);
+    }
+    QVERIFY2(maxSeen <= DownloadJournal::kHeaderSize + (DownloadJournal::kCompactAfterRecords + 4) * DownloadJournal::kRecordSize,
+             qPrintable(QString::number(maxSeen)));
+    auto j = DownloadJournal::open(GuardedPath::beside(path), ident(size), &fresh);
+    QVERIFY(!fresh);
+    QCOMPARE((*j)->doneBytes(), 2 * 3 * DownloadJournal::kCompactAfterRecords * 100);
+}
+
+void TestDownloadJournal::firstFormatIsReadAndRewritten()
+{
+    // A journal from before sub-range records: 8-byte records of finished chunks.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("j"));
+    const qint64 size = 1000, chunk = 300;
+    const QByteArray digest = "abc123";
+    auto fnv = [](const char *d, int n) {
+        quint32 h = 2166136261u;
+        for (int i = 0; i < n; ++i) {
+            h ^= quint8(d[i]);
+            h *= 16777619u;
+        }
+        return h;
+    };
+    QByteArray h(DownloadJournal::kHeaderSize, '\0');
+    memcpy(h.data(), "MSDJRNL1", 8);
+    qToLittleEndian<quint64>(quint64(size), h.data() + 8);
+    qToLittleEndian<quint64>(quint64(chunk), h.data() + 16);
+    qToLittleEndian<quint32>(quint32(digest.size()), h.data() + 24);
+    memcpy(h.data() + 28, digest.constData(), size_t(digest.size()));
+    const quint32 check = fnv(h.constData(), 92);
+    qToLittleEndian<quint32>(check, h.data() + 92);
+    for (quint32 index : {1u, 3u}) { // bytes 300-600 and the short last chunk 900-1000
+        char rec[8], buf[8];
+        qToLittleEndian<quint32>(check, buf);
+        qToLittleEndian<quint32>(index, buf + 4);
+        qToLittleEndian<quint32>(index, rec);
+        qToLittleEndian<quint32>(fnv(buf, 8) | 1u, rec + 4);
+        h.append(rec, 8);
+    }
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(h);
+    }
+    QCOMPARE(DownloadJournal::peekDoneBytes(GuardedPath::beside(path), ident(size, digest)), 400);
+    bool fresh = true;
+    auto j = DownloadJournal::open(GuardedPath::beside(path), ident(size, digest), &fresh);
+    QVERIFY(j.ok());
+    QVERIFY(!fresh);
+    QVERIFY((*j)->isDone(300, 600));
+    QVERIFY((*j)->isDone(900, 1000));
+    QCOMPARE((*j)->doneBytes(), 400);
+    QCOMPARE(fileSize(path), qint64(DownloadJournal::kHeaderSize + 2 * DownloadJournal::kRecordSize)); // rewritten
+    j = DownloadJournal::open(GuardedPath::beside(path), ident(size, digest), &fresh);
+    QVERIFY(!fresh);
+    QCOMPARE((*j)->doneBytes(), 400);
+}
+
+void TestDownloadJournal::peekReadsWithoutChanging()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("j"));
+    bool fresh = false;
+    {
+        auto j = DownloadJournal::open(GuardedPath::beside(path), ident(), &fresh);
+        QVERIFY((*j)->record({{0, 250}, {500, 600}}).ok());
+    }
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::Append));
+        f.write("torn");
+    }
+    const qint64 before = fileSize(path);
+    QCOMPARE(DownloadJournal::peekDoneBytes(GuardedPath::beside(path), ident()), 350);
+    QCOMPARE(fileSize(path), before);
+    QCOMPARE(DownloadJournal::peekDoneBytes(GuardedPath::beside(dir.filePath(QStringLiteral("none"))), ident()), 0);
 }
 
 QTEST_GUILESS_MAIN(TestDownloadJournal)

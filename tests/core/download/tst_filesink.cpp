@@ -18,7 +18,7 @@ class TestFileSink final : public QObject
 private Q_SLOTS:
     void outOfOrderChunksGiveTheRightDigest_data();
     void outOfOrderChunksGiveTheRightDigest();
-    void resumeKeepsOnlyJournaledChunks();
+    void resumeKeepsOnlyJournaledBytes();
     void partialTruncatedBehindTheJournalStartsOver();
 
 private:
@@ -50,61 +50,70 @@ void TestFileSink::outOfOrderChunksGiveTheRightDigest()
     QFETCH(quint32, seed);
     QTemporaryDir dir;
     const QByteArray content = randomBytes(1'000'003, seed);
-    auto sink = FileSink::open(GuardedPath::beside(dir.filePath(u"w.bin"_s)), lfsFile(content), 65536, true, false);
+    auto sink = FileSink::open(GuardedPath::beside(dir.filePath(u"w.bin"_s)), lfsFile(content), true, false);
     QVERIFY(sink.ok());
     auto &s = *sink;
-    std::vector<int> order;
-    for (const ChunkRange &c : s->chunks())
-        order.push_back(c.index);
-    std::shuffle(order.begin(), order.end(), std::mt19937(seed));
+    std::vector<std::shared_ptr<FilePiece>> pieces;
+    for (qint64 b = 0; b < content.size(); b += 65536)
+        pieces.push_back(s->addPiece(b, qMin<qint64>(content.size(), b + 65536)));
+    std::shuffle(pieces.begin(), pieces.end(), std::mt19937(seed));
     QRandomGenerator rng(seed);
-    for (int k : order) {
-        const ChunkRange &c = s->chunks()[size_t(k)];
-        // Arrives in uneven pieces, like network reads.
-        for (qint64 pos = c.begin; pos < c.end;) {
-            const qint64 n = qMin<qint64>(c.end - pos, 1 + qint64(rng.bounded(20000)));
-            QVERIFY(s->write(k, pos, content.constData() + pos, n).ok());
-            pos += n;
+    int n = 0;
+    for (const auto &p : pieces) {
+        // Arrives in uneven parts, like network reads.
+        for (qint64 pos = p->begin; pos < p->end;) {
+            const qint64 len = qMin<qint64>(p->end - pos, 1 + qint64(rng.bounded(20000)));
+            QVERIFY(s->write(*p, pos, content.constData() + pos, len).ok());
+            pos += len;
         }
-        QVERIFY(s->commit({k}).ok());
+        if (++n % 3 == 0) { // checkpoints and catch-ups now and then, as the download runs them
+            QVERIFY(s->checkpoint().ok());
+            QVERIFY(s->catchUpDigest().ok());
+        }
     }
-    QCOMPARE(s->bytesOnDisk(), qint64(content.size()));
+    QVERIFY(s->hasUnjournaled());
+    QVERIFY(s->checkpoint().ok());
+    QVERIFY(!s->hasUnjournaled());
+    QCOMPARE(s->durableBytes(), qint64(content.size()));
+    QVERIFY(s->isComplete());
+    QCOMPARE(s->bytesWritten(), qint64(content.size()));
     const auto digest = s->finishDigest();
     QVERIFY(digest.ok());
     QCOMPARE(*digest, lfsFile(content).sha256);
 }
 
-void TestFileSink::resumeKeepsOnlyJournaledChunks()
+void TestFileSink::resumeKeepsOnlyJournaledBytes()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath(u"w.bin"_s);
     const QByteArray content = randomBytes(10 * 4096, 7);
     {
-        auto s = FileSink::open(GuardedPath::beside(path), lfsFile(content), 4096, true, false);
+        auto s = FileSink::open(GuardedPath::beside(path), lfsFile(content), true, false);
         QVERIFY(s.ok());
         QVERIFY(!(*s)->resumed());
-        for (int k : {0, 1, 5}) {
-            const ChunkRange &c = (*s)->chunks()[size_t(k)];
-            QVERIFY((*s)->write(k, c.begin, content.constData() + c.begin, c.size()).ok());
-        }
-        QVERIFY((*s)->commit({0, 5}).ok());
-        // Chunk 1 is on disk but never journaled: like a chunk in flight at a crash.
+        auto a = (*s)->addPiece(0, 4096);
+        auto b = (*s)->addPiece(4096, 20000);
+        QVERIFY((*s)->write(*a, 0, content.constData(), 4096).ok());
+        QVERIFY((*s)->write(*b, 4096, content.constData() + 4096, 3000).ok()); // part of a piece
+        QVERIFY((*s)->checkpoint().ok());
+        QCOMPARE((*s)->durableBytes(), qint64(4096 + 3000));
+        // Landed after the last checkpoint: like bytes in flight at a crash.
+        QVERIFY((*s)->write(*b, 7096, content.constData() + 7096, 5000).ok());
+        QCOMPARE((*s)->durableBytes(), qint64(4096 + 3000));
+        QVERIFY((*s)->claimed().contains(0, 20000));
     }
-    auto s = FileSink::open(GuardedPath::beside(path), lfsFile(content), 1 << 20 /* ignored: the journal's wins */, true, false);
+    QCOMPARE(DownloadJournal::peekDoneBytes(FileSink::journalPath(GuardedPath::beside(path)),
+                                            FileSink::identityFor(lfsFile(content), false)),
+             qint64(7096));
+    auto s = FileSink::open(GuardedPath::beside(path), lfsFile(content), true, false);
     QVERIFY(s.ok());
     QVERIFY((*s)->resumed());
-    QCOMPARE((*s)->chunkSize(), qint64(4096));
-    QVERIFY((*s)->isCommitted(0));
-    QVERIFY(!(*s)->isCommitted(1));
-    QVERIFY((*s)->isCommitted(5));
-    QCOMPARE((*s)->hashedBytes(), qint64(4096)); // the journaled prefix was hashed on open
-    for (const ChunkRange &c : (*s)->chunks()) {
-        if ((*s)->isCommitted(c.index))
-            continue;
-        (*s)->rewindChunk(c.index);
-        QVERIFY((*s)->write(c.index, c.begin, content.constData() + c.begin, c.size()).ok());
-        QVERIFY((*s)->commit({c.index}).ok());
-    }
+    QCOMPARE((*s)->durableBytes(), qint64(7096));
+    QCOMPARE((*s)->hashedBytes(), qint64(7096)); // the journaled prefix was hashed on open
+    QCOMPARE((*s)->claimed().ranges(), (std::vector<RangeSet::Range>{{0, 7096}})); // the rest is fetched again
+    auto rest = (*s)->addPiece(7096, content.size());
+    QVERIFY((*s)->write(*rest, 7096, content.constData() + 7096, content.size() - 7096).ok());
+    QVERIFY((*s)->checkpoint().ok());
     QCOMPARE(*(*s)->finishDigest(), lfsFile(content).sha256);
 }
 
@@ -114,16 +123,16 @@ void TestFileSink::partialTruncatedBehindTheJournalStartsOver()
     const QString path = dir.filePath(u"w.bin"_s);
     const QByteArray content = randomBytes(8 * 4096, 9);
     {
-        auto s = FileSink::open(GuardedPath::beside(path), lfsFile(content), 4096, true, false);
-        const ChunkRange &c = (*s)->chunks()[7];
-        QVERIFY((*s)->write(7, c.begin, content.constData() + c.begin, c.size()).ok());
-        QVERIFY((*s)->commit({7}).ok());
+        auto s = FileSink::open(GuardedPath::beside(path), lfsFile(content), true, false);
+        auto p = (*s)->addPiece(7 * 4096, 8 * 4096);
+        QVERIFY((*s)->write(*p, 7 * 4096, content.constData() + 7 * 4096, 4096).ok());
+        QVERIFY((*s)->checkpoint().ok());
     }
     QVERIFY(QFile::resize(FileSink::partialPath(GuardedPath::beside(path)).display(), 4096)); // the data went missing
-    auto s = FileSink::open(GuardedPath::beside(path), lfsFile(content), 4096, true, false);
+    auto s = FileSink::open(GuardedPath::beside(path), lfsFile(content), true, false);
     QVERIFY(s.ok());
     QVERIFY(!(*s)->resumed());
-    QVERIFY(!(*s)->isCommitted(7)); // never trust a record whose bytes are gone
+    QCOMPARE((*s)->durableBytes(), qint64(0)); // never trust a record whose bytes are gone
 }
 
 QTEST_GUILESS_MAIN(TestFileSink)

@@ -28,8 +28,11 @@ public:
     std::atomic<int> calls{0};
     std::atomic<int> stopped{0}; // runs that ended because the control asked them to stop
     std::atomic<bool> holdStop{false}; // an engine slow to stop: a stop request waits until cleared
+    std::atomic<qint64> bandwidthLimit{-1}; // the last global cap set; -1 = never
     QMutex mutex;
     QStringList tokensSeen;
+
+    void setBandwidthLimit(qint64 bytesPerSecond) override { bandwidthLimit = bytesPerSecond; }
 
     Result<DownloadOutcome> download(const DownloadSpec &spec,
                                      const std::function<void(const DownloadProgressInfo &)> &progress,

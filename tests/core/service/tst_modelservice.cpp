@@ -65,6 +65,7 @@ private Q_SLOTS:
     void gatedDownloadWaitsForTokenAfterRestart();
     void gatedDownloadResumesWithStoredToken();
     void previewRunsOffThread();
+    void bandwidthLimitReachesTheDownloadBackend();
     void downloadRepoIsOnePolicy();
     void queueAndLibraryUseCases();
     void queueOrderCanChange();
@@ -571,6 +572,19 @@ void TestModelService::previewRunsOffThread()
     QCOMPARE(ok.result()->modelType, u"gpt2"_s);
     QCOMPARE(int(missing.result().error().code), int(ErrorCode::RepoNotFound));
     QCOMPARE(int(invalid.result().error().code), int(ErrorCode::InvalidInput));
+}
+
+void TestModelService::bandwidthLimitReachesTheDownloadBackend()
+{
+    // The global cap is the download backend's (the process's one download session): the
+    // service hands every change straight on, live, a negative one as "no cap".
+    QTemporaryDir dir;
+    Harness h(dir.path());
+    QCOMPARE(h.download->bandwidthLimit.load(), qint64(-1));
+    h.service->setBandwidthLimit(30'000'000);
+    QCOMPARE(h.download->bandwidthLimit.load(), qint64(30'000'000));
+    h.service->setBandwidthLimit(-5);
+    QCOMPARE(h.download->bandwidthLimit.load(), qint64(0));
 }
 
 void TestModelService::downloadRepoIsOnePolicy()
