@@ -15,7 +15,7 @@ export CUDACXX ?= /usr/local/cuda/bin/nvcc
 endif
 JOBS ?= $(shell nproc)
 
-.PHONY: deps run build test check package headless clean format
+.PHONY: deps run build test check package headless sanitize clean format
 
 deps:
 	@bash packaging/debian/install-deps.sh
@@ -34,11 +34,21 @@ run: deps
 # throwaway cluster started and stopped by the test fixtures (tests/pg).
 # The Widgets-free build is guarded twice: tests/layering checks the link graph, and the
 # headless preset must still configure (`make headless` builds and tests it in full).
+# Then the sanitized half (`make sanitize`).
 test: deps
 	cmake --preset ci
 	cmake --build --preset ci -j $(JOBS)
 	QT_QPA_PLATFORM=offscreen ctest --preset ci
 	cmake --preset headless >/dev/null
+	$(MAKE) --no-print-directory sanitize
+
+# One clang ASan+UBSan tree (build/fuzz, docs/fuzzing.md) compiled once for both: the unit tests
+# that need no network, PostgreSQL or display, and every fuzz target for MISTUDIO_FUZZ_SECONDS
+# (15) from its generated seeds. A sanitizer report or a fuzz finding fails the run.
+sanitize: deps
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS)
+	ctest --preset fuzz
 
 headless: deps
 	cmake --preset headless
