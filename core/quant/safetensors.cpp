@@ -885,7 +885,12 @@ Result<ShardIndex> readShardIndex(const std::string &path)
         return makeError(QuantErrc::IoError, "cannot open index", {}, path);
     std::stringstream ss;
     ss << in.rdbuf();
-    const auto doc = nlohmann::json::parse(ss.str(), nullptr, false);
+    return parseShardIndex(ss.str(), path);
+}
+
+Result<ShardIndex> parseShardIndex(std::string_view json, const std::string &path)
+{
+    const auto doc = nlohmann::json::parse(json, nullptr, false);
     if (doc.is_discarded() || !doc.is_object() || !doc.contains("weight_map") || !doc["weight_map"].is_object())
         return makeError(QuantErrc::InvalidCheckpoint, "index is not JSON with a weight_map object", {}, path);
     ShardIndex idx;

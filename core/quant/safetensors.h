@@ -238,6 +238,8 @@ struct ShardIndex
 // Every weight_map file must be one safe name in the index's folder (safefs/pathrules.h:
 // componentProblem), else UnsafeCheckpoint naming the tensor.
 Result<ShardIndex> readShardIndex(const std::string &path);
+// The same checks on the file's bytes; `path` only names the file in errors.
+Result<ShardIndex> parseShardIndex(std::string_view json, const std::string &path = {});
 // Written like transformers: json.dumps(index, indent=2, sort_keys=True) + "\n", through the
 // guarded root (the path form: the file's folder as the root).
 Status writeShardIndex(const safefs::GuardedRoot &dir, const std::string &name, const ShardIndex &index);
