@@ -894,8 +894,10 @@ Result<ShardIndex> parseShardIndex(std::string_view json, const std::string &pat
     if (doc.is_discarded() || !doc.is_object() || !doc.contains("weight_map") || !doc["weight_map"].is_object())
         return makeError(QuantErrc::InvalidCheckpoint, "index is not JSON with a weight_map object", {}, path);
     ShardIndex idx;
+    // Informational only; a value that is no uint64 (a float such as 1e300 would not convert) is
+    // ignored like a missing one.
     if (doc.contains("metadata") && doc["metadata"].is_object() && doc["metadata"].contains("total_size")
-        && doc["metadata"]["total_size"].is_number())
+        && doc["metadata"]["total_size"].is_number_unsigned())
         idx.totalSize = doc["metadata"]["total_size"].get<uint64_t>();
     for (auto it = doc["weight_map"].begin(); it != doc["weight_map"].end(); ++it) {
         if (!it.value().is_string())

@@ -295,6 +295,16 @@ void testIndex(const fs::path &dir)
     }
     auto evil = readShardIndex(path);
     CHECK(!evil.ok() && evil.error().code == QuantErrc::UnsafeCheckpoint && evil.error().tensor == "a");
+
+    // total_size that is no uint64 is ignored (1e300 used to be converted to an integer: undefined
+    // behaviour, found by fuzz_shard_index).
+    for (const char *size : {"1.2e24", "-5", "12.5", "\"123\""}) {
+        const auto odd = parseShardIndex(std::string(R"({"metadata": {"total_size": )") + size
+                                         + R"(}, "weight_map": {"a": "model.safetensors"}})");
+        CHECK(odd.ok() && odd->totalSize == 0 && odd->weightMap.size() == 1);
+    }
+    const auto big = parseShardIndex(R"({"metadata": {"total_size": 18446744073709551615}, "weight_map": {}})");
+    CHECK(big.ok() && big->totalSize == UINT64_MAX);
 }
 
 } // namespace
