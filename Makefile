@@ -15,7 +15,7 @@ export CUDACXX ?= /usr/local/cuda/bin/nvcc
 endif
 JOBS ?= $(shell nproc)
 
-.PHONY: deps run build test check package headless sanitize clean format
+.PHONY: deps run build test check package headless sanitize fuzz clean format
 
 deps:
 	@bash packaging/debian/install-deps.sh
@@ -49,6 +49,15 @@ sanitize: deps
 	cmake --preset fuzz
 	cmake --build --preset fuzz -j $(JOBS)
 	ctest --preset fuzz
+
+# Every fuzz target for FUZZ_SECONDS, FUZZ_JOBS at a time, each with a fresh corpus under
+# build/fuzz/fuzz-runs/<target>/; fails on any crash, leak, timeout or broken invariant.
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= $(JOBS)
+fuzz: deps
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS) --target fuzzers
+	tests/fuzz/run_all.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_JOBS)
 
 headless: deps
 	cmake --preset headless

@@ -1,0 +1,30 @@
+#pragma once
+
+// Inputs that once broke a fuzz target, one per bug fixed (the fix's commit adds its entry). The
+// seed writer adds each to its target's seed corpus, so every fuzz run (the short ones in CI
+// included) replays them first; the unit tests of the fixed code assert the behaviour itself.
+#include <QByteArray>
+#include <QList>
+
+namespace mistudio::fuzz {
+
+struct Regression
+{
+    const char *target; // the fuzz target, e.g. "fuzz_shard_index"
+    const char *name;   // what broke
+    QByteArray input;
+};
+
+inline QList<Regression> regressions()
+{
+    return {
+        // DUP before a single SETITEM: accepted, and the MARK put in front of it broke the output.
+        {"fuzz_pickle_rewriter", "dup-before-setitem",
+         QByteArray("\x80\x04}]\x86\x80\x04" "2\x95\x00\x00\x00\x00\x00\x00\x00}K\x86\x8c\x01n\x86s.\x8c\x01.", 28)},
+        // metadata.total_size beyond uint64 converted from double: undefined behaviour.
+        {"fuzz_shard_index", "total-size-float",
+         R"({"metadata": {"total_size": 1239223372036854775808456}, "weight_map": {"a": "model.safetensors"}})"},
+    };
+}
+
+} // namespace mistudio::fuzz
