@@ -206,6 +206,12 @@ Result<SafetensorsHeader> parseHeaderJson(const uint8_t *bytes, size_t size, std
         expected = t.end;
     }
     h.dataSize = expected;
+    // No file is larger than INT64_MAX bytes (off_t): data that would end past that describes no
+    // file, even where the file size is not known (the preview), and would turn negative in a
+    // signed byte count.
+    if (h.dataSize > uint64_t(INT64_MAX) - 8 - size)
+        return invalid("data section of " + std::to_string(h.dataSize) + " bytes is larger than any file",
+                       h.tensors.empty() ? std::string() : h.tensors.back().name);
     if (fileSize) {
         const uint64_t available = *fileSize - 8 - size;
         if (*fileSize < 8 + size)

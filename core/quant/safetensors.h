@@ -56,9 +56,9 @@ Result<uint64_t> readHeaderLength(const uint8_t *prefix, size_t size,
 
 // Strict parse of the JSON header bytes alone (without the prefix). Checks: valid UTF-8, a JSON
 // object without duplicate keys, known dtypes, non-negative shapes whose element count times the
-// dtype size equals the byte range, ranges sorted, contiguous from 0 and non-overlapping, and when
-// fileSize is given, the data ending exactly at the end of the file (inside it, no trailing
-// garbage). Every violation is an InvalidCheckpoint (UnsupportedCheckpoint for an unknown dtype)
+// dtype size equals the byte range, ranges sorted, contiguous from 0 and non-overlapping, a file no
+// larger than INT64_MAX bytes, and when fileSize is given, the data ending exactly at the end of
+// the file (inside it, no trailing garbage). Every violation is an InvalidCheckpoint (UnsupportedCheckpoint for an unknown dtype)
 // whose `tensor` names the offending entry.
 Result<SafetensorsHeader> parseHeaderJson(const uint8_t *json, size_t size,
                                           std::optional<uint64_t> fileSize = std::nullopt);

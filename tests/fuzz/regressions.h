@@ -5,6 +5,7 @@
 // included) replays them first; the unit tests of the fixed code assert the behaviour itself.
 #include <QByteArray>
 #include <QList>
+#include <QtEndian>
 
 namespace mistudio::fuzz {
 
@@ -15,6 +16,14 @@ struct Regression
     QByteArray input;
 };
 
+// A safetensors file's head: the 8-byte little-endian length, then the header.
+inline QByteArray safetensorsHead(const QByteArray &json)
+{
+    QByteArray out(8, '\0');
+    qToLittleEndian<quint64>(quint64(json.size()), out.data());
+    return out + json;
+}
+
 inline QList<Regression> regressions()
 {
     return {
@@ -24,6 +33,9 @@ inline QList<Regression> regressions()
         // metadata.total_size beyond uint64 converted from double: undefined behaviour.
         {"fuzz_shard_index", "total-size-float",
          R"({"metadata": {"total_size": 1239223372036854775808456}, "weight_map": {"a": "model.safetensors"}})"},
+        // 2^63 bytes of data: accepted without the file size, a negative byte count in the preview.
+        {"fuzz_hub_safetensors", "data-past-int64",
+         safetensorsHead(R"({"w":{"dtype":"U8","shape":[4294967296,2147483648],"data_offsets":[0,9223372036854775808]}})")},
     };
 }
 
