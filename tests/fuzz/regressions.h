@@ -36,6 +36,15 @@ inline QList<Regression> regressions()
         // 2^63 bytes of data: accepted without the file size, a negative byte count in the preview.
         {"fuzz_hub_safetensors", "data-past-int64",
          safetensorsHead(R"({"w":{"dtype":"U8","shape":[4294967296,2147483648],"data_offsets":[0,9223372036854775808]}})")},
+        // Sizes, counts and dimensions from the Hub summed and multiplied past INT64_MAX.
+        {"fuzz_hub_tree", "file-sizes-overflow",
+         R"([{"type":"file","path":"a.safetensors","size":9223372036854775807},)"
+         R"({"type":"file","path":"b.safetensors","size":9223372036854775807}])"},
+        {"fuzz_hub_modelinfo", "parameter-total-overflow",
+         R"({"sha":"x","safetensors":{"total":9223372036854775807},"siblings":[{"rfilename":"model.safetensors"}]})"},
+        {"fuzz_hub_modelinfo", "config-dimensions-overflow",
+         R"({"sha":"x","config":{"model_type":"llama","vocab_size":4294967296,"hidden_size":4294967296},)"
+         R"("siblings":[{"rfilename":"model.safetensors","size":10}]})"},
     };
 }
 
