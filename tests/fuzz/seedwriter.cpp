@@ -234,6 +234,7 @@ int main(int argc, char **argv)
     SeedDir pickle(root, u"fuzz_pickle_rewriter"_s);
     SeedDir repoId(root, u"fuzz_repoid"_s);
     SeedDir body(root, u"fuzz_jsonbody"_s);
+    SeedDir names(root, u"fuzz_namepolicy"_s);
 
     const QByteArray approved = kApprovedToken;
     for (const Repo &repo : std::as_const(state.fixtures.repos)) {
@@ -273,6 +274,10 @@ int main(int argc, char **argv)
         const Commit *commit = repo.commit(repo.branches.value(u"main"_s));
         if (!commit)
             continue;
+        // The repo's file names, one by one and as one '|'-separated list.
+        for (const QString &path : commit->files.keys())
+            names.add(name + u".path-"_s + QString::number(names.count()), path.toUtf8());
+        names.add(name + u".list"_s, commit->files.keys().join(u'|').toUtf8());
         for (auto it = commit->files.cbegin(); it != commit->files.cend(); ++it) {
             const QString file = name + u'.' + it.key();
             if (it.key().endsWith(u".safetensors"_s)) {
@@ -332,14 +337,18 @@ int main(int argc, char **argv)
     for (const char *id : {"gpt2", "org/name", "a-b_c.d/e.f-g", "org/name.git", "x--y", "0123456789abcdef0123456789abcdef01234567",
                            "refs/pr/12", "v1.0", ""})
         repoId.add(u"text-"_s + QString::number(repoId.count()), QByteArray(id));
+    for (const char *n : {"../../etc/passwd", "a/./b", "a//b", "/abs", "C:x", "back\\slash", "x.incomplete",
+                          "Tokenizer.json|tokenizer.json", "onnx|onnx/model.onnx", "caf\xc3\xa9|cafe\xcc\x81",
+                          "\xe2\x80\xaegnp.exe", "display name"})
+        names.add(u"name-"_s + QString::number(names.count()), QByteArray(n));
     for (const QByteArray &b : apiBodies())
         body.add(u"body-"_s + QString::number(body.count()) + u".json"_s, b);
 
     for (const fuzz::Regression &r : fuzz::regressions())
         SeedDir(root, QString::fromLatin1(r.target)).add(u"regress-"_s + QString::fromLatin1(r.name), r.input);
 
-    std::printf("fuzz-seedwriter: %d+%d+%d+%d+%d+%d+%d+%d+%d seeds in %s\n", modelInfo.count(), tree.count(),
+    std::printf("fuzz-seedwriter: %d+%d+%d+%d+%d+%d+%d+%d+%d+%d seeds in %s\n", modelInfo.count(), tree.count(),
                 errors.count(), quantSt.count(), hubSt.count(), index.count(), pickle.count(), repoId.count(),
-                body.count(), qPrintable(root));
+                body.count(), names.count(), qPrintable(root));
     return 0;
 }
