@@ -2,7 +2,8 @@
 // mirror) serves them to a Range request, through core/hub's adapter over core/quant's parser
 // (what HubClient::safetensorsHeader does), and the tensors it accepts on into completePreview()
 // (parameter counts, architecture, size estimates) and the preview's JSON, once without a config
-// and once with a small Llama config.json. The input is the head of a .safetensors file.
+// and once with a small Llama config.json; each with the file size unknown and with the input as
+// the whole file (the size the tree listing gives). The input is the head of a .safetensors file.
 #include "fuzzcheck.h"
 
 #include "hub/previewbuilder.h"
@@ -39,26 +40,31 @@ void preview(const SafetensorsHeader &h, const QJsonObject &config)
 
 } // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+namespace {
+
+// One header through the adapter as HubClient::safetensorsHeader runs it: the file's size from
+// the tree listing when the Hub gave one (fileSize), else -1.
+void parseAndPreview(const QByteArray &body, qint64 fileSize)
 {
-    const QByteArray body = QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
-    const auto n = safetensorsHeaderLength(body);
+    const auto n = safetensorsHeaderLength(body, fileSize);
     if (!n.ok()) {
         FUZZ_CHECK(n.error().code == ErrorCode::InvalidCheckpoint);
-        return 0;
+        return;
     }
-    FUZZ_CHECK(*n >= 2);
+    FUZZ_CHECK(*n >= 2 && *n <= quint64(kMaxSafetensorsHeader));
     if (quint64(body.size()) < *n + 8)
-        return 0; // the client would fetch the rest with a second Range
-    const auto h = parseSafetensorsHeaderJson(u"model.safetensors"_s, body.mid(8, qsizetype(*n)));
+        return; // the client would fetch the rest with a second Range
+    const auto h = parseSafetensorsHeaderJson(u"model.safetensors"_s, body.mid(8, qsizetype(*n)), fileSize);
     if (!h.ok()) {
         FUZZ_CHECK(h.error().code == ErrorCode::InvalidCheckpoint
                    || h.error().code == ErrorCode::UnsupportedCheckpoint);
         FUZZ_CHECK(h.error().details.value(u"file"_s).toString() == u"model.safetensors"_s);
-        return 0;
+        return;
     }
     FUZZ_CHECK(h->headerLength == *n);
     FUZZ_CHECK(h->dataBytes >= 0);
+    if (fileSize >= 0)
+        FUZZ_CHECK(qint64(8 + h->headerLength) + h->dataBytes == fileSize);
     for (const arch::TensorDesc &t : h->tensors) {
         FUZZ_CHECK(!t.dtype.isEmpty());
         for (qint64 d : t.shape)
@@ -67,5 +73,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const QJsonObject config = llamaConfig();
     preview(*h, QJsonObject());
     preview(*h, config);
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const QByteArray body = QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
+    parseAndPreview(body, -1);           // size unknown: the header alone
+    parseAndPreview(body, qint64(size)); // the input is the whole file
     return 0;
 }
