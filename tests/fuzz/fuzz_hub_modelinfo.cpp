@@ -3,11 +3,10 @@
 // headers: the Hub's parameter count, the config subset (architecture, trust_remote_code), the
 // siblings as the file list (selection, sizes) and the preview's JSON. The input is the body.
 #include "fuzzcheck.h"
+#include "fuzzinput.h"
 
 #include "hub/hubtypes.h"
 #include "hub/previewbuilder.h"
-
-#include <QJsonDocument>
 
 using namespace mistudio;
 using namespace mistudio::hub;
@@ -15,13 +14,10 @@ using namespace Qt::Literals::StringLiterals;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    QJsonParseError err;
-    const QJsonDocument doc = QJsonDocument::fromJson(
-        QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size)), &err);
-    if (err.error != QJsonParseError::NoError || !doc.isObject()
-        || doc.object().value(u"sha"_s).toString().isEmpty())
+    const auto doc = fuzz::inputJson(data, size);
+    if (!doc || !doc->isObject() || doc->object().value(u"sha"_s).toString().isEmpty())
         return 0; // HubClient answers invalid_response
-    const ModelInfo info = ModelInfo::fromJson(doc.object());
+    const ModelInfo info = ModelInfo::fromJson(doc->object());
     FUZZ_CHECK(!info.sha.isEmpty());
 
     // As buildPreview() fills the preview from the model info.

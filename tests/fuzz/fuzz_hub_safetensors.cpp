@@ -5,6 +5,7 @@
 // and once with a small Llama config.json; each with the file size unknown and with the input as
 // the whole file (the size the tree listing gives). The input is the head of a .safetensors file.
 #include "fuzzcheck.h"
+#include "fuzzinput.h"
 
 #include "hub/previewbuilder.h"
 #include "hub/safetensorsheader.h"
@@ -79,7 +80,7 @@ void parseAndPreview(const QByteArray &body, qint64 fileSize)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const QByteArray body = QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
+    const QByteArray body = fuzz::inputBytes(data, size);
     parseAndPreview(body, -1);           // size unknown: the header alone
     parseAndPreview(body, qint64(size)); // the input is the whole file
     return 0;

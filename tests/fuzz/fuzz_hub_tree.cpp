@@ -3,11 +3,10 @@
 // and the download take from the list: trust_remote_code, the file selection (weights, skipped
 // files, sizes) and the preview's JSON. The input is the body of one page.
 #include "fuzzcheck.h"
+#include "fuzzinput.h"
 
 #include "hub/hubtypes.h"
 #include "hub/previewbuilder.h"
-
-#include <QJsonDocument>
 
 #include <algorithm>
 
@@ -17,13 +16,11 @@ using namespace Qt::Literals::StringLiterals;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    QJsonParseError err;
-    const QJsonDocument doc = QJsonDocument::fromJson(
-        QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size)), &err);
-    if (err.error != QJsonParseError::NoError || !doc.isArray())
+    const auto doc = fuzz::inputJson(data, size);
+    if (!doc || !doc->isArray())
         return 0; // HubClient answers invalid_response
-    const QList<RepoFile> files = RepoFile::listFromTree(doc.array());
-    FUZZ_CHECK(files.size() <= doc.array().size());
+    const QList<RepoFile> files = RepoFile::listFromTree(doc->array());
+    FUZZ_CHECK(files.size() <= doc->array().size());
 
     const FileSelection sel = selectFiles(files, requiresTrustRemoteCode({}, files));
     FUZZ_CHECK(sel.files.size() + sel.skipped.size() == files.size());

@@ -4,6 +4,7 @@
 // widest integer range. A reader either returns a value inside its limits or records an error
 // naming the field; it never returns something it was told to refuse.
 #include "fuzzcheck.h"
+#include "fuzzinput.h"
 
 #include "common/units.h"
 #include "server/jsonbody.h"
@@ -72,7 +73,7 @@ void checkStringList(JsonBody &b, const QJsonObject &o, const QString &key, int 
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const QByteArray body = QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
+    const QByteArray body = fuzz::inputBytes(data, size);
     const bool allowEmpty = (size & 1) != 0;
     const auto obj = JsonBody::parseObject(body, allowEmpty);
     if (!obj.ok()) {

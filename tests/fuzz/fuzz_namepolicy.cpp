@@ -9,13 +9,13 @@
 // confuse (the same after NFC, or differing only in ASCII case; a file named like another
 // entry's folder). A refusal is unsafe_path whose message shows no hidden character.
 #include "fuzzcheck.h"
+#include "fuzzinput.h"
 
 #include "common/namepolicy.h"
 #include "safefs/pathrules.h"
 
 #include <QDir>
 
-#include <cstring>
 #include <string_view>
 
 using namespace mistudio;
@@ -106,13 +106,7 @@ void checkList(const QStringList &names)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    QString text;
-    if (size > 0 && data[0] == 0) { // NUL first: the rest is UTF-16 (little-endian)
-        text = QString(qsizetype((size - 1) / 2), Qt::Uninitialized);
-        std::memcpy(text.data(), data + 1, size_t(text.size()) * sizeof(QChar));
-    } else {
-        text = QString::fromUtf8(reinterpret_cast<const char *>(data), qsizetype(size));
-    }
+    const QString text = fuzz::inputText(data, size);
     checkOne(text);
 
     // The byte rules alone, on the raw bytes (invalid UTF-8 included).

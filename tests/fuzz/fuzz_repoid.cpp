@@ -5,10 +5,10 @@
 // A valid id must become one safe directory name and come back from it unchanged; a valid
 // revision must be safe to put in a URL path segment after percent-encoding and in a file name.
 #include "fuzzcheck.h"
+#include "fuzzinput.h"
 
 #include "common/repoid.h"
 
-#include <cstring>
 
 using namespace mistudio;
 using namespace Qt::Literals::StringLiterals;
@@ -76,13 +76,7 @@ void checkRevision(const QString &text)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    QString text;
-    if (size > 0 && data[0] == 0) { // NUL first: the rest is UTF-16 (little-endian)
-        text = QString(qsizetype((size - 1) / 2), Qt::Uninitialized);
-        std::memcpy(text.data(), data + 1, size_t(text.size()) * sizeof(QChar));
-    } else {
-        text = QString::fromUtf8(reinterpret_cast<const char *>(data), qsizetype(size));
-    }
+    const QString text = fuzz::inputText(data, size);
     checkRepoId(text);
     checkDirName(text);
     checkRevision(text);
