@@ -14,11 +14,13 @@ using namespace Qt::Literals::StringLiterals;
 namespace mistudio::arch {
 namespace {
 
+// The first key with a positive number that fits a qint64 (config.json comes from the Hub: a
+// dimension of 1e100 is read as missing, not converted, which would be undefined behaviour).
 qint64 configInt(const QJsonObject &config, std::initializer_list<QString> keys)
 {
     for (const QString &k : keys) {
         const QJsonValue v = config.value(k);
-        if (v.isDouble() && v.toDouble() > 0)
+        if (v.isDouble() && v.toDouble() > 0 && v.toDouble() < 0x1p63)
             return static_cast<qint64>(v.toDouble());
     }
     return 0;

@@ -45,6 +45,10 @@ inline QList<Regression> regressions()
         {"fuzz_hub_modelinfo", "config-dimensions-overflow",
          R"({"sha":"x","config":{"model_type":"llama","vocab_size":4294967296,"hidden_size":4294967296},)"
          R"("siblings":[{"rfilename":"model.safetensors","size":10}]})"},
+        // A config dimension of 4.3e102 converted from double to qint64: undefined behaviour.
+        {"fuzz_hub_modelinfo", "config-dimension-double",
+         R"({"sha":"x","config":{"model_type":"llama","vocab_size":4294967296,"hidden_size":4294967e96},)"
+         R"("siblings":[{"rfi,ename":"model.safetensors","size":10}]})"},
     };
 }
 
