@@ -235,6 +235,7 @@ int main(int argc, char **argv)
     SeedDir repoId(root, u"fuzz_repoid"_s);
     SeedDir body(root, u"fuzz_jsonbody"_s);
     SeedDir names(root, u"fuzz_namepolicy"_s);
+    SeedDir http(root, u"fuzz_httprequest"_s);
 
     const QByteArray approved = kApprovedToken;
     for (const Repo &repo : std::as_const(state.fixtures.repos)) {
@@ -341,14 +342,32 @@ int main(int argc, char **argv)
                           "Tokenizer.json|tokenizer.json", "onnx|onnx/model.onnx", "caf\xc3\xa9|cafe\xcc\x81",
                           "\xe2\x80\xaegnp.exe", "display name"})
         names.add(u"name-"_s + QString::number(names.count()), QByteArray(n));
+    for (const QByteArray &b : apiBodies()) {
+        http.add(u"post-"_s + QString::number(http.count()),
+                 "POST /api/v1/models HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nAuthorization: Bearer t0k3n\r\n"
+                 "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(b.size()) + "\r\n\r\n" + b);
+    }
+    for (const char *h : {"GET /api/v1/models?status=ready&limit=5 HTTP/1.1\r\nHost: localhost\r\n\r\n",
+                          "GET /health HTTP/1.0\r\n\r\n",
+                          "DELETE /api/v1/models/0b7c5a52-0d1e-4cde-9d5e-7f1b2a3c4d5e HTTP/1.1\r\nHost: h\r\n"
+                          "Connection: close\r\n\r\n",
+                          "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                          "Origin: http://127.0.0.1\r\n\r\n",
+                          "POST /api/v1/preview HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n{}",
+                          "POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n",
+                          "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n",
+                          "GET /x HTTP/1.1\r\nHost: h\r\nX-Folded: a\r\n b\r\n\r\n",
+                          "GET /x HTTP/1.1\nHost: h\n\n"})
+        http.add(u"head-"_s + QString::number(http.count()), QByteArray(h));
     for (const QByteArray &b : apiBodies())
         body.add(u"body-"_s + QString::number(body.count()) + u".json"_s, b);
 
     for (const fuzz::Regression &r : fuzz::regressions())
         SeedDir(root, QString::fromLatin1(r.target)).add(u"regress-"_s + QString::fromLatin1(r.name), r.input);
 
-    std::printf("fuzz-seedwriter: %d+%d+%d+%d+%d+%d+%d+%d+%d+%d seeds in %s\n", modelInfo.count(), tree.count(),
+    std::printf("fuzz-seedwriter: %d+%d+%d+%d+%d+%d+%d+%d+%d+%d+%d seeds in %s\n", modelInfo.count(), tree.count(),
                 errors.count(), quantSt.count(), hubSt.count(), index.count(), pickle.count(), repoId.count(),
-                body.count(), names.count(), qPrintable(root));
+                body.count(), names.count(), http.count(), qPrintable(root));
     return 0;
 }
