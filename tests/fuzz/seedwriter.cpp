@@ -236,6 +236,8 @@ int main(int argc, char **argv)
     SeedDir body(root, u"fuzz_jsonbody"_s);
     SeedDir names(root, u"fuzz_namepolicy"_s);
     SeedDir http(root, u"fuzz_httprequest"_s);
+    SeedDir socketIo(root, u"fuzz_socketio"_s);
+    SeedDir compat(root, u"fuzz_compatrequest"_s);
 
     const QByteArray approved = kApprovedToken;
     for (const Repo &repo : std::as_const(state.fixtures.repos)) {
@@ -360,14 +362,33 @@ int main(int argc, char **argv)
                           "GET /x HTTP/1.1\r\nHost: h\r\nX-Folded: a\r\n b\r\n\r\n",
                           "GET /x HTTP/1.1\nHost: h\n\n"})
         http.add(u"head-"_s + QString::number(http.count()), QByteArray(h));
+    // Engine.IO packets and polling payloads (0x1e between packets) carrying the Socket.IO
+    // packets the original frontend sends, and the forms the reference parser knows.
+    for (const char *p : {"0", "1", "2", "2probe", "3", "3probe", "5", "6", "40", "40{\"token\":\"t0k3n\"}",
+                          "41", "42[\"subscribe\",{\"channel\":\"models\"}]", "421[\"ping\"]",
+                          "42/admin,7[\"unsubscribe\",{\"channel\":\"model:42\"}]", "431[{\"ok\":true}]",
+                          "44{\"message\":\"Invalid namespace\"}", "44\"not authorized\"",
+                          "451-[\"upload\",{\"_placeholder\":true,\"num\":0}]", "461-12[{\"_placeholder\":true,\"num\":0}]",
+                          "4/chat,", "42[1,2]", "bAQIDBA==",
+                          "42[\"subscribe\",{\"channel\":\"models\"}]\x1e" "2\x1e" "3\x1e" "41"})
+        socketIo.add(u"packet-"_s + QString::number(socketIo.count()), QByteArray(p));
+    // GET /models query strings and POST /models/download bodies in the original frontend's forms.
+    for (const char *q : {"page=2&limit=10", "skip=40&limit=100&search=llama+3&sort_by=params_count&order=asc",
+                          "status=ready&quantization=Q4&architecture=llama", "status=error&sort_by=unknown",
+                          "page=0&limit=101&skip=-1", "search=%E2%80%AE%00&order=DESC",
+                          "{\"repo_id\":\"meta-llama/Llama-3.2-1B\",\"quantization\":\"FP16\"}",
+                          "{\"repo_id\":\"org/model\",\"quantization\":\"Q4\",\"access_token\":\"hf_x\","
+                          "\"trust_remote_code\":\"yes\"}",
+                          "{\"repo_id\":\"nomodel\",\"quantization\":4,\"trust_remote_code\":2}", "[]", " "})
+        compat.add(u"request-"_s + QString::number(compat.count()), QByteArray(q));
     for (const QByteArray &b : apiBodies())
         body.add(u"body-"_s + QString::number(body.count()) + u".json"_s, b);
 
     for (const fuzz::Regression &r : fuzz::regressions())
         SeedDir(root, QString::fromLatin1(r.target)).add(u"regress-"_s + QString::fromLatin1(r.name), r.input);
 
-    std::printf("fuzz-seedwriter: %d+%d+%d+%d+%d+%d+%d+%d+%d+%d+%d seeds in %s\n", modelInfo.count(), tree.count(),
+    std::printf("fuzz-seedwriter: %d+%d+%d+%d+%d+%d+%d+%d+%d+%d+%d+%d+%d seeds in %s\n", modelInfo.count(), tree.count(),
                 errors.count(), quantSt.count(), hubSt.count(), index.count(), pickle.count(), repoId.count(),
-                body.count(), names.count(), http.count(), qPrintable(root));
+                body.count(), names.count(), http.count(), socketIo.count(), compat.count(), qPrintable(root));
     return 0;
 }
