@@ -51,6 +51,8 @@ inline QList<Regression> regressions()
          R"("siblings":[{"rfi,ename":"model.safetensors","size":10}]})"},
         // 2^63 - 1 read through a double (2^63) and converted to qint64: undefined behaviour.
         {"fuzz_jsonbody", "integer-int64-max", R"({"n": 9223372036854775807})"},
+        // GET /models?page=2^63-1&limit=100: (page - 1) * limit overflowed qint64.
+        {"fuzz_compatrequest", "page-times-limit-overflow", "page=9223372036854775807&limit=100"},
     };
 }
 
