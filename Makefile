@@ -15,7 +15,7 @@ export CUDACXX ?= /usr/local/cuda/bin/nvcc
 endif
 JOBS ?= $(shell nproc)
 
-.PHONY: deps run build test check package headless clean format
+.PHONY: deps run build test check package headless sanitize fuzz clean format
 
 deps:
 	@bash packaging/debian/install-deps.sh
@@ -34,11 +34,32 @@ run: deps
 # throwaway cluster started and stopped by the test fixtures (tests/pg).
 # The Widgets-free build is guarded twice: tests/layering checks the link graph, and the
 # headless preset must still configure (`make headless` builds and tests it in full).
+# The sanitized half (`make sanitize`: a second, clang ASan+UBSan tree, about as long again on
+# two cores) runs with SANITIZE=1; CI's 30-minute budget on two cores holds the first half only.
+SANITIZE ?= 0
 test: deps
 	cmake --preset ci
 	cmake --build --preset ci -j $(JOBS)
 	QT_QPA_PLATFORM=offscreen ctest --preset ci
 	cmake --preset headless >/dev/null
+	@if [ "$(SANITIZE)" = 1 ]; then $(MAKE) --no-print-directory sanitize; fi
+
+# One clang ASan+UBSan tree (build/fuzz, docs/fuzzing.md) compiled once for both: the unit tests
+# that need no network, PostgreSQL or display, and every fuzz target for MISTUDIO_FUZZ_SECONDS
+# (15) from its generated seeds. A sanitizer report or a fuzz finding fails the run.
+sanitize: deps
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS)
+	ctest --preset fuzz
+
+# Every fuzz target for FUZZ_SECONDS, FUZZ_JOBS at a time, each with a fresh corpus under
+# build/fuzz/fuzz-runs/<target>/; fails on any crash, leak, timeout or broken invariant.
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= $(JOBS)
+fuzz: deps
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS) --target fuzzers
+	tests/fuzz/run_all.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_JOBS)
 
 headless: deps
 	cmake --preset headless

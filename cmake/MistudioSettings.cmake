@@ -38,4 +38,5 @@ function(mistudio_add_qtest name)
     LABELS "${ARG_LABELS}"
     TIMEOUT ${ARG_TIMEOUT}
     ENVIRONMENT "QT_QPA_PLATFORM=offscreen;QT_LOGGING_RULES=qt.qpa.*=false;${ARG_ENV}")
+  mistudio_note_test_target(${name} "${ARG_LABELS}")
 endfunction()

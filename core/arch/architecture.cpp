@@ -2,6 +2,7 @@
 
 #include "arch/familyrules.h"
 #include "arch/layerdiscovery.h"
+#include "common/saturating.h"
 
 #include <QJsonArray>
 #include <QMap>
@@ -13,11 +14,13 @@ using namespace Qt::Literals::StringLiterals;
 namespace mistudio::arch {
 namespace {
 
+// The first key with a positive number that fits a qint64 (config.json comes from the Hub: a
+// dimension of 1e100 is read as missing, not converted, which would be undefined behaviour).
 qint64 configInt(const QJsonObject &config, std::initializer_list<QString> keys)
 {
     for (const QString &k : keys) {
         const QJsonValue v = config.value(k);
-        if (v.isDouble() && v.toDouble() > 0)
+        if (v.isDouble() && v.toDouble() > 0 && v.toDouble() < 0x1p63)
             return static_cast<qint64>(v.toDouble());
     }
     return 0;
@@ -125,7 +128,7 @@ void inferFromTensors(Architecture &a, const QList<TensorDesc> &tensors)
     if (a.torchDtype.isEmpty() && !tensors.isEmpty()) {
         QMap<QString, qint64> byDtype;
         for (const TensorDesc &t : tensors)
-            byDtype[t.dtype] += elementCount(t.shape);
+            byDtype[t.dtype] = saturatingAdd(byDtype.value(t.dtype), elementCount(t.shape));
         const auto top = std::max_element(byDtype.cbegin(), byDtype.cend());
         a.torchDtype = torchDtypeName(top.key());
         if (!a.torchDtype.isEmpty())
@@ -166,7 +169,7 @@ qint64 elementCount(const QList<qint64> &shape)
     for (qint64 d : shape) {
         if (d < 0)
             return 0;
-        n *= d;
+        n = saturatingMul(n, d); // shapes come from checkpoint headers
     }
     return n;
 }
@@ -305,9 +308,9 @@ Result<Architecture> extractArchitecture(const QJsonObject &config, const QList<
     a.topLevel = layout.topLevel;
     a.warnings << layout.warnings;
     for (const BlockNode &b : std::as_const(a.blocks))
-        a.totalParams += b.params;
+        a.totalParams = saturatingAdd(a.totalParams, b.params);
     for (const ModuleNode &m : std::as_const(a.topLevel))
-        a.totalParams += m.params;
+        a.totalParams = saturatingAdd(a.totalParams, m.params);
 
     bool hasEmbedding = false;
     bool hasLmHead = false;

@@ -17,7 +17,8 @@ struct TensorDesc
     QList<qint64> shape;
 };
 
-// Elements of a shape; 0 when a dimension is negative (reported by the extractor, never a crash).
+// Elements of a shape; 0 when a dimension is negative (reported by the extractor, never a crash),
+// INT64_MAX when the product does not fit.
 qint64 elementCount(const QList<qint64> &shape);
 
 enum class HookKind { ResidPre, AttnOut, ResidMid, MlpOut, ResidPost };

@@ -1,6 +1,7 @@
 #include "arch/layerdiscovery.h"
 
 #include "arch/familyrules.h"
+#include "common/saturating.h"
 
 #include <QMap>
 #include <QRegularExpression>
@@ -67,7 +68,7 @@ void addToModule(QList<ModuleNode> &modules, const QString &path, const QString 
     for (ModuleNode &m : modules) {
         if (m.path == path) {
             m.tensors.append(t);
-            m.params += t.params;
+            m.params = saturatingAdd(m.params, t.params);
             return;
         }
     }
@@ -101,7 +102,7 @@ LayerLayout buildLayout(const QString &container, const QStringList &prefixes, c
             const qsizetype dot = inBlock.lastIndexOf(u'.');
             const QString module = dot < 0 ? u"(block)"_s : inBlock.left(dot);
             addToModule(b.modules, module, blockRole(module, attention, mlp), node);
-            b.params += node.params;
+            b.params = saturatingAdd(b.params, node.params);
             placed = true;
             break;
         }

@@ -1,5 +1,7 @@
 #include "hub/fileselection.h"
 
+#include "common/saturating.h"
+
 #include <QJsonArray>
 
 using namespace Qt::Literals::StringLiterals;
@@ -89,7 +91,7 @@ FileSelection selectFiles(const QList<RepoFile> &files, bool trustRemoteCode)
             continue;
         }
         s.files.append(f);
-        s.totalBytes += qMax<qint64>(0, f.size);
+        s.totalBytes = saturatingAdd(s.totalBytes, qMax<qint64>(0, f.size));
         if ((hasSafetensors && f.path.endsWith(u".safetensors"_s))
             || (!hasSafetensors && isBinWeight(f.path) && !f.path.endsWith(u".index.json"_s)))
             s.weightFiles << f.path;

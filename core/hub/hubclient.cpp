@@ -395,15 +395,7 @@ void HubClient::fetchTreePage(const QUrl &url, std::shared_ptr<QList<RepoFile>> 
             return done(doc.error());
         if (!doc->isArray())
             return done(malformed(*r, u"tree listing is not a JSON array"_s));
-        for (const QJsonValue &v : doc->array()) {
-            const QJsonObject e = v.toObject();
-            if (e.value(u"type"_s).toString() != u"file"_s)
-                continue;
-            const QJsonObject lfs = e.value(u"lfs"_s).toObject();
-            acc->append(RepoFile{e.value(u"path"_s).toString(), e.value(u"size"_s).toInteger(-1),
-                                 e.value(u"oid"_s).toString(), lfs.value(u"oid"_s).toString(),
-                                 e.value(u"xetHash"_s).toString()});
-        }
+        acc->append(RepoFile::listFromTree(doc->array()));
         if (acc->size() > kMaxTreeEntries)
             return done(malformed(*r, u"the tree listing has more than %1 files"_s.arg(kMaxTreeEntries)));
         if (const auto next = nextLink(r->header("Link"), url)) {

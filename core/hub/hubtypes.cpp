@@ -6,6 +6,21 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace mistudio::hub {
 
+QList<RepoFile> RepoFile::listFromTree(const QJsonArray &page)
+{
+    QList<RepoFile> files;
+    for (const QJsonValue &v : page) {
+        const QJsonObject e = v.toObject();
+        if (e.value(u"type"_s).toString() != u"file"_s)
+            continue;
+        const QJsonObject lfs = e.value(u"lfs"_s).toObject();
+        files.append(RepoFile{e.value(u"path"_s).toString(), e.value(u"size"_s).toInteger(-1),
+                              e.value(u"oid"_s).toString(), lfs.value(u"oid"_s).toString(),
+                              e.value(u"xetHash"_s).toString()});
+    }
+    return files;
+}
+
 ModelInfo ModelInfo::fromJson(const QJsonObject &o)
 {
     ModelInfo m;

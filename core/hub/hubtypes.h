@@ -3,6 +3,7 @@
 #include "arch/architecture.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
 #include <QMap>
@@ -20,6 +21,10 @@ struct RepoFile
     QString lfsSha256;  // empty for regular git files
     QString xetHash;
     bool isLfs() const { return !lfsSha256.isEmpty(); }
+
+    // The files of one page of GET /api/models/{id}/tree/{rev} (hub-protocol.md §1.3); entries
+    // of another type (directories) are skipped.
+    static QList<RepoFile> listFromTree(const QJsonArray &page);
 };
 
 // GET /api/models/{id}/revision/{rev}?blobs=true, the fields the app uses (docs/hub.md H2).

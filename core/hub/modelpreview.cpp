@@ -1,5 +1,7 @@
 #include "hub/modelpreview.h"
 
+#include "common/saturating.h"
+
 #include <QJsonArray>
 
 #include <cmath>
@@ -19,7 +21,7 @@ qint64 ModelPreview::diskNeeded(Quantization mode) const
     if (mode != Quantization::None) {
         for (const SizeEstimate &s : sizes) {
             if (s.mode == mode)
-                need += s.outputBytes;
+                need = saturatingAdd(need, s.outputBytes);
         }
     }
     return need;

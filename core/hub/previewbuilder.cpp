@@ -1,6 +1,7 @@
 #include "hub/previewbuilder.h"
 
 #include "common/datadir.h"
+#include "common/saturating.h"
 #include "common/units.h"
 #include "hub/hublimits.h"
 
@@ -141,7 +142,7 @@ void completePreview(ModelPreview &p, const QJsonObject &config, const QList<Rep
     qint64 weightBytes = 0;
     for (const RepoFile &f : std::as_const(p.files.files)) {
         if (p.files.weightFiles.contains(f.path))
-            weightBytes += qMax<qint64>(0, f.size);
+            weightBytes = saturatingAdd(weightBytes, qMax<qint64>(0, f.size));
     }
 
     if (haveHeaders) {
@@ -149,8 +150,8 @@ void completePreview(ModelPreview &p, const QJsonObject &config, const QList<Rep
         qint64 total = 0;
         for (const arch::TensorDesc &t : tensors) {
             const qint64 n = arch::elementCount(t.shape);
-            p.parametersByDtype[t.dtype] += n;
-            total += n;
+            p.parametersByDtype[t.dtype] = saturatingAdd(p.parametersByDtype.value(t.dtype), n);
+            total = saturatingAdd(total, n);
         }
         p.parameterCount = total;
         p.paramsEstimated = false;
@@ -202,12 +203,16 @@ void completePreview(ModelPreview &p, const QJsonObject &config, const QList<Rep
         // quantized at bnb's bytes per element (4-bit: ½ + 1/64 absmax; 8-bit: 1).
         const qint64 vocab = p.architecture ? p.architecture->vocabSize : 0;
         const bool tied = config.value(u"tie_word_embeddings"_s).toBool(true);
-        const qint64 embed = std::min(p.parameterCount, vocab * p.hiddenSize * (tied ? 1 : 2));
+        // The counts come from the Hub (safetensors.total) and config.json: saturating arithmetic.
+        const qint64 embed = std::max<qint64>(
+            0, std::min(p.parameterCount, saturatingMul(saturatingMul(vocab, p.hiddenSize), tied ? 1 : 2)));
         const qint64 rest = p.parameterCount - embed;
-        p.sizes = {SizeEstimate{Quantization::None, weightBytes, p.parameterCount * 2, 0, 0},
-                   SizeEstimate{Quantization::Bnb4bit, qint64(std::ceil(rest * (0.5 + 1.0 / 64))) + embed * 2,
-                                qint64(std::ceil(rest * (0.5 + 1.0 / 64))) + embed * 2, 0, 0},
-                   SizeEstimate{Quantization::Bnb8bit, rest + embed * 2, rest + embed * 2, 0, 0}};
+        const qint64 embedBytes = saturatingMul(embed, 2);
+        const qint64 fourBit = saturatingAdd(qint64(std::ceil(double(rest) * (0.5 + 1.0 / 64))), embedBytes);
+        const qint64 eightBit = saturatingAdd(rest, embedBytes);
+        p.sizes = {SizeEstimate{Quantization::None, weightBytes, saturatingMul(p.parameterCount, 2), 0, 0},
+                   SizeEstimate{Quantization::Bnb4bit, fourBit, fourBit, 0, 0},
+                   SizeEstimate{Quantization::Bnb8bit, eightBit, eightBit, 0, 0}};
         p.sizesEstimated = true;
     }
     p.estimatedSizeGb = std::round(double(p.totalDownloadBytes) / 1e9 * 1000.0) / 1000.0;

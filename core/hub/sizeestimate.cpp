@@ -4,6 +4,8 @@
 
 #include <QJsonDocument>
 
+#include <algorithm>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace mistudio::hub {
@@ -45,8 +47,9 @@ Result<SizeEstimate> estimateSize(const QList<arch::TensorDesc> &tensors, const 
     const quant::QuantPlan plan = quant::planQuantization(infos, cfg, options);
     SizeEstimate e;
     e.mode = mode;
-    e.outputBytes = mode == Quantization::None ? weightBytes : qint64(plan.estimatedOutputBytes);
-    e.memoryBytes = qint64(plan.outputTensorBytes);
+    const auto clamp = [](uint64_t v) { return qint64(std::min<uint64_t>(v, uint64_t(INT64_MAX))); };
+    e.outputBytes = mode == Quantization::None ? weightBytes : clamp(plan.estimatedOutputBytes);
+    e.memoryBytes = clamp(plan.outputTensorBytes);
     e.quantizedTensors = plan.quantizedCount;
     for (const quant::TensorPlan &t : plan.tensors)
         e.droppedTensors += t.dropped() ? 1 : 0;

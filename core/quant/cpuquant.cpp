@@ -17,6 +17,10 @@
 #include <cstring>
 #include <string_view>
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
 
 // The hot loops are compiled twice, for AVX2 and for the x86-64 baseline, and picked at load
 // time (GCC function multiversioning): same arithmetic, twice the vector width where available.
@@ -228,7 +232,10 @@ Isa detectedIsa()
         if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")
             && __builtin_cpu_supports("avx512dq"))
             return Isa::Avx512;
-        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c"))
+        // F16C from CPUID itself: clang's __builtin_cpu_supports does not know "f16c".
+        unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+        const bool f16c = __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & bit_F16C) != 0;
+        if (__builtin_cpu_supports("avx2") && f16c)
             return Isa::Avx2;
 #endif
         return Isa::None;

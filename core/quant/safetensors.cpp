@@ -206,6 +206,12 @@ Result<SafetensorsHeader> parseHeaderJson(const uint8_t *bytes, size_t size, std
         expected = t.end;
     }
     h.dataSize = expected;
+    // No file is larger than INT64_MAX bytes (off_t): data that would end past that describes no
+    // file, even where the file size is not known (the preview), and would turn negative in a
+    // signed byte count.
+    if (h.dataSize > uint64_t(INT64_MAX) - 8 - size)
+        return invalid("data section of " + std::to_string(h.dataSize) + " bytes is larger than any file",
+                       h.tensors.empty() ? std::string() : h.tensors.back().name);
     if (fileSize) {
         const uint64_t available = *fileSize - 8 - size;
         if (*fileSize < 8 + size)
@@ -885,12 +891,19 @@ Result<ShardIndex> readShardIndex(const std::string &path)
         return makeError(QuantErrc::IoError, "cannot open index", {}, path);
     std::stringstream ss;
     ss << in.rdbuf();
-    const auto doc = nlohmann::json::parse(ss.str(), nullptr, false);
+    return parseShardIndex(ss.str(), path);
+}
+
+Result<ShardIndex> parseShardIndex(std::string_view json, const std::string &path)
+{
+    const auto doc = nlohmann::json::parse(json, nullptr, false);
     if (doc.is_discarded() || !doc.is_object() || !doc.contains("weight_map") || !doc["weight_map"].is_object())
         return makeError(QuantErrc::InvalidCheckpoint, "index is not JSON with a weight_map object", {}, path);
     ShardIndex idx;
+    // Informational only; a value that is no uint64 (a float such as 1e300 would not convert) is
+    // ignored like a missing one.
     if (doc.contains("metadata") && doc["metadata"].is_object() && doc["metadata"].contains("total_size")
-        && doc["metadata"]["total_size"].is_number())
+        && doc["metadata"]["total_size"].is_number_unsigned())
         idx.totalSize = doc["metadata"]["total_size"].get<uint64_t>();
     for (auto it = doc["weight_map"].begin(); it != doc["weight_map"].end(); ++it) {
         if (!it.value().is_string())

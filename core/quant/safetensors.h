@@ -56,9 +56,9 @@ Result<uint64_t> readHeaderLength(const uint8_t *prefix, size_t size,
 
 // Strict parse of the JSON header bytes alone (without the prefix). Checks: valid UTF-8, a JSON
 // object without duplicate keys, known dtypes, non-negative shapes whose element count times the
-// dtype size equals the byte range, ranges sorted, contiguous from 0 and non-overlapping, and when
-// fileSize is given, the data ending exactly at the end of the file (inside it, no trailing
-// garbage). Every violation is an InvalidCheckpoint (UnsupportedCheckpoint for an unknown dtype)
+// dtype size equals the byte range, ranges sorted, contiguous from 0 and non-overlapping, a file no
+// larger than INT64_MAX bytes, and when fileSize is given, the data ending exactly at the end of
+// the file (inside it, no trailing garbage). Every violation is an InvalidCheckpoint (UnsupportedCheckpoint for an unknown dtype)
 // whose `tensor` names the offending entry.
 Result<SafetensorsHeader> parseHeaderJson(const uint8_t *json, size_t size,
                                           std::optional<uint64_t> fileSize = std::nullopt);
@@ -238,6 +238,8 @@ struct ShardIndex
 // Every weight_map file must be one safe name in the index's folder (safefs/pathrules.h:
 // componentProblem), else UnsafeCheckpoint naming the tensor.
 Result<ShardIndex> readShardIndex(const std::string &path);
+// The same checks on the file's bytes; `path` only names the file in errors.
+Result<ShardIndex> parseShardIndex(std::string_view json, const std::string &path = {});
 // Written like transformers: json.dumps(index, indent=2, sort_keys=True) + "\n", through the
 // guarded root (the path form: the file's folder as the root).
 Status writeShardIndex(const safefs::GuardedRoot &dir, const std::string &name, const ShardIndex &index);

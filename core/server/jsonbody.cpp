@@ -81,11 +81,15 @@ std::optional<qint64> JsonBody::integer(const QString &key, qint64 min, qint64 m
         fail(key, u"'%1' must be an integer"_s.arg(key));
         return std::nullopt;
     }
-    if (d < double(min) || d > double(max)) {
+    // Exact for every qint64 (Qt keeps a JSON integer as one, where a double would round
+    // 2^63 - 1 up to 2^63). A whole number past the qint64 range has no such value: converting
+    // the double was undefined behaviour.
+    const qint64 i = v.toInteger(0);
+    if ((i == 0 && d != 0) || i < min || i > max) {
         fail(key, u"'%1' must be between %2 and %3"_s.arg(key).arg(min).arg(max));
         return std::nullopt;
     }
-    return qint64(d);
+    return i;
 }
 
 std::optional<bool> JsonBody::boolean(const QString &key)

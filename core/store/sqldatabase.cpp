@@ -118,9 +118,13 @@ Result<QSqlDatabase> SqlDatabase::addConnection(const QString &name)
     if (!t_connections.watchingThread) {
         t_connections.watchingThread = true;
         QThread *thread = QThread::currentThread();
-        QObject::connect(thread, &QThread::finished, thread, [] {
+        // Disconnected once it ran: Qt frees the QThread of a non-Qt thread only when nothing
+        // refers to its thread data any more, and a connection does (LeakSanitizer saw it).
+        auto watch = std::make_shared<QMetaObject::Connection>();
+        *watch = QObject::connect(thread, &QThread::finished, thread, [watch] {
             if (!t_connectionsGone)
                 t_connections.closeAll();
+            QObject::disconnect(*watch);
         }, Qt::DirectConnection);
     }
     if (sqlite) {

@@ -708,7 +708,10 @@ Result<std::vector<CommittedChange>> SqlJobQueue::requeueRunning(const QString &
         candidates.emplace_back(QUuid::fromString(q->value(0).toString()),
                                 QUuid::fromString(q->value(1).toString()));
     std::vector<CommittedChange> out;
-    for (const auto &[jobId, modelId] : candidates) {
+    for (const auto &candidate : candidates) {
+        // Named copies, not a structured binding: clang 14 cannot capture one in the lambda.
+        const QUuid jobId = candidate.first;
+        const QUuid modelId = candidate.second;
         Status s = m_db->transaction([&]() -> Status {
             Result<ModelRecord> model = lockModel(modelId);
             if (!model)

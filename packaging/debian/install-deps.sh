@@ -6,6 +6,8 @@ set -euo pipefail
 PACKAGES=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config git dpkg-dev file
+  # the sanitized tree and libFuzzer (make sanitize, make fuzz)
+  clang-14 libclang-rt-14-dev
   # Qt 6.4 modules
   qt6-base-dev qt6-base-dev-tools qt6-qpa-plugins libqt6sql6-sqlite libqt6sql6-psql
   qt6-websockets-dev qt6-svg-dev libqt6svg6

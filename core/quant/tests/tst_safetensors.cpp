@@ -98,6 +98,14 @@ void testRejections()
     auto truncated = fileBytes(R"({"w":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}})", 1);
     CHECK(!parseHeader(truncated.data(), 20, 20).ok());
     CHECK(!parseHeader(truncated.data(), 4).ok());
+    // Data no file can hold (2^63 bytes, past INT64_MAX), refused without the file size too: the
+    // preview's qint64 byte count turned negative.
+    auto huge = fileBytes(R"({"w":{"dtype":"U8","shape":[4294967296,2147483648],"data_offsets":[0,9223372036854775808]}})",
+                          0);
+    const auto hugeHead = parseHeader(huge.data(), huge.size());
+    CHECK(!hugeHead.ok() && hugeHead.error().tensor == "w");
+    auto largest = fileBytes(R"({"w":{"dtype":"U8","shape":[1099511627776],"data_offsets":[0,1099511627776]}})", 0);
+    CHECK(parseHeader(largest.data(), largest.size()).ok()); // 1 TiB of data is fine
 }
 
 void testAccepts()
@@ -295,6 +303,16 @@ void testIndex(const fs::path &dir)
     }
     auto evil = readShardIndex(path);
     CHECK(!evil.ok() && evil.error().code == QuantErrc::UnsafeCheckpoint && evil.error().tensor == "a");
+
+    // total_size that is no uint64 is ignored (1e300 used to be converted to an integer: undefined
+    // behaviour, found by fuzz_shard_index).
+    for (const char *size : {"1.2e24", "-5", "12.5", "\"123\""}) {
+        const auto odd = parseShardIndex(std::string(R"({"metadata": {"total_size": )") + size
+                                         + R"(}, "weight_map": {"a": "model.safetensors"}})");
+        CHECK(odd.ok() && odd->totalSize == 0 && odd->weightMap.size() == 1);
+    }
+    const auto big = parseShardIndex(R"({"metadata": {"total_size": 18446744073709551615}, "weight_map": {}})");
+    CHECK(big.ok() && big->totalSize == UINT64_MAX);
 }
 
 } // namespace

@@ -468,13 +468,10 @@ private:
             copy(start);
             return std::nullopt;
         case '2':
-            if (auto e = need(1))
-                return e;
-            if (special(m_stack.back().slot))
-                return misuse();
-            m_stack.push_back(Item{Slot::Other, m_out.size()});
-            copy(start);
-            return std::nullopt;
+            // DUP's copy is built from the value below it, so its bytes cannot be moved behind
+            // the MARK that APPEND/SETITEM get (it would then copy the MARK's empty stack). Python's
+            // pickler never writes DUP, so a state dict never holds one.
+            return makeError(QuantErrc::UnsupportedCheckpoint, "pickle opcode DUP is not supported");
         case 'q':
             if (!take(1, a))
                 return invalid("truncated BINPUT");

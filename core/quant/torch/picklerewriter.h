@@ -22,9 +22,10 @@ namespace mistudio::quant {
 //   FRAME -> dropped, MEMOIZE -> LONG_BINPUT of the same index.
 // Everything else is copied unchanged, so every other global still goes through LibTorch's own
 // allow-list. Opcodes that build arbitrary objects (INST, OBJ, NEWOBJ[_EX], STACK_GLOBAL, EXT*,
-// out-of-band buffers) or any other use of the rewritten classes are refused as UnsafeCheckpoint;
-// a truncated or malformed stream (unknown opcode, stack underflow, GET of an unset memo) is
-// InvalidCheckpoint. Nothing is ever executed; the walk only tracks what each stack slot is.
+// out-of-band buffers) or any other use of the rewritten classes are refused as UnsafeCheckpoint.
+// DUP is UnsupportedCheckpoint: Python never writes it, and the MARK a single APPEND/SETITEM gets
+// would change what it copies. A truncated or malformed stream (unknown opcode, stack underflow,
+// GET of an unset memo) is InvalidCheckpoint. Nothing is ever executed; the walk only tracks what each stack slot is.
 Result<std::string> rewriteStateDictPickle(std::string_view pickle);
 
 } // namespace mistudio::quant

@@ -4,6 +4,9 @@
 #include <QJsonObject>
 #include <QUrl>
 
+#include <algorithm>
+#include <limits>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace mistudio::compat {
@@ -12,6 +15,7 @@ namespace {
 constexpr int kMaxSearch = 200;
 constexpr int kMaxRepoId = 200;
 constexpr int kMaxToken = 4096;
+constexpr qint64 kMaxOffset = 1'000'000'000;
 
 // The last value of a query parameter (as Starlette reads a repeated one), with `+` read as a
 // space the way a browser's URLSearchParams writes it.
@@ -175,8 +179,13 @@ std::variant<ListParams, QList<ValidationIssue>> CompatRequest::parseList(const 
         return issues;
 
     s.limit = int(limit.value_or(50));
-    s.offset = skip ? *skip : (page.value_or(1) - 1) * s.limit;
-    p.page = int(std::min<qint64>(s.offset / s.limit + 1, std::numeric_limits<int>::max()));
+    // page and skip have no upper bound (as in the original), but (page - 1) * limit must not
+    // overflow, nor ModelQueries' offset + limit and offset / limit + 1 as an int: the offset
+    // saturates at kMaxOffset, past any catalogue, so such a page is empty either way.
+    const qint64 pageIndex = std::min<qint64>(page.value_or(1) - 1, kMaxOffset);
+    s.offset = std::min<qint64>(skip ? *skip : pageIndex * s.limit, kMaxOffset);
+    p.page = skip ? int(s.offset / s.limit + 1)
+                  : int(std::min<qint64>(page.value_or(1), std::numeric_limits<int>::max()));
     // Our statuses that are theirs one to one are narrowed by the store; `error` (failed and
     // pending) and `loading` (never ours) by the predicate.
     if (status == Status::Downloading)

@@ -203,6 +203,7 @@ private Q_SLOTS:
     void configOnlyGivesHookPoints();
     void layerCountMismatchIsReported();
     void inferredFieldsFromShapes();
+    void hugeConfigNumbersAreMissing();
     void nothingToWorkWithIsAnError();
     void everyListedFamilyHasRules();
 };
@@ -467,6 +468,18 @@ void TestArchitecture::layerCountMismatchIsReported()
     QVERIFY(r.ok());
     QVERIFY(r->warnings.join(u'\n').contains(u"config.json says 4 layers but the checkpoint has 2"_s));
     QCOMPARE(r->hookPoints.size(), 5 * L); // hooks follow the layers that exist
+}
+
+void TestArchitecture::hugeConfigNumbersAreMissing()
+{
+    // A config.json from the Hub with dimensions no qint64 holds (found by fuzz_hub_modelinfo:
+    // the conversion was undefined behaviour): read as missing, then inferred from the shapes.
+    const auto r = extractArchitecture(config(u"llama"_s, {{u"hidden_size"_s, 4.294967e105},
+                                                           {u"vocab_size"_s, 1e300}}),
+                                       build(llamaSpec()));
+    QVERIFY(r.ok());
+    QCOMPARE(r->hiddenSize, H);
+    QCOMPARE(r->vocabSize, V);
 }
 
 void TestArchitecture::inferredFieldsFromShapes()

@@ -265,6 +265,11 @@ void TestCompatApi::listParameters_data()
     QTest::newRow("unknown sort falls back") << u"sort_by=progress&order=asc"_s
                                              << QStringList{u"org/alpha"_s, u"org/beta"_s, u"org/gamma"_s};
     QTest::newRow("unknown parameter ignored") << u"foo=bar&quantization=Q4"_s << QStringList{u"org/gamma"_s};
+    // Offsets past any catalogue are an empty page: (page - 1) * limit overflowed qint64 (UBSan
+    // under fuzz_compatrequest).
+    QTest::newRow("page at INT64_MAX") << u"page=9223372036854775807&limit=100&sort_by=params_count"_s
+                                       << QStringList{};
+    QTest::newRow("skip at INT64_MAX") << u"skip=9223372036854775807&architecture=gpt2"_s << QStringList{};
 }
 
 // Point 6: skip, sort_by, architecture, quantization are taken, not refused.
