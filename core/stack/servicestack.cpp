@@ -1,6 +1,7 @@
 #include "stack/servicestack.h"
 
 #include "service/processidentity.h"
+#include "stack/datadiridentity.h"
 #include "store/cataloguelistener.h"
 
 namespace mistudio {
@@ -25,6 +26,13 @@ Result<std::unique_ptr<ServiceStack>> ServiceStack::build(const StackConfig &con
     s->m_stores = *stores;
     s->m_bus = std::make_unique<EventBus>();
     const bool shared = !config.app.databaseUrl.isEmpty();
+    // On a catalogue shared by hosts, the data directory must be the shared one (SQLite's
+    // catalogue lives in its data directory: nothing to check).
+    if (shared && config.role != StackRole::Reader) {
+        CatalogueIdentity identity(s->m_stores.database);
+        if (Status st = DataDirIdentity::verify(identity, o.dataDir); !st)
+            return st.error();
+    }
     if (shared) // idle workers wait on the relay's LISTEN; this poll is the fallback
         o.claimPollInterval = std::max(o.claimPollInterval, std::chrono::milliseconds(5000));
     s->m_service = std::make_unique<ModelService>(s->m_stores.models, s->m_stores.jobs, s->m_bus.get(),
