@@ -42,6 +42,8 @@ void handleSignal(int)
     [[maybe_unused]] const ssize_t n = ::write(g_signalFd[1], &c, 1);
 }
 
+} // namespace
+
 // SIGINT/SIGTERM end the event loop (and with it the jobs, which resume on the next start).
 void quitOnSignals(std::function<void()> onSignal)
 {
@@ -94,7 +96,7 @@ int fail(Context &ctx, const Error &e)
 
 // The process's service, built by the one composition root from the settings read once.
 Result<std::unique_ptr<ServiceStack>> buildService(const AppConfig &config, StackRole role,
-                                                   bool noWorker = false)
+                                                   bool noWorker)
 {
     const QSettings settings;
     StackConfig c = StackConfig::read(config, role, &settings);
@@ -102,6 +104,8 @@ Result<std::unique_ptr<ServiceStack>> buildService(const AppConfig &config, Stac
         c.service.runsJobs = false;
     return ServiceStack::build(c);
 }
+
+namespace {
 
 int runServe(Context &ctx)
 {

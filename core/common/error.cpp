@@ -24,6 +24,7 @@ constexpr std::array kNames = {
     std::pair{ErrorCode::UnsafePath, "unsafe_path"},
     std::pair{ErrorCode::DatabaseError, "database_error"},
     std::pair{ErrorCode::SchemaTooNew, "schema_too_new"},
+    std::pair{ErrorCode::DataDirMismatch, "data_dir_mismatch"},
     std::pair{ErrorCode::RepoNotFound, "repo_not_found"},
     std::pair{ErrorCode::RevisionNotFound, "revision_not_found"},
     std::pair{ErrorCode::EntryNotFound, "entry_not_found"},

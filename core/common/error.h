@@ -27,6 +27,7 @@ enum class ErrorCode {
     // catalogue
     DatabaseError,
     SchemaTooNew,
+    DataDirMismatch, // this process's data directory is not the one the shared catalogue uses
     // hub
     RepoNotFound,
     RevisionNotFound,

@@ -60,6 +60,7 @@ int httpStatusFor(ErrorCode code)
     case ErrorCode::PermissionDenied:
     case ErrorCode::DatabaseError:
     case ErrorCode::SchemaTooNew:
+    case ErrorCode::DataDirMismatch:
     case ErrorCode::ChecksumMismatch:
     case ErrorCode::SizeMismatch:
     case ErrorCode::InvalidCheckpoint:

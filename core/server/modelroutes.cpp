@@ -64,6 +64,8 @@ ApiResult ModelRoutes::handle(const ApiRequest &req)
         return only("GET", [&] { return health(); });
     if (seg == QStringList{u"system"_s})
         return only("GET", [&] { return system(); });
+    if (seg == QStringList{u"workers"_s})
+        return only("GET", [&] { return workers(); });
     if (seg.value(0) != u"models"_s)
         return ApiReply::error(ErrorCode::NotFound, u"No route %1"_s.arg(req.path));
     if (seg.size() == 1) {
@@ -152,6 +154,22 @@ ApiResult ModelRoutes::system()
         {u"jobs"_s, jobArray},
         {u"uptime_seconds"_s, m_uptime.elapsed() / 1000},
     });
+}
+
+// The processes sharing the catalogue whose heartbeat is fresh: which hosts run jobs, with which
+// kinds and devices (docs/deploy.md).
+ApiResult ModelRoutes::workers()
+{
+    const Result<std::vector<WorkerRecord>> list = m_service->workers();
+    if (!list)
+        return ApiReply::error(list.error());
+    QJsonArray items;
+    for (const WorkerRecord &w : *list) {
+        QJsonObject o = w.toJson();
+        o.insert(u"self"_s, w.id == m_service->ownerId());
+        items.append(o);
+    }
+    return ApiReply::json(200, {{u"workers"_s, items}, {u"total"_s, items.size()}});
 }
 
 ApiResult ModelRoutes::listModels(const ApiRequest &req)

@@ -25,6 +25,7 @@ public:
 private:
     ApiResult health();
     ApiResult system();
+    ApiResult workers();
     ApiResult listModels(const ApiRequest &request);
     ApiResult createModel(const ApiRequest &request);
     ApiResult getModel(const QUuid &id);

@@ -280,6 +280,10 @@ void JobTask::runQuantize()
             m_bus->publish(ModelEvent::quantizeProgress(id, p));
         saveProgress(pct, QJsonObject{{u"tensors_done"_s, p.tensorsDone},
                                       {u"tensors_total"_s, p.tensorsTotal},
+                                      {u"bytes_done"_s, p.bytesDone},
+                                      {u"bytes_total"_s, p.bytesTotal},
+                                      {u"seconds_elapsed"_s, p.secondsElapsed},
+                                      {u"mode"_s, p.mode},
                                       {u"device"_s, p.device}});
     };
     Result<QuantizeOutcome> out = m_engines.quantize->quantize(spec, onProgress, m_control);

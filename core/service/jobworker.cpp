@@ -106,18 +106,33 @@ JobWorker::JobWorker(std::shared_ptr<ModelStore> models, std::shared_ptr<JobQueu
     , m_options(std::move(options))
     , m_tokens(tokens)
 {
-    if (m_engines.quantize)
-        m_gpus = m_engines.quantize->gpus();
+    // The kinds and devices it was allowed (`mistudio worker --kinds/--device`), within what
+    // its engines can do.
+    const QStringList &kinds = m_options.jobKinds;
+    const QStringList &devices = m_options.devices;
+    m_runsDownloads = kinds.isEmpty() || kinds.contains(jobKindName(JobKind::Download));
+    m_runsQuantize = m_engines.quantize && (kinds.isEmpty() || kinds.contains(jobKindName(JobKind::Quantize)));
+    if (m_runsQuantize) {
+        const QStringList gpus = m_engines.quantize->gpus();
+        for (const QString &g : gpus) {
+            if (devices.isEmpty() || devices.contains(g) || devices.contains(u"cuda"_s))
+                m_gpus << g;
+        }
+        m_cpuAllowed = devices.isEmpty() || devices.contains(u"cpu"_s);
+        m_runsQuantize = m_cpuAllowed || !m_gpus.isEmpty();
+    }
     m_identity.id = m_options.ownerId;
     m_identity.host = QHostInfo::localHostName();
     m_identity.pid = QCoreApplication::applicationPid();
     m_identity.role = m_options.role;
-    m_identity.kinds = {jobKindName(JobKind::Download)};
-    if (m_engines.quantize)
+    if (m_runsDownloads)
+        m_identity.kinds << jobKindName(JobKind::Download);
+    if (m_runsQuantize) {
         m_identity.kinds << jobKindName(JobKind::Quantize);
-    m_identity.devices = m_gpus;
-    if (m_engines.quantize)
-        m_identity.devices << u"cpu"_s;
+        m_identity.devices = m_gpus;
+        if (m_cpuAllowed)
+            m_identity.devices << u"cpu"_s;
+    }
     m_identity.version = m_options.version;
     m_identity.specVersion = kJobSpecVersion;
     m_downloadPool.setMaxThreadCount(std::max(1, m_options.maxConcurrentDownloads));
@@ -237,15 +252,15 @@ ClaimFilter JobWorker::freeSlots() const
 {
     ClaimFilter f;
     f.onlyModel = m_onlyModel;
-    if (m_downloadsBusy < std::max(1, m_options.maxConcurrentDownloads))
+    if (m_runsDownloads && m_downloadsBusy < std::max(1, m_options.maxConcurrentDownloads))
         f.offers.push_back({JobKind::Download, {}, false});
-    if (m_engines.quantize) {
+    if (m_runsQuantize) {
         ClaimFilter::Offer q{JobKind::Quantize, {}, false};
         for (const QString &g : m_gpus) {
             if (!m_gpusBusy.contains(g))
                 q.devices << g;
         }
-        const bool cpuFree = m_cpuBusy < std::max(1, m_options.cpuQuantizeThreads);
+        const bool cpuFree = m_cpuAllowed && m_cpuBusy < std::max(1, m_options.cpuQuantizeThreads);
         if (cpuFree)
             q.devices << u"cpu"_s;
         // "auto" means a GPU where this worker has one, the CPU otherwise.
@@ -268,13 +283,16 @@ void JobWorker::claimWhileFree()
         }
         if (filter.offers.empty())
             return;
-        Result<std::optional<JobRecord>> claimed = m_queue->claim(m_identity, filter, m_options.lease);
+        CommittedChange recorded;
+        Result<std::optional<JobRecord>> claimed =
+            m_queue->claim(m_identity, filter, m_options.lease, recordEvents(), &recorded.events);
         if (!claimed) {
             qWarning("jobs: cannot claim: %s", qPrintable(claimed.error().toString()));
             return;
         }
         if (!claimed->has_value())
             return;
+        publishCommitted(m_bus, recorded);
         launch(**claimed);
     }
 }

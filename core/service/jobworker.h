@@ -75,7 +75,10 @@ private:
     ServiceOptions m_options;
     TokenVault *m_tokens;
     WorkerRecord m_identity;
-    QStringList m_gpus;
+    QStringList m_gpus;      // the GPUs it may use
+    bool m_runsDownloads = true;
+    bool m_runsQuantize = false;
+    bool m_cpuAllowed = true; // quantizations on the CPU
     std::optional<QUuid> m_onlyModel;
 
     QThread m_thread; // runs the Loop (timers, claims)

@@ -62,6 +62,9 @@ public:
     // Stops the worker: running jobs are released (queued again) unless a pause or cancel was
     // asked of them; waits for them. Interrupts in-flight previews.
     void shutdown();
+    // A job may be claimable now (another process queued or released one): this process's
+    // worker, if it has one, tries at once instead of at its next poll. Any thread.
+    void wakeJobs() { wakeWorker(); }
 
     EventBus *events() const { return m_bus; }
     const ServiceOptions &options() const { return m_options; }

@@ -74,6 +74,11 @@ struct ServiceOptions
     // Whether this process runs jobs (a worker) or only writes requests (a front end).
     bool runsJobs = true;
     QString version;
+    // What this process's worker may run (`mistudio worker --kinds/--device`): job kinds
+    // ("download", "quantize"; empty: every kind its engines have) and devices ("cpu", "cuda"
+    // for every GPU, "cuda:N"; empty: every device the quantize engine sees).
+    QStringList jobKinds;
+    QStringList devices;
 
     // Leases and the worker's timers; tests shorten them.
     std::chrono::milliseconds lease{30000};

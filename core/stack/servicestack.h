@@ -3,6 +3,7 @@
 #include "common/result.h"
 #include "service/engines.h"
 #include "service/eventbus.h"
+#include "service/eventrelay.h"
 #include "service/modelservice.h"
 #include "stack/stackconfig.h"
 #include "store/storefactory.h"
@@ -29,6 +30,8 @@ public:
     EventBus *bus() const { return m_bus.get(); }
     const StackConfig &config() const { return m_config; }
     QString catalogue() const { return m_stores.location; }
+    // Other processes' events on this bus (null for a Reader).
+    EventRelay *relay() const { return m_relay.get(); }
 
 private:
     ServiceStack() = default;
@@ -37,6 +40,7 @@ private:
     Stores m_stores;
     std::unique_ptr<EventBus> m_bus;
     std::unique_ptr<ModelService> m_service;
+    std::unique_ptr<EventRelay> m_relay;
 };
 
 } // namespace mistudio

@@ -12,6 +12,11 @@
 
 namespace mistudio {
 
+// PostgreSQL notification channels (docs/deploy.md): a committed outbox row's seq, and the saved
+// progress of a running job as JSON {"job","model","kind","owner","progress","detail"}.
+inline constexpr char kEventsChannel[] = "mistudio_events";
+inline constexpr char kProgressChannel[] = "mistudio_progress";
+
 // One event recorded in the outbox (the `events` table) by the transaction that caused it.
 // The store treats type and payload as opaque: core/service renders and reads them.
 struct OutboxEvent
@@ -103,8 +108,13 @@ public:
     // --- workers (fenced) --------------------------------------------------------------------
     // Takes the first claimable job (docs/jobs.md "Claim") for `owner`, with a lease, or nothing.
     // The device a claimed "auto" quantize job runs on is the worker's to choose: setRunDevice.
+    // With `events`, the claim is recorded in the outbox in the same transaction (job_changed
+    // "running", so that every process's faces see who took it) and the recorded events are
+    // appended to `recorded` for the caller to publish.
     virtual Result<std::optional<JobRecord>> claim(const WorkerRecord &owner, const ClaimFilter &filter,
-                                                   std::chrono::milliseconds lease) = 0;
+                                                   std::chrono::milliseconds lease,
+                                                   const EventRecorder &events = {},
+                                                   std::vector<OutboxEvent> *recorded = nullptr) = 0;
     virtual Status setRunDevice(const JobFence &fence, const QString &device) = 0;
     // Extends the leases of every running job `ownerId` holds and its worker heartbeat; returns
     // those jobs (with any stop request). A job the owner thinks it runs but that is not listed

@@ -154,6 +154,16 @@ constexpr std::array kV6 = {
     ")",
 };
 
+// The identity of the data directory a shared catalogue was set up with (one row): processes
+// whose data directory carries another identity refuse to run (docs/deploy.md).
+constexpr std::array kV7 = {
+    "CREATE TABLE catalogue_identity ("
+    " id SMALLINT PRIMARY KEY NOT NULL CHECK (id = 1),"
+    " data_dir_id VARCHAR(64) NOT NULL,"
+    " created_at ${TIME} NOT NULL DEFAULT ${NOW}"
+    ")",
+};
+
 constexpr std::array kMigrations = {
     Migration{1, "models catalogue", kV1},
     Migration{2, "persisted jobs", kV2},
@@ -161,6 +171,7 @@ constexpr std::array kMigrations = {
     Migration{4, "one authority for jobs: fences, stop requests, workers, event outbox", kV4},
     Migration{5, "quantized variants side by side", kV5},
     Migration{6, "the files of each download", kV6},
+    Migration{7, "the identity of the shared data directory", kV7},
 };
 
 } // namespace

@@ -200,6 +200,14 @@ Result<std::vector<OutboxEvent>> SqlJobQueue::record(const ModelChange &change,
         e.createdAt = QDateTime::currentDateTimeUtc();
         out.push_back(std::move(e));
     }
+    // Other processes' relays wake on it (PostgreSQL delivers it at commit, and not at all on a
+    // rollback): the payload is only a hint, they read the outbox after the last seq they saw.
+    if (!out.empty() && m_db->backend() == SqlBackend::Postgres) {
+        if (auto q = m_db->run(u"SELECT pg_notify('"_s + QLatin1StringView(kEventsChannel) + u"', ?)"_s,
+                               {QString::number(out.back().seq)});
+            !q)
+            return q.error();
+    }
     return out;
 }
 
@@ -479,7 +487,9 @@ Status SqlJobQueue::reorder(const QUuid &jobId, const std::optional<QUuid> &befo
 
 Result<std::optional<JobRecord>> SqlJobQueue::claim(const WorkerRecord &owner,
                                                     const ClaimFilter &filter,
-                                                    std::chrono::milliseconds lease)
+                                                    std::chrono::milliseconds lease,
+                                                    const EventRecorder &events,
+                                                    std::vector<OutboxEvent> *recorded)
 {
     if (owner.id.isEmpty())
         return Error::make(ErrorCode::InvalidInput, u"A job owner is required"_s);
@@ -545,6 +555,22 @@ Result<std::optional<JobRecord>> SqlJobQueue::claim(const WorkerRecord &owner,
         if (!job)
             return job.error();
         claimed = *job;
+        if (events) {
+            // The model's status does not move (queued and running derive the same one), so its
+            // row is only read, not locked.
+            Result<ModelRecord> model = m_models->get(job->modelId);
+            if (!model)
+                return model.error();
+            ModelChange change;
+            change.before = *model;
+            change.after = *model;
+            change.job = *job;
+            Result<std::vector<OutboxEvent>> written = record(change, events);
+            if (!written)
+                return written.error();
+            if (recorded)
+                recorded->insert(recorded->end(), written->begin(), written->end());
+        }
         return {};
     });
     if (!s)
@@ -631,6 +657,18 @@ Status SqlJobQueue::saveProgress(const JobFence &fence, double percent, const QJ
                            {percent, idText(fence.jobId)});
         if (!m)
             return m.error();
+        // Progress is not an outbox row (it would be most of them): the saved progress goes to
+        // the other processes as a notification at commit, at the rate it is saved (about once
+        // a second per running job). A lost one is superseded by the next.
+        if (m_db->backend() == SqlBackend::Postgres) {
+            if (auto n = m_db->run(u"SELECT pg_notify('"_s + QLatin1StringView(kProgressChannel)
+                                       + u"', json_build_object('job', id::text, 'model', model_id::text,"
+                                         " 'kind', kind, 'owner', owner_id, 'progress', progress,"
+                                         " 'detail', progress_detail)::text) FROM jobs WHERE id = ?"_s,
+                                   {idText(fence.jobId)});
+                !n)
+                return n.error();
+        }
         return {};
     });
 }

@@ -33,7 +33,9 @@ public:
     Status reorder(const QUuid &jobId, const std::optional<QUuid> &beforeJobId) override;
 
     Result<std::optional<JobRecord>> claim(const WorkerRecord &owner, const ClaimFilter &filter,
-                                           std::chrono::milliseconds lease) override;
+                                           std::chrono::milliseconds lease,
+                                           const EventRecorder &events = {},
+                                           std::vector<OutboxEvent> *recorded = nullptr) override;
     Status setRunDevice(const JobFence &fence, const QString &device) override;
     Result<std::vector<OwnedJob>> heartbeat(const QString &ownerId,
                                             std::chrono::milliseconds lease) override;

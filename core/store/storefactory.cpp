@@ -31,6 +31,7 @@ Result<Stores> openStores(const AppConfig &config, const QString &originId)
     stores.models = std::make_shared<SqlModelStore>(*db);
     stores.jobs = std::make_shared<SqlJobQueue>(*db, originId);
     stores.location = target.describe();
+    stores.database = *db;
     return stores;
 }
 

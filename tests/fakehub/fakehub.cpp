@@ -132,6 +132,7 @@ bool FakeHub::start(QString *error)
         LogEntry e;
         e.seq = state->requestCounter; // contiguous: every routed request is logged
         e.elapsedMs = state->clock.elapsed();
+        e.lastMs = e.elapsedMs;
         e.listener = listener;
         e.host = request.header("host");
         e.method = request.method;
@@ -161,6 +162,7 @@ bool FakeHub::start(QString *error)
         LogEntry &e = state->log[index];
         e.bodyBytes = bytes;
         e.finished = e.finished || finished;
+        e.lastMs = state->clock.elapsed();
     };
     auto thread = std::make_unique<ServerThread>(m_options.hubPort, m_options.cdnPort, dispatch, progress);
     if (!thread->startAndListen(error))

@@ -27,6 +27,7 @@ struct LogEntry
     qint64 contentLength = 0; // body bytes promised
     qint64 bodyBytes = 0;     // body bytes actually handed to the client
     bool finished = false;
+    qint64 lastMs = 0;        // since the hub started: when the response last progressed (or ended)
     QStringList faults;
     QByteArray requestId;
     int connectionId = 0;

@@ -30,6 +30,8 @@ for f in /usr/bin/mistudio \
          /usr/share/mistudio/translations/mistudio_de.qm \
          /usr/share/mistudio/translations/mistudio_zh_CN.qm \
          /usr/lib/systemd/system/mistudio-serve.service \
+         /usr/lib/systemd/system/mistudio-worker@.service \
+         /usr/share/man/man1/mistudio-worker.1.gz \
          /usr/share/doc/mistudio-models/copyright \
          /usr/share/doc/mistudio-models/changelog.gz \
          /usr/share/man/man1/mistudio.1.gz \
@@ -78,6 +80,8 @@ check "AppStream metadata is valid" appstreamcli validate --no-net \
   "$work/root/usr/share/metainfo/io.mistudio.Models.metainfo.xml"
 check "serve unit raises the open-file limit" \
   grep -qE '^LimitNOFILE=[0-9]+$' "$work/root/usr/lib/systemd/system/mistudio-serve.service"
+check "worker unit drains before systemd kills it" \
+  grep -qE '^TimeoutStopSec=[0-9]+$' "$work/root/usr/lib/systemd/system/mistudio-worker@.service"
 check "installed binary runs" bash -c "'$work/root/usr/bin/mistudio' --version | grep -q '^mistudio '"
 # The installed binary must find the installed GUI module (not the build tree's): with an
 # offscreen display the window opens and keeps running until `timeout` ends it (124); a missing

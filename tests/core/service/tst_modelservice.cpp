@@ -108,10 +108,17 @@ void TestModelService::downloadFlowEmitsDesignEvents()
     QCOMPARE(r->status, ModelStatus::Downloading);
     QTRY_COMPARE(h.status(id), ModelStatus::Ready);
     // Events reach this thread through its event loop, a moment after the store changed.
-    // (job_changed: the job's own state, an extension of the base events.)
+    // (job_changed: the job's own state, an extension of the base events: queued, running once
+    // a worker claimed it (who runs it, for every process's faces), done.)
     QTRY_COMPARE(h.names(id), (QStringList{u"model_created"_s, u"job_changed"_s, u"status_changed"_s,
-                                       u"download_progress"_s, u"download_completed"_s,
+                                       u"job_changed"_s, u"download_progress"_s, u"download_completed"_s,
                                        u"job_changed"_s, u"status_changed"_s}));
+    QStringList jobStates;
+    for (const ModelEvent &e : std::as_const(h.events)) {
+        if (const auto *j = e.as<JobChangedEvent>(); j && e.modelId() == id)
+            jobStates << jobStateName(j->state);
+    }
+    QCOMPARE(jobStates, (QStringList{u"queued"_s, u"running"_s, u"done"_s}));
     // Payloads: the base keys (docs/api.md) plus the extras.
     const ModelEvent *progress = nullptr;
     const ModelEvent *completed = nullptr;
