@@ -41,7 +41,7 @@ public:
     // Schema versions: 1 = models (base row + catalogue columns), 2 = jobs, 3 = indexes for
     // the list's sort keys, 4 = job ownership and fencing, workers, event outbox (docs/jobs.md),
     // 5 = quantized variants, 6 = the files of each download.
-    static constexpr int kLatestSchemaVersion = 6;
+    static constexpr int kLatestSchemaVersion = 7;
 
     // Connects and migrates the schema to targetVersion (tests pass an older one). A database
     // whose schema is newer than this code knows is left untouched: ErrorCode::SchemaTooNew.
