@@ -197,6 +197,24 @@ public:
         }
         return hits;
     }
+    // What upstream() answers (check-updates); set by a test.
+    UpstreamState upstreamState;
+    Result<UpstreamState> upstream(const QString &repoId, const QString &, const QStringList &,
+                                   const QStringList &, const QString &) override
+    {
+        if (repoId == QStringLiteral("nobody/missing"))
+            return Error::make(ErrorCode::RepoNotFound, QStringLiteral("Repository not found"));
+        QMutexLocker lock(&m_mutex);
+        return upstreamState;
+    }
+    void setUpstream(UpstreamState state)
+    {
+        QMutexLocker lock(&m_mutex);
+        upstreamState = std::move(state);
+    }
+
+private:
+    QMutex m_mutex;
 };
 
 } // namespace mistudio::test
