@@ -16,6 +16,7 @@ Registry buildRegistry()
     registerHubCommands(r);
     registerServeCommands(r);
     registerQuantizeCommands(r);
+    registerLibraryCommands(r);
     return r;
 }
 

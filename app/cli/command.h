@@ -43,6 +43,7 @@ void registerModelsCommands(Registry &registry);
 void registerServeCommands(Registry &registry);
 void registerHubCommands(Registry &registry);
 void registerQuantizeCommands(Registry &registry);
+void registerLibraryCommands(Registry &registry);
 
 // Builds the registry of every command group linked into this binary.
 Registry buildRegistry();
