@@ -67,8 +67,8 @@ private:
     // A refusal (403/401/429/...) or nothing when the request may go on.
     std::optional<ApiReply> checkAccess(const http::RequestHead &head, bool webSocket);
     bool originAllowed(const QByteArray &origin) const;
-    // The mirror's Hub routes: the same origin, Host and token rules, with the Hub's anonymous
-    // access (docs/huggingface.md); a wrong token is the Hub's 401, throttled like the API's.
+    // The mirror's Hub routes: the API's origin and Host rules; a token that is not ours is no
+    // error there, it only grants nothing (docs/huggingface.md, "Who sees what").
     std::optional<http::Response> checkMirrorAccess(const http::RequestHead &head);
     // Whether the caller holds the API token (or needs none: loopback without a token).
     bool holdsToken(const http::RequestHead &head) const;
