@@ -15,7 +15,8 @@
 
 #include <QFile>
 #include <QFileInfo>
-#include <QThread>
+#include <QMutex>
+#include <QSet>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -87,19 +88,37 @@ QString refContent(const QString &cacheDir, const RepoId &repo, const QString &r
 } // namespace
 
 // Publishes every download this process finishes into the HF cache when the option asks for it.
-// Called on the job's thread; the publish itself runs on the library's pool.
+// A finished download is published once its model is ready: at once when nothing follows, after
+// the quantization that follows it otherwise (the events come after their change committed).
 class ModelLibrary::DownloadSink final : public EventSink
 {
 public:
     explicit DownloadSink(ModelLibrary *library) : m_library(library) {}
     void deliver(const ModelEvent &event) override
     {
-        if (event.type() == ModelEvent::Type::DownloadCompleted)
-            m_library->handleDownloadCompleted(event.modelId());
+        const QUuid id = event.modelId();
+        if (event.type() == ModelEvent::Type::DownloadCompleted) {
+            QMutexLocker lock(&m_mutex);
+            m_pending.insert(id);
+            return;
+        }
+        if (event.type() != ModelEvent::Type::StatusChanged)
+            return;
+        const QString status = event.payload().value(u"status"_s).toString();
+        if (status != u"ready"_s && status != u"failed"_s)
+            return;
+        {
+            QMutexLocker lock(&m_mutex);
+            if (!m_pending.remove(id) || status != u"ready"_s)
+                return;
+        }
+        m_library->publishFinishedDownload(id);
     }
 
 private:
     ModelLibrary *m_library;
+    QMutex m_mutex;
+    QSet<QUuid> m_pending; // downloaded, not ready yet
 };
 
 ModelLibrary::ModelLibrary(ModelService *service, std::shared_ptr<ModelStore> store,
@@ -133,19 +152,9 @@ void ModelLibrary::shutdown()
     m_pool.waitForDone();
 }
 
-void ModelLibrary::handleDownloadCompleted(const QUuid &id)
+void ModelLibrary::publishFinishedDownload(const QUuid &id)
 {
-    // The job records the download's files in the same transaction that ends it, after this
-    // event was made: the publish waits for the model to be ready.
     (void)run([this, id] {
-        for (int i = 0; i < 300; ++i) {
-            const Result<ModelRecord> r = m_store->get(id);
-            if (!r || r->status == ModelStatus::Failed || r->status == ModelStatus::Pending)
-                return;
-            if (r->status == ModelStatus::Ready)
-                break;
-            QThread::msleep(100);
-        }
         const Result<HfPublishOutcome> p = publishToHfCache(id);
         if (!p)
             qWarning("mistudio: publishing %s into the HF cache failed: %s", qPrintable(idText(id)),

@@ -98,7 +98,7 @@ private:
     Result<QList<ModelRecord>> readyModels() const;
     // The include/exclude of the model's last download that was not an update.
     DownloadRequest lastSelection(const QUuid &id) const;
-    void handleDownloadCompleted(const QUuid &id);
+    void publishFinishedDownload(const QUuid &id);
 
     ModelService *m_service;
     std::shared_ptr<ModelStore> m_store;

@@ -29,7 +29,7 @@ const QString kRepo = u"org/model"_s;
 
 struct Harness
 {
-    Harness()
+    explicit Harness(bool publishDownloads = false)
     {
         AppConfig cfg;
         cfg.dataDir = dataDir();
@@ -38,7 +38,8 @@ struct Harness
             qFatal("openStores: %s", qPrintable(s.error().toString()));
         stores = s.value();
         Engines e;
-        e.download = std::make_shared<test::FakeDownload>();
+        download->recordFiles = true;
+        e.download = download;
         e.quantize = std::make_shared<test::FakeQuantizer>();
         e.architecture = std::make_shared<test::FakeArchitecture>();
         e.hub = hub;
@@ -48,6 +49,7 @@ struct Harness
         // No HF cache of the machine's: every call names its own.
         o.library.environment = QProcessEnvironment();
         o.library.hfCacheDir = cacheDir();
+        o.library.publishDownloads = publishDownloads;
         service = std::make_unique<ModelService>(stores.models, stores.jobs, &bus, e, o);
         QObject::connect(&bus, &EventBus::eventPublished, &bus,
                          [this](const ModelEvent &ev) { events.append(ev); });
@@ -73,6 +75,7 @@ struct Harness
     EventBus bus;
     Stores stores;
     std::shared_ptr<test::FakeHub> hub = std::make_shared<test::FakeHub>();
+    std::shared_ptr<test::FakeDownload> download = std::make_shared<test::FakeDownload>();
     std::unique_ptr<ModelService> service;
     QList<ModelEvent> events;
     QList<fakehub::RepoFile> files = sampleModelFiles();
@@ -111,6 +114,7 @@ private Q_SLOTS:
     void measuresDiskUsage();
     void checkUpdatesListsChanges();
     void mirrorSnapshotFindsRevisions();
+    void publishesDownloadsWhenAsked();
 };
 
 void TestModelLibrary::importsSnapshotAsReadyModel()
@@ -363,6 +367,30 @@ void TestModelLibrary::mirrorSnapshotFindsRevisions()
     const Result<MirrorSnapshot> noRepo = h.library()->mirrorSnapshot(u"org/other"_s, {});
     QVERIFY(!noRepo.ok());
     QCOMPARE(noRepo.error().code, ErrorCode::RepoNotFound);
+}
+
+void TestModelLibrary::publishesDownloadsWhenAsked()
+{
+    // Setting library/publishDownloads: every finished download lands in the HF cache too.
+    for (const bool on : {false, true}) {
+        Harness h(on);
+        QVERIFY(h.service->start().ok());
+        NewModel m;
+        m.repoId = u"org/downloaded"_s;
+        const Result<ModelRecord> created = h.service->create(m);
+        QVERIFY(created.ok());
+        QVERIFY(h.service->download(created->id, DownloadRequest{}).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(h.service->get(created->id)->status, ModelStatus::Ready, 20000);
+        const QString ref = HfCacheWriter(h.cacheDir()).repoDir(u"org/downloaded"_s) + u"/refs/main"_s;
+        if (on) {
+            QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(ref), 20000);
+            QTRY_COMPARE_WITH_TIMEOUT(h.library()->state(created->id)->publishedCommit,
+                                      QString::fromLatin1(kSampleCommit), 20000);
+        } else {
+            h.service->shutdown(); // waits for anything the library started
+            QVERIFY(!QFileInfo::exists(ref));
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestModelLibrary)
