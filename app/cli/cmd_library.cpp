@@ -103,18 +103,30 @@ private:
     bool m_json = false;
 };
 
-// The models ID|--all names: one resolved record, or every ready one (empty list = --all).
-Result<std::optional<ModelRecord>> target(LibraryCommand &cmd, ModelService *service)
+// The catalogue, and the model ID|--all names (none: every ready one).
+struct Target
+{
+    std::unique_ptr<ServiceStack> stack;
+    std::optional<ModelRecord> model;
+    ModelService *service() const { return stack->service(); }
+};
+
+Result<Target> openTarget(LibraryCommand &cmd)
 {
     const bool all = cmd.parser().isSet(u"all"_s);
     if (all == !cmd.positional().isEmpty())
         return Error::make(ErrorCode::InvalidInput, u"Name one model (ID or repo id) or --all"_s);
-    if (all)
-        return std::optional<ModelRecord>();
-    const Result<ModelRecord> r = service->resolve(cmd.positional().first());
-    if (!r)
-        return r.error();
-    return std::optional<ModelRecord>(*r);
+    Result<std::unique_ptr<ServiceStack>> stack = cmd.open();
+    if (!stack)
+        return stack.error();
+    Target t{std::move(stack.value()), std::nullopt};
+    if (!all) {
+        const Result<ModelRecord> r = t.service()->resolve(cmd.positional().first());
+        if (!r)
+            return r.error();
+        t.model = *r;
+    }
+    return t;
 }
 
 QString rate(qint64 bytes, qint64 ms)
@@ -219,19 +231,17 @@ int runPublish(Context &ctx)
     int rc = 0;
     if (!cmd.parse(0, 1, &rc))
         return rc;
-    Result<std::unique_ptr<ServiceStack>> stack = cmd.open();
-    if (!stack)
-        return cmd.fail(stack.error());
-    ModelService *service = stack.value()->service();
-    const Result<std::optional<ModelRecord>> which = target(cmd, service);
-    if (!which)
-        return cmd.fail(which.error());
+    Result<Target> target = openTarget(cmd);
+    if (!target)
+        return cmd.fail(target.error());
+    ModelService *service = target->service();
+    const std::optional<ModelRecord> &which = target->model;
     const QString path = cmd.parser().value(u"path"_s);
     const bool moveRef = cmd.parser().isSet(u"move-ref"_s);
     QList<HfPublishOutcome> outcomes;
-    if (*which) {
-        const Result<HfPublishOutcome> p = service->library()->publishToHfCache((*which)->id, path, moveRef,
-                                                                               progressLine(cmd, (*which)->repoId));
+    if (which) {
+        const Result<HfPublishOutcome> p = service->library()->publishToHfCache(which->id, path, moveRef,
+                                                                               progressLine(cmd, which->repoId));
         if (!p)
             return cmd.fail(p.error());
         outcomes << *p;
@@ -263,16 +273,14 @@ int runVerify(Context &ctx)
     int rc = 0;
     if (!cmd.parse(0, 1, &rc))
         return rc;
-    Result<std::unique_ptr<ServiceStack>> stack = cmd.open();
-    if (!stack)
-        return cmd.fail(stack.error());
-    ModelService *service = stack.value()->service();
-    const Result<std::optional<ModelRecord>> which = target(cmd, service);
-    if (!which)
-        return cmd.fail(which.error());
+    Result<Target> target = openTarget(cmd);
+    if (!target)
+        return cmd.fail(target.error());
+    ModelService *service = target->service();
+    const std::optional<ModelRecord> &which = target->model;
     QList<VerifyOutcome> outcomes;
-    if (*which) {
-        const Result<VerifyOutcome> v = service->library()->verify((*which)->id, progressLine(cmd, (*which)->repoId));
+    if (which) {
+        const Result<VerifyOutcome> v = service->library()->verify(which->id, progressLine(cmd, which->repoId));
         if (!v)
             return cmd.fail(v.error());
         outcomes << *v;

@@ -180,11 +180,11 @@ Result<ModelRecord> ModelLibrary::readyModel(const QUuid &id) const
     return r;
 }
 
-Result<QList<ModelRecord>> ModelLibrary::readyModels() const
+Result<QList<ModelRecord>> ModelLibrary::models(std::optional<ModelStatus> status) const
 {
     QList<ModelRecord> out;
     ModelQuery q;
-    q.status = ModelStatus::Ready;
+    q.status = status;
     q.sort = SortKey::RepoId;
     q.order = SortOrder::Ascending;
     q.limit = 1000;
@@ -361,11 +361,11 @@ Result<HfPublishOutcome> ModelLibrary::publishToHfCache(const QUuid &id, const Q
 Result<QList<HfPublishOutcome>> ModelLibrary::publishAllToHfCache(const QString &cacheDir, bool moveRef,
                                                                   const ModelProgressFn &progress)
 {
-    const Result<QList<ModelRecord>> models = readyModels();
-    if (!models)
-        return models.error();
+    const Result<QList<ModelRecord>> ready = models(ModelStatus::Ready);
+    if (!ready)
+        return ready.error();
     QList<HfPublishOutcome> out;
-    for (const ModelRecord &m : *models) {
+    for (const ModelRecord &m : *ready) {
         Result<HfPublishOutcome> p = publishToHfCache(
             m.id, cacheDir, moveRef, [&](const hfcache::Progress &pr) { return !progress || progress(m, pr); });
         if (!p)
@@ -406,11 +406,11 @@ Result<VerifyOutcome> ModelLibrary::verify(const QUuid &id, const hfcache::Progr
 
 Result<QList<VerifyOutcome>> ModelLibrary::verifyAll(const ModelProgressFn &progress)
 {
-    const Result<QList<ModelRecord>> models = readyModels();
-    if (!models)
-        return models.error();
+    const Result<QList<ModelRecord>> ready = models(ModelStatus::Ready);
+    if (!ready)
+        return ready.error();
     QList<VerifyOutcome> out;
-    for (const ModelRecord &m : *models) {
+    for (const ModelRecord &m : *ready) {
         Result<VerifyOutcome> v =
             verify(m.id, [&](const hfcache::Progress &p) { return !progress || progress(m, p); });
         if (!v) {
@@ -434,35 +434,27 @@ Result<LibraryRecord> ModelLibrary::state(const QUuid &id) const
 
 Result<DiskUsage> ModelLibrary::diskUsage() const
 {
+    const Result<QList<ModelRecord>> all = models(std::nullopt);
+    if (!all)
+        return all.error();
     DiskUsage out;
     DiskUsageWalker walker;
-    ModelQuery q;
-    q.sort = SortKey::RepoId;
-    q.order = SortOrder::Ascending;
-    q.limit = 1000;
-    for (q.page = 1;; ++q.page) {
-        const Result<ModelPage> page = m_store->list(q);
-        if (!page)
-            return page.error();
-        for (const ModelRecord &m : page->items) {
-            ModelDiskUsage u;
-            u.model = m;
-            QString folder = m.filePath;
-            if (folder.isEmpty()) {
-                if (const Result<RepoId> repo = RepoId::parse(m.repoId); repo)
-                    folder = m_options.dataDir.modelDir(*repo); // partial data of a download
-            }
-            if (QFileInfo(folder).isDir())
-                u.files = walker.measure(QFileInfo(folder).fileName(), folder, u"quantized"_s);
-            if (const Result<std::vector<VariantRecord>> variants = m_store->variants(m.id); variants) {
-                for (const VariantRecord &v : *variants)
-                    u.variants << walker.measure(v.name(), v.path);
-            }
-            out.totalBytes += u.totalBytes();
-            out.models << u;
+    for (const ModelRecord &m : *all) {
+        ModelDiskUsage u;
+        u.model = m;
+        QString folder = m.filePath;
+        if (folder.isEmpty()) {
+            if (const Result<RepoId> repo = RepoId::parse(m.repoId); repo)
+                folder = m_options.dataDir.modelDir(*repo); // partial data of a download
         }
-        if (qint64(q.page) * q.limit >= page->total)
-            break;
+        if (QFileInfo(folder).isDir())
+            u.files = walker.measure(QFileInfo(folder).fileName(), folder, u"quantized"_s);
+        if (const Result<std::vector<VariantRecord>> variants = m_store->variants(m.id); variants) {
+            for (const VariantRecord &v : *variants)
+                u.variants << walker.measure(v.name(), v.path);
+        }
+        out.totalBytes += u.totalBytes();
+        out.models << u;
     }
     out.totalAllocated = walker.allocatedTotal();
     out.freeBytes = m_options.dataDir.freeBytes();
@@ -522,11 +514,11 @@ Result<UpdateCheck> ModelLibrary::checkUpdates(const QUuid &id, const QString &t
 
 Result<QList<UpdateCheck>> ModelLibrary::checkAllUpdates(const QString &token)
 {
-    const Result<QList<ModelRecord>> models = readyModels();
-    if (!models)
-        return models.error();
+    const Result<QList<ModelRecord>> ready = models(ModelStatus::Ready);
+    if (!ready)
+        return ready.error();
     QList<UpdateCheck> out;
-    for (const ModelRecord &m : *models) {
+    for (const ModelRecord &m : *ready) {
         Result<UpdateCheck> c = checkUpdates(m.id, token);
         if (!c)
             return c.error();

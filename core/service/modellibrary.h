@@ -95,7 +95,8 @@ public:
 private:
     class DownloadSink;
     Result<ModelRecord> readyModel(const QUuid &id) const;
-    Result<QList<ModelRecord>> readyModels() const;
+    // Every record (in `status` when given), by repo id.
+    Result<QList<ModelRecord>> models(std::optional<ModelStatus> status) const;
     // The include/exclude of the model's last download that was not an update.
     DownloadRequest lastSelection(const QUuid &id) const;
     void publishFinishedDownload(const QUuid &id);
