@@ -1,9 +1,9 @@
 #include "service/updateplan.h"
 
 #include "hfcache/hfcachetypes.h"
+#include "safefs/guardedroot.h"
 
-#include <QDir>
-#include <QFileInfo>
+#include <QFile>
 #include <QHash>
 
 using namespace Qt::Literals::StringLiterals;
@@ -110,25 +110,24 @@ QList<ModelFileRecord> UpdatePlan::merge(const QList<ModelFileRecord> &recorded,
 
 qint64 UpdatePlan::removeFiles(const QString &folder, const QStringList &paths)
 {
+    // Names from the catalogue (taken from the Hub's tree through the path policy), removed
+    // through the guarded root: no link anywhere on the way is followed out of the folder.
+    const safefs::GuardedRoot root(QFile::encodeName(folder).toStdString());
     qint64 freed = 0;
     for (const QString &p : paths) {
-        // Names from the catalogue (which took them from the Hub's tree through the path policy);
-        // checked again: a removal never leaves the model's folder.
         if (!hfcache::isSafeRelativePath(p))
             continue;
-        const QString file = folder + u'/' + p;
-        const QFileInfo info(file);
-        if (info.isSymLink() || !info.isFile())
+        const std::string rel = QFile::encodeName(p).toStdString();
+        struct stat st = {};
+        if (root.stat(rel, &st) != 0 || !S_ISREG(st.st_mode))
             continue;
-        const qint64 size = info.size();
-        if (QFile::remove(file))
-            freed += size;
-        // Folders the file leaves empty go too, up to the model's folder.
-        QString dir = info.path();
-        while (dir.size() > folder.size() && dir.startsWith(folder + u'/') && QDir(dir).isEmpty(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot)) {
-            if (!QDir().rmdir(dir))
+        if (root.remove(rel) == 0)
+            freed += qint64(st.st_size);
+        // Folders the file leaves empty go too, up to the model's folder (removeDir fails,
+        // harmlessly, on one that is not empty).
+        for (qsizetype slash = p.lastIndexOf(u'/'); slash > 0; slash = p.lastIndexOf(u'/', slash - 1)) {
+            if (root.removeDir(QFile::encodeName(p.left(slash)).toStdString()) != 0)
                 break;
-            dir = QFileInfo(dir).path();
         }
     }
     return freed;
