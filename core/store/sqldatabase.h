@@ -40,7 +40,8 @@ class SqlDatabase final
 public:
     // Schema versions: 1 = models (base row + catalogue columns), 2 = jobs, 3 = indexes for
     // the list's sort keys, 4 = job ownership and fencing, workers, event outbox (docs/jobs.md),
-    // 5 = quantized variants, 6 = the files of each download.
+    // 5 = quantized variants, 6 = the files of each download, 7 = library state (model_library:
+    // verification, upstream access and commit, HF cache publication).
     static constexpr int kLatestSchemaVersion = 7;
 
     // Connects and migrates the schema to targetVersion (tests pass an older one). A database
