@@ -8,7 +8,7 @@
 
 namespace mistudio::mirror {
 
-// Responses in the Hub's own shapes (shared/specs/hub-protocol.md §2.3-2.4), which clients map
+// Responses in the Hub's own shapes (docs/hub.md H7), which clients map
 // to their typed errors: X-Error-Code / X-Error-Message headers and a {"error": "..."} body.
 namespace hubreply {
 

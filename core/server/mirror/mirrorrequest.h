@@ -8,7 +8,7 @@
 
 namespace mistudio::mirror {
 
-// One request to the Hub's read-only routes (shared/specs/hub-protocol.md §1), parsed from the
+// One request to the Hub's read-only routes (docs/hub.md H2, H4), parsed from the
 // raw request target: each path segment is percent-decoded on its own, so that a revision sent
 // as "refs%2Fpr%2F1" (huggingface_hub quotes it with safe="") stays one segment.
 //   GET|HEAD /api/models/{repo}[/revision/{rev}]     Info

@@ -1,5 +1,5 @@
 // The LAN mirror (ServerConfig::mirror): the Hub's read-only routes for the catalogue's ready
-// models, as clients read them (shared/specs/hub-protocol.md): info, tree, paths-info, resolve
+// models, as clients read them (docs/hub.md H2, H4, H5, H7): info, tree, paths-info, resolve
 // with its headers, ranges and the Hub's error headers; who may read what; many ranges at once;
 // and Hugging Face's own JavaScript client (npm @huggingface/hub) downloading through it.
 #include "serverharness.h"
