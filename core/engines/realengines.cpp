@@ -86,7 +86,7 @@ public:
                                    const QStringList &include, const QStringList &exclude,
                                    const QString &token) override
     {
-        hub::HubClient client(hubOptions(m_settings, token));
+        hub::HubClient client(hubOptionsFor(m_settings, token));
         const Result<hub::ModelInfo> info = runLocal<hub::ModelInfo>([&](auto done) {
             client.modelInfo(repoId, revision.isEmpty() ? u"main"_s : revision, done);
         });
