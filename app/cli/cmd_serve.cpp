@@ -125,6 +125,7 @@ int runServe(Context &ctx)
     p.addOption({u"compat-prefix"_s, u"Where the original miStudio web frontend's API is served (default /compat: its VITE_API_URL is http://HOST:PORT/compat; empty: not served)."_s, u"PREFIX"_s});
     p.addOption({u"compat-at-root"_s, u"Serve the original frontend's /api/v1/models at the root (a drop-in for its backend); the native model routes move to /native/api/v1."_s});
     p.addOption({u"compat-emit-url"_s, u"Post model events to an original miStudio backend's internal emit endpoint, e.g. http://backend:8000/api/internal/ws/emit (token: setting compat/emitToken)."_s, u"URL"_s});
+    p.addOption({u"mirror"_s, u"Also answer the Hub's read-only routes for the catalogue's ready models, so that other machines download them with HF_ENDPOINT=http://HOST:PORT (setting server/mirror; docs/huggingface.md)."_s});
     addCatalogueOptions(p);
     if (!p.parse(ctx.args))
         return fail(ctx, Error::make(ErrorCode::InvalidInput, p.errorText()));
@@ -167,6 +168,7 @@ int runServe(Context &ctx)
         return fail(ctx, Error::make(ErrorCode::InvalidInput,
                                      u"--compat-prefix must start with '/', not end with one, and not be under /api/ or /ws: %1"_s
                                          .arg(sc.compatPrefix)));
+    sc.mirror = p.isSet(u"mirror"_s) || settings.value(QLatin1StringView(settingskeys::kServerMirror), false).toBool();
     sc.compatAtRoot = p.isSet(u"compat-at-root"_s)
         || settings.value(QLatin1StringView(settingskeys::kCompatAtRoot), false).toBool();
     // Mixed deployments: events to an original backend as well (docs/remote-frontends.md).
@@ -219,6 +221,9 @@ int runServe(Context &ctx)
                 << (sc.compatAtRoot ? u"/api/v1/models (native model routes under /native/api/v1)"_s
                                     : QString(sc.compatPrefix + u"/api/v1"_s))
                 << ", Socket.IO at /ws/socket.io\n";
+    if (sc.mirror)
+        ctx.out << "mistudio: Hub mirror for the catalogue's ready models: HF_ENDPOINT=http://HOST:"
+                << listening.value() << '\n';
     if (!tokenFile.isEmpty())
         ctx.out << "mistudio: API token required (Authorization: Bearer); it is in " << tokenFile << '\n';
     else if (!givenToken->isEmpty())

@@ -17,6 +17,7 @@ Registry buildRegistry()
     registerServeCommands(r);
     registerQuantizeCommands(r);
     registerWorkerCommands(r);
+    registerLibraryCommands(r);
     return r;
 }
 

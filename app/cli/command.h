@@ -44,6 +44,7 @@ void registerServeCommands(Registry &registry);
 void registerHubCommands(Registry &registry);
 void registerQuantizeCommands(Registry &registry);
 void registerWorkerCommands(Registry &registry);
+void registerLibraryCommands(Registry &registry);
 
 // Builds the registry of every command group linked into this binary.
 Registry buildRegistry();

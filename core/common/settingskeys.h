@@ -20,6 +20,12 @@ inline constexpr char kServerEnabled[] = "server/enabled";
 inline constexpr char kServerHost[] = "server/host";
 inline constexpr char kServerPort[] = "server/port";
 inline constexpr char kServerAllowedOrigins[] = "server/allowedOrigins";
+// The LAN mirror: serve answers the Hub's read-only routes for the catalogue (docs/huggingface.md).
+inline constexpr char kServerMirror[] = "server/mirror";
+// The Hugging Face cache the library imports from and publishes to (empty: huggingface_hub's
+// own lookup), and whether every finished download is published there.
+inline constexpr char kHfCacheDir[] = "library/hfCacheDir";
+inline constexpr char kPublishDownloads[] = "library/publishDownloads";
 inline constexpr char kLanguage[] = "ui/language";
 // The original miStudio web frontend's API (docs/remote-frontends.md).
 inline constexpr char kCompatPrefix[] = "compat/prefix";

@@ -82,6 +82,35 @@ public:
         return runLocal<QList<hub::SearchHit>>([&](auto done) { client.search(query, limit, done); });
     }
 
+    Result<UpstreamState> upstream(const QString &repoId, const QString &revision,
+                                   const QStringList &include, const QStringList &exclude,
+                                   const QString &token) override
+    {
+        hub::HubClient client(hubOptionsFor(m_settings, token));
+        const Result<hub::ModelInfo> info = runLocal<hub::ModelInfo>([&](auto done) {
+            client.modelInfo(repoId, revision.isEmpty() ? u"main"_s : revision, done);
+        });
+        if (!info)
+            return info.error();
+        const Result<QList<hub::RepoFile>> tree = runLocal<QList<hub::RepoFile>>([&](auto done) {
+            client.listTree(repoId, info->sha, done);
+        });
+        if (!tree)
+            return tree.error();
+        UpstreamState out;
+        out.commit = info->sha;
+        out.access = info->isPrivate ? u"private"_s : info->gated.isEmpty() ? u"public"_s : u"gated"_s;
+        // The same selection a download of this revision makes.
+        const hub::FileSelection sel =
+            hub::selectFiles(tree.value(), hub::requiresTrustRemoteCode(info->config, tree.value()));
+        for (const hub::RepoFile &f : sel.files) {
+            if ((!include.isEmpty() && !hub::matchesAnyGlob(f.path, include)) || hub::matchesAnyGlob(f.path, exclude))
+                continue;
+            out.files << ModelFileRecord{f.path, f.size, f.lfsSha256.toLower(), f.oid};
+        }
+        return out;
+    }
+
 private:
     HubSettings m_settings;
 };

@@ -3,6 +3,7 @@
 #include "common/saturating.h"
 
 #include <QJsonArray>
+#include <QRegularExpression>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -112,6 +113,31 @@ QJsonObject FileSelection::toJson() const
                        {u"weight_files"_s, QJsonArray::fromStringList(weightFiles)},
                        {u"weight_format"_s, weightFormat},
                        {u"total_bytes"_s, totalBytes}};
+}
+
+bool matchesAnyGlob(const QString &path, const QStringList &globs)
+{
+    for (const QString &g : globs) {
+        const QRegularExpression re(QRegularExpression::wildcardToRegularExpression(
+            g, QRegularExpression::UnanchoredWildcardConversion));
+        const QRegularExpression anchored(u"^(?:"_s + re.pattern() + u")$"_s);
+        if (anchored.match(path).hasMatch() || anchored.match(base(path)).hasMatch())
+            return true;
+    }
+    return false;
+}
+
+QString literalGlob(const QString &path)
+{
+    QString out;
+    out.reserve(path.size());
+    for (const QChar c : path) {
+        if (c == u'*' || c == u'?' || c == u'[')
+            out += u'[' + c + u']';
+        else
+            out += c;
+    }
+    return out;
 }
 
 } // namespace mistudio::hub

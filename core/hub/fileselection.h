@@ -38,4 +38,10 @@ bool requiresTrustRemoteCode(const QJsonObject &config, const QList<RepoFile> &f
 
 FileSelection selectFiles(const QList<RepoFile> &files, bool trustRemoteCode);
 
+// Whether `path` (or its last component) matches one of the shell globs, the rule of a
+// download's include/exclude options.
+bool matchesAnyGlob(const QString &path, const QStringList &globs);
+// A glob that matches exactly `path` (its *, ? and [ taken literally).
+QString literalGlob(const QString &path);
+
 } // namespace mistudio::hub

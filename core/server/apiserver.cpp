@@ -7,6 +7,7 @@
 #include "server/socketio/socketioserver.h"
 
 #include "server/http/server.h"
+#include "server/mirror/hubreply.h"
 
 #include <QDateTime>
 #include <QUrl>
@@ -96,6 +97,8 @@ ApiServer::ApiServer(ModelService *service, ServerConfig config, QObject *parent
     m_engine = new sio::EngineIoServer(eio, this);
     m_io = new sio::SocketIoServer(m_engine, {}, this);
     m_compatHub = new compat::CompatSocketHub(service, m_io, this);
+    if (m_config.mirror)
+        m_mirror = std::make_unique<mirror::HubMirror>(service);
 }
 
 ApiServer::~ApiServer()
@@ -181,12 +184,67 @@ std::optional<ApiReply> ApiServer::checkAccess(const http::RequestHead &head, bo
     return r;
 }
 
+bool ApiServer::holdsToken(const http::RequestHead &head) const
+{
+    if (!m_config.tokenRequired())
+        return true; // loopback without a token: every local client may use the API too
+    const QByteArray auth = head.header("Authorization");
+    return auth.startsWith("Bearer ") && constantTimeEquals(auth.mid(7).trimmed(), m_config.token.toLatin1());
+}
+
+std::optional<http::Response> ApiServer::checkMirrorAccess(const http::RequestHead &head)
+{
+    const QByteArray origin = head.header("Origin");
+    if (!origin.isEmpty() && !originAllowed(origin))
+        return mirror::hubreply::error(403, {}, u"Origin not allowed"_s);
+    if (!m_config.tokenRequired()) {
+        // The API's rule against DNS rebinding: on loopback without a token, loopback names only.
+        const QString host = QString::fromLatin1(head.header("Host"));
+        const QString hostName = host.startsWith(u'[') ? host.section(u']', 0, 0) + u']'
+                                                       : host.section(u':', 0, 0);
+        if (!host.isEmpty() && !isLoopbackHostName(hostName))
+            return mirror::hubreply::error(403, {}, u"Host not allowed"_s);
+    }
+    if (head.method == "OPTIONS") {
+        http::Response r;
+        r.status = 204;
+        r.addHeader("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS");
+        r.addHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, Range, Accept");
+        r.addHeader("Access-Control-Max-Age", "600");
+        return r;
+    }
+    // No 401 for a token that is not ours: huggingface_hub sends the user's huggingface.co token
+    // to whatever HF_ENDPOINT names, and such a client must still get the public models. It
+    // simply grants nothing here (a guess of the 256-bit API token gains nothing either).
+    return std::nullopt;
+}
+
+http::Response ApiServer::withCors(http::Response response, const QByteArray &origin) const
+{
+    response.addHeader("X-Content-Type-Options", "nosniff");
+    if (!origin.isEmpty() && originAllowed(origin)) {
+        response.addHeader("Access-Control-Allow-Origin", origin);
+        response.addHeader("Vary", "Origin");
+    }
+    return response;
+}
+
 http::HeadAction ApiServer::handleHead(const http::RequestHead &head)
 {
     const QByteArray origin = head.header("Origin");
     const auto refuse = [&](const ApiReply &reply) {
         return http::HeadAction::respond(render(reply, origin));
     };
+    if (m_mirror && !head.webSocketUpgrade) {
+        if (const std::optional<mirror::MirrorRequest> hub = mirror::MirrorRequest::parse(head.target)) {
+            if (std::optional<http::Response> refusal = checkMirrorAccess(head))
+                return http::HeadAction::respond(withCors(std::move(*refusal), origin));
+            // Only paths-info has a body (a list of paths).
+            return http::HeadAction::readBody(hub->route == mirror::MirrorRequest::Route::PathsInfo
+                                                  ? m_config.http.maxBodyBytes
+                                                  : 0);
+        }
+    }
     if (head.webSocketUpgrade || head.header("Upgrade").compare("websocket", Qt::CaseInsensitive) == 0) {
         if (isSocketIoPath(head.path)) {
             if (std::optional<ApiReply> refusal = checkAccess(head, true))
@@ -230,6 +288,12 @@ void ApiServer::handleRequest(const http::RequestHead &head, const QByteArray &b
                               http::Responder responder)
 {
     const QByteArray origin = head.header("Origin");
+    if (m_mirror) {
+        if (const std::optional<mirror::MirrorRequest> hub = mirror::MirrorRequest::parse(head.target)) {
+            responder.send(withCors(m_mirror->handle(*hub, head, body, holdsToken(head)), origin));
+            return;
+        }
+    }
     if (isSocketIoPath(head.path)) {
         // A long-poll may be answered much later; it is forgotten if the client goes first.
         const sio::PollingRequest poll{head.method, head.query, body, head.peer};

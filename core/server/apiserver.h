@@ -5,10 +5,13 @@
 #include "server/failurethrottle.h"
 #include "server/http/handler.h"
 #include "server/apirouter.h"
+#include "server/mirror/hubmirror.h"
 #include "server/serverconfig.h"
 
 #include <QList>
 #include <QObject>
+
+#include <memory>
 
 class QTcpServer;
 
@@ -64,6 +67,12 @@ private:
     // A refusal (403/401/429/...) or nothing when the request may go on.
     std::optional<ApiReply> checkAccess(const http::RequestHead &head, bool webSocket);
     bool originAllowed(const QByteArray &origin) const;
+    // The mirror's Hub routes: the API's origin and Host rules; a token that is not ours is no
+    // error there, it only grants nothing (docs/huggingface.md, "Who sees what").
+    std::optional<http::Response> checkMirrorAccess(const http::RequestHead &head);
+    // Whether the caller holds the API token (or needs none: loopback without a token).
+    bool holdsToken(const http::RequestHead &head) const;
+    http::Response withCors(http::Response response, const QByteArray &origin) const;
     // The reply as sent: security headers, CORS for an allowed origin, JSON.
     http::Response render(const ApiReply &reply, const QByteArray &origin) const;
     // An Engine.IO polling answer: the same headers, its own content type.
@@ -72,6 +81,7 @@ private:
     ModelService *m_service;
     ServerConfig m_config;
     ApiRouter m_routes;
+    std::unique_ptr<mirror::HubMirror> m_mirror; // when config().mirror
     FailureThrottle m_throttle;
     WebSocketHub *m_ws;
     sio::EngineIoServer *m_engine = nullptr;

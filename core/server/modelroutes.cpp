@@ -41,7 +41,7 @@ ApiReply badQuery(const QString &key, const QString &message)
 
 } // namespace
 
-ModelRoutes::ModelRoutes(ModelService *service) : m_service(service)
+ModelRoutes::ModelRoutes(ModelService *service) : m_service(service), m_library(service)
 {
     m_uptime.start();
 }
@@ -60,6 +60,9 @@ ApiResult ModelRoutes::handle(const ApiRequest &req)
         return handler();
     };
 
+    // The library's routes (HF cache, verify, disk usage, updates) live beside these.
+    if (std::optional<ApiResult> library = m_library.handle(req, seg))
+        return std::move(*library);
     if (seg == QStringList{u"health"_s})
         return only("GET", [&] { return health(); });
     if (seg == QStringList{u"system"_s})

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "server/apireply.h"
+#include "server/libraryroutes.h"
 #include "store/modelrecord.h"
 
 #include <QElapsedTimer>
@@ -42,6 +43,7 @@ private:
     ApiReply modelReply(int status, const Result<ModelRecord> &record) const;
 
     ModelService *m_service;
+    LibraryRoutes m_library;
     QElapsedTimer m_uptime;
     // GET /models answers, by query string. Dropped on every list change. While jobs run, the
     // rendered body is rebuilt at most every second from the cached rows (its live job

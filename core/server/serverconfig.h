@@ -33,6 +33,10 @@ struct ServerConfig
     // wins), and queued messages before it is disconnected as too slow.
     qint64 wsMaxPendingBytes = 256 * 1024;
     int wsMaxQueuedMessages = 1024;
+    // The LAN mirror (`serve --mirror`, setting server/mirror; off by default): the Hub's
+    // read-only routes for the catalogue's ready models (docs/huggingface.md). Public models are
+    // served to anyone who can reach the server, the others to holders of the API token.
+    bool mirror = false;
 
     // The original miStudio web frontend's API (docs/remote-frontends.md). By default under
     // compatPrefix: the frontend's VITE_API_URL is then http://HOST:PORT/compat. With

@@ -78,6 +78,15 @@ public:
     virtual void setBandwidthLimit(qint64 bytesPerSecond) { Q_UNUSED(bytesPerSecond) }
 };
 
+// A repo's revision on the Hub now, as a download of it would fetch it: check-updates compares
+// it with what the catalogue recorded.
+struct UpstreamState
+{
+    QString commit;                // the revision's commit now
+    QString access;                // "public", "gated" or "private"
+    QList<ModelFileRecord> files;  // the default selection narrowed by include/exclude, with hashes
+};
+
 // What the Hub tells before anything is downloaded.
 class HubBackend
 {
@@ -91,6 +100,11 @@ public:
                                       const QString &token) = 0;
     // Repos matching `query` (GET /api/models?search=), with downloads, likes, gated, update.
     virtual Result<QList<hub::SearchHit>> search(const QString &query, int limit) = 0;
+    // The revision's commit, the repo's access and the files a download with these globs would
+    // fetch (model info, then the tree at that commit). Separate from the download itself.
+    virtual Result<UpstreamState> upstream(const QString &repoId, const QString &revision,
+                                           const QStringList &include, const QStringList &exclude,
+                                           const QString &token) = 0;
 };
 
 class QuantizeBackend

@@ -4,6 +4,7 @@
 #include "service/eventbus.h"
 #include "service/jobevents.h"
 #include "service/tokenvault.h"
+#include "service/updateplan.h"
 
 #include <QDirIterator>
 #include <QElapsedTimer>
@@ -155,7 +156,8 @@ void JobTask::runDownload()
     spec.modelId = id;
     spec.repoId = rec->repoId;
     spec.revision = request.revision.isEmpty() ? rec->revision : request.revision;
-    spec.pinnedCommit = rec->commitSha;
+    // An update fetches the commit it was planned against; anything else keeps to the recorded one.
+    spec.pinnedCommit = request.update ? request.commit : rec->commitSha;
     spec.include = request.include;
     spec.exclude = request.exclude;
     spec.connections = request.connections;
@@ -204,6 +206,19 @@ void JobTask::runDownload()
     patch.sizeBytes = std::optional<qint64>(out->sizeBytes);
     if (!out->fileRecords.isEmpty())
         patch.files = out->fileRecords;
+    if (request.update) {
+        // Only what changed was fetched: the model's files are the recorded ones it did not
+        // touch plus those, and the files gone upstream leave the folder.
+        const Result<QList<ModelFileRecord>> before = m_models.files(id);
+        if (!before) {
+            finish(JobState::Failed, before.error().message, {}, std::nullopt, {ModelEvent::downloadFailed(id, before.error())});
+            return;
+        }
+        const QList<ModelFileRecord> files = UpdatePlan::merge(*before, out->fileRecords, request.removePaths);
+        UpdatePlan::removeFiles(out->dir, request.removePaths);
+        patch.files = files;
+        patch.sizeBytes = std::optional<qint64>(totalSize(files));
+    }
     if (m_engines.architecture) {
         Result<QJsonObject> arch = m_engines.architecture->extract(out->dir);
         if (arch) {

@@ -6,6 +6,7 @@
 #include "service/deletionpolicy.h"
 #include "service/jobworker.h"
 #include "service/libraryupgrade.h"
+#include "service/modellibrary.h"
 #include "service/processidentity.h"
 
 #include <QDir>
@@ -105,6 +106,7 @@ ModelService::ModelService(std::shared_ptr<ModelStore> store, std::shared_ptr<Jo
     m_stopPool.setMaxThreadCount(4);
     if (m_options.runsJobs)
         m_worker = std::make_unique<JobWorker>(m_store, m_queue, m_bus, m_engines, m_options, &m_tokens);
+    m_library = std::make_unique<ModelLibrary>(this, m_store, m_queue, m_bus, m_engines, m_options);
 }
 
 ModelService::~ModelService()
@@ -131,6 +133,7 @@ void ModelService::shutdown()
         m_engines.interruptHubCalls(); // previews waiting on a slow Hub end now
     if (m_worker)
         m_worker->stop();
+    m_library->shutdown(); // after the worker: a finished download may still publish
     m_previewPool.waitForDone();
     m_removePool.waitForDone();
     m_stopPool.waitForDone();
@@ -230,10 +233,14 @@ Result<ModelRecord> ModelService::download(const QUuid &id, const DownloadReques
         if (const Result<QString> rev = validateRevision(request.revision); !rev)
             return rev.error();
     }
+    if (request.update && !isCommitSha(request.commit))
+        return Error::make(ErrorCode::InvalidInput, u"An update names the commit it fetches"_s,
+                           {{u"field"_s, u"commit"_s}});
     Result<ModelRecord> r = m_store->get(id);
     if (!r)
         return r;
-    if (r->status != ModelStatus::Pending && r->status != ModelStatus::Failed)
+    const bool updatable = request.update && r->status == ModelStatus::Ready;
+    if (r->status != ModelStatus::Pending && r->status != ModelStatus::Failed && !updatable)
         return Error::make(ErrorCode::IllegalTransition,
                            u"A %1 model cannot be downloaded"_s.arg(modelStatusName(r->status)),
                            {{u"status"_s, modelStatusName(r->status)}});
@@ -325,6 +332,10 @@ Result<RepoDownload> ModelService::downloadPreviewed(const QString &repoId, cons
     Result<ModelRecord> created = create(m);
     if (!created)
         return created.error();
+    // What the Hub said about the repo's access: the LAN mirror serves it by this.
+    m_library->noteAccess(created->id, preview->isPrivate ? u"private"_s
+                                       : preview->gated.isEmpty() || preview->gated == u"false"_s ? u"public"_s
+                                                                                                  : u"gated"_s);
     Result<ModelRecord> r = download(created->id, request);
     if (!r)
         return r.error();

@@ -19,6 +19,7 @@
 namespace mistudio {
 
 class JobWorker;
+class ModelLibrary;
 
 // What downloadRepo did with a repo id: the one policy every face uses for "download this".
 struct RepoDownload
@@ -67,6 +68,8 @@ public:
     void wakeJobs() { wakeWorker(); }
 
     EventBus *events() const { return m_bus; }
+    // The library's use cases: HF cache import/publish, verify, disk usage, updates, the mirror.
+    ModelLibrary *library() const { return m_library.get(); }
     const ServiceOptions &options() const { return m_options; }
     QString ownerId() const { return m_options.ownerId; }
 
@@ -80,8 +83,9 @@ public:
     Result<QJsonObject> architecture(const QUuid &id) const;
 
     // --- jobs ----------------------------------------------------------------------------
-    // pending|failed → downloading (queued). ready/downloading/quantizing → IllegalTransition;
-    // a paused job → Conflict (resume or cancel it).
+    // pending|failed → downloading (queued). ready/downloading/quantizing → IllegalTransition
+    // (a ready model takes an update request: ModelLibrary::update); a paused job → Conflict
+    // (resume or cancel it).
     Result<ModelRecord> download(const QUuid &id, const DownloadRequest &request);
     // "Download this repo", the one policy of every face: the existing record of `repoId` is
     // started (pending, failed), resumed (paused, waiting for a token), or left as it is when
@@ -168,6 +172,7 @@ private:
     ServiceOptions m_options;
     TokenVault m_tokens;
     std::unique_ptr<JobWorker> m_worker;
+    std::unique_ptr<ModelLibrary> m_library;
     // Previews wait on the network, deletes on a job stopping and the disk: never the same
     // pool, so that slow Hub answers never hold a delete back.
     QThreadPool m_previewPool;

@@ -23,6 +23,12 @@ QJsonObject DownloadRequest::toParams() const
         o.insert(u"connections"_s, connections);
     if (maxBytesPerSecond > 0)
         o.insert(u"max_bytes_per_second"_s, maxBytesPerSecond);
+    if (update) {
+        o.insert(u"update"_s, true);
+        o.insert(u"commit"_s, commit);
+        if (!removePaths.isEmpty())
+            o.insert(u"remove"_s, QJsonArray::fromStringList(removePaths));
+    }
     return o;
 }
 
@@ -44,6 +50,9 @@ DownloadRequest DownloadRequest::fromParams(const QJsonObject &params)
     r.exclude = strings(params.value(u"exclude"_s));
     r.connections = params.value(u"connections"_s).toInt();
     r.maxBytesPerSecond = params.value(u"max_bytes_per_second"_s).toInteger();
+    r.update = params.value(u"update"_s).toBool();
+    r.commit = params.value(u"commit"_s).toString();
+    r.removePaths = strings(params.value(u"remove"_s));
     return r;
 }
 

@@ -3,6 +3,8 @@
 #include "common/datadir.h"
 #include "common/transferprogress.h"
 
+#include <QProcessEnvironment>
+
 #include <QDateTime>
 #include <QJsonObject>
 #include <QString>
@@ -27,6 +29,12 @@ struct DownloadRequest
     QStringList exclude;
     int connections = 0;          // per file; 0 = engine default
     qint64 maxBytesPerSecond = 0; // 0 = unlimited
+    // An update of a ready model (ModelLibrary::update): only `include` (the changed and added
+    // files, as literal globs) is fetched at `commit`, `removePaths` are deleted, and the other
+    // recorded files are kept as they are.
+    bool update = false;
+    QString commit; // the commit to fetch instead of the recorded one (40 hex)
+    QStringList removePaths;
 
     // Everything but the token: what the jobs table keeps to resume the job.
     QJsonObject toParams() const;
@@ -61,9 +69,22 @@ struct JobView
     QJsonObject toJson() const;
 };
 
+// The library's use cases (ModelLibrary): where the Hugging Face cache is and what goes there.
+struct LibraryOptions
+{
+    // The HF cache to import from and publish to; empty: huggingface_hub's own lookup
+    // (HF_HUB_CACHE, HF_HOME/hub, ~/.cache/huggingface/hub) in `environment`.
+    QString hfCacheDir;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    // Publish every download this process finishes into the HF cache (setting
+    // library/publishDownloads, off by default).
+    bool publishDownloads = false;
+};
+
 struct ServiceOptions
 {
     DataDir dataDir;
+    LibraryOptions library;
     int maxConcurrentDownloads = 2;
     int cpuQuantizeThreads = 1;
     int progressIntervalMs = 250; // at most one progress event per job per interval

@@ -56,6 +56,9 @@ StackConfig StackConfig::read(const AppConfig &app, StackRole role, const QSetti
     s.cpuQuantizeThreads = std::max(1, setting(settings, keys::kCpuQuantizeJobs, 1).toInt());
     s.runsJobs = role != StackRole::Reader && setting(settings, keys::kRunJobs, true).toBool();
     s.version = QStringLiteral(MISTUDIO_VERSION);
+    s.library.environment = env;
+    s.library.hfCacheDir = setting(settings, keys::kHfCacheDir, QString()).toString();
+    s.library.publishDownloads = setting(settings, keys::kPublishDownloads, false).toBool();
     // Leases: how long a process that stopped answering keeps its jobs. Short in tests.
     qint64 leaseMs = setting(settings, keys::kJobLeaseMs, 30000).toLongLong();
     if (const QString v = env.value(u"MISTUDIO_JOB_LEASE_MS"_s); !v.isEmpty())

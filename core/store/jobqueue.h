@@ -86,6 +86,14 @@ public:
 
     // --- models (the changes faces must hear about) -----------------------------------------
     virtual Result<CommittedChange> createModel(const NewModel &model, const EventRecorder &events) = 0;
+    // A model whose files are already in place (an import): created with `patch` applied (its
+    // file path, commit, files, ...), its status derived from those facts (ready) at once.
+    virtual Result<CommittedChange> adoptModel(const NewModel &model, const ModelPatch &patch,
+                                               const EventRecorder &events) = 0;
+    // Changes a model outside any job (e.g. an update that only removes files) and derives its
+    // status again. Conflict while the model has an active job.
+    virtual Result<CommittedChange> amendModel(const QUuid &id, const ModelPatch &patch,
+                                               const EventRecorder &events) = 0;
     // NotFound when absent. Its jobs go with it; Conflict while one of them is running.
     virtual Result<CommittedChange> removeModel(const QUuid &id, const EventRecorder &events) = 0;
 

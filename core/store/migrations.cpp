@@ -164,6 +164,25 @@ constexpr std::array kV7 = {
     ")",
 };
 
+// What the library keeps beside a download (store/libraryrecord.h): the last verification, the
+// upstream access and commit as last seen, and where the model was published in an HF cache.
+constexpr std::array kV8 = {
+    "CREATE TABLE model_library ("
+    " model_id ${UUID} PRIMARY KEY NOT NULL REFERENCES models(id) ON DELETE CASCADE,"
+    " verify_state VARCHAR(20),"
+    " verified_at ${TIME},"
+    " verify_report ${JSON},"
+    " access VARCHAR(20),"
+    " upstream_commit VARCHAR(40),"
+    " checked_at ${TIME},"
+    " hf_cache_dir VARCHAR(1024),"
+    " published_commit VARCHAR(40),"
+    " published_at ${TIME},"
+    " CONSTRAINT model_library_verify_check CHECK (verify_state IN ('ok', 'failed')),"
+    " CONSTRAINT model_library_access_check CHECK (access IN ('public', 'gated', 'private'))"
+    ")",
+};
+
 constexpr std::array kMigrations = {
     Migration{1, "models catalogue", kV1},
     Migration{2, "persisted jobs", kV2},
@@ -172,6 +191,7 @@ constexpr std::array kMigrations = {
     Migration{5, "quantized variants side by side", kV5},
     Migration{6, "the files of each download", kV6},
     Migration{7, "the identity of the shared data directory", kV7},
+    Migration{8, "library state: verification, upstream, HF cache", kV8},
 };
 
 } // namespace

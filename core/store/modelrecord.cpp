@@ -104,6 +104,9 @@ QJsonObject ModelRecord::toJson() const
         {u"disk_size_bytes"_s, sizeBytes ? QJsonValue(*sizeBytes + variantsSizeBytes) : QJsonValue(QJsonValue::Null)},
         {u"progress"_s, progress},
         {u"error_message"_s, textOrNull(errorMessage)},
+        // Extension: the last re-hash of its files against their recorded hashes.
+        {u"verification"_s, QJsonObject{{u"state"_s, verifyState.isEmpty() ? u"never"_s : verifyState},
+                                        {u"verified_at"_s, timeOrNull(verifiedAt)}}},
         {u"created_at"_s, timeOrNull(createdAt)},
         {u"updated_at"_s, timeOrNull(updatedAt)},
     };
@@ -132,6 +135,10 @@ std::optional<ModelRecord> ModelRecord::fromJson(const QJsonObject &o)
     if (r.sizeBytes && o.value(u"disk_size_bytes"_s).isDouble())
         r.variantsSizeBytes = o.value(u"disk_size_bytes"_s).toInteger() - *r.sizeBytes;
     r.progress = o.value(u"progress"_s).toDouble();
+    if (const QJsonObject v = o.value(u"verification"_s).toObject(); v.value(u"state"_s).toString() != u"never"_s) {
+        r.verifyState = v.value(u"state"_s).toString();
+        r.verifiedAt = QDateTime::fromString(v.value(u"verified_at"_s).toString(), Qt::ISODateWithMs);
+    }
     r.errorMessage = o.value(u"error_message"_s).toString();
     r.createdAt = QDateTime::fromString(o.value(u"created_at"_s).toString(), Qt::ISODateWithMs);
     r.updatedAt = QDateTime::fromString(o.value(u"updated_at"_s).toString(), Qt::ISODateWithMs);

@@ -43,6 +43,9 @@ struct ModelRecord
     std::optional<qint64> sizeBytes;
     std::optional<qint64> paramsCount;
     qint64 variantsSizeBytes = 0; // its quantized variants on disk (read-only, from model_variants)
+    // The last verification of its files (read-only, from model_library): "" never, "ok", "failed".
+    QString verifyState;
+    QDateTime verifiedAt;
     double progress = 0.0; // 0..100
     QString errorMessage;
     QDateTime createdAt; // UTC

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "store/libraryrecord.h"
 #include "store/modelrecord.h"
 
 namespace mistudio {
@@ -29,6 +30,11 @@ public:
     virtual Status removeVariant(const QUuid &id, const QString &name) = 0;
     // The files of the model's download, by path (ModelPatch::files records them).
     virtual Result<QList<ModelFileRecord>> files(const QUuid &id) = 0;
+    // What the library keeps about the model (an empty record, modelId set, when nothing yet);
+    // NotFound for an unknown model.
+    virtual Result<LibraryRecord> library(const QUuid &id) = 0;
+    // Writes the fields `patch` sets (the row is made on first use).
+    virtual Status putLibrary(const QUuid &id, const LibraryPatch &patch) = 0;
 };
 
 } // namespace mistudio

@@ -40,8 +40,10 @@ class SqlDatabase final
 public:
     // Schema versions: 1 = models (base row + catalogue columns), 2 = jobs, 3 = indexes for
     // the list's sort keys, 4 = job ownership and fencing, workers, event outbox (docs/jobs.md),
-    // 5 = quantized variants, 6 = the files of each download, 7 = the data directory's identity.
-    static constexpr int kLatestSchemaVersion = 7;
+    // 5 = quantized variants, 6 = the files of each download, 7 = the data directory's identity,
+    // 8 = library state (model_library: verification, upstream access and commit, HF cache
+    // publication).
+    static constexpr int kLatestSchemaVersion = 8;
 
     // Connects and migrates the schema to targetVersion (tests pass an older one). A database
     // whose schema is newer than this code knows is left untouched: ErrorCode::SchemaTooNew.

@@ -284,6 +284,55 @@ Result<CommittedChange> SqlJobQueue::createModel(const NewModel &model, const Ev
     return std::move(*out);
 }
 
+Result<CommittedChange> SqlJobQueue::adoptModel(const NewModel &model, const ModelPatch &patch,
+                                                const EventRecorder &events)
+{
+    std::optional<CommittedChange> out;
+    Status s = m_db->transaction([&]() -> Status {
+        Result<ModelRecord> created = m_models->create(model);
+        if (!created)
+            return created.error();
+        if (Result<ModelRecord> p = m_models->update(created->id, patch); !p)
+            return p.error();
+        // No `before`: the faces hear of a new model, already in its derived state.
+        Result<CommittedChange> c = settle(std::nullopt, created->id, std::nullopt, events);
+        if (!c)
+            return c.error();
+        out = std::move(*c);
+        return {};
+    });
+    if (!s)
+        return s.error();
+    return std::move(*out);
+}
+
+Result<CommittedChange> SqlJobQueue::amendModel(const QUuid &id, const ModelPatch &patch,
+                                                const EventRecorder &events)
+{
+    std::optional<CommittedChange> out;
+    Status s = m_db->transaction([&]() -> Status {
+        Result<ModelRecord> model = lockModel(id);
+        if (!model)
+            return model.error();
+        Result<std::optional<JobRecord>> job = activeJob(id, true);
+        if (!job)
+            return job.error();
+        if (*job)
+            return Error::make(ErrorCode::Conflict, u"The model has an active job; wait for it or cancel it"_s,
+                               {{u"job_id"_s, idText((*job)->id)}});
+        if (Result<ModelRecord> p = m_models->update(id, patch); !p)
+            return p.error();
+        Result<CommittedChange> c = settle(*model, id, std::nullopt, events);
+        if (!c)
+            return c.error();
+        out = std::move(*c);
+        return {};
+    });
+    if (!s)
+        return s.error();
+    return std::move(*out);
+}
+
 Result<CommittedChange> SqlJobQueue::removeModel(const QUuid &id, const EventRecorder &events)
 {
     std::optional<CommittedChange> out;

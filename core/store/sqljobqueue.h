@@ -23,6 +23,10 @@ public:
 
     Result<CommittedChange> createModel(const NewModel &model, const EventRecorder &events) override;
     Result<CommittedChange> removeModel(const QUuid &id, const EventRecorder &events) override;
+    Result<CommittedChange> adoptModel(const NewModel &model, const ModelPatch &patch,
+                                       const EventRecorder &events) override;
+    Result<CommittedChange> amendModel(const QUuid &id, const ModelPatch &patch,
+                                       const EventRecorder &events) override;
 
     Result<CommittedChange> enqueue(const NewJob &job, const ModelPatch &patch,
                                     const EventRecorder &events) override;

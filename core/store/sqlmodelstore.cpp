@@ -79,7 +79,12 @@ SqlModelStore::SqlModelStore(std::shared_ptr<SqlDatabase> db)
                             m_db->timeText(u"created_at"_s), m_db->timeText(u"updated_at"_s),
                             m_db->version() >= 5 ? u"(SELECT COALESCE(SUM(v.size_bytes), 0) FROM model_variants v"
                                                    " WHERE v.model_id = models.id)"_s
-                                                 : u"0"_s}
+                                                 : u"0"_s,
+                            m_db->version() >= 7 ? u"(SELECT l.verify_state FROM model_library l WHERE l.model_id = models.id)"_s
+                                                 : u"NULL"_s,
+                            m_db->version() >= 7 ? u"(SELECT "_s + m_db->timeText(u"l.verified_at"_s)
+                                                       + u" FROM model_library l WHERE l.model_id = models.id)"_s
+                                                 : u"NULL"_s}
                     .join(u", "_s);
 }
 
@@ -106,6 +111,9 @@ ModelRecord SqlModelStore::readRecord(const QSqlQuery &q)
     r.createdAt = SqlDatabase::timeFromValue(q.value(14));
     r.updatedAt = SqlDatabase::timeFromValue(q.value(15));
     r.variantsSizeBytes = q.value(16).toLongLong();
+    r.verifyState = q.value(17).toString();
+    if (!q.value(18).isNull())
+        r.verifiedAt = SqlDatabase::timeFromValue(q.value(18));
     return r;
 }
 
@@ -447,6 +455,94 @@ Result<QList<ModelFileRecord>> SqlModelStore::files(const QUuid &id)
         out << ModelFileRecord{q->value(0).toString(), q->value(1).toLongLong(), q->value(2).toString(),
                                q->value(3).toString()};
     return out;
+}
+
+Result<LibraryRecord> SqlModelStore::library(const QUuid &id)
+{
+    if (Result<ModelRecord> r = get(id); !r)
+        return r.error();
+    LibraryRecord out;
+    out.modelId = id;
+    auto q = m_db->run(u"SELECT verify_state, "_s + m_db->timeText(u"verified_at"_s) + u", "_s
+                           + m_db->jsonText(u"verify_report"_s)
+                           + u", access, upstream_commit, "_s + m_db->timeText(u"checked_at"_s)
+                           + u", hf_cache_dir, published_commit, "_s + m_db->timeText(u"published_at"_s)
+                           + u" FROM model_library WHERE model_id = ?"_s,
+                       {idText(id)});
+    if (!q)
+        return q.error();
+    if (!q->next())
+        return out;
+    out.verifyState = q->value(0).toString();
+    out.verifiedAt = SqlDatabase::timeFromValue(q->value(1));
+    if (!q->value(2).isNull())
+        out.verifyReport = QJsonDocument::fromJson(q->value(2).toString().toUtf8()).object();
+    out.access = q->value(3).toString();
+    out.upstreamCommit = q->value(4).toString();
+    out.checkedAt = SqlDatabase::timeFromValue(q->value(5));
+    out.hfCacheDir = q->value(6).toString();
+    out.publishedCommit = q->value(7).toString();
+    out.publishedAt = SqlDatabase::timeFromValue(q->value(8));
+    return out;
+}
+
+Status SqlModelStore::putLibrary(const QUuid &id, const LibraryPatch &patch)
+{
+    if (patch.verifyState && !patch.verifyState->isEmpty() && *patch.verifyState != u"ok"_s
+        && *patch.verifyState != u"failed"_s)
+        return Error::make(ErrorCode::InvalidInput, u"Unknown verification state '%1'"_s.arg(*patch.verifyState));
+    if (patch.access && !patch.access->isEmpty() && !isKnownAccess(*patch.access))
+        return Error::make(ErrorCode::InvalidInput, u"Unknown access '%1'"_s.arg(*patch.access));
+    for (const std::optional<QString> &commit : {patch.upstreamCommit, patch.publishedCommit}) {
+        if (commit && !commit->isEmpty() && !isCommitSha(*commit))
+            return Error::make(ErrorCode::InvalidInput, u"'%1' is not a 40-digit commit hash"_s.arg(*commit));
+    }
+    if (patch.hfCacheDir) {
+        if (Status s = validateText(*patch.hfCacheDir, u"HF cache folder"_s, 1024); !s)
+            return s;
+    }
+    if (patch.isEmpty())
+        return {};
+    QStringList sets;
+    QVariantList values;
+    const auto text = [&](const char *column, const std::optional<QString> &v) {
+        if (v) {
+            sets << QString::fromLatin1(column) + u" = ?"_s;
+            values << SqlDatabase::textOrNull(*v);
+        }
+    };
+    const auto time = [&](const char *column, const std::optional<QDateTime> &v) {
+        if (v) {
+            sets << QString::fromLatin1(column) + u" = ?"_s;
+            values << (v->isValid() ? QVariant(SqlDatabase::timeValue(*v)) : QVariant(QMetaType(QMetaType::QString)));
+        }
+    };
+    text("verify_state", patch.verifyState);
+    time("verified_at", patch.verifiedAt);
+    if (patch.verifyReport) {
+        sets << u"verify_report = "_s + m_db->jsonParam();
+        values << (patch.verifyReport->isEmpty()
+                       ? QVariant(QMetaType(QMetaType::QString))
+                       : QVariant(QString::fromUtf8(QJsonDocument(*patch.verifyReport).toJson(QJsonDocument::Compact))));
+    }
+    text("access", patch.access);
+    text("upstream_commit", patch.upstreamCommit);
+    time("checked_at", patch.checkedAt);
+    text("hf_cache_dir", patch.hfCacheDir);
+    text("published_commit", patch.publishedCommit);
+    time("published_at", patch.publishedAt);
+    if (Result<ModelRecord> r = get(id); !r)
+        return r.error();
+    // Two statements, no transaction: concurrent writers each set their own fields. Both SQLite
+    // (3.24+) and PostgreSQL take this form of upsert.
+    if (auto q = m_db->run(u"INSERT INTO model_library (model_id) VALUES (?) ON CONFLICT (model_id) DO NOTHING"_s,
+                           {idText(id)});
+        !q)
+        return q.error();
+    values << idText(id);
+    if (auto q = m_db->run(u"UPDATE model_library SET "_s + sets.join(u", "_s) + u" WHERE model_id = ?"_s, values); !q)
+        return q.error();
+    return {};
 }
 
 } // namespace mistudio

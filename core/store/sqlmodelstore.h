@@ -30,6 +30,8 @@ public:
     Result<std::vector<VariantRecord>> variants(const QUuid &id) override;
     Status removeVariant(const QUuid &id, const QString &name) override;
     Result<QList<ModelFileRecord>> files(const QUuid &id) override;
+    Result<LibraryRecord> library(const QUuid &id) override;
+    Status putLibrary(const QUuid &id, const LibraryPatch &patch) override;
 
 private:
     // Up to `limit` records matching `where`.

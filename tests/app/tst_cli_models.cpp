@@ -33,7 +33,7 @@ struct Run
 const QStringList kRecordKeys = {u"architecture"_s, u"commit_sha"_s, u"created_at"_s, u"disk_size_bytes"_s, u"error_message"_s,
                                  u"file_path"_s, u"id"_s, u"name"_s, u"params_count"_s, u"progress"_s,
                                  u"quantization"_s, u"quantized_path"_s, u"repo_id"_s, u"revision"_s,
-                                 u"size_bytes"_s, u"status"_s, u"updated_at"_s};
+                                 u"size_bytes"_s, u"status"_s, u"updated_at"_s, u"verification"_s};
 
 void writeFile(const QString &path, qint64 bytes)
 {

@@ -5,6 +5,7 @@
 // architecture extractor that read what it wrote. The real engines are tested in their areas.
 #include "service/engines.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -29,6 +30,7 @@ public:
     std::atomic<int> stopped{0}; // runs that ended because the control asked them to stop
     std::atomic<bool> holdStop{false}; // an engine slow to stop: a stop request waits until cleared
     std::atomic<qint64> bandwidthLimit{-1}; // the last global cap set; -1 = never
+    std::atomic<bool> recordFiles{false}; // report the files' hashes, as the real download does
     QMutex mutex;
     QStringList tokensSeen;
 
@@ -78,8 +80,27 @@ public:
         }
         p.filesDone = 2;
         progress(p);
-        return DownloadOutcome{QStringLiteral("0123456789abcdef0123456789abcdef01234567"),
-                               spec.targetDir, total + cfg.size(), 2};
+        DownloadOutcome out{QStringLiteral("0123456789abcdef0123456789abcdef01234567"),
+                            spec.targetDir, total + cfg.size(), 2, {}};
+        if (recordFiles) {
+            part.close();
+            const auto hash = [&](const QString &name, QCryptographicHash::Algorithm a, bool gitBlob) {
+                QFile f(spec.targetDir + u'/' + name);
+                f.open(QIODevice::ReadOnly);
+                const QByteArray bytes = f.readAll();
+                QCryptographicHash h(a);
+                if (gitBlob)
+                    h.addData(QByteArray("blob " + QByteArray::number(bytes.size()) + '\0'));
+                h.addData(bytes);
+                return QString::fromLatin1(h.result().toHex());
+            };
+            out.fileRecords = {
+                ModelFileRecord{QStringLiteral("config.json"), cfg.size(), {},
+                                hash(QStringLiteral("config.json"), QCryptographicHash::Sha1, true)},
+                ModelFileRecord{QStringLiteral("model.safetensors"), total,
+                                hash(QStringLiteral("model.safetensors"), QCryptographicHash::Sha256, false), {}}};
+        }
+        return out;
     }
 };
 
@@ -197,6 +218,24 @@ public:
         }
         return hits;
     }
+    // What upstream() answers (check-updates); set by a test.
+    UpstreamState upstreamState;
+    Result<UpstreamState> upstream(const QString &repoId, const QString &, const QStringList &,
+                                   const QStringList &, const QString &) override
+    {
+        if (repoId == QStringLiteral("nobody/missing"))
+            return Error::make(ErrorCode::RepoNotFound, QStringLiteral("Repository not found"));
+        QMutexLocker lock(&m_mutex);
+        return upstreamState;
+    }
+    void setUpstream(UpstreamState state)
+    {
+        QMutexLocker lock(&m_mutex);
+        upstreamState = std::move(state);
+    }
+
+private:
+    QMutex m_mutex;
 };
 
 } // namespace mistudio::test
