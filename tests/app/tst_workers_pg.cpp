@@ -433,6 +433,11 @@ void TestWorkersPg::threeWorkersTwentyDownloadsOneKilled()
         for (const Fetch &f : std::as_const(list)) {
             if (to < f.from || from > f.to)
                 continue;
+            // One owner's end game: an idle connection takes the second half of a piece in flight
+            // (same end, another start; the log may list either first). Two owners would both
+            // fetch a piece from its start.
+            if (from != f.from && to == f.to)
+                continue;
             QVERIFY2(e.elapsedMs > f.endMs || f.startMs > e.lastMs,
                      qPrintable(u"%1 (%2): bytes %3-%4 fetched at %5-%6 ms while %7-%8 was at %9-%10 ms"_s
                                     .arg(e.path, payloadRepo.value(e.path)).arg(from).arg(to).arg(e.elapsedMs).arg(e.lastMs)

@@ -169,7 +169,7 @@ private Q_SLOTS:
         QList<int> versions;
         while (rows.next())
             versions << rows.value(0).toInt();
-        QCOMPARE(versions, (QList<int>{1, 2, 3, 4, 5, 6, 7}));
+        QCOMPARE(versions, (QList<int>{1, 2, 3, 4, 5, 6, 7, 8}));
         // Both base indexes (status, repo_id) exist and the CHECK rejects an unknown status.
         REQUIRE_OK(add(u"a/b"_s));
         REQUIRE_ERROR(m_db->run(u"UPDATE models SET status = 'bogus'"_s), ErrorCode::DatabaseError);
@@ -316,7 +316,7 @@ private Q_SLOTS:
             QList<int> versions;
             while (q.next())
                 versions << q.value(0).toInt();
-            QCOMPARE(versions, (QList<int>{1, 2, 3, 4, 5, 6, 7, 99}));
+            QCOMPARE(versions, (QList<int>{1, 2, 3, 4, 5, 6, 7, 8, 99}));
             QVERIFY(q.exec(u"SELECT repo_id FROM models"_s));
             QVERIFY(q.next());
             QCOMPARE(q.value(0).toString(), model.repoId);

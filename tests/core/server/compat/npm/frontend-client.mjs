@@ -39,13 +39,15 @@ print('http', { method: 'POST', path: '/models/download', status: reply.status, 
 if (reply.status !== 202) fail(`download answered ${reply.status}`);
 
 let cancelled = false;
+let cancelAnswer = Promise.resolve(); // the cancel's HTTP answer, awaited before reading the model
 const ended = new Promise((resolve) => {
   const listen = (name) =>
     socket.on(name, (data) => {
       print('event', { event: name, transport: transport(), data });
       if (name === 'model:progress' && action === 'cancel' && !cancelled && data.progress > 0) {
         cancelled = true;
-        fetch(`${base}${api}/models/${model.id}/cancel`, { method: 'DELETE' })
+        // The answer may come after the event that the download ended: both wait for the stop.
+        cancelAnswer = fetch(`${base}${api}/models/${model.id}/cancel`, { method: 'DELETE' })
           .then(async (r) => print('http', { method: 'DELETE', path: '/cancel', status: r.status, body: await r.json() }));
       }
       if (name === 'model:completed' || name === 'model:error') resolve(name);
@@ -55,6 +57,7 @@ const ended = new Promise((resolve) => {
 const ack = await socket.timeout(10000).emitWithAck('subscribe', { channel: `models/${model.id}/progress` });
 print('ack', { ack });
 const last = await ended;
+await cancelAnswer;
 
 const after = await fetch(`${base}${api}/models/${model.id}`);
 print('http', { method: 'GET', path: '/models/{id}', status: after.status, body: await after.json() });
