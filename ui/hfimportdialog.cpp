@@ -98,7 +98,8 @@ void HfImportDialog::showListing(const CacheListing &listing)
         auto *revision = new QTableWidgetItem(
             c.refs.isEmpty() ? commit : tr("%1 (%2)").arg(c.refs.join(u", "_s), commit));
         revision->setToolTip(c.commit);
-        auto *size = new QTableWidgetItem(tr("%1 in %n file(s)", nullptr, c.files).arg(sizeText(c.bytes)));
+        auto *size = new QTableWidgetItem(c.files == 1 ? tr("%1 in 1 file").arg(sizeText(c.bytes))
+                                                       : tr("%1 in %2 files").arg(sizeText(c.bytes)).arg(c.files));
         QString state;
         if (c.state == CacheCandidate::State::Incomplete)
             state = tr("Incomplete: %1").arg(c.problems.join(u"; "_s));
