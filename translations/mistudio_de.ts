@@ -735,6 +735,66 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
             <source>%1 variants, %2 in all, each in its own folder.</source>
             <translation>%1 Varianten, zusammen %2, jede in einem eigenen Ordner.</translation>
         </message>
+        <message>
+            <source>Verification:</source>
+            <translation>Prüfung:</translation>
+        </message>
+        <message>
+            <source>Verify files</source>
+            <translation>Dateien prüfen</translation>
+        </message>
+        <message>
+            <source>Re-hash the model's files against the hashes recorded when they arrived</source>
+            <translation>Die Dateien des Modells erneut hashen und mit den beim Eintreffen gespeicherten Hashes vergleichen</translation>
+        </message>
+        <message>
+            <source>OK: every file matches</source>
+            <translation>OK: Alle Dateien stimmen überein</translation>
+        </message>
+        <message>
+            <source>OK: every file matches (%1)</source>
+            <translation>OK: Alle Dateien stimmen überein (%1)</translation>
+        </message>
+        <message>
+            <source>Never verified</source>
+            <translation>Nie geprüft</translation>
+        </message>
+        <message>
+            <source>%1 is missing</source>
+            <translation>%1 fehlt</translation>
+        </message>
+        <message>
+            <source>%1 has another size than recorded</source>
+            <translation>%1 hat eine andere Größe als gespeichert</translation>
+        </message>
+        <message>
+            <source>%1 cannot be read</source>
+            <translation>%1 kann nicht gelesen werden</translation>
+        </message>
+        <message>
+            <source>%1 changed on disk</source>
+            <translation>%1 wurde auf dem Datenträger verändert</translation>
+        </message>
+        <message>
+            <source>Failed</source>
+            <translation>Fehlgeschlagen</translation>
+        </message>
+        <message>
+            <source>Failed: %1</source>
+            <translation>Fehlgeschlagen: %1</translation>
+        </message>
+        <message>
+            <source>(%1 of %2 files)</source>
+            <translation>(%1 von %2 Dateien)</translation>
+        </message>
+        <message>
+            <source>on %1</source>
+            <translation>am %1</translation>
+        </message>
+        <message>
+            <source>Verifying…</source>
+            <translation>Wird geprüft…</translation>
+        </message>
     </context>
     <context>
         <name>mistudio::ui::DownloadForm</name>
@@ -914,6 +974,89 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
         </message>
     </context>
     <context>
+        <name>mistudio::ui::HfImportDialog</name>
+        <message>
+            <source>Import from Hugging Face cache</source>
+            <translation>Aus dem Hugging-Face-Cache importieren</translation>
+        </message>
+        <message>
+            <source>Repo id</source>
+            <translation>Repo-ID</translation>
+        </message>
+        <message>
+            <source>Revision</source>
+            <translation>Revision</translation>
+        </message>
+        <message>
+            <source>Size</source>
+            <translation>Größe</translation>
+        </message>
+        <message>
+            <source>Result</source>
+            <translation>Ergebnis</translation>
+        </message>
+        <message>
+            <source>&amp;Import</source>
+            <translation>&amp;Importieren</translation>
+        </message>
+        <message>
+            <source>&amp;Scan again</source>
+            <translation>Erneut &amp;durchsuchen</translation>
+        </message>
+        <message>
+            <source>Looking for snapshots in the Hugging Face cache…</source>
+            <translation>Suche nach Snapshots im Hugging-Face-Cache…</translation>
+        </message>
+        <message>
+            <source>The Hugging Face cache cannot be read: %1</source>
+            <translation>Der Hugging-Face-Cache kann nicht gelesen werden: %1</translation>
+        </message>
+        <message>
+            <source>%1 (%2)</source>
+            <translation>%1 (%2)</translation>
+        </message>
+        <message>
+            <source>%1 in 1 file</source>
+            <translation>%1 in 1 Datei</translation>
+        </message>
+        <message>
+            <source>%1 in %2 files</source>
+            <translation>%1 in %2 Dateien</translation>
+        </message>
+        <message>
+            <source>Incomplete: %1</source>
+            <translation>Unvollständig: %1</translation>
+        </message>
+        <message>
+            <source>Already in the catalogue</source>
+            <translation>Bereits im Katalog</translation>
+        </message>
+        <message>
+            <source>The Hugging Face cache in %1 holds no snapshots.</source>
+            <translation>Der Hugging-Face-Cache in %1 enthält keine Snapshots.</translation>
+        </message>
+        <message>
+            <source>Snapshots in %1 (%2 importable). Imported files are hard-linked where the file system allows and verified against their hashes.</source>
+            <translation>Snapshots in %1 (%2 importierbar). Importierte Dateien werden, wo das Dateisystem es erlaubt, fest verlinkt und gegen ihre Hashes geprüft.</translation>
+        </message>
+        <message>
+            <source>Waiting…</source>
+            <translation>Wartet…</translation>
+        </message>
+        <message>
+            <source>Importing…</source>
+            <translation>Wird importiert…</translation>
+        </message>
+        <message>
+            <source>Imported</source>
+            <translation>Importiert</translation>
+        </message>
+        <message>
+            <source>Failed: %1</source>
+            <translation>Fehlgeschlagen: %1</translation>
+        </message>
+    </context>
+    <context>
         <name>mistudio::ui::MainWindow</name>
         <message>
             <source>miStudio Models</source>
@@ -1074,6 +1217,18 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
         <message>
             <source>%1 — %2</source>
             <translation>%1 – %2</translation>
+        </message>
+        <message>
+            <source>Imported from the Hugging Face cache: %1.</source>
+            <translation>Aus dem Hugging-Face-Cache importiert: %1.</translation>
+        </message>
+        <message>
+            <source>Imported from the Hugging Face cache: %1, failed: %2.</source>
+            <translation>Aus dem Hugging-Face-Cache importiert: %1, fehlgeschlagen: %2.</translation>
+        </message>
+        <message>
+            <source>&amp;Import from Hugging Face cache…</source>
+            <translation>Aus dem Hugging-Face-Cache &amp;importieren…</translation>
         </message>
     </context>
     <context>
@@ -1260,6 +1415,22 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
         <message>
             <source>Deleted a variant of %1, freed %2.</source>
             <translation>Eine Variante von %1 gelöscht, %2 freigegeben.</translation>
+        </message>
+        <message>
+            <source>%1: every file matches its recorded hash.</source>
+            <translation>%1: Alle Dateien stimmen mit ihrem gespeicherten Hash überein.</translation>
+        </message>
+        <message>
+            <source>%1 failed verification: %2.</source>
+            <translation>%1 hat die Prüfung nicht bestanden: %2.</translation>
+        </message>
+        <message>
+            <source>&amp;Verify files</source>
+            <translation>Dateien &amp;prüfen</translation>
+        </message>
+        <message>
+            <source>Re-hash the model's files against the hashes recorded when they arrived</source>
+            <translation>Die Dateien des Modells erneut hashen und mit den beim Eintreffen gespeicherten Hashes vergleichen</translation>
         </message>
     </context>
     <context>

@@ -733,6 +733,66 @@ Check the data directory and database settings (or the --data-dir and --database
             <source>%1 variants, %2 in all, each in its own folder.</source>
             <translation>共 %1 个变体，合计 %2，各自位于单独的文件夹中。</translation>
         </message>
+        <message>
+            <source>Verification:</source>
+            <translation>校验：</translation>
+        </message>
+        <message>
+            <source>Verify files</source>
+            <translation>校验文件</translation>
+        </message>
+        <message>
+            <source>Re-hash the model's files against the hashes recorded when they arrived</source>
+            <translation>重新计算模型文件的哈希，并与文件到达时记录的哈希比对</translation>
+        </message>
+        <message>
+            <source>OK: every file matches</source>
+            <translation>正常：所有文件均匹配</translation>
+        </message>
+        <message>
+            <source>OK: every file matches (%1)</source>
+            <translation>正常：所有文件均匹配（%1）</translation>
+        </message>
+        <message>
+            <source>Never verified</source>
+            <translation>从未校验</translation>
+        </message>
+        <message>
+            <source>%1 is missing</source>
+            <translation>%1 缺失</translation>
+        </message>
+        <message>
+            <source>%1 has another size than recorded</source>
+            <translation>%1 的大小与记录不符</translation>
+        </message>
+        <message>
+            <source>%1 cannot be read</source>
+            <translation>无法读取 %1</translation>
+        </message>
+        <message>
+            <source>%1 changed on disk</source>
+            <translation>%1 在磁盘上已被更改</translation>
+        </message>
+        <message>
+            <source>Failed</source>
+            <translation>失败</translation>
+        </message>
+        <message>
+            <source>Failed: %1</source>
+            <translation>失败：%1</translation>
+        </message>
+        <message>
+            <source>(%1 of %2 files)</source>
+            <translation>（%2 个文件中的 %1 个）</translation>
+        </message>
+        <message>
+            <source>on %1</source>
+            <translation>于 %1</translation>
+        </message>
+        <message>
+            <source>Verifying…</source>
+            <translation>正在校验…</translation>
+        </message>
     </context>
     <context>
         <name>mistudio::ui::DownloadForm</name>
@@ -912,6 +972,89 @@ Check the data directory and database settings (or the --data-dir and --database
         </message>
     </context>
     <context>
+        <name>mistudio::ui::HfImportDialog</name>
+        <message>
+            <source>Import from Hugging Face cache</source>
+            <translation>从 Hugging Face 缓存导入</translation>
+        </message>
+        <message>
+            <source>Repo id</source>
+            <translation>仓库 ID</translation>
+        </message>
+        <message>
+            <source>Revision</source>
+            <translation>修订版本</translation>
+        </message>
+        <message>
+            <source>Size</source>
+            <translation>大小</translation>
+        </message>
+        <message>
+            <source>Result</source>
+            <translation>结果</translation>
+        </message>
+        <message>
+            <source>&amp;Import</source>
+            <translation>导入(&amp;I)</translation>
+        </message>
+        <message>
+            <source>&amp;Scan again</source>
+            <translation>重新扫描(&amp;S)</translation>
+        </message>
+        <message>
+            <source>Looking for snapshots in the Hugging Face cache…</source>
+            <translation>正在 Hugging Face 缓存中查找快照…</translation>
+        </message>
+        <message>
+            <source>The Hugging Face cache cannot be read: %1</source>
+            <translation>无法读取 Hugging Face 缓存：%1</translation>
+        </message>
+        <message>
+            <source>%1 (%2)</source>
+            <translation>%1（%2）</translation>
+        </message>
+        <message>
+            <source>%1 in 1 file</source>
+            <translation>%1，1 个文件</translation>
+        </message>
+        <message>
+            <source>%1 in %2 files</source>
+            <translation>%1，%2 个文件</translation>
+        </message>
+        <message>
+            <source>Incomplete: %1</source>
+            <translation>不完整：%1</translation>
+        </message>
+        <message>
+            <source>Already in the catalogue</source>
+            <translation>已在目录中</translation>
+        </message>
+        <message>
+            <source>The Hugging Face cache in %1 holds no snapshots.</source>
+            <translation>%1 中的 Hugging Face 缓存没有快照。</translation>
+        </message>
+        <message>
+            <source>Snapshots in %1 (%2 importable). Imported files are hard-linked where the file system allows and verified against their hashes.</source>
+            <translation>%1 中的快照（%2 个可导入）。在文件系统允许时，导入的文件以硬链接方式创建，并按其哈希校验。</translation>
+        </message>
+        <message>
+            <source>Waiting…</source>
+            <translation>等待中…</translation>
+        </message>
+        <message>
+            <source>Importing…</source>
+            <translation>正在导入…</translation>
+        </message>
+        <message>
+            <source>Imported</source>
+            <translation>已导入</translation>
+        </message>
+        <message>
+            <source>Failed: %1</source>
+            <translation>失败：%1</translation>
+        </message>
+    </context>
+    <context>
         <name>mistudio::ui::MainWindow</name>
         <message>
             <source>miStudio Models</source>
@@ -1072,6 +1215,18 @@ Check the data directory and database settings (or the --data-dir and --database
         <message>
             <source>%1 — %2</source>
             <translation>%1 — %2</translation>
+        </message>
+        <message>
+            <source>Imported from the Hugging Face cache: %1.</source>
+            <translation>已从 Hugging Face 缓存导入：%1。</translation>
+        </message>
+        <message>
+            <source>Imported from the Hugging Face cache: %1, failed: %2.</source>
+            <translation>已从 Hugging Face 缓存导入：%1，失败：%2。</translation>
+        </message>
+        <message>
+            <source>&amp;Import from Hugging Face cache…</source>
+            <translation>从 Hugging Face 缓存导入(&amp;I)…</translation>
         </message>
     </context>
     <context>
@@ -1258,6 +1413,22 @@ Check the data directory and database settings (or the --data-dir and --database
         <message>
             <source>Deleted a variant of %1, freed %2.</source>
             <translation>已删除 %1 的一个变体，释放了 %2。</translation>
+        </message>
+        <message>
+            <source>%1: every file matches its recorded hash.</source>
+            <translation>%1：所有文件均与记录的哈希一致。</translation>
+        </message>
+        <message>
+            <source>%1 failed verification: %2.</source>
+            <translation>%1 校验失败：%2。</translation>
+        </message>
+        <message>
+            <source>&amp;Verify files</source>
+            <translation>校验文件(&amp;V)</translation>
+        </message>
+        <message>
+            <source>Re-hash the model's files against the hashes recorded when they arrived</source>
+            <translation>重新计算模型文件的哈希，并与文件到达时记录的哈希比对</translation>
         </message>
     </context>
     <context>

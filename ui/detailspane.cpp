@@ -99,6 +99,7 @@ DetailsPane::DetailsPane(QWidget *parent)
         {u"variant"_s, tr("Newest variant:")},
         {u"created"_s, tr("Added:")},
         {u"updated"_s, tr("Updated:")},
+        {u"verification"_s, tr("Verification:")},
     };
     for (const auto &[key, label] : facts) {
         auto *l = new QLabel(factsBox);
@@ -111,7 +112,15 @@ DetailsPane::DetailsPane(QWidget *parent)
     auto *openFolder = new QPushButton(icon(u"folder"_s), tr("Open folder"), factsBox);
     openFolder->setObjectName(u"detailsOpenFolder"_s);
     connect(openFolder, &QPushButton::clicked, this, &DetailsPane::openFolderRequested);
-    m_facts->addRow(QString(), openFolder);
+    m_verify = new QPushButton(icon(u"refresh"_s), tr("Verify files"), factsBox);
+    m_verify->setObjectName(u"detailsVerify"_s);
+    m_verify->setToolTip(tr("Re-hash the model's files against the hashes recorded when they arrived"));
+    connect(m_verify, &QPushButton::clicked, this, &DetailsPane::verifyRequested);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(openFolder);
+    buttons->addWidget(m_verify);
+    buttons->addStretch();
+    m_facts->addRow(QString(), buttons);
 
     auto *filesBox = new QWidget(page);
     auto *filesLayout = new QVBoxLayout(filesBox);
@@ -222,6 +231,9 @@ void DetailsPane::show(const ModelRecord *record, const std::optional<JobInfo> &
         showVariants(m_id, {}); // until the service says
         m_id = record->id;
         m_variantsNote->setText(QString());
+        m_verification = {};
+        m_recordVerification = {};
+        m_verifying = false;
     }
     m_stack->setCurrentIndex(1);
     m_title->setText(u"<h3>%1</h3>"_s.arg(record->repoId.toHtmlEscaped()));
@@ -270,7 +282,72 @@ void DetailsPane::show(const ModelRecord *record, const std::optional<JobInfo> &
     setFact(u"updated"_s, record->updatedAt.isValid()
                               ? loc.toString(record->updatedAt.toLocalTime(), QLocale::ShortFormat)
                               : QString());
+    updateVerification(*record);
     showFiles(job, progress);
+}
+
+QString DetailsPane::verificationText(const VerificationInfo &v)
+{
+    const QString when = v.verifiedAt.isValid()
+                             ? QLocale().toString(v.verifiedAt.toLocalTime(), QLocale::ShortFormat)
+                             : QString();
+    if (v.state == u"ok"_s)
+        return when.isEmpty() ? tr("OK: every file matches") : tr("OK: every file matches (%1)").arg(when);
+    if (v.state != u"failed"_s)
+        return tr("Never verified");
+    QString reason;
+    if (v.firstBadReason == u"missing"_s)
+        reason = tr("%1 is missing").arg(v.firstBadFile);
+    else if (v.firstBadReason == u"size_mismatch"_s)
+        reason = tr("%1 has another size than recorded").arg(v.firstBadFile);
+    else if (v.firstBadReason == u"unreadable"_s)
+        reason = tr("%1 cannot be read").arg(v.firstBadFile);
+    else if (!v.firstBadFile.isEmpty())
+        reason = tr("%1 changed on disk").arg(v.firstBadFile);
+    QString text = reason.isEmpty() ? tr("Failed") : tr("Failed: %1").arg(reason);
+    if (v.failures > 1)
+        text += u' ' + tr("(%1 of %2 files)").arg(v.failures).arg(v.files);
+    if (!when.isEmpty())
+        text += u' ' + tr("on %1").arg(when);
+    return text;
+}
+
+void DetailsPane::updateVerification(const ModelRecord &record)
+{
+    m_recordVerification = {};
+    m_recordVerification.state = record.verifyState;
+    m_recordVerification.verifiedAt = record.verifiedAt;
+    setFact(u"verification"_s, m_verifying ? tr("Verifying…") : verificationText(shownVerification()));
+    m_verify->setVisible(record.status == ModelStatus::Ready);
+    m_verify->setEnabled(!m_verifying);
+}
+
+VerificationInfo DetailsPane::shownVerification() const
+{
+    // The service's report (it names the first bad file) unless the record is newer than it.
+    if (!m_verification.state.isEmpty() && m_verification.verifiedAt >= m_recordVerification.verifiedAt)
+        return m_verification;
+    return m_recordVerification;
+}
+
+void DetailsPane::showVerification(const QUuid &id, const VerificationInfo &info)
+{
+    if (id != m_id)
+        return; // an answer about a model no longer shown
+    m_verification = info;
+    setFact(u"verification"_s, m_verifying ? tr("Verifying…") : verificationText(shownVerification()));
+}
+
+void DetailsPane::setVerifying(const QUuid &id, bool verifying)
+{
+    if (id != m_id)
+        return;
+    m_verifying = verifying;
+    m_verify->setEnabled(!verifying);
+    if (verifying)
+        setFact(u"verification"_s, tr("Verifying…"));
+    else
+        setFact(u"verification"_s, verificationText(shownVerification()));
 }
 
 QString DetailsPane::variantLabel(const QuantVariant &v)

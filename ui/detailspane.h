@@ -41,16 +41,26 @@ public:
     // The shown model's quantized variants (the panel asks the service for them).
     void showVariants(const QUuid &id, const std::vector<VariantRecord> &variants);
     QTableWidget *variantsTable() const { return m_variants; }
+    // The last verification of the shown model's files (the service's report: its first bad
+    // file), and whether one runs now.
+    void showVerification(const QUuid &id, const VerificationInfo &info);
+    void setVerifying(const QUuid &id, bool verifying);
+    QPushButton *verifyButton() const { return m_verify; }
+    // "OK, verified on …", "Failed: config.json changed on disk (1 of 3 files)", "Never verified".
+    static QString verificationText(const VerificationInfo &info);
     // "4-bit NF4, double quantization" for "bnb-4bit-nf4-dq".
     static QString variantLabel(const QuantVariant &variant);
 
 Q_SIGNALS:
     void retryRequested();
+    void verifyRequested();
     void openFolderRequested();
     void removeVariantRequested(const QUuid &id, const QString &variant, qint64 sizeBytes);
 
 private:
     void setFact(const QString &key, const QString &text);
+    void updateVerification(const ModelRecord &record);
+    VerificationInfo shownVerification() const;
     void showFiles(const std::optional<JobInfo> &job, const std::optional<JobProgress> &progress);
 
     QUuid m_id;
@@ -61,6 +71,10 @@ private:
     QWidget *m_errorBox = nullptr;
     QLabel *m_error = nullptr;
     QPushButton *m_retry = nullptr;
+    QPushButton *m_verify = nullptr;
+    VerificationInfo m_verification;       // of m_id, from the service (has the first bad file)
+    VerificationInfo m_recordVerification; // of m_id, what its record says
+    bool m_verifying = false;
     QFormLayout *m_facts = nullptr;
     QHash<QString, QLabel *> m_factLabels;
     QLabel *m_filesNote = nullptr;

@@ -4,6 +4,7 @@
 #include "downloadform.h"
 #include "errortext.h"
 #include "helpdialog.h"
+#include "hfimportdialog.h"
 #include "icons.h"
 #include "localeformat.h"
 #include "modelfilterproxy.h"
@@ -338,6 +339,19 @@ void MainWindow::openSettings()
     dlg->open();
 }
 
+void MainWindow::openHfImport()
+{
+    auto *dlg = new HfImportDialog(m_backend, this);
+    dlg->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dlg, &HfImportDialog::importFinished, this, [this](int imported, int failed) {
+        showStatus(failed == 0 ? tr("Imported from the Hugging Face cache: %1.").arg(imported)
+                               : tr("Imported from the Hugging Face cache: %1, failed: %2.")
+                                     .arg(imported)
+                                     .arg(failed));
+    });
+    dlg->open();
+}
+
 void MainWindow::openPreview(const hub::ModelPreview &preview, const QuantOptions &quant)
 {
     const QUrl hub =
@@ -383,6 +397,9 @@ void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_addAction);
+    m_importHfCache = file->addAction(tr("&Import from Hugging Face cache…"), this,
+                                      &MainWindow::openHfImport);
+    m_importHfCache->setObjectName(u"actionImportHfCache"_s);
     m_settingsAction =
         file->addAction(icon(u"settings"_s), tr("&Settings…"), this, &MainWindow::openSettings);
     m_settingsAction->setObjectName(u"actionSettings"_s);

@@ -50,12 +50,14 @@ public:
     QLabel *jobsLabel() const { return m_jobsLabel; }
     QLabel *diskLabel() const { return m_diskLabel; }
     QAction *settingsAction() const { return m_settingsAction; }
+    QAction *importHfCacheAction() const { return m_importHfCache; }
     void setServerApiToken(const QString &token) { m_apiToken = token; }
     void setConfigInEffect(const ConfigInEffect &config) { m_inEffect = config; }
     // Says in the status bar where the embedded API server listens, or why it does not.
     void reportServer(const QString &host, const Result<quint16> &port);
 
     void openSettings();
+    void openHfImport();
     void openArchitecture(const QUuid &id, const QString &repoId);
     void openPreview(const hub::ModelPreview &preview, const QuantOptions &quant);
     void openShortcuts();
@@ -99,6 +101,7 @@ private:
     DownloadForm *m_form = nullptr;
     ModelsPanel *m_panel = nullptr;
     QAction *m_settingsAction = nullptr;
+    QAction *m_importHfCache = nullptr;
     QAction *m_addAction = nullptr;
     QAction *m_showHide = nullptr;
     QString m_apiToken;

@@ -1,5 +1,7 @@
 #include "modelbackend.h"
 
+#include <QJsonArray>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace mistudio::ui {
@@ -30,6 +32,21 @@ QHash<QUuid, JobInfo> jobInfos(const QList<JobView> &jobs)
         info.ownerHost = j.ownerHost;
         info.transfer = j.transfer;
         out.insert(j.modelId, info);
+    }
+    return out;
+}
+
+VerificationInfo verificationInfo(const LibraryRecord &record)
+{
+    VerificationInfo out;
+    out.state = record.verifyState;
+    out.verifiedAt = record.verifiedAt;
+    out.files = record.verifyReport.value(u"files"_s).toInt();
+    out.failures = record.verifyReport.value(u"failures"_s).toInt();
+    const QJsonArray failed = record.verifyReport.value(u"failed"_s).toArray();
+    if (!failed.isEmpty()) {
+        out.firstBadFile = failed.first().toObject().value(u"path"_s).toString();
+        out.firstBadReason = failed.first().toObject().value(u"state"_s).toString();
     }
     return out;
 }

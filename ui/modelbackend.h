@@ -4,6 +4,7 @@
 #include "common/transferprogress.h"
 #include "hub/hubtypes.h"
 #include "hub/modelpreview.h"
+#include "service/librarytypes.h"
 #include "service/servicetypes.h"
 #include "store/modelrecord.h"
 
@@ -93,6 +94,18 @@ struct MachineInfo
     qint64 vramBytes = -1; // the largest GPU's memory
 };
 
+// The last verification of a model's files against their recorded hashes, as the details pane
+// shows it.
+struct VerificationInfo
+{
+    QString state; // "" never verified, "ok", "failed"
+    QDateTime verifiedAt;
+    int files = 0;
+    int failures = 0;
+    QString firstBadFile;   // failed: the first file that did not match
+    QString firstBadReason; // its state: mismatch | missing | size_mismatch | unreadable
+};
+
 // The Widgets face's port onto the model service. Every call returns at once; its result is
 // delivered later on the GUI thread to `context` (dropped if `context` is gone), so no widget
 // ever waits on I/O. The adapter over core/service (ServiceBackend) is what the app injects;
@@ -161,6 +174,19 @@ public:
     // Architecture JSON: the base keys plus layer tree and hook points (core/arch toJson()).
     virtual void architecture(const QUuid &id, QObject *context, Callback<QJsonObject> done) = 0;
 
+    // The snapshots of the library's Hugging Face cache and whether each can be imported.
+    virtual void scanHfCache(QObject *context, Callback<CacheListing> done) = 0;
+    // Imports the snapshots one after the other; `done(i, result)` once per request, in order,
+    // with the ready model it created (or why not).
+    using ImportCallback = std::function<void(int index, Result<ModelRecord> result)>;
+    virtual void importFromHfCache(const QList<HfImportRequest> &requests, QObject *context,
+                                   ImportCallback done) = 0;
+    // Re-hashes a ready model's files against their records (modelChanged follows with the
+    // record's new state); the state last recorded.
+    virtual void verify(const QUuid &id, QObject *context, Callback<VerificationInfo> done) = 0;
+    virtual void verification(const QUuid &id, QObject *context,
+                              Callback<VerificationInfo> done) = 0;
+
 Q_SIGNALS:
     // Emitted on the GUI thread.
     void modelChanged(const mistudio::ModelRecord &record); // created or updated
@@ -184,6 +210,9 @@ template<class Fn> void deliver(QObject *context, Fn &&fn)
 
 // The views' JobInfo for each model with an active job, from the service's list.
 QHash<QUuid, JobInfo> jobInfos(const QList<JobView> &jobs);
+
+// The details pane's view of what the library recorded (its verify_report summary).
+VerificationInfo verificationInfo(const LibraryRecord &record);
 
 } // namespace mistudio::ui
 

@@ -148,6 +148,7 @@ ModelsPanel::ModelsPanel(ModelBackend *backend, QWidget *parent)
             Q_EMIT architectureRequested(r->id, r->repoId);
     });
     connect(m_details, &DetailsPane::retryRequested, m_retry, &QAction::trigger);
+    connect(m_details, &DetailsPane::verifyRequested, m_verify, &QAction::trigger);
     connect(m_details, &DetailsPane::openFolderRequested, m_openFolder, &QAction::trigger);
     connect(m_details, &DetailsPane::removeVariantRequested, this,
             &ModelsPanel::handleRemoveVariant);
@@ -212,6 +213,44 @@ void ModelsPanel::updateDetails()
     if (key != m_variantsKey) {
         m_variantsKey = key;
         refreshVariants(r->id);
+    }
+    refreshVerification(*r);
+}
+
+void ModelsPanel::refreshVerification(const ModelRecord &r)
+{
+    // The record says ok/failed/never; the first bad file of a failure is in the library's
+    // report: asked once per verification.
+    const QString key = r.id.toString() + r.verifyState + r.verifiedAt.toString(Qt::ISODateWithMs);
+    if (key == m_verificationKey || !m_backend || r.verifyState != u"failed"_s)
+        return;
+    m_verificationKey = key;
+    m_backend->verification(r.id, this, [this, id = r.id](Result<VerificationInfo> v) {
+        if (v)
+            m_details->showVerification(id, *v);
+    });
+}
+
+void ModelsPanel::handleVerify()
+{
+    const QList<QUuid> ids = selectedIds();
+    for (const QUuid &id : ids) {
+        const ModelRecord *r = m_model->record(id);
+        if (!r || !m_backend || r->status != ModelStatus::Ready)
+            continue;
+        m_details->setVerifying(id, true);
+        m_backend->verify(id, this, [this, id, repo = r->repoId](Result<VerificationInfo> v) {
+            m_details->setVerifying(id, false);
+            if (!v) {
+                reportFailure(v.error());
+                return;
+            }
+            m_details->showVerification(id, *v);
+            Q_EMIT statusMessageChanged(
+                v->state == u"ok"_s
+                    ? tr("%1: every file matches its recorded hash.").arg(repo)
+                    : tr("%1 failed verification: %2.").arg(repo, DetailsPane::verificationText(*v)));
+        });
     }
 }
 
@@ -319,6 +358,8 @@ void ModelsPanel::createActions()
     m_copyRepoId->setShortcut(QKeySequence::Copy);
     m_architecture = make(u"architecture"_s, tr("View &architecture"), u"actionArchitecture"_s);
     m_architecture->setShortcut(Qt::CTRL | Qt::Key_I);
+    m_verify = make(u"refresh"_s, tr("&Verify files"), u"actionVerify"_s);
+    m_verify->setToolTip(tr("Re-hash the model's files against the hashes recorded when they arrived"));
     m_pauseAll = make(u"pause"_s, tr("Pause a&ll"), u"actionPauseAll"_s);
     m_pauseAll->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_P);
     m_resumeAll = make(u"resume"_s, tr("Resume al&l"), u"actionResumeAll"_s);
@@ -349,6 +390,7 @@ void ModelsPanel::createActions()
     });
     connect(m_delete, &QAction::triggered, this, &ModelsPanel::handleDelete);
     connect(m_requantize, &QAction::triggered, this, &ModelsPanel::handleRequantize);
+    connect(m_verify, &QAction::triggered, this, &ModelsPanel::handleVerify);
     connect(m_moveUp, &QAction::triggered, this, [this] { handleMove(-1); });
     connect(m_moveDown, &QAction::triggered, this, [this] { handleMove(+1); });
     connect(m_openFolder, &QAction::triggered, this, [this, forEachSelected] {
@@ -393,7 +435,7 @@ void ModelsPanel::createActions()
 QList<QAction *> ModelsPanel::modelActions() const
 {
     return {m_start,    m_pauseResume, m_cancel,   m_retry,      m_requantize,   m_moveUp,
-            m_moveDown, m_openFolder,  m_copyPath, m_copyRepoId, m_architecture, m_delete};
+            m_moveDown, m_openFolder,  m_copyPath, m_copyRepoId, m_architecture, m_verify, m_delete};
 }
 
 QList<QUuid> ModelsPanel::selectedIds() const
@@ -465,6 +507,7 @@ void ModelsPanel::updateActions()
     m_copyPath->setEnabled(anyPath);
     m_copyRepoId->setEnabled(!ids.isEmpty());
     m_architecture->setEnabled(one && anyReady);
+    m_verify->setEnabled(anyReady);
 }
 
 void ModelsPanel::updateEmptyState()
@@ -504,6 +547,7 @@ void ModelsPanel::showContextMenu(const QPoint &pos)
     menu.addSeparator();
     menu.addAction(m_requantize);
     menu.addAction(m_architecture);
+    menu.addAction(m_verify);
     menu.addSeparator();
     menu.addAction(m_openFolder);
     menu.addAction(m_copyPath);

@@ -59,6 +59,7 @@ public:
     QAction *copyPathAction() const { return m_copyPath; }
     QAction *copyRepoIdAction() const { return m_copyRepoId; }
     QAction *architectureAction() const { return m_architecture; }
+    QAction *verifyAction() const { return m_verify; }
     QAction *pauseAllAction() const { return m_pauseAll; }
     QAction *resumeAllAction() const { return m_resumeAll; }
 
@@ -94,6 +95,8 @@ private:
     void handleMove(int delta);
     void handleRemoveVariant(const QUuid &id, const QString &variant, qint64 sizeBytes);
     void refreshVariants(const QUuid &id);
+    void handleVerify();
+    void refreshVerification(const ModelRecord &record);
     void reportFailure(const Error &error);
     void reportStatus(const QUuid &id, const QString &repoId, const Status &s);
 
@@ -119,6 +122,8 @@ private:
     QAction *m_copyPath = nullptr;
     QAction *m_copyRepoId = nullptr;
     QAction *m_architecture = nullptr;
+    QAction *m_verify = nullptr;
+    QString m_verificationKey; // the recorded verification the details pane shows
     QAction *m_pauseAll = nullptr;
     QAction *m_resumeAll = nullptr;
     bool m_loaded = false;

@@ -2,6 +2,7 @@
 
 #include "service/eventbus.h"
 #include "service/modelevent.h"
+#include "service/modellibrary.h"
 #include "service/modelservice.h"
 
 #include <QFuture>
@@ -385,6 +386,85 @@ void ServiceBackend::architecture(const QUuid &id, QObject *context, Callback<QJ
 {
     call<Result<QJsonObject>>(
         context, [id](ModelService *s) { return s->architecture(id); }, std::move(done));
+}
+
+void ServiceBackend::scanHfCache(QObject *context, Callback<CacheListing> done)
+{
+    // Reads the cache's folders: on the library's pool, never the GUI's thread.
+    callAsync<Result<CacheListing>>(
+        context,
+        [](ModelService *s) {
+            ModelLibrary *lib = s->library();
+            return lib->run([lib] { return lib->scanHfCache(); });
+        },
+        std::move(done));
+}
+
+void ServiceBackend::importFromHfCache(const QList<HfImportRequest> &requests, QObject *context,
+                                       ImportCallback done)
+{
+    importNext(requests, 0, QPointer<QObject>(context), done);
+}
+
+void ServiceBackend::importNext(const QList<HfImportRequest> &requests, int index,
+                                QPointer<QObject> context, const ImportCallback &done)
+{
+    // One after the other: each import hashes every file, several at once would only compete
+    // for the same disk.
+    if (index >= requests.size() || !context)
+        return;
+    const HfImportRequest request = requests.at(index);
+    callAsync<Result<ModelRecord>>(
+        context,
+        [request](ModelService *s) {
+            ModelLibrary *lib = s->library();
+            return lib->run([lib, request]() -> Result<ModelRecord> {
+                Result<HfImportOutcome> r = lib->importFromHfCache(request);
+                return r ? Result<ModelRecord>(r->model) : Result<ModelRecord>(r.error());
+            });
+        },
+        [this, requests, index, context, done](Result<ModelRecord> result) {
+            if (result) {
+                m_repoOf.insert(result->id, result->repoId);
+                Q_EMIT modelChanged(*result);
+            }
+            done(index, std::move(result));
+            importNext(requests, index + 1, context, done);
+        });
+}
+
+void ServiceBackend::verify(const QUuid &id, QObject *context, Callback<VerificationInfo> done)
+{
+    callAsync<Result<VerifyOutcome>>(
+        context,
+        [id](ModelService *s) {
+            ModelLibrary *lib = s->library();
+            return lib->run([lib, id] { return lib->verify(id); });
+        },
+        [this, id, done, ctx = QPointer<QObject>(context)](Result<VerifyOutcome> outcome) {
+            if (!outcome) {
+                done(outcome.error());
+                return;
+            }
+            Q_EMIT modelChanged(outcome->model);
+            // The summary as stored, so the pane shows the same after a restart.
+            if (ctx)
+                verification(id, ctx.data(), done);
+        });
+}
+
+void ServiceBackend::verification(const QUuid &id, QObject *context,
+                                  Callback<VerificationInfo> done)
+{
+    call<Result<VerificationInfo>>(
+        context,
+        [id](ModelService *s) -> Result<VerificationInfo> {
+            const Result<LibraryRecord> r = s->library()->state(id);
+            if (!r)
+                return r.error();
+            return verificationInfo(*r);
+        },
+        std::move(done));
 }
 
 void ServiceBackend::refreshRecord(const QUuid &id)

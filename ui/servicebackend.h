@@ -61,6 +61,11 @@ public:
     void estimateVariants(const QUuid &id, QObject *context,
                           Callback<QList<hub::SizeEstimate>> done) override;
     void architecture(const QUuid &id, QObject *context, Callback<QJsonObject> done) override;
+    void scanHfCache(QObject *context, Callback<CacheListing> done) override;
+    void importFromHfCache(const QList<HfImportRequest> &requests, QObject *context,
+                           ImportCallback done) override;
+    void verify(const QUuid &id, QObject *context, Callback<VerificationInfo> done) override;
+    void verification(const QUuid &id, QObject *context, Callback<VerificationInfo> done) override;
 
 private:
     // Runs `work` in the service's thread and `done(result)` back in this one, for `context`.
@@ -68,6 +73,8 @@ private:
     // The same for work that answers with a QFuture (previews, deletes: the service's pools).
     template<class R, class Work, class Done>
     void callAsync(QObject *context, Work work, Done done);
+    void importNext(const QList<HfImportRequest> &requests, int index, QPointer<QObject> context,
+                    const ImportCallback &done);
     void handleEvent(const ModelEvent &event);
     void refreshRecord(const QUuid &id);
     void refreshJobs();

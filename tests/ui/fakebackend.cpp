@@ -1,5 +1,7 @@
 #include "fakebackend.h"
 
+#include <QCryptographicHash>
+
 using namespace Qt::Literals::StringLiterals;
 
 namespace mistudio::ui::test {
@@ -240,6 +242,83 @@ void FakeBackend::architecture(const QUuid &id, QObject *context, Callback<QJson
 {
     calls << u"architecture "_s + id.toString(QUuid::WithoutBraces);
     deliver(context, [done, a = architectureJson] { done(a); });
+}
+
+void FakeBackend::scanHfCache(QObject *context, Callback<CacheListing> done)
+{
+    calls << u"scanHfCache"_s;
+    if (scanError) {
+        deliver(context, [done, e = *scanError] { done(e); });
+        return;
+    }
+    deliver(context, [done, l = cacheListing] { done(l); });
+}
+
+void FakeBackend::importFromHfCache(const QList<HfImportRequest> &requests, QObject *context,
+                                    ImportCallback done)
+{
+    importRequests += requests;
+    for (int i = 0; i < requests.size(); ++i) {
+        const HfImportRequest &request = requests.at(i);
+        calls << u"importFromHfCache %1 %2"_s.arg(request.repoId, request.revision);
+        if (importErrors.contains(request.repoId)) {
+            deliver(context, [done, i, e = importErrors.value(request.repoId)] { done(i, e); });
+            continue;
+        }
+        ModelRecord r = makeRecord(int(records.size()) + 100);
+        r.repoId = request.repoId;
+        r.commitSha = request.revision;
+        records.push_back(r);
+        deliver(context, [this, done, i, r] {
+            Q_EMIT modelChanged(r);
+            done(i, r);
+        });
+    }
+}
+
+void FakeBackend::verify(const QUuid &id, QObject *context, Callback<VerificationInfo> done)
+{
+    calls << u"verify "_s + id.toString(QUuid::WithoutBraces);
+    VerificationInfo v = verifyResults.value(id);
+    if (v.state.isEmpty())
+        v.state = u"ok"_s;
+    v.verifiedAt = QDateTime::currentDateTimeUtc();
+    recordedVerification.insert(id, v);
+    for (ModelRecord &r : records) {
+        if (r.id != id)
+            continue;
+        r.verifyState = v.state;
+        r.verifiedAt = v.verifiedAt;
+        deliver(context, [this, done, v, r] {
+            Q_EMIT modelChanged(r);
+            done(v);
+        });
+        return;
+    }
+    deliver(context, [done] { done(Error::make(ErrorCode::NotFound, u"no such model"_s)); });
+}
+
+void FakeBackend::verification(const QUuid &id, QObject *context, Callback<VerificationInfo> done)
+{
+    calls << u"verification "_s + id.toString(QUuid::WithoutBraces);
+    deliver(context, [done, v = recordedVerification.value(id)] { done(v); });
+}
+
+CacheCandidate FakeBackend::makeCandidate(const QString &repoId, qint64 bytes, CacheCandidate::State state)
+{
+    CacheCandidate c;
+    c.repoId = repoId;
+    // A stable 40-hex commit per repo.
+    c.commit = QString::fromLatin1(
+        QCryptographicHash::hash(repoId.toUtf8(), QCryptographicHash::Sha1).toHex());
+    c.refs = {u"main"_s};
+    c.files = 3;
+    c.bytes = bytes;
+    c.state = state;
+    c.isDefault = true;
+    if (state == CacheCandidate::State::Incomplete)
+        c.problems = {u"model.safetensors: the blob is missing"_s};
+    return c;
 }
 
 } // namespace mistudio::ui::test

@@ -34,6 +34,16 @@ public:
     // planRemoval's answer per model; a model not in it plans its size plus its variants'.
     QHash<QUuid, qint64> plannedFree;
     std::optional<Error> planError;
+    // The HF cache the import dialog lists, and what importing a repo answers (a repo not in
+    // importErrors becomes a ready model).
+    CacheListing cacheListing;
+    std::optional<Error> scanError;
+    QHash<QString, Error> importErrors;
+    QList<HfImportRequest> importRequests; // every request importFromHfCache received
+    // What verify answers per model (a model not in it verifies "ok"), and what verification
+    // says was recorded before.
+    QHash<QUuid, VerificationInfo> verifyResults;
+    QHash<QUuid, VerificationInfo> recordedVerification;
 
     static ModelRecord makeRecord(int i, ModelStatus status = ModelStatus::Ready);
     static JobView makeJob(const QUuid &modelId, const QString &state,
@@ -72,6 +82,13 @@ public:
                        Callback<qint64> done) override;
     void estimateVariants(const QUuid &id, QObject *context,
                           Callback<QList<hub::SizeEstimate>> done) override;
+    void scanHfCache(QObject *context, Callback<CacheListing> done) override;
+    void importFromHfCache(const QList<HfImportRequest> &requests, QObject *context,
+                           ImportCallback done) override;
+    void verify(const QUuid &id, QObject *context, Callback<VerificationInfo> done) override;
+    void verification(const QUuid &id, QObject *context, Callback<VerificationInfo> done) override;
+    static CacheCandidate makeCandidate(const QString &repoId, qint64 bytes,
+                                        CacheCandidate::State state = CacheCandidate::State::Importable);
     static VariantRecord makeVariant(const QUuid &modelId, const QString &name, qint64 bytes);
 
     // Test helpers that play the service's events.

@@ -3,6 +3,7 @@
 // Download (4-bit) → the row's progress advances → quantization → ready → View architecture →
 // Delete. The gated flow asks for a token and succeeds with an authorised one. A watchdog
 // checks that the GUI thread keeps ticking while the download and the quantization run.
+#include "../core/hfcache/hfcachewriter.h"
 #include "architecturedialog.h"
 #include "common/units.h"
 #include "desktopsession.h"
@@ -12,6 +13,7 @@
 #include "fakehub/fakehub.h"
 #include "fakehub/fixtures/fixturerepos.h"
 #include "fakehub/fixtures/tinymodel.h"
+#include "hfimportdialog.h"
 #include "localeformat.h"
 #include "mainwindow.h"
 #include "modelspanel.h"
@@ -131,10 +133,12 @@ private Q_SLOTS:
     void hubSearchCompletesRepoIds();
     void pauseResumeRequantizeCancel();
     void embeddedServerServesTheCatalogue();
+    void importFromHfCacheThenVerify();
 
 private:
     void openWindow();
     int rowOf(const QString &repo) const;
+    QString hfCacheDir() const { return m_dir->filePath(u"hf-cache"_s); }
 
     fakehub::FakeHub m_hub;
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -184,6 +188,7 @@ void TestGuiFlow::openWindow()
     o.quantizeDevice = u"cpu"_s;
     ServiceOptions so;
     so.progressIntervalMs = 100;
+    so.library.hfCacheDir = hfCacheDir(); // never the machine's own cache
     auto session = DesktopSession::open(config, makeRealEngines(o), so);
     QVERIFY2(session.ok(), session.ok() ? "" : qPrintable(session.error().toString()));
     m_session = std::move(session).value();
@@ -576,6 +581,59 @@ void TestGuiFlow::embeddedServerServesTheCatalogue()
     QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
     QVERIFY(QJsonDocument::fromJson(reply->readAll()).object().contains(u"items"_s));
     delete reply;
+}
+
+void TestGuiFlow::importFromHfCacheThenVerify()
+{
+    // A complete snapshot and one whose blob is gone, written as huggingface_hub writes them.
+    const hfcachetest::HfCacheWriter cache(hfCacheDir());
+    const QList<fakehub::RepoFile> files = hfcachetest::sampleModelFiles();
+    QVERIFY(cache.writeSnapshot(u"acme/cached-model"_s, QString::fromLatin1(hfcachetest::kSampleCommit), files));
+    QVERIFY(cache.writeSnapshot(u"acme/broken-model"_s, QString::fromLatin1(hfcachetest::kOtherCommit), files));
+    QVERIFY(QFile::remove(cache.blobPath(u"acme/broken-model"_s, files.first())));
+    openWindow();
+
+    m_window->importHfCacheAction()->trigger();
+    auto *dlg = waitForChild<HfImportDialog>(m_window.get(), 10000);
+    QVERIFY(dlg);
+    QTableWidget *t = dlg->table();
+    QTRY_COMPARE_WITH_TIMEOUT(t->rowCount(), 2, 10000);
+    const int good = t->item(0, HfImportDialog::RepoColumn)->text() == u"acme/cached-model"_s ? 0 : 1;
+    const int broken = 1 - good;
+    QCOMPARE(t->item(good, HfImportDialog::RepoColumn)->checkState(), Qt::Checked);
+    QVERIFY(t->item(broken, HfImportDialog::ResultColumn)->text().startsWith(u"Incomplete: "_s));
+    QSignalSpy finished(dlg, &HfImportDialog::importFinished);
+    QTest::mouseClick(dlg->importButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+    QCOMPARE(finished.first().at(0).toInt(), 1);
+    QCOMPARE(finished.first().at(1).toInt(), 0);
+    QCOMPARE(t->item(good, HfImportDialog::ResultColumn)->text(), u"Imported"_s);
+    dlg->close();
+
+    // The ready model is in the table; Verify re-hashes it against the recorded hashes.
+    QTRY_VERIFY_WITH_TIMEOUT(rowOf(u"acme/cached-model"_s) >= 0, 10000);
+    const ModelRecord imported = *m_window->modelsPanel()->tableModel()->record(rowOf(u"acme/cached-model"_s));
+    QCOMPARE(imported.status, ModelStatus::Ready);
+    QCOMPARE(imported.commitSha, QString::fromLatin1(hfcachetest::kSampleCommit));
+    ModelsPanel *panel = m_window->modelsPanel();
+    DetailsPane *details = panel->detailsPane();
+    panel->selectModel(imported.id);
+    QCOMPARE(details->factText(u"verification"_s), u"Never verified"_s);
+    panel->verifyAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(details->factText(u"verification"_s).startsWith(u"OK: every file matches"_s), 30000);
+
+    // One byte changed in place (same size): the pane names the file.
+    QFile f(imported.filePath + u"/onnx/decoder/config.json"_s);
+    QVERIFY(f.open(QIODevice::ReadWrite));
+    QVERIFY(f.write("[", 1) == 1);
+    f.close();
+    QVERIFY(details->verifyButton()->isEnabled());
+    QTest::mouseClick(details->verifyButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(details->factText(u"verification"_s).startsWith(u"Failed: "_s), 30000);
+    QVERIFY2(details->factText(u"verification"_s).contains(u"onnx/decoder/config.json changed on disk"_s),
+             qPrintable(details->factText(u"verification"_s)));
+    QTRY_COMPARE_WITH_TIMEOUT(panel->tableModel()->record(rowOf(u"acme/cached-model"_s))->verifyState,
+                              u"failed"_s, 10000);
 }
 
 QTEST_MAIN(TestGuiFlow)
