@@ -559,7 +559,7 @@ T = {
 '%n min ago': (['vor %n min', 'vor %n min'], ['%n 分钟前']),
 '%n h ago': (['vor %n h', 'vor %n h'], ['%n 小时前']),
 '&View': ('&Ansicht', '视图(&V)'),
-'&Workers…': ('&Worker …', '工作进程(&W)…'),
+'&Workers…': ('&Worker…', '工作进程(&W)…'),
 'Workers': ('Worker', '工作进程'),
 'Processes sharing this catalogue. A queued job runs on any of them that offers its kind and device.':
     ('Prozesse, die diesen Katalog gemeinsam nutzen. Ein wartender Auftrag läuft auf jedem von ihnen, der seine Art und sein Gerät anbietet.',
