@@ -191,4 +191,4 @@ void TestWorkers::ageText()
 }
 
 QTEST_MAIN(TestWorkers)
-#include "tst_workers.moc"
+#include "tst_workersview.moc"
