@@ -204,6 +204,27 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
             <source>%1 h %2 min left</source>
             <translation>noch %1 h %2 min</translation>
         </message>
+        <message numerus="yes">
+            <source>%n s ago</source>
+            <translation>
+                <numerusform>vor %n s</numerusform>
+                <numerusform>vor %n s</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n min ago</source>
+            <translation>
+                <numerusform>vor %n min</numerusform>
+                <numerusform>vor %n min</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n h ago</source>
+            <translation>
+                <numerusform>vor %n h</numerusform>
+                <numerusform>vor %n h</numerusform>
+            </translation>
+        </message>
     </context>
     <context>
         <name>Questions</name>
@@ -1230,6 +1251,14 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
             <source>&amp;Import from Hugging Face cache…</source>
             <translation>Aus dem Hugging-Face-Cache &amp;importieren…</translation>
         </message>
+        <message>
+            <source>&amp;View</source>
+            <translation>&amp;Ansicht</translation>
+        </message>
+        <message>
+            <source>&amp;Workers…</source>
+            <translation>&amp;Worker…</translation>
+        </message>
     </context>
     <context>
         <name>mistudio::ui::ModelTableModel</name>
@@ -2081,6 +2110,96 @@ Prüfen Sie das Datenverzeichnis und die Datenbankeinstellungen (oder die Option
         <message>
             <source>Could not create %1</source>
             <translation>%1 konnte nicht erstellt werden</translation>
+        </message>
+    </context>
+    <context>
+        <name>mistudio::ui::WorkersDialog</name>
+        <message>
+            <source>Workers</source>
+            <translation>Worker</translation>
+        </message>
+        <message>
+            <source>Processes sharing this catalogue. A queued job runs on any of them that offers its kind and device.</source>
+            <translation>Prozesse, die diesen Katalog gemeinsam nutzen. Ein wartender Auftrag läuft auf jedem von ihnen, der seine Art und sein Gerät anbietet.</translation>
+        </message>
+        <message>
+            <source>Host</source>
+            <translation>Rechner</translation>
+        </message>
+        <message>
+            <source>Role</source>
+            <translation>Rolle</translation>
+        </message>
+        <message>
+            <source>Job kinds</source>
+            <translation>Auftragsarten</translation>
+        </message>
+        <message>
+            <source>Devices</source>
+            <translation>Geräte</translation>
+        </message>
+        <message>
+            <source>PID</source>
+            <translation>PID</translation>
+        </message>
+        <message>
+            <source>Version</source>
+            <translation>Version</translation>
+        </message>
+        <message>
+            <source>Last heartbeat</source>
+            <translation>Letztes Lebenszeichen</translation>
+        </message>
+        <message>
+            <source>&amp;Refresh</source>
+            <translation>&amp;Aktualisieren</translation>
+        </message>
+        <message>
+            <source>Desktop app</source>
+            <translation>Desktop-App</translation>
+        </message>
+        <message>
+            <source>Server</source>
+            <translation>Server</translation>
+        </message>
+        <message>
+            <source>Command line</source>
+            <translation>Befehlszeile</translation>
+        </message>
+        <message>
+            <source>Worker</source>
+            <translation>Worker</translation>
+        </message>
+        <message>
+            <source>Could not list the workers: %1</source>
+            <translation>Die Worker konnten nicht aufgelistet werden: %1</translation>
+        </message>
+        <message>
+            <source>No process has registered as a worker of this catalogue.</source>
+            <translation>Kein Prozess hat sich als Worker dieses Katalogs angemeldet.</translation>
+        </message>
+        <message>
+            <source>none (front end only)</source>
+            <translation>keine (nur Oberfläche)</translation>
+        </message>
+        <message>
+            <source>%1 (this app)</source>
+            <translation>%1 (diese App)</translation>
+        </message>
+    </context>
+    <context>
+        <name>mistudio::ui::WorkersIndicator</name>
+        <message>
+            <source>1 worker</source>
+            <translation>1 Worker</translation>
+        </message>
+        <message>
+            <source>%1 workers</source>
+            <translation>%1 Worker</translation>
+        </message>
+        <message>
+            <source>Processes sharing this catalogue, on %1. Click for details.</source>
+            <translation>Prozesse, die diesen Katalog gemeinsam nutzen, auf %1. Klicken für Details.</translation>
         </message>
     </context>
 </TS>

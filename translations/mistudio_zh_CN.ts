@@ -202,6 +202,24 @@ Check the data directory and database settings (or the --data-dir and --database
             <source>%1 h %2 min left</source>
             <translation>剩余 %1 小时 %2 分钟</translation>
         </message>
+        <message numerus="yes">
+            <source>%n s ago</source>
+            <translation>
+                <numerusform>%n 秒前</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n min ago</source>
+            <translation>
+                <numerusform>%n 分钟前</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n h ago</source>
+            <translation>
+                <numerusform>%n 小时前</numerusform>
+            </translation>
+        </message>
     </context>
     <context>
         <name>Questions</name>
@@ -1228,6 +1246,14 @@ Check the data directory and database settings (or the --data-dir and --database
             <source>&amp;Import from Hugging Face cache…</source>
             <translation>从 Hugging Face 缓存导入(&amp;I)…</translation>
         </message>
+        <message>
+            <source>&amp;View</source>
+            <translation>视图(&amp;V)</translation>
+        </message>
+        <message>
+            <source>&amp;Workers…</source>
+            <translation>工作进程(&amp;W)…</translation>
+        </message>
     </context>
     <context>
         <name>mistudio::ui::ModelTableModel</name>
@@ -2079,6 +2105,96 @@ Check the data directory and database settings (or the --data-dir and --database
         <message>
             <source>Could not create %1</source>
             <translation>无法创建 %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>mistudio::ui::WorkersDialog</name>
+        <message>
+            <source>Workers</source>
+            <translation>工作进程</translation>
+        </message>
+        <message>
+            <source>Processes sharing this catalogue. A queued job runs on any of them that offers its kind and device.</source>
+            <translation>共享此目录的进程。排队的任务会在任何提供其任务类型和设备的进程上运行。</translation>
+        </message>
+        <message>
+            <source>Host</source>
+            <translation>主机</translation>
+        </message>
+        <message>
+            <source>Role</source>
+            <translation>角色</translation>
+        </message>
+        <message>
+            <source>Job kinds</source>
+            <translation>任务类型</translation>
+        </message>
+        <message>
+            <source>Devices</source>
+            <translation>设备</translation>
+        </message>
+        <message>
+            <source>PID</source>
+            <translation>PID</translation>
+        </message>
+        <message>
+            <source>Version</source>
+            <translation>版本</translation>
+        </message>
+        <message>
+            <source>Last heartbeat</source>
+            <translation>最近心跳</translation>
+        </message>
+        <message>
+            <source>&amp;Refresh</source>
+            <translation>刷新(&amp;R)</translation>
+        </message>
+        <message>
+            <source>Desktop app</source>
+            <translation>桌面应用</translation>
+        </message>
+        <message>
+            <source>Server</source>
+            <translation>服务器</translation>
+        </message>
+        <message>
+            <source>Command line</source>
+            <translation>命令行</translation>
+        </message>
+        <message>
+            <source>Worker</source>
+            <translation>工作进程</translation>
+        </message>
+        <message>
+            <source>Could not list the workers: %1</source>
+            <translation>无法列出工作进程：%1</translation>
+        </message>
+        <message>
+            <source>No process has registered as a worker of this catalogue.</source>
+            <translation>尚无进程注册为此目录的工作进程。</translation>
+        </message>
+        <message>
+            <source>none (front end only)</source>
+            <translation>无（仅前端）</translation>
+        </message>
+        <message>
+            <source>%1 (this app)</source>
+            <translation>%1（本应用）</translation>
+        </message>
+    </context>
+    <context>
+        <name>mistudio::ui::WorkersIndicator</name>
+        <message>
+            <source>1 worker</source>
+            <translation>1 个工作进程</translation>
+        </message>
+        <message>
+            <source>%1 workers</source>
+            <translation>%1 个工作进程</translation>
+        </message>
+        <message>
+            <source>Processes sharing this catalogue, on %1. Click for details.</source>
+            <translation>共享此目录的进程，位于 %1。点击查看详情。</translation>
         </message>
     </context>
 </TS>

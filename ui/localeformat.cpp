@@ -87,4 +87,15 @@ QString etaText(qint64 seconds)
         .arg(QLocale().toString((seconds % 3600) / 60));
 }
 
+QString agoText(qint64 seconds)
+{
+    if (seconds < 0)
+        return {};
+    if (seconds < 60)
+        return Format::tr("%n s ago", nullptr, int(seconds));
+    if (seconds < 3600)
+        return Format::tr("%n min ago", nullptr, int(seconds / 60));
+    return Format::tr("%n h ago", nullptr, int(seconds / 3600));
+}
+
 } // namespace mistudio::ui

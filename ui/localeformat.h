@@ -14,5 +14,6 @@ QString paramsText(qint64 count);         // "2.6B", "124M"
 QString numberText(qint64 value);         // "2,614,341,888"
 QString percentText(double percent);      // "63.4 %" ("63,4 %")
 QString etaText(qint64 seconds);          // "13 s left", "2 min left", "1 h 5 min left"; "" unknown
+QString agoText(qint64 seconds);          // "2 s ago", "3 min ago", "5 h ago"; "" unknown (< 0)
 
 } // namespace mistudio::ui

@@ -15,6 +15,8 @@
 #include "settingsdialog.h"
 #include "tokenstore.h"
 #include "uisettings.h"
+#include "workersdialog.h"
+#include "workersindicator.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -156,6 +158,18 @@ void MainWindow::createStatusBar()
     m_speedLabel = make(u"statusSpeed"_s, tr("Total download speed"));
     m_jobsLabel = make(u"statusJobs"_s, tr("Jobs running and waiting in the queue"));
     m_diskLabel = make(u"statusDisk"_s, tr("Disk space the library uses"));
+    m_workersIndicator = new WorkersIndicator(m_backend, this);
+    connect(m_workersIndicator, &QToolButton::clicked, this, &MainWindow::openWorkers);
+    statusBar()->addPermanentWidget(m_workersIndicator);
+}
+
+void MainWindow::openWorkers()
+{
+    if (!m_backend)
+        return;
+    auto *dlg = new WorkersDialog(m_backend, this);
+    dlg->setAttribute(Qt::WA_DeleteOnClose);
+    dlg->open();
 }
 
 void MainWindow::updateStatusBar()
@@ -418,6 +432,10 @@ void MainWindow::createMenus()
     models->addSeparator();
     models->addAction(m_panel->pauseAllAction());
     models->addAction(m_panel->resumeAllAction());
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    m_workersAction = view->addAction(tr("&Workers…"), this, &MainWindow::openWorkers);
+    m_workersAction->setObjectName(u"actionWorkers"_s);
+    m_workersAction->setEnabled(m_backend != nullptr);
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *docs = help->addAction(tr("&Documentation"), this, [this] {
         auto *dlg = HelpDialog::documentation(this);

@@ -18,6 +18,7 @@ namespace mistudio::ui {
 class DownloadForm;
 class ModelsPanel;
 class TokenStore;
+class WorkersIndicator;
 
 // The application window: a collapsible "Add a model" form above the Models panel (filter bar,
 // table, details), the model actions in a toolbar and menu, a status bar with the total speed,
@@ -51,6 +52,9 @@ public:
     QLabel *diskLabel() const { return m_diskLabel; }
     QAction *settingsAction() const { return m_settingsAction; }
     QAction *importHfCacheAction() const { return m_importHfCache; }
+    // "3 workers" in the status bar; View › Workers… opens the table of them.
+    WorkersIndicator *workersIndicator() const { return m_workersIndicator; }
+    QAction *workersAction() const { return m_workersAction; }
     void setServerApiToken(const QString &token) { m_apiToken = token; }
     void setConfigInEffect(const ConfigInEffect &config) { m_inEffect = config; }
     // Says in the status bar where the embedded API server listens, or why it does not.
@@ -61,6 +65,7 @@ public:
     void openArchitecture(const QUuid &id, const QString &repoId);
     void openPreview(const hub::ModelPreview &preview, const QuantOptions &quant);
     void openShortcuts();
+    void openWorkers();
     // Shows the form (expanded) with the cursor in the repo field.
     void showAddForm();
     void setAddFormExpanded(bool expanded);
@@ -111,6 +116,8 @@ private:
     QLabel *m_speedLabel = nullptr;
     QLabel *m_jobsLabel = nullptr;
     QLabel *m_diskLabel = nullptr;
+    WorkersIndicator *m_workersIndicator = nullptr;
+    QAction *m_workersAction = nullptr;
     QUuid m_lastNotified; // the model the last tray message was about (a click selects it)
     bool m_catalogueShown = false;
     bool m_cataloguePainted = false;

@@ -7,6 +7,7 @@
 #include "service/librarytypes.h"
 #include "service/servicetypes.h"
 #include "store/modelrecord.h"
+#include "store/workerrecord.h"
 
 #include <QObject>
 #include <QPointer>
@@ -106,6 +107,14 @@ struct VerificationInfo
     QString firstBadReason; // its state: mismatch | missing | size_mismatch | unreadable
 };
 
+// The processes sharing the catalogue (fresh heartbeat) and which of them is this one, so the
+// window can say "3 workers" and mark its own row.
+struct WorkerList
+{
+    std::vector<WorkerRecord> workers;
+    QString selfId; // this process's worker id (WorkerRecord::id)
+};
+
 // The Widgets face's port onto the model service. Every call returns at once; its result is
 // delivered later on the GUI thread to `context` (dropped if `context` is gone), so no widget
 // ever waits on I/O. The adapter over core/service (ServiceBackend) is what the app injects;
@@ -128,6 +137,8 @@ public:
     // The active jobs (queued in queue order, running, paused, waiting for a token).
     virtual void listJobs(QObject *context, Callback<QList<JobView>> done) = 0;
     virtual void machine(QObject *context, Callback<MachineInfo> done) = 0;
+    // Every process sharing this catalogue whose heartbeat is fresh, this one included.
+    virtual void workers(QObject *context, Callback<WorkerList> done) = 0;
 
     virtual void preview(const PreviewRequest &request, QObject *context,
                          Callback<hub::ModelPreview> done) = 0;

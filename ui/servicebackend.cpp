@@ -154,6 +154,20 @@ void ServiceBackend::machine(QObject *context, Callback<MachineInfo> done)
         std::move(done));
 }
 
+void ServiceBackend::workers(QObject *context, Callback<WorkerList> done)
+{
+    // A catalogue query (Postgres on a shared setup): on the service thread, never the GUI's.
+    call<Result<WorkerList>>(
+        context,
+        [](ModelService *s) -> Result<WorkerList> {
+            Result<std::vector<WorkerRecord>> w = s->workers();
+            if (!w)
+                return w.error();
+            return WorkerList{std::move(*w), s->ownerId()};
+        },
+        std::move(done));
+}
+
 void ServiceBackend::preview(const PreviewRequest &request, QObject *context,
                              Callback<hub::ModelPreview> done)
 {

@@ -31,6 +31,7 @@ public:
     void listModels(QObject *context, BatchCallback batch) override;
     void listJobs(QObject *context, Callback<QList<JobView>> done) override;
     void machine(QObject *context, Callback<MachineInfo> done) override;
+    void workers(QObject *context, Callback<WorkerList> done) override;
     void preview(const PreviewRequest &request, QObject *context,
                  Callback<hub::ModelPreview> done) override;
     void modelCard(const PreviewRequest &request, QObject *context,

@@ -63,6 +63,32 @@ void FakeBackend::machine(QObject *context, Callback<MachineInfo> done)
     deliver(context, [done, m = machineInfo] { done(m); });
 }
 
+void FakeBackend::workers(QObject *context, Callback<WorkerList> done)
+{
+    calls << u"workers"_s;
+    if (workersError)
+        deliver(context, [done, e = *workersError] { done(e); });
+    else
+        deliver(context, [done, w = workerList] { done(w); });
+}
+
+WorkerRecord FakeBackend::makeWorker(int i, const QString &role, const QDateTime &heartbeat)
+{
+    WorkerRecord w;
+    w.host = u"host-%1"_s.arg(i);
+    w.pid = 1000 + i;
+    w.id = u"%1/boot/%2/0"_s.arg(w.host).arg(w.pid);
+    w.role = role;
+    if (role != u"cli"_s)
+        w.kinds = QStringList{u"download"_s, u"quantize"_s};
+    w.devices = i % 2 == 0 ? QStringList{u"cpu"_s} : QStringList{u"cpu"_s, u"cuda:0"_s};
+    w.version = u"0.9.%1"_s.arg(i);
+    w.specVersion = 1;
+    w.heartbeatAt = heartbeat;
+    w.startedAt = heartbeat.addSecs(-3600);
+    return w;
+}
+
 void FakeBackend::preview(const PreviewRequest &request, QObject *context,
                           Callback<hub::ModelPreview> done)
 {

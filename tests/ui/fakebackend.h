@@ -29,6 +29,8 @@ public:
     QHash<QUuid, std::vector<VariantRecord>> variantsOf;
     QList<hub::SizeEstimate> estimates;
     std::optional<Error> estimateError;
+    WorkerList workerList; // workers()'s answer (empty: none registered)
+    std::optional<Error> workersError;
     QStringList calls; // "cancel <uuid>", "download <repo> <quant>", ...
     qint64 bytesFreed = 0;
     // planRemoval's answer per model; a model not in it plans its size plus its variants'.
@@ -52,6 +54,7 @@ public:
     void listModels(QObject *context, BatchCallback batch) override;
     void listJobs(QObject *context, Callback<QList<JobView>> done) override;
     void machine(QObject *context, Callback<MachineInfo> done) override;
+    void workers(QObject *context, Callback<WorkerList> done) override;
     void preview(const PreviewRequest &request, QObject *context,
                  Callback<hub::ModelPreview> done) override;
     void modelCard(const PreviewRequest &request, QObject *context,
@@ -89,6 +92,7 @@ public:
     void verification(const QUuid &id, QObject *context, Callback<VerificationInfo> done) override;
     static CacheCandidate makeCandidate(const QString &repoId, qint64 bytes,
                                         CacheCandidate::State state = CacheCandidate::State::Importable);
+    static WorkerRecord makeWorker(int i, const QString &role, const QDateTime &heartbeat);
     static VariantRecord makeVariant(const QUuid &modelId, const QString &name, qint64 bytes);
 
     // Test helpers that play the service's events.

@@ -20,6 +20,7 @@
 #include "modeltablemodel.h"
 #include "previewdialog.h"
 #include "requantizedialog.h"
+#include "workersindicator.h"
 
 #include <QAction>
 #include <QApplication>
@@ -134,6 +135,7 @@ private Q_SLOTS:
     void pauseResumeRequantizeCancel();
     void embeddedServerServesTheCatalogue();
     void importFromHfCacheThenVerify();
+    void desktopAppIsItsOwnOnlyWorker();
 
 private:
     void openWindow();
@@ -634,6 +636,29 @@ void TestGuiFlow::importFromHfCacheThenVerify()
              qPrintable(details->factText(u"verification"_s)));
     QTRY_COMPARE_WITH_TIMEOUT(panel->tableModel()->record(rowOf(u"acme/cached-model"_s))->verifyState,
                               u"failed"_s, 10000);
+}
+
+// Over the real service: the app registers itself as a worker of its catalogue, the port's
+// answer names that record as this process, and the status bar keeps the count hidden.
+void TestGuiFlow::desktopAppIsItsOwnOnlyWorker()
+{
+    openWindow();
+    std::optional<Result<WorkerList>> answer;
+    m_session->backend()->workers(m_window.get(),
+                                  [&answer](Result<WorkerList> r) { answer = std::move(r); });
+    QTRY_VERIFY(answer.has_value());
+    QVERIFY2(answer->ok(), answer->ok() ? "" : qPrintable(answer->error().toString()));
+    const WorkerList &list = answer->value();
+    QCOMPARE(list.workers.size(), size_t(1));
+    const WorkerRecord &self = list.workers.front();
+    QCOMPARE(self.id, list.selfId);
+    QCOMPARE(self.role, u"desktop"_s);
+    QCOMPARE(self.pid, QCoreApplication::applicationPid());
+    QVERIFY(self.heartbeatAt.isValid());
+
+    WorkersIndicator *label = m_window->workersIndicator();
+    QTRY_VERIFY(!label->workers().workers.empty()); // the window's own answer has been shown
+    QVERIFY(!label->isVisible());
 }
 
 QTEST_MAIN(TestGuiFlow)
