@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "architecturedialog.h"
+#include "common/settingskeys.h"
 #include "downloadform.h"
 #include "errortext.h"
 #include "helpdialog.h"
@@ -349,7 +350,15 @@ void MainWindow::openSettings()
     dlg->setAttribute(Qt::WA_DeleteOnClose);
     dlg->setServerApiToken(m_apiToken);
     dlg->setConfigInEffect(m_inEffect);
-    connect(dlg, &QDialog::accepted, this, [this] { showStatus(tr("Settings saved.")); });
+    connect(dlg, &QDialog::accepted, this, [this] {
+        showStatus(tr("Settings saved."));
+        // The download cap is live: running downloads take the new one now; the rest of the
+        // settings apply at the next start (docs/gui.md).
+        if (m_backend && m_settings) {
+            const qint64 cap = m_settings->value(key(settingskeys::kBandwidthCap), 0).toLongLong();
+            m_backend->setBandwidthLimit(std::max<qint64>(0, cap), this, [](Status) {});
+        }
+    });
     dlg->open();
 }
 

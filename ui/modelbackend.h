@@ -159,6 +159,8 @@ public:
                         StatusCallback done) = 0;
     virtual void retry(const QUuid &id, const QString &token, QObject *context,
                        StatusCallback done) = 0;
+    // The global download cap (bytes/s, 0 = none), applied to running downloads at once.
+    virtual void setBandwidthLimit(qint64 bytesPerSecond, QObject *context, StatusCallback done) = 0;
     // How many jobs were paused / resumed.
     virtual void pauseAll(QObject *context, Callback<int> done) = 0;
     virtual void resumeAll(QObject *context, Callback<int> done) = 0;

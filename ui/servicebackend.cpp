@@ -294,6 +294,17 @@ void ServiceBackend::retry(const QUuid &id, const QString &token, QObject *conte
                  std::move(done));
 }
 
+void ServiceBackend::setBandwidthLimit(qint64 bytesPerSecond, QObject *context, StatusCallback done)
+{
+    call<Status>(
+        context,
+        [bytesPerSecond](ModelService *s) {
+            s->setBandwidthLimit(bytesPerSecond);
+            return Status();
+        },
+        std::move(done));
+}
+
 void ServiceBackend::pauseAll(QObject *context, Callback<int> done)
 {
     call<Result<int>>(

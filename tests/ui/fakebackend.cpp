@@ -165,6 +165,12 @@ void FakeBackend::retry(const QUuid &id, const QString &, QObject *context, Stat
     FAKE_STATUS_CALL(retry);
 }
 
+void FakeBackend::setBandwidthLimit(qint64 bytesPerSecond, QObject *context, StatusCallback done)
+{
+    calls << u"setBandwidthLimit %1"_s.arg(bytesPerSecond);
+    deliver(context, [done] { done(Status()); });
+}
+
 void FakeBackend::pauseAll(QObject *context, Callback<int> done)
 {
     calls << u"pauseAll"_s;

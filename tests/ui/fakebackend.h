@@ -70,6 +70,7 @@ public:
                 StatusCallback done) override;
     void retry(const QUuid &id, const QString &token, QObject *context,
                StatusCallback done) override;
+    void setBandwidthLimit(qint64 bytesPerSecond, QObject *context, StatusCallback done) override;
     void pauseAll(QObject *context, Callback<int> done) override;
     void resumeAll(QObject *context, Callback<int> done) override;
     void moveInQueue(const QUuid &id, const std::optional<QUuid> &before, QObject *context,

@@ -19,6 +19,8 @@
 #include <QApplication>
 #include <QHeaderView>
 #include <QLabel>
+#include <QAbstractButton>
+#include <QDialogButtonBox>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
@@ -55,6 +57,7 @@ private Q_SLOTS:
     void notificationClickSelectsTheModel();
     void modelShortcutsWorkAnywhereInTheWindow();
     void settingsShortcutAndHelpMenu();
+    void savedBandwidthCapIsAppliedAtOnce();
     void addFormFoldsAndAddModelOpensIt();
     void progressStaysOnScreenInANarrowWindow();
     void columnsAreBalanced();
@@ -268,6 +271,33 @@ void TestMainWindow::modelShortcutsWorkAnywhereInTheWindow()
     // Ctrl+F goes to the filter from anywhere.
     QTest::keyClick(repo, Qt::Key_F, Qt::ControlModifier);
     QVERIFY(filter->hasFocus());
+}
+
+void TestMainWindow::savedBandwidthCapIsAppliedAtOnce()
+{
+    // The global cap is live in the service: saving it in Settings reaches the running downloads
+    // without a restart (the port's setBandwidthLimit), and a cancelled dialog changes nothing.
+    auto w = open(1);
+    QVERIFY(w);
+    w->settingsAction()->trigger();
+    SettingsDialog *settings = nullptr;
+    QTRY_VERIFY((settings = w->findChild<SettingsDialog *>()) && settings->isVisible());
+    auto *edit = settings->findChild<QLineEdit *>(u"bandwidthEdit"_s);
+    QVERIFY(edit);
+    edit->setText(u"20M"_s);
+    settings->reject();
+    QTRY_VERIFY(!settings->isVisible());
+    QVERIFY(!m_backend->calls.join(u'|').contains(u"setBandwidthLimit"_s));
+    w->settingsAction()->trigger();
+    QTRY_VERIFY((settings = w->findChild<SettingsDialog *>()) && settings->isVisible());
+    edit = settings->findChild<QLineEdit *>(u"bandwidthEdit"_s);
+    edit->setText(u"20M"_s);
+    auto *box = settings->findChild<QDialogButtonBox *>();
+    QVERIFY(box);
+    for (QAbstractButton *b : box->buttons())
+        if (box->buttonRole(b) == QDialogButtonBox::AcceptRole)
+            b->click(); // OK: validates and saves, as a user's click does
+    QTRY_VERIFY(m_backend->calls.contains(u"setBandwidthLimit 20000000"_s));
 }
 
 void TestMainWindow::settingsShortcutAndHelpMenu()
