@@ -1,5 +1,5 @@
-// bench/server: `mistudio serve --require-token` on loopback under connection floods (issue 13
-// rows 3 and 4), for several binaries in the same run (this tree's and main's):
+// bench/server: `mistudio serve --require-token` on loopback under connection floods
+// (docs/security.md, "The API server", rows 3 and 4), for several binaries in the same run (this tree's and main's):
 //  - slow-body: N unauthenticated connections announce a body (--announce, default 10 MB),
 //    send the first --send bytes (default 1 MiB) at once, then 1 byte/s;
 //  - idle: N connections that connect and say nothing.

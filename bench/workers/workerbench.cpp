@@ -1,4 +1,4 @@
-// workerbench: `mistudio worker` processes over a shared PostgreSQL catalogue (issue 15).
+// workerbench: `mistudio worker` processes over a shared PostgreSQL catalogue (docs/deploy.md).
 //
 //   workerbench --binary build/ci/bin/mistudio --pg-url-file /tmp/pgstate/url
 //               [--models 12] [--payload-bytes 4000000] [--cdn-rate 1000000] [--lease-ms 3000]

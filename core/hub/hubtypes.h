@@ -22,7 +22,7 @@ struct RepoFile
     QString xetHash;
     bool isLfs() const { return !lfsSha256.isEmpty(); }
 
-    // The files of one page of GET /api/models/{id}/tree/{rev} (hub-protocol.md §1.3); entries
+    // The files of one page of GET /api/models/{id}/tree/{rev} (docs/hub.md, "Protocol facts"); entries
     // of another type (directories) are skipped.
     static QList<RepoFile> listFromTree(const QJsonArray &page);
 };

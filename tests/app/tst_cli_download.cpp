@@ -1,5 +1,5 @@
 // `mistudio models download` as a user runs it, killed with SIGKILL mid-download and run again
-// (issue 17, resume granularity): the real binary in a child process against the fake Hub, a
+// (docs/download.md, "Journal and resume"): the real binary in a child process against the fake Hub, a
 // ~500 MB file over 8 connections on a CDN capped at 5 MB/s per connection (40 MB/s in all).
 // Checks what the fake Hub served twice against the bound (about one second at the capped rate
 // plus 1 MiB per connection), and that the progress the NDJSON stream showed never went

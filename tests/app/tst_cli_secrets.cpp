@@ -1,4 +1,4 @@
-// Secrets on the command line (issue 13, row 14): every option that takes a token also reads it
+// Secrets on the command line (docs/security.md, row 14): every option that takes a token also reads it
 // from a file (--token-file) or standard input (--token-stdin), so that it never shows in the
 // process list, and --help says why. The real binary in a QProcess: `models preview` against
 // the fake Hub's private repo, and `serve` with its API token given either way.

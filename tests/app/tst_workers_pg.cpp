@@ -1,4 +1,4 @@
-// Workers on a shared PostgreSQL catalogue, as processes (issue 15): one `mistudio serve
+// Workers on a shared PostgreSQL catalogue, as processes (docs/deploy.md): one `mistudio serve
 // --no-worker` front end and three `mistudio worker` processes (distinct process identities on
 // loopback) download 20 models (two of them quantized afterwards) from the fake Hub, whose CDN
 // caps each connection so that jobs take a while. One worker is SIGKILLed mid-download; its job

@@ -1,4 +1,4 @@
-// The download engine against hostile names and links (issue 13, rows 1 and 13): a name that would
+// The download engine against hostile names and links (docs/security.md, rows 1 and 13): a name that would
 // leave the model's folder, or a link already on disk, fails with unsafe_path before any byte is
 // written or removed, and a cancel removes nothing outside the folder.
 #include "core/download/downloadtestutil.h"

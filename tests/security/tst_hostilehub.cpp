@@ -1,4 +1,4 @@
-// What a user runs, against a hostile Hub (issue 13, rows 1, 2, 5, 6, 8, 9, 10, 13, 15): the real
+// What a user runs, against a hostile Hub (docs/security.md, rows 1, 2, 5, 6, 8, 9, 10, 13, 15): the real
 // `mistudio models download|preview|quantize|add` in a child process, HF_ENDPOINT pointing at the
 // fake Hub's hostile mode, HF_TOKEN set so that a leak would show. Every test checks the exit code
 // and the --json error code, and afterwards that nothing outside the data dir was created,

@@ -1,4 +1,4 @@
-// The Hub client against a hostile Hub (issue 13, rows 2, 5, 6, 9, 13, 15), at the engine level:
+// The Hub client against a hostile Hub (docs/security.md, rows 2, 5, 6, 9, 13, 15), at the engine level:
 // unsafe names refused, the token never sent to another host, redirects to other schemes or off
 // loopback refused at once, replies cut at their limit, drips and stalls ended, calls cancelled,
 // safetensors offsets held to the file's size. After every test no request to another host (or

@@ -1,7 +1,7 @@
 // Renders each main view of the desktop app to a PNG (docs/screenshots), with an in-memory
 // catalogue so that the pictures are the same on every machine:
 //   mistudio_screenshots OUTPUT_DIR        (under xvfb-run, or QT_QPA_PLATFORM=offscreen)
-// The issue17-*-after pictures show each fixed problem of issue 17 (docs/screenshots/README.md).
+// The issue17-*-after pictures show each fixed problem of the desktop app (docs/screenshots/README.md).
 #include "architecturedialog.h"
 #include "detailspane.h"
 #include "downloadform.h"

@@ -323,7 +323,7 @@ void TestGuiFlow::previewDownloadQuantizeArchitectureDelete()
              qPrintable(u"GUI thread stalled %1 ms (idle thread: %2 ms)"_s.arg(gui.maxGap())
                             .arg(reference.maxGap())));
 
-    // A second variant beside the first (issue 17 items 4 and 6): Re-quantize asks which, writes
+    // A second variant beside the first (docs/gui.md: variants side by side): Re-quantize asks which, writes
     // it into its own folder, and every size shown counts both, as the disk does.
     m_window->modelsPanel()->selectModel(done.id);
     m_window->modelsPanel()->requantizeAction()->trigger();
@@ -478,7 +478,7 @@ void TestGuiFlow::pauseResumeRequantizeCancel()
                                  .toBool(),
                              10000);
     QCOMPARE(model->index(rowOf(repo), ModelTableModel::Status).data().toString(), u"Paused"_s);
-    // The paused row keeps its bar and the bytes it has (issue 17 item 2).
+    // The paused row keeps its bar and the bytes it has (docs/gui.md: progress).
     QVERIFY(model->index(rowOf(repo), ModelTableModel::Status)
                 .data(ModelTableModel::ShowsBarRole)
                 .toBool());

@@ -1,7 +1,7 @@
 // Every window and dialog, walked in German and Simplified Chinese: no visible text is still an
 // English source string of our catalogue (or one of Qt's standard button texts), no label,
 // button, group title, tab or column header is cut off, and numbers follow the language
-// (issue 17 item 12: an untranslated "Close", mixed decimal separators, clipped German headers).
+// (docs/gui.md, languages: an untranslated "Close", mixed decimal separators, clipped German headers).
 #include "architecturedialog.h"
 #include "detailspane.h"
 #include "downloadform.h"

@@ -323,7 +323,7 @@ void testNoRoom()
         verifyAgainstReference(src, req.outputDir, req, again->plan);
 }
 
-// Links in and around the checkpoint (issue 13, row 8): a companion file that is a link is never
+// Links in and around the checkpoint (docs/security.md, row 8): a companion file that is a link is never
 // followed (left out and reported), a link where the output goes is replaced, never written
 // through, and index entries that are not plain names are refused.
 void testLinks()

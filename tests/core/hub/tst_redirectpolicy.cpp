@@ -1,4 +1,4 @@
-// Our own redirect rules (issue 13, rows 2 and 15): which Location a Hub answer may send us to,
+// Our own redirect rules (docs/security.md, rows 2 and 15): which Location a Hub answer may send us to,
 // and which origin may see the token.
 #include "hub/huboptions.h"
 #include "hub/redirectpolicy.h"

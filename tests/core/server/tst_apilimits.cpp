@@ -1,4 +1,4 @@
-// The API server under hostile clients (issue 13, rows 3, 4, 11, 12): limits that hold before
+// The API server under hostile clients (docs/security.md, rows 3, 4, 11, 12): limits that hold before
 // authentication. Real clients on an ephemeral loopback port: floods of slow-body and idle
 // connections while a client with the valid token is still served, bodies refused on their
 // announced size, header/body/idle deadlines, strict framing and media type, and the
