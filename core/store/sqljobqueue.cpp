@@ -261,41 +261,11 @@ Result<CommittedChange> SqlJobQueue::settle(const std::optional<ModelRecord> &be
     return c;
 }
 
-// --- models --------------------------------------------------------------------------------
-
-Result<CommittedChange> SqlJobQueue::createModel(const NewModel &model, const EventRecorder &events)
+Result<CommittedChange> SqlJobQueue::change(const std::function<Result<CommittedChange>()> &body)
 {
     std::optional<CommittedChange> out;
     Status s = m_db->transaction([&]() -> Status {
-        Result<ModelRecord> created = m_models->create(model);
-        if (!created)
-            return created.error();
-        CommittedChange c;
-        c.change.after = *created;
-        Result<std::vector<OutboxEvent>> recorded = record(c.change, events);
-        if (!recorded)
-            return recorded.error();
-        c.events = std::move(*recorded);
-        out = std::move(c);
-        return {};
-    });
-    if (!s)
-        return s.error();
-    return std::move(*out);
-}
-
-Result<CommittedChange> SqlJobQueue::adoptModel(const NewModel &model, const ModelPatch &patch,
-                                                const EventRecorder &events)
-{
-    std::optional<CommittedChange> out;
-    Status s = m_db->transaction([&]() -> Status {
-        Result<ModelRecord> created = m_models->create(model);
-        if (!created)
-            return created.error();
-        if (Result<ModelRecord> p = m_models->update(created->id, patch); !p)
-            return p.error();
-        // No `before`: the faces hear of a new model, already in its derived state.
-        Result<CommittedChange> c = settle(std::nullopt, created->id, std::nullopt, events);
+        Result<CommittedChange> c = body();
         if (!c)
             return c.error();
         out = std::move(*c);
@@ -306,11 +276,42 @@ Result<CommittedChange> SqlJobQueue::adoptModel(const NewModel &model, const Mod
     return std::move(*out);
 }
 
+// --- models --------------------------------------------------------------------------------
+
+Result<CommittedChange> SqlJobQueue::createModel(const NewModel &model, const EventRecorder &events)
+{
+    return change([&]() -> Result<CommittedChange> {
+        Result<ModelRecord> created = m_models->create(model);
+        if (!created)
+            return created.error();
+        CommittedChange c;
+        c.change.after = *created;
+        Result<std::vector<OutboxEvent>> recorded = record(c.change, events);
+        if (!recorded)
+            return recorded.error();
+        c.events = std::move(*recorded);
+        return c;
+    });
+}
+
+Result<CommittedChange> SqlJobQueue::adoptModel(const NewModel &model, const ModelPatch &patch,
+                                                const EventRecorder &events)
+{
+    return change([&]() -> Result<CommittedChange> {
+        Result<ModelRecord> created = m_models->create(model);
+        if (!created)
+            return created.error();
+        if (Result<ModelRecord> p = m_models->update(created->id, patch); !p)
+            return p.error();
+        // No `before`: the faces hear of a new model, already in its derived state.
+        return settle(std::nullopt, created->id, std::nullopt, events);
+    });
+}
+
 Result<CommittedChange> SqlJobQueue::amendModel(const QUuid &id, const ModelPatch &patch,
                                                 const EventRecorder &events)
 {
-    std::optional<CommittedChange> out;
-    Status s = m_db->transaction([&]() -> Status {
+    return change([&]() -> Result<CommittedChange> {
         Result<ModelRecord> model = lockModel(id);
         if (!model)
             return model.error();
@@ -322,21 +323,13 @@ Result<CommittedChange> SqlJobQueue::amendModel(const QUuid &id, const ModelPatc
                                {{u"job_id"_s, idText((*job)->id)}});
         if (Result<ModelRecord> p = m_models->update(id, patch); !p)
             return p.error();
-        Result<CommittedChange> c = settle(*model, id, std::nullopt, events);
-        if (!c)
-            return c.error();
-        out = std::move(*c);
-        return {};
+        return settle(*model, id, std::nullopt, events);
     });
-    if (!s)
-        return s.error();
-    return std::move(*out);
 }
 
 Result<CommittedChange> SqlJobQueue::removeModel(const QUuid &id, const EventRecorder &events)
 {
-    std::optional<CommittedChange> out;
-    Status s = m_db->transaction([&]() -> Status {
+    return change([&]() -> Result<CommittedChange> {
         Result<ModelRecord> model = lockModel(id);
         if (!model)
             return model.error();
@@ -348,19 +341,15 @@ Result<CommittedChange> SqlJobQueue::removeModel(const QUuid &id, const EventRec
                                u"A job of this model is still running; stop it first"_s,
                                {{u"job_id"_s, idText((*job)->id)}});
         if (Status r = m_models->remove(id); !r)
-            return r;
+            return r.error();
         CommittedChange c;
         c.change.before = *model;
         Result<std::vector<OutboxEvent>> recorded = record(c.change, events);
         if (!recorded)
             return recorded.error();
         c.events = std::move(*recorded);
-        out = std::move(c);
-        return {};
+        return c;
     });
-    if (!s)
-        return s.error();
-    return std::move(*out);
 }
 
 // --- requests ------------------------------------------------------------------------------
@@ -368,8 +357,7 @@ Result<CommittedChange> SqlJobQueue::removeModel(const QUuid &id, const EventRec
 Result<CommittedChange> SqlJobQueue::enqueue(const NewJob &job, const ModelPatch &patch,
                                              const EventRecorder &events)
 {
-    std::optional<CommittedChange> out;
-    Status s = m_db->transaction([&]() -> Status {
+    return change([&]() -> Result<CommittedChange> {
         Result<ModelRecord> model = lockModel(job.modelId);
         if (!model)
             return model.error();
@@ -387,22 +375,14 @@ Result<CommittedChange> SqlJobQueue::enqueue(const NewJob &job, const ModelPatch
         Result<JobRecord> created = insertJob(job);
         if (!created)
             return created.error();
-        Result<CommittedChange> c = settle(*model, job.modelId, created->id, events);
-        if (!c)
-            return c.error();
-        out = std::move(*c);
-        return {};
+        return settle(*model, job.modelId, created->id, events);
     });
-    if (!s)
-        return s.error();
-    return std::move(*out);
 }
 
 Result<CommittedChange> SqlJobQueue::requestStop(const QUuid &modelId, StopRequest request,
                                                  const EventRecorder &events)
 {
-    std::optional<CommittedChange> out;
-    Status s = m_db->transaction([&]() -> Status {
+    return change([&]() -> Result<CommittedChange> {
         Result<ModelRecord> model = lockModel(modelId);
         if (!model)
             return model.error();
@@ -450,22 +430,14 @@ Result<CommittedChange> SqlJobQueue::requestStop(const QUuid &modelId, StopReque
             if (q->numRowsAffected() != 1) // cannot happen with the row locked; never guess
                 return Error::make(ErrorCode::Conflict, u"The job changed meanwhile; try again"_s);
         }
-        Result<CommittedChange> c = settle(*model, modelId, job.id, events);
-        if (!c)
-            return c.error();
-        out = std::move(*c);
-        return {};
+        return settle(*model, modelId, job.id, events);
     });
-    if (!s)
-        return s.error();
-    return std::move(*out);
 }
 
 Result<CommittedChange> SqlJobQueue::resume(const QUuid &modelId, const QString &affinityId,
                                             const EventRecorder &events)
 {
-    std::optional<CommittedChange> out;
-    Status s = m_db->transaction([&]() -> Status {
+    return change([&]() -> Result<CommittedChange> {
         Result<ModelRecord> model = lockModel(modelId);
         if (!model)
             return model.error();
@@ -485,15 +457,8 @@ Result<CommittedChange> SqlJobQueue::resume(const QUuid &modelId, const QString 
             return q.error();
         if (q->numRowsAffected() != 1)
             return Error::make(ErrorCode::Conflict, u"The job changed meanwhile; try again"_s);
-        Result<CommittedChange> c = settle(*model, modelId, (*current)->id, events);
-        if (!c)
-            return c.error();
-        out = std::move(*c);
-        return {};
+        return settle(*model, modelId, (*current)->id, events);
     });
-    if (!s)
-        return s.error();
-    return std::move(*out);
 }
 
 Status SqlJobQueue::reorder(const QUuid &jobId, const std::optional<QUuid> &beforeJobId)
@@ -729,8 +694,7 @@ Result<CommittedChange> SqlJobQueue::finish(const JobFence &fence, JobState to, 
     if (to == JobState::Running || !isAllowedJobTransition(JobState::Running, to))
         return Error::make(ErrorCode::InvalidInput,
                            u"A running job cannot end as %1"_s.arg(jobStateName(to)));
-    std::optional<CommittedChange> out;
-    Status s = m_db->transaction([&]() -> Status {
+    return change([&]() -> Result<CommittedChange> {
         Result<JobRecord> job = get(fence.jobId);
         if (!job)
             return job.error();
@@ -768,15 +732,8 @@ Result<CommittedChange> SqlJobQueue::finish(const JobFence &fence, JobState to, 
                 return created.error();
             subject = created->id;
         }
-        Result<CommittedChange> c = settle(*model, job->modelId, subject, events);
-        if (!c)
-            return c.error();
-        out = std::move(*c);
-        return {};
+        return settle(*model, job->modelId, subject, events);
     });
-    if (!s)
-        return s.error();
-    return std::move(*out);
 }
 
 // --- recovery ------------------------------------------------------------------------------

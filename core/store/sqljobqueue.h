@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "store/jobqueue.h"
 
 #include <memory>
@@ -65,6 +67,9 @@ public:
     Result<qint64> lastEventSeq() override;
 
 private:
+    // Runs `body` in one transaction (docs/jobs.md: a change and its events, all or nothing) and
+    // returns what it committed.
+    Result<CommittedChange> change(const std::function<Result<CommittedChange>()> &body);
     // The pieces every transaction is made of (called inside SqlDatabase::transaction).
     Result<ModelRecord> lockModel(const QUuid &id);
     Result<std::optional<JobRecord>> latestJob(const QUuid &modelId);
