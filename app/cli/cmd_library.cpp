@@ -4,6 +4,7 @@
 #include "cli/command.h"
 #include "cli/exitcodes.h"
 #include "cli/output.h"
+#include "cli/servicecommands.h"
 
 #include "common/units.h"
 #include "service/modellibrary.h"
@@ -15,7 +16,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcessEnvironment>
-#include <QSettings>
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -61,26 +61,14 @@ public:
                                            : u"Wrong number of arguments; see --help"_s));
             return false;
         }
-        if (m_parser.isSet(u"data-dir"_s) || m_parser.isSet(u"database-url"_s)) {
-            AppConfig::Overrides o;
-            o.dataDir = m_parser.value(u"data-dir"_s);
-            o.databaseUrl = m_parser.value(u"database-url"_s);
-            const QSettings settings;
-            const AppConfig base = m_ctx.config;
-            m_ctx.config = AppConfig::resolve(o, QProcessEnvironment::systemEnvironment(), &settings);
-            if (o.dataDir.isEmpty())
-                m_ctx.config.dataDir = base.dataDir;
-            if (o.databaseUrl.isEmpty())
-                m_ctx.config.databaseUrl = base.databaseUrl;
-        }
+        m_ctx.config = configFrom(m_parser, m_ctx.config);
         return true;
     }
 
     // A reader runs no jobs; `update` needs a process that runs the one it starts.
     Result<std::unique_ptr<ServiceStack>> open(StackRole role = StackRole::Reader)
     {
-        const QSettings settings;
-        return ServiceStack::build(StackConfig::read(m_ctx.config, role, &settings));
+        return buildService(m_ctx.config, role);
     }
 
     int fail(const Error &e)

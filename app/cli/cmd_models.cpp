@@ -2,6 +2,7 @@
 #include "cli/command.h"
 #include "cli/exitcodes.h"
 #include "cli/output.h"
+#include "cli/servicecommands.h"
 
 #include "common/namepolicy.h"
 #include "common/repoid.h"
@@ -14,8 +15,6 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QProcessEnvironment>
-#include <QSettings>
 
 #include <unistd.h>
 
@@ -67,18 +66,7 @@ public:
                        true);
             return false;
         }
-        if (m_parser.isSet(u"data-dir"_s) || m_parser.isSet(u"database-url"_s)) {
-            AppConfig::Overrides o;
-            o.dataDir = m_parser.value(u"data-dir"_s);
-            o.databaseUrl = m_parser.value(u"database-url"_s);
-            const QSettings settings;
-            const AppConfig base = m_ctx.config;
-            m_ctx.config = AppConfig::resolve(o, QProcessEnvironment::systemEnvironment(), &settings);
-            if (o.dataDir.isEmpty())
-                m_ctx.config.dataDir = base.dataDir;
-            if (o.databaseUrl.isEmpty())
-                m_ctx.config.databaseUrl = base.databaseUrl;
-        }
+        m_ctx.config = configFrom(m_parser, m_ctx.config);
         return true;
     }
 
@@ -91,8 +79,7 @@ public:
     // composition root like every face.
     Result<std::unique_ptr<ServiceStack>> open()
     {
-        const QSettings settings;
-        return ServiceStack::build(StackConfig::read(m_ctx.config, StackRole::Reader, &settings));
+        return buildService(m_ctx.config, StackRole::Reader);
     }
 
     int fail(const Error &e, bool usage = false)
